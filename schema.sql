@@ -1,0 +1,265 @@
+-- rmdesk database schema: the whole database, one readable file.
+--
+-- The file is split into numbered migrations by lines of the form `-- migration: N`.
+-- A database records the last migration applied in `PRAGMA user_version`; opening a
+-- database applies, in one transaction each, every migration above that number.
+-- Never edit a migration that has shipped: add a new one at the end.
+--
+-- Conventions: every table is STRICT. Money is canonical decimal TEXT (rust_decimal),
+-- or integer minor units where SQL must order or sum it. Instants are ISO-8601 UTC text
+-- (`2026-11-23T09:30:00Z`); calendar dates are `YYYY-MM-DD` local dates.
+-- Nothing a bank must keep is deleted: rows are closed, archived or cancelled.
+
+-- migration: 1
+
+CREATE TABLE branches (
+    id          INTEGER PRIMARY KEY,
+    code        TEXT NOT NULL UNIQUE,
+    name        TEXT NOT NULL,
+    created_at  TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE users (
+    id                    INTEGER PRIMARY KEY,
+    username              TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    display_name          TEXT NOT NULL,
+    role                  TEXT NOT NULL CHECK (role IN ('rm', 'manager', 'admin')),
+    branch_id             INTEGER REFERENCES branches(id),
+    password_hash         TEXT NOT NULL,            -- Argon2id PHC string
+    must_change_password  INTEGER NOT NULL DEFAULT 1 CHECK (must_change_password IN (0, 1)),
+    failed_attempts       INTEGER NOT NULL DEFAULT 0,
+    locked_until          TEXT,                     -- instant; NULL when not locked
+    disabled              INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+    created_at            TEXT NOT NULL,
+    updated_at            TEXT NOT NULL
+) STRICT;
+
+-- Tunable rules (thresholds, deadlines, cadences, idle lock). Values are text; the
+-- store parses them and falls back to the defaults below when a key is missing.
+CREATE TABLE settings (
+    key    TEXT PRIMARY KEY,
+    value  TEXT NOT NULL
+) STRICT;
+
+INSERT INTO settings (key, value) VALUES
+    ('lockout.max_attempts', '5'),
+    ('lockout.minutes', '15'),
+    ('idle_lock.minutes', '15'),
+    ('tier.key_min_aum', '100000'),
+    ('tier.core_min_aum', '1000000'),
+    ('feedback.deadline_days', '15'),
+    ('cadence.core_days', '30'),
+    ('cadence.key_days', '90'),
+    ('cadence.general_days', '180');
+
+CREATE TABLE clients (
+    id                    INTEGER PRIMARY KEY,
+    client_no             TEXT NOT NULL UNIQUE,
+    kind                  TEXT NOT NULL CHECK (kind IN ('individual', 'corporate')),
+    name                  TEXT NOT NULL CHECK (length(name) > 0),
+    gender                TEXT CHECK (gender IN ('M', 'F')),
+    birth_date            TEXT,
+    id_type               TEXT NOT NULL CHECK (id_type IN ('resident_id', 'passport', 'other', 'uscc')),
+    id_number             TEXT NOT NULL,
+    mobile                TEXT,
+    email                 TEXT,
+    address               TEXT,
+    occupation            TEXT,                     -- occupation, or industry for corporates
+    risk_level            TEXT CHECK (risk_level IN ('C1', 'C2', 'C3', 'C4', 'C5')),
+    risk_assessed_on      TEXT,
+    tier                  TEXT NOT NULL DEFAULT 'general' CHECK (tier IN ('general', 'key', 'core')),
+    tier_override         TEXT CHECK (tier_override IN ('general', 'key', 'core')),
+    tier_override_reason  TEXT,
+    status                TEXT NOT NULL DEFAULT 'prospect'
+                          CHECK (status IN ('prospect', 'active', 'dormant', 'closed')),
+    owner_id              INTEGER NOT NULL REFERENCES users(id),
+    branch_id             INTEGER NOT NULL REFERENCES branches(id),
+    source                TEXT,
+    notes                 TEXT,
+    contact_person        TEXT,                     -- corporates
+    registered_capital    TEXT,                     -- corporates; decimal text
+    aum_minor             INTEGER NOT NULL DEFAULT 0, -- CNY AUM in fen, for ordering and tiers
+    last_contact_at       TEXT,
+    created_at            TEXT NOT NULL,
+    updated_at            TEXT NOT NULL
+) STRICT;
+
+CREATE UNIQUE INDEX clients_id_number ON clients (id_number);
+CREATE INDEX clients_owner_name ON clients (owner_id, name, id);
+CREATE INDEX clients_branch_name ON clients (branch_id, name, id);
+CREATE INDEX clients_owner_aum ON clients (owner_id, aum_minor, id);
+CREATE INDEX clients_branch_aum ON clients (branch_id, aum_minor, id);
+CREATE INDEX clients_owner_contact ON clients (owner_id, last_contact_at, id);
+CREATE INDEX clients_name_mobile ON clients (name, mobile);
+CREATE INDEX clients_name_birth ON clients (name, birth_date);
+
+-- Search terms of each client (name parts, pinyin initials, client no., phone and ID
+-- fragments), maintained by the store; rowid = clients.id.
+CREATE VIRTUAL TABLE client_search USING fts5 (
+    terms,
+    content = '',
+    contentless_delete = 1,
+    tokenize = 'unicode61 remove_diacritics 2',
+    prefix = '1 2 3'
+);
+
+CREATE TABLE products (
+    id            INTEGER PRIMARY KEY,
+    code          TEXT NOT NULL UNIQUE,
+    name          TEXT NOT NULL,
+    category      TEXT NOT NULL CHECK (category IN
+                  ('deposit', 'wealth', 'fund', 'insurance', 'bond', 'loan', 'card', 'other')),
+    risk_level    TEXT NOT NULL CHECK (risk_level IN ('R1', 'R2', 'R3', 'R4', 'R5')),
+    currency      TEXT NOT NULL DEFAULT 'CNY',
+    yield_min     TEXT,                             -- percent per year, decimal text
+    yield_max     TEXT,
+    term_days     INTEGER,
+    min_amount    TEXT NOT NULL DEFAULT '0',
+    sale_start    TEXT,
+    sale_end      TEXT,
+    status        TEXT NOT NULL DEFAULT 'on_sale' CHECK (status IN ('on_sale', 'closed')),
+    description   TEXT,
+    created_at    TEXT NOT NULL,
+    updated_at    TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE holdings (
+    id               INTEGER PRIMARY KEY,
+    client_id        INTEGER NOT NULL REFERENCES clients(id),
+    product_id       INTEGER NOT NULL REFERENCES products(id),
+    amount           TEXT NOT NULL,                 -- decimal text, in the product's currency
+    currency         TEXT NOT NULL,
+    start_date       TEXT NOT NULL,
+    maturity_date    TEXT,
+    status           TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed')),
+    closed_on        TEXT,
+    override_reason  TEXT,                          -- suitability override by a manager
+    created_by       INTEGER NOT NULL REFERENCES users(id),
+    created_at       TEXT NOT NULL,
+    updated_at       TEXT NOT NULL
+) STRICT;
+
+CREATE INDEX holdings_client ON holdings (client_id, status);
+CREATE INDEX holdings_product ON holdings (product_id, status);
+CREATE INDEX holdings_maturity ON holdings (maturity_date) WHERE status = 'open';
+
+CREATE TABLE visits (
+    id                  INTEGER PRIMARY KEY,
+    client_id           INTEGER NOT NULL REFERENCES clients(id),
+    rm_id               INTEGER NOT NULL REFERENCES users(id),
+    visited_at          TEXT NOT NULL,
+    channel             TEXT NOT NULL CHECK (channel IN
+                        ('branch', 'client_site', 'phone', 'video', 'message')),
+    purpose             TEXT NOT NULL,
+    summary             TEXT NOT NULL,
+    outcome             TEXT,
+    next_step           TEXT,
+    next_step_on        TEXT,
+    return_checked_at   TEXT,                       -- manager's return call (回访)
+    return_checked_by   INTEGER REFERENCES users(id),
+    return_outcome      TEXT,
+    return_note         TEXT,
+    created_at          TEXT NOT NULL,
+    updated_at          TEXT NOT NULL
+) STRICT;
+
+CREATE INDEX visits_client ON visits (client_id, visited_at);
+CREATE INDEX visits_rm ON visits (rm_id, visited_at);
+
+CREATE TABLE visit_products (
+    visit_id         INTEGER NOT NULL REFERENCES visits(id),
+    product_id       INTEGER NOT NULL REFERENCES products(id),
+    override_reason  TEXT,
+    PRIMARY KEY (visit_id, product_id)
+) STRICT;
+
+CREATE TABLE feedback (
+    id             INTEGER PRIMARY KEY,
+    client_id      INTEGER NOT NULL REFERENCES clients(id),
+    rm_id          INTEGER NOT NULL REFERENCES users(id),
+    kind           TEXT NOT NULL CHECK (kind IN ('complaint', 'suggestion', 'praise')),
+    received_on    TEXT NOT NULL,
+    channel        TEXT NOT NULL,
+    description    TEXT NOT NULL,
+    severity       TEXT NOT NULL DEFAULT 'normal' CHECK (severity IN ('low', 'normal', 'high')),
+    status         TEXT NOT NULL DEFAULT 'open'
+                   CHECK (status IN ('open', 'in_progress', 'resolved', 'closed')),
+    handler_id     INTEGER REFERENCES users(id),
+    deadline       TEXT NOT NULL,
+    resolution     TEXT,
+    resolved_at    TEXT,
+    satisfaction   INTEGER CHECK (satisfaction BETWEEN 1 AND 5),
+    created_at     TEXT NOT NULL,
+    updated_at     TEXT NOT NULL
+) STRICT;
+
+CREATE INDEX feedback_client ON feedback (client_id, received_on);
+CREATE INDEX feedback_rm_status ON feedback (rm_id, status, deadline);
+
+CREATE TABLE tasks (
+    id           INTEGER PRIMARY KEY,
+    owner_id     INTEGER NOT NULL REFERENCES users(id),
+    client_id    INTEGER REFERENCES clients(id),
+    title        TEXT NOT NULL,
+    notes        TEXT,
+    due_date     TEXT NOT NULL,
+    due_time     TEXT,
+    priority     TEXT NOT NULL DEFAULT 'normal' CHECK (priority IN ('low', 'normal', 'high')),
+    status       TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'done', 'cancelled')),
+    recurrence   TEXT NOT NULL DEFAULT 'none'
+                 CHECK (recurrence IN ('none', 'daily', 'weekly', 'monthly', 'yearly')),
+    -- for a monthly or yearly series: the day of month it was first due (31 falls back to
+    -- the month's last day without losing the 31 for the following months)
+    anchor_date  TEXT,
+    source       TEXT NOT NULL DEFAULT 'manual'
+                 CHECK (source IN ('manual', 'visit', 'maturity', 'birthday', 'risk_review')),
+    visit_id     INTEGER REFERENCES visits(id),
+    holding_id   INTEGER REFERENCES holdings(id),
+    done_at      TEXT,
+    created_at   TEXT NOT NULL,
+    updated_at   TEXT NOT NULL
+) STRICT;
+
+CREATE INDEX tasks_owner_due ON tasks (owner_id, status, due_date);
+CREATE INDEX tasks_client ON tasks (client_id, status);
+CREATE INDEX tasks_visit ON tasks (visit_id);
+
+-- Monthly plan and weekly goal (月有规划、周有目标): one note per user and period.
+CREATE TABLE plan_notes (
+    id            INTEGER PRIMARY KEY,
+    owner_id      INTEGER NOT NULL REFERENCES users(id),
+    period_kind   TEXT NOT NULL CHECK (period_kind IN ('month', 'week')),
+    period_start  TEXT NOT NULL,                     -- first day of the month / Monday
+    body          TEXT NOT NULL,
+    updated_at    TEXT NOT NULL,
+    UNIQUE (owner_id, period_kind, period_start)
+) STRICT;
+
+-- Append-only audit log. Each entry's hash covers its own fields and the previous
+-- entry's hash, so `rmdesk check` detects an altered, removed or inserted row.
+CREATE TABLE audit_log (
+    id         INTEGER PRIMARY KEY,
+    at         TEXT NOT NULL,
+    user_id    INTEGER,
+    username   TEXT NOT NULL,
+    action     TEXT NOT NULL,
+    entity     TEXT NOT NULL,
+    entity_id  TEXT,
+    before     TEXT,                                -- JSON-ish text, personal data masked
+    after      TEXT,
+    prev_hash  TEXT NOT NULL,
+    hash       TEXT NOT NULL
+) STRICT;
+
+CREATE INDEX audit_log_at ON audit_log (at);
+CREATE INDEX audit_log_entity ON audit_log (entity, entity_id);
+
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN
+    SELECT RAISE(ABORT, 'the audit log is append-only');
+END;
+
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN
+    SELECT RAISE(ABORT, 'the audit log is append-only');
+END;

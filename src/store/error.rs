@@ -1,0 +1,144 @@
+//! Errors of the store, written for the person who reads them.
+use std::path::PathBuf;
+
+use rusqlite::ErrorCode;
+
+/// Why a database file could not be opened. Each message is one sentence a branch
+/// employee can act on; the file is never modified when one of these is returned.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    /// No file at the path (for commands that need an existing database).
+    #[error("{0} does not exist; create it with `rmdesk init --admin NAME` or open it once with `rmdesk`")]
+    Missing(PathBuf),
+    /// The file is not an SQLite database at all.
+    #[error("{0} is not an rmdesk database (it is not an SQLite file); it was left untouched")]
+    NotADatabase(PathBuf),
+    /// An SQLite database of some other program.
+    #[error("{0} is an SQLite database of another program, not rmdesk; it was left untouched")]
+    NotRmdesk(PathBuf),
+    /// SQLite reports corruption.
+    #[error("{path} is damaged ({detail}); it was left untouched — restore it from a backup")]
+    Damaged {
+        /// The file.
+        path: PathBuf,
+        /// What SQLite said.
+        detail: String,
+    },
+    /// Written by a newer rmdesk whose schema this build does not know.
+    #[error("{path} was written by a newer rmdesk (schema {found}, this build knows up to {supported}); it was left untouched — update rmdesk")]
+    TooNew {
+        /// The file.
+        path: PathBuf,
+        /// Its schema version.
+        found: i64,
+        /// The newest this build knows.
+        supported: u32,
+    },
+    /// The operating system refused to read the file.
+    #[error("{path} cannot be read: {source}")]
+    Unreadable {
+        /// The file.
+        path: PathBuf,
+        /// The system's reason.
+        source: std::io::Error,
+    },
+    /// The folder for a new database could not be made.
+    #[error("the folder {path} for the database cannot be created: {source}")]
+    CreateDir {
+        /// The folder.
+        path: PathBuf,
+        /// The system's reason.
+        source: std::io::Error,
+    },
+    /// Another program holds the database locked for longer than the busy timeout.
+    #[error("{0} is locked by another program; try again in a moment")]
+    Busy(PathBuf),
+    /// Any other SQLite failure while opening.
+    #[error("{path} cannot be opened: {detail}")]
+    Other {
+        /// The file.
+        path: PathBuf,
+        /// What SQLite said.
+        detail: String,
+    },
+    /// A schema migration failed; the transaction was rolled back.
+    #[error("{path} could not be brought up to date ({reason}); nothing was changed")]
+    Migration {
+        /// The file.
+        path: PathBuf,
+        /// What went wrong.
+        reason: String,
+    },
+}
+
+impl OpenError {
+    /// Maps an SQLite error met while opening `path` to the sentence for it.
+    pub(crate) fn classify(path: &std::path::Path, e: rusqlite::Error) -> OpenError {
+        let path = path.to_path_buf();
+        match e.sqlite_error_code() {
+            Some(ErrorCode::NotADatabase) => OpenError::NotADatabase(path),
+            Some(ErrorCode::DatabaseCorrupt) => OpenError::Damaged {
+                path,
+                detail: e.to_string(),
+            },
+            Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => {
+                OpenError::Busy(path)
+            }
+            Some(ErrorCode::CannotOpen) | Some(ErrorCode::PermissionDenied) => {
+                OpenError::Unreadable {
+                    path,
+                    source: std::io::Error::other(e.to_string()),
+                }
+            }
+            _ => OpenError::Other {
+                path,
+                detail: e.to_string(),
+            },
+        }
+    }
+}
+
+/// Errors of store operations after the database is open.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The thing asked for does not exist, or the acting user may not see it (the two
+    /// are deliberately indistinguishable).
+    #[error("not found")]
+    NotFound,
+    /// The acting user's role may not do this.
+    #[error("not allowed for your role")]
+    Forbidden,
+    /// Input broke a rule; `field` names the form field, `key` the catalogue message.
+    #[error("{field}: {message}")]
+    Invalid {
+        /// Field the message belongs to.
+        field: &'static str,
+        /// Catalogue key of the message.
+        key: &'static str,
+        /// English message for logs and the command line.
+        message: String,
+    },
+    /// Would duplicate something unique (a username, an ID number).
+    #[error("{0}")]
+    Conflict(String),
+    /// Login refused. One message whatever the reason, so it tells an attacker nothing.
+    #[error("invalid username or password")]
+    InvalidCredentials,
+    /// SQLite failed.
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// Password hashing failed (not a wrong password: the hasher itself).
+    #[error("password hashing failed: {0}")]
+    Hash(String),
+}
+
+impl StoreError {
+    /// An [`StoreError::Invalid`] for `field` with catalogue `key` and English `message`.
+    pub fn invalid(field: &'static str, key: &'static str, message: impl Into<String>) -> Self {
+        StoreError::Invalid {
+            field,
+            key,
+            message: message.into(),
+        }
+    }
+}

@@ -1,0 +1,67 @@
+//! Numbered migrations cut from `schema.sql` at its `-- migration: N` lines.
+use rusqlite::{Connection, TransactionBehavior};
+
+use super::{StoreError, APPLICATION_ID};
+
+const SCHEMA: &str = include_str!("../../schema.sql");
+
+/// The schema version this build writes: the last migration in `schema.sql`.
+pub const LATEST_VERSION: u32 = 1;
+
+/// The migrations of `schema.sql`, as (number, SQL), in order.
+pub(crate) fn migrations() -> Vec<(u32, &'static str)> {
+    let mut out = Vec::new();
+    let mut rest = SCHEMA;
+    let marker = "-- migration: ";
+    while let Some(start) = rest.find(marker) {
+        let after = &rest[start + marker.len()..];
+        let line_end = after.find('\n').unwrap_or(after.len());
+        let number = after[..line_end].trim().parse::<u32>().unwrap_or(0);
+        let body_start = (line_end + 1).min(after.len());
+        let body = &after[body_start..];
+        let body_end = body.find(marker).unwrap_or(body.len());
+        out.push((number, &body[..body_end]));
+        rest = &body[body_end..];
+    }
+    out
+}
+
+/// Applies every migration above the database's `user_version`, each in its own
+/// immediate transaction together with the version bump.
+pub(crate) fn apply(conn: &mut Connection) -> Result<(), StoreError> {
+    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    for (number, sql) in migrations() {
+        if i64::from(number) <= current {
+            continue;
+        }
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // Re-read under the write lock: another instance may have migrated meanwhile.
+        let now: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if i64::from(number) <= now {
+            continue;
+        }
+        tx.execute_batch(sql)?;
+        tx.execute_batch(&format!(
+            "PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {number};"
+        ))?;
+        tx.commit()?;
+        tracing::info!(migration = number, "schema migration applied");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_numbered_in_order_and_end_at_latest() {
+        let m = migrations();
+        assert!(!m.is_empty());
+        for (i, (n, sql)) in m.iter().enumerate() {
+            assert_eq!(*n as usize, i + 1, "migrations must count 1, 2, 3…");
+            assert!(sql.contains("CREATE") || sql.contains("ALTER"));
+        }
+        assert_eq!(m.last().map(|(n, _)| *n), Some(LATEST_VERSION));
+    }
+}

@@ -1,1 +1,130 @@
-pub fn main() -> i32 { 0 }
+//! The command line: opens the application or runs one non-interactive command.
+//!
+//! Exit codes (product.md): 0 ok, 1 failure with a one-line reason on standard error,
+//! 2 bad usage (clap's own code for usage errors).
+mod paths;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+pub use paths::{config_dir, data_dir, default_db_path, demo_db_path};
+
+/// rmdesk — the relationship manager's desk: clients, visits, products and the calendar,
+/// offline, from the keyboard.
+#[derive(Debug, Parser)]
+#[command(name = "rmdesk", version, about, long_about = None)]
+pub struct Cli {
+    /// Database file (default: the user's local data directory, rmdesk/rmdesk.db).
+    #[arg(long, global = true, env = "RMDESK_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Language of the screens: en or zh-CN (default: from the environment).
+    #[arg(long, global = true, value_name = "LANG", value_parser = ["en", "zh-CN"])]
+    pub lang: Option<String>,
+    /// Open the demo database (created and seeded on first use).
+    #[arg(long, conflicts_with = "db")]
+    pub demo: bool,
+    /// Acting user for commands that touch business data (password from RMDESK_PASSWORD
+    /// or a prompt).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub user: Option<String>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Non-interactive commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new database and its administrator (password read from standard input).
+    Init {
+        /// Username of the administrator.
+        #[arg(long, value_name = "NAME")]
+        admin: String,
+        /// Display name of the administrator (default: the username).
+        #[arg(long, value_name = "TEXT")]
+        display_name: Option<String>,
+    },
+    /// Manage user accounts (as an administrator: --user NAME).
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Check the database: SQLite integrity, foreign keys, the audit chain.
+    Check,
+    /// Create (or open) the demo database, seeded with a branch, users and data.
+    Demo {
+        /// How many clients to seed.
+        #[arg(long, default_value_t = 1000)]
+        clients: u32,
+        /// Seed of the generator: the same seed gives the same data.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+}
+
+/// `rmdesk user …`
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a user; the initial password is read from standard input.
+    Add {
+        /// Username.
+        name: String,
+        /// Role: rm, manager or admin.
+        #[arg(long, default_value = "rm")]
+        role: String,
+        /// Branch code (required for rm and manager).
+        #[arg(long)]
+        branch: Option<String>,
+        /// Display name (default: the username).
+        #[arg(long)]
+        display_name: Option<String>,
+    },
+    /// Set a new password for a user (read from standard input); they must change it at
+    /// next login.
+    Passwd {
+        /// Username.
+        name: String,
+    },
+    /// Clear a user's lockout after failed logins.
+    Unlock {
+        /// Username.
+        name: String,
+    },
+    /// Disable a user's account.
+    Disable {
+        /// Username.
+        name: String,
+    },
+}
+
+/// Parses the command line and runs it; returns the process exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // --help and --version print and succeed; real usage errors exit 2.
+            let _ = e.print();
+            return e.exit_code();
+        }
+    };
+    match run(cli) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("rmdesk: {e:#}");
+            1
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let lang = cli.lang.clone().unwrap_or_else(paths::lang_from_env);
+    match cli.command {
+        None => {
+            let db_path = if cli.demo {
+                paths::demo_db_path()?
+            } else {
+                cli.db.clone().map_or_else(paths::default_db_path, Ok)?
+            };
+            crate::tui::run(crate::tui::Options { db_path, lang })
+        }
+        Some(_) => anyhow::bail!("this command is not built yet"),
+    }
+}

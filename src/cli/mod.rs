@@ -21,6 +21,10 @@ pub struct Cli {
     /// Language of the screens: en or zh-CN (default: from the environment).
     #[arg(long, global = true, value_name = "LANG", value_parser = ["en", "zh-CN"])]
     pub lang: Option<String>,
+    /// Colour theme of the screens: default or high-contrast.
+    #[arg(long, global = true, env = "RMDESK_THEME", default_value = "default",
+          value_parser = ["default", "high-contrast"])]
+    pub theme: String,
     /// Open the demo database (created and seeded on first use).
     #[arg(long, conflicts_with = "db")]
     pub demo: bool,
@@ -123,7 +127,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             } else {
                 cli.db.clone().map_or_else(paths::default_db_path, Ok)?
             };
-            crate::tui::run(crate::tui::Options { db_path, lang })
+            crate::tui::run(crate::tui::Options {
+                db_path,
+                lang,
+                config_dir: paths::config_dir()?,
+                theme: cli.theme.clone(),
+            })
         }
         Some(_) => anyhow::bail!("this command is not built yet"),
     }

@@ -8,6 +8,10 @@ pub struct Options {
     pub db_path: PathBuf,
     /// Language code: `en` or `zh-CN`.
     pub lang: String,
+    /// Where the user's `keymap.toml` may be (the config directory).
+    pub config_dir: PathBuf,
+    /// Colour theme: `default` or `high-contrast` (`NO_COLOR` turns colours off in both).
+    pub theme: String,
 }
 
 /// Runs the application until the user quits.

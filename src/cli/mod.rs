@@ -2,7 +2,9 @@
 //!
 //! Exit codes (product.md): 0 ok, 1 failure with a one-line reason on standard error,
 //! 2 bad usage (clap's own code for usage errors).
+mod commands;
 mod paths;
+mod secrets;
 
 use std::path::PathBuf;
 
@@ -47,6 +49,12 @@ pub enum Command {
         /// Display name of the administrator (default: the username).
         #[arg(long, value_name = "TEXT")]
         display_name: Option<String>,
+        /// Also create this branch (code), for the RMs and managers to be added.
+        #[arg(long, value_name = "CODE", requires = "branch_name")]
+        branch: Option<String>,
+        /// Name of the branch given with --branch.
+        #[arg(long, value_name = "TEXT", requires = "branch")]
+        branch_name: Option<String>,
     },
     /// Manage user accounts (as an administrator: --user NAME).
     #[command(subcommand)]
@@ -72,7 +80,7 @@ pub enum UserCommand {
         /// Username.
         name: String,
         /// Role: rm, manager or admin.
-        #[arg(long, default_value = "rm")]
+        #[arg(long, default_value = "rm", value_parser = ["rm", "manager", "admin"])]
         role: String,
         /// Branch code (required for rm and manager).
         #[arg(long)]
@@ -109,31 +117,36 @@ pub fn main() -> i32 {
             return e.exit_code();
         }
     };
-    match run(cli) {
+    init_logging();
+    match commands::run(cli) {
         Ok(()) => 0,
         Err(e) => {
+            tracing::error!("{e:#}");
             eprintln!("rmdesk: {e:#}");
             1
         }
     }
 }
 
-fn run(cli: Cli) -> anyhow::Result<()> {
-    let lang = cli.lang.clone().unwrap_or_else(paths::lang_from_env);
-    match cli.command {
-        None => {
-            let db_path = if cli.demo {
-                paths::demo_db_path()?
-            } else {
-                cli.db.clone().map_or_else(paths::default_db_path, Ok)?
-            };
-            crate::tui::run(crate::tui::Options {
-                db_path,
-                lang,
-                config_dir: paths::config_dir()?,
-                theme: cli.theme.clone(),
-            })
-        }
-        Some(_) => anyhow::bail!("this command is not built yet"),
+/// Sends `tracing` output to `rmdesk.log` in the data directory (never to the screen).
+/// Without a writable data directory the program runs without a log.
+fn init_logging() {
+    let Ok(dir) = data_dir() else { return };
+    if std::fs::create_dir_all(&dir).is_err() {
+        return;
     }
+    let Ok(file) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.join("rmdesk.log"))
+    else {
+        return;
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("RMDESK_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(false)
+        .with_writer(std::sync::Mutex::new(file))
+        .try_init();
 }

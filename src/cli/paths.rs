@@ -9,7 +9,8 @@ pub fn data_dir() -> anyhow::Result<PathBuf> {
     if let Some(dir) = std::env::var_os("RMDESK_DATA_DIR").filter(|d| !d.is_empty()) {
         return Ok(PathBuf::from(dir));
     }
-    let base = directories::BaseDirs::new().context("no home directory to keep the data in; set RMDESK_DATA_DIR")?;
+    let base = directories::BaseDirs::new()
+        .context("no home directory to keep the data in; set RMDESK_DATA_DIR")?;
     Ok(base.data_local_dir().join("rmdesk"))
 }
 
@@ -19,7 +20,8 @@ pub fn config_dir() -> anyhow::Result<PathBuf> {
     if let Some(dir) = std::env::var_os("RMDESK_CONFIG_DIR").filter(|d| !d.is_empty()) {
         return Ok(PathBuf::from(dir));
     }
-    let base = directories::BaseDirs::new().context("no home directory to read settings from; set RMDESK_CONFIG_DIR")?;
+    let base = directories::BaseDirs::new()
+        .context("no home directory to read settings from; set RMDESK_CONFIG_DIR")?;
     Ok(base.config_dir().join("rmdesk"))
 }
 
@@ -40,7 +42,11 @@ pub fn lang_from_env() -> String {
             if v.is_empty() {
                 continue;
             }
-            return if v.to_ascii_lowercase().starts_with("zh") { "zh-CN".into() } else { "en".into() };
+            return if v.to_ascii_lowercase().starts_with("zh") {
+                "zh-CN".into()
+            } else {
+                "en".into()
+            };
         }
     }
     "en".into()

@@ -39,8 +39,15 @@ pub fn check(username: &str, password: &str) -> Result<(), PasswordError> {
     let lower = password.to_lowercase();
     let user = username.trim().to_lowercase();
     if !user.is_empty() {
-        let stripped = lower.trim_matches(|c: char| c.is_ascii_digit() || c.is_ascii_punctuation());
-        if lower == user || stripped == user {
+        let trim = |s: &str| {
+            s.trim_matches(|c: char| c.is_ascii_digit() || c.is_ascii_punctuation())
+                .to_string()
+        };
+        let (stripped, user_stripped) = (trim(&lower), trim(&user));
+        if lower == user
+            || stripped == user
+            || (!user_stripped.is_empty() && stripped == user_stripped)
+        {
             return Err(PasswordError::IsUsername);
         }
     }
@@ -61,8 +68,14 @@ mod tests {
     #[test]
     fn policy() {
         assert_eq!(check("rm1", "short"), Err(PasswordError::TooShort));
-        assert_eq!(check("administrator", "Administrator"), Err(PasswordError::IsUsername));
-        assert_eq!(check("supervisor01", "supervisor01!"), Err(PasswordError::IsUsername));
+        assert_eq!(
+            check("administrator", "Administrator"),
+            Err(PasswordError::IsUsername)
+        );
+        assert_eq!(
+            check("supervisor01", "supervisor01!"),
+            Err(PasswordError::IsUsername)
+        );
         assert_eq!(check("rm1", "password1234"), Err(PasswordError::Common));
         assert_eq!(check("rm1", "Qwertyuiop123"), Err(PasswordError::Common));
         assert_eq!(check("rm1", "demo-password"), Ok(()));

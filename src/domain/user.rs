@@ -128,6 +128,9 @@ mod tests {
         assert_eq!(validate_username("rm1"), Ok(()));
         assert_eq!(validate_username("a"), Err(UsernameError::TooShort));
         assert_eq!(validate_username("张三"), Err(UsernameError::BadCharacter));
-        assert_eq!(validate_username(&"x".repeat(33)), Err(UsernameError::TooLong));
+        assert_eq!(
+            validate_username(&"x".repeat(33)),
+            Err(UsernameError::TooLong)
+        );
     }
 }

@@ -215,7 +215,12 @@ fn read_record(r: &rusqlite::Row<'_>) -> rusqlite::Result<Record> {
 impl Store {
     /// The newest `limit` audit entries, newest first, optionally only those of `action`.
     /// Only admins and managers read the log.
-    pub fn audit_recent(&self, actor: &Actor, action: Option<&str>, limit: usize) -> Result<Vec<Record>> {
+    pub fn audit_recent(
+        &self,
+        actor: &Actor,
+        action: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<Record>> {
         if actor.role == super::Role::Rm {
             return Err(super::StoreError::Forbidden);
         }

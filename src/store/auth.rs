@@ -1,7 +1,9 @@
 //! Passwords (Argon2id PHC strings), login with lockout, password change, screen lock.
 use std::sync::OnceLock;
 
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::{Algorithm, Argon2, Params, Version};
 use chrono::Duration;
 use rusqlite::{params, OptionalExtension};
@@ -28,7 +30,9 @@ pub fn hash_password(password: &str) -> Result<String> {
 /// Whether `password` matches the PHC string `phc`. A malformed string never matches.
 pub fn verify_password(phc: &str, password: &str) -> bool {
     match PasswordHash::new(phc) {
-        Ok(parsed) => hasher().verify_password(password.as_bytes(), &parsed).is_ok(),
+        Ok(parsed) => hasher()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok(),
         Err(_) => false,
     }
 }
@@ -93,16 +97,26 @@ impl Store {
         self.authenticate(&actor.username, password, "unlock")
     }
 
-    fn authenticate(&mut self, username: &str, password: &str, action: &'static str) -> Result<Actor> {
+    fn authenticate(
+        &mut self,
+        username: &str,
+        password: &str,
+        action: &'static str,
+    ) -> Result<Actor> {
         let row = self.login_row(username)?;
         let matches = verify_password(
-            row.as_ref().map_or(decoy_hash(), |r| r.password_hash.as_str()),
+            row.as_ref()
+                .map_or(decoy_hash(), |r| r.password_hash.as_str()),
             password,
         );
         let max_attempts = self.setting_i64("lockout.max_attempts")?;
         let lock_minutes = self.setting_i64("lockout.minutes")?;
         let typed = username.trim().to_string();
-        let failed_action = if action == "login" { "login_failed" } else { "unlock_failed" };
+        let failed_action = if action == "login" {
+            "login_failed"
+        } else {
+            "unlock_failed"
+        };
         let outcome = self.write(|tx, now| {
             let Some(row) = row else {
                 let who = audit::Who { user_id: None, username: &typed };
@@ -156,7 +170,10 @@ impl Store {
             Ok(Some(row))
         })?;
         let row = outcome.ok_or(StoreError::InvalidCredentials)?;
-        let role = row.role.parse::<Role>().map_err(|e| StoreError::invalid("role", "err.role", e.to_string()))?;
+        let role = row
+            .role
+            .parse::<Role>()
+            .map_err(|e| StoreError::invalid("role", "err.role", e.to_string()))?;
         Ok(Actor {
             user_id: row.id,
             username: row.username,
@@ -170,28 +187,62 @@ impl Store {
     /// Records that `actor` locked the screen (Ctrl-L or idle).
     pub fn record_screen_lock(&mut self, actor: &Actor, idle: bool) -> Result<()> {
         let action = if idle { "lock_idle" } else { "lock" };
-        self.write(|tx, now| audit::append(tx, now, actor.into(), audit::Entry::new(action, "session", Some(actor.user_id))))
+        self.write(|tx, now| {
+            audit::append(
+                tx,
+                now,
+                actor.into(),
+                audit::Entry::new(action, "session", Some(actor.user_id)),
+            )
+        })
     }
 
     /// Records that `actor` signed out.
     pub fn record_logout(&mut self, actor: &Actor) -> Result<()> {
-        self.write(|tx, now| audit::append(tx, now, actor.into(), audit::Entry::new("logout", "session", Some(actor.user_id))))
+        self.write(|tx, now| {
+            audit::append(
+                tx,
+                now,
+                actor.into(),
+                audit::Entry::new("logout", "session", Some(actor.user_id)),
+            )
+        })
     }
 
     /// Changes `actor`'s own password after checking the current one and the policy.
     /// The new password must differ from the current one.
-    pub fn change_own_password(&mut self, actor: &mut Actor, current: &str, new: &str) -> Result<()> {
-        let row = self.login_row(&actor.username)?.ok_or(StoreError::NotFound)?;
+    pub fn change_own_password(
+        &mut self,
+        actor: &mut Actor,
+        current: &str,
+        new: &str,
+    ) -> Result<()> {
+        let row = self
+            .login_row(&actor.username)?
+            .ok_or(StoreError::NotFound)?;
         if !verify_password(&row.password_hash, current) {
             self.write(|tx, now| {
-                audit::append(tx, now, (&*actor).into(), audit::Entry::new("password_change_failed", "user", Some(row.id)))
+                audit::append(
+                    tx,
+                    now,
+                    (&*actor).into(),
+                    audit::Entry::new("password_change_failed", "user", Some(row.id)),
+                )
             })?;
-            return Err(StoreError::invalid("current", "err.password.current", "the current password is not correct"));
+            return Err(StoreError::invalid(
+                "current",
+                "err.password.current",
+                "the current password is not correct",
+            ));
         }
         password::check(&actor.username, new)
             .map_err(|e| StoreError::invalid("new", e.key(), e.to_string()))?;
         if current == new {
-            return Err(StoreError::invalid("new", "err.password.same", "the new password must differ from the current one"));
+            return Err(StoreError::invalid(
+                "new",
+                "err.password.same",
+                "the new password must differ from the current one",
+            ));
         }
         let hash = hash_password(new)?;
         let who = actor.clone();

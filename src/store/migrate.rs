@@ -8,20 +8,22 @@ const SCHEMA: &str = include_str!("../../schema.sql");
 /// The schema version this build writes: the last migration in `schema.sql`.
 pub const LATEST_VERSION: u32 = 1;
 
-/// The migrations of `schema.sql`, as (number, SQL), in order.
-pub(crate) fn migrations() -> Vec<(u32, &'static str)> {
-    let mut out = Vec::new();
-    let mut rest = SCHEMA;
-    let marker = "-- migration: ";
-    while let Some(start) = rest.find(marker) {
-        let after = &rest[start + marker.len()..];
-        let line_end = after.find('\n').unwrap_or(after.len());
-        let number = after[..line_end].trim().parse::<u32>().unwrap_or(0);
-        let body_start = (line_end + 1).min(after.len());
-        let body = &after[body_start..];
-        let body_end = body.find(marker).unwrap_or(body.len());
-        out.push((number, &body[..body_end]));
-        rest = &body[body_end..];
+/// The migrations of `schema.sql`, as (number, SQL), in order. A migration starts at a
+/// line that is exactly `-- migration: N`; text before the first one is the file's preface.
+pub(crate) fn migrations() -> Vec<(u32, String)> {
+    let mut out: Vec<(u32, String)> = Vec::new();
+    for line in SCHEMA.lines() {
+        let number = line
+            .strip_prefix("-- migration: ")
+            .and_then(|n| n.trim().parse::<u32>().ok());
+        match (number, out.last_mut()) {
+            (Some(n), _) => out.push((n, String::new())),
+            (None, Some((_, sql))) => {
+                sql.push_str(line);
+                sql.push('\n');
+            }
+            (None, None) => {}
+        }
     }
     out
 }
@@ -40,7 +42,7 @@ pub(crate) fn apply(conn: &mut Connection) -> Result<(), StoreError> {
         if i64::from(number) <= now {
             continue;
         }
-        tx.execute_batch(sql)?;
+        tx.execute_batch(&sql)?;
         tx.execute_batch(&format!(
             "PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {number};"
         ))?;

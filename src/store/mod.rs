@@ -7,6 +7,8 @@
 //! every change appends to the hash-chained audit log in the same transaction.
 pub mod audit;
 pub mod auth;
+mod check;
+pub mod demo;
 mod error;
 mod migrate;
 pub mod settings;
@@ -44,6 +46,16 @@ pub struct SystemClock;
 impl Clock for SystemClock {
     fn now(&self) -> DateTime<Utc> {
         Utc::now()
+    }
+}
+
+/// A clock standing still at one instant (tests, benchmarks, reproducible screens).
+#[derive(Debug, Clone, Copy)]
+pub struct FixedClock(pub DateTime<Utc>);
+
+impl Clock for FixedClock {
+    fn now(&self) -> DateTime<Utc> {
+        self.0
     }
 }
 

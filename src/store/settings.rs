@@ -25,7 +25,9 @@ impl Store {
     pub fn setting_i64(&self, key: &str) -> Result<i64> {
         let raw: Option<String> = self
             .conn()
-            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
             .optional()?;
         let parsed = raw.and_then(|v| v.trim().parse::<i64>().ok());
         match parsed.or_else(|| default_of(key)) {
@@ -40,10 +42,18 @@ impl Store {
             return Err(StoreError::Forbidden);
         }
         if default_of(key).is_none() {
-            return Err(StoreError::invalid("key", "err.setting.unknown", format!("unknown setting {key}")));
+            return Err(StoreError::invalid(
+                "key",
+                "err.setting.unknown",
+                format!("unknown setting {key}"),
+            ));
         }
         if value <= 0 {
-            return Err(StoreError::invalid("value", "err.setting.positive", "the value must be a positive whole number"));
+            return Err(StoreError::invalid(
+                "value",
+                "err.setting.positive",
+                "the value must be a positive whole number",
+            ));
         }
         let before = self.setting_i64(key)?.to_string();
         self.write(|tx, now| {
@@ -53,13 +63,18 @@ impl Store {
                 params![key, value.to_string()],
             )?;
             let after = value.to_string();
-            audit::append(tx, now, actor.into(), audit::Entry {
-                action: "setting.change",
-                entity: "setting",
-                entity_id: Some(key.to_string()),
-                before: Some(&before),
-                after: Some(&after),
-            })
+            audit::append(
+                tx,
+                now,
+                actor.into(),
+                audit::Entry {
+                    action: "setting.change",
+                    entity: "setting",
+                    entity_id: Some(key.to_string()),
+                    before: Some(&before),
+                    after: Some(&after),
+                },
+            )
         })
     }
 }

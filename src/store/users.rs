@@ -74,18 +74,29 @@ fn require_admin(actor: &Actor) -> Result<()> {
 }
 
 fn validate_new(store: &Store, u: &NewUser) -> Result<()> {
-    validate_username(&u.username).map_err(|e| StoreError::invalid("username", e.key(), e.to_string()))?;
+    validate_username(&u.username)
+        .map_err(|e| StoreError::invalid("username", e.key(), e.to_string()))?;
     if u.display_name.trim().is_empty() {
-        return Err(StoreError::invalid("display_name", "err.required", "this field is required"));
+        return Err(StoreError::invalid(
+            "display_name",
+            "err.required",
+            "this field is required",
+        ));
     }
     validate_branch(store, u.role, u.branch_id)?;
     password::check(&u.username, &u.password)
         .map_err(|e| StoreError::invalid("password", e.key(), e.to_string()))?;
-    let taken: bool = store
-        .conn()
-        .query_row("SELECT EXISTS (SELECT 1 FROM users WHERE username = ?1)", [u.username.trim()], |r| r.get(0))?;
+    let taken: bool = store.conn().query_row(
+        "SELECT EXISTS (SELECT 1 FROM users WHERE username = ?1)",
+        [u.username.trim()],
+        |r| r.get(0),
+    )?;
     if taken {
-        return Err(StoreError::invalid("username", "err.username.taken", "this username is already taken"));
+        return Err(StoreError::invalid(
+            "username",
+            "err.username.taken",
+            "this username is already taken",
+        ));
     }
     Ok(())
 }
@@ -98,20 +109,32 @@ fn validate_branch(store: &Store, role: Role, branch_id: Option<i64>) -> Result<
             "RMs and managers belong to a branch",
         )),
         Some(id) => {
-            let exists: bool = store
-                .conn()
-                .query_row("SELECT EXISTS (SELECT 1 FROM branches WHERE id = ?1)", [id], |r| r.get(0))?;
+            let exists: bool = store.conn().query_row(
+                "SELECT EXISTS (SELECT 1 FROM branches WHERE id = ?1)",
+                [id],
+                |r| r.get(0),
+            )?;
             if exists {
                 Ok(())
             } else {
-                Err(StoreError::invalid("branch", "err.branch.unknown", "no such branch"))
+                Err(StoreError::invalid(
+                    "branch",
+                    "err.branch.unknown",
+                    "no such branch",
+                ))
             }
         }
         None => Ok(()),
     }
 }
 
-fn insert_user(tx: &rusqlite::Transaction<'_>, now: &str, u: &NewUser, hash: &str, must_change: bool) -> Result<i64> {
+fn insert_user(
+    tx: &rusqlite::Transaction<'_>,
+    now: &str,
+    u: &NewUser,
+    hash: &str,
+    must_change: bool,
+) -> Result<i64> {
     tx.execute(
         "INSERT INTO users (username, display_name, role, branch_id, password_hash, must_change_password, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
@@ -134,9 +157,16 @@ impl Store {
     /// Creates the first administrator of an empty database (first-run screen and
     /// `rmdesk init`). Refused once any user exists. The chosen password is kept
     /// (no forced change: the administrator just chose it).
-    pub fn create_first_admin(&mut self, username: &str, display_name: &str, password: &str) -> Result<Actor> {
+    pub fn create_first_admin(
+        &mut self,
+        username: &str,
+        display_name: &str,
+        password: &str,
+    ) -> Result<Actor> {
         if self.has_users()? {
-            return Err(StoreError::Conflict("this database already has users".into()));
+            return Err(StoreError::Conflict(
+                "this database already has users".into(),
+            ));
         }
         let u = NewUser {
             username: username.trim().to_string(),
@@ -150,13 +180,18 @@ impl Store {
         let id = self.write(|tx, now| {
             let id = insert_user(tx, &ts(now), &u, &hash, false)?;
             let after = describe(&u);
-            audit::append(tx, now, audit::SYSTEM, audit::Entry {
-                action: "user.create_first_admin",
-                entity: "user",
-                entity_id: Some(id.to_string()),
-                before: None,
-                after: Some(&after),
-            })?;
+            audit::append(
+                tx,
+                now,
+                audit::SYSTEM,
+                audit::Entry {
+                    action: "user.create_first_admin",
+                    entity: "user",
+                    entity_id: Some(id.to_string()),
+                    before: None,
+                    after: Some(&after),
+                },
+            )?;
             Ok(id)
         })?;
         Ok(Actor {
@@ -177,13 +212,18 @@ impl Store {
         self.write(|tx, now| {
             let id = insert_user(tx, &ts(now), u, &hash, true)?;
             let after = describe(u);
-            audit::append(tx, now, actor.into(), audit::Entry {
-                action: "user.create",
-                entity: "user",
-                entity_id: Some(id.to_string()),
-                before: None,
-                after: Some(&after),
-            })?;
+            audit::append(
+                tx,
+                now,
+                actor.into(),
+                audit::Entry {
+                    action: "user.create",
+                    entity: "user",
+                    entity_id: Some(id.to_string()),
+                    before: None,
+                    after: Some(&after),
+                },
+            )?;
             Ok(id)
         })
     }
@@ -195,13 +235,18 @@ impl Store {
         self.write(|tx, now| {
             let id = insert_user(tx, &ts(now), u, &hash, false)?;
             let after = describe(u);
-            audit::append(tx, now, audit::SYSTEM, audit::Entry {
-                action: "user.create",
-                entity: "user",
-                entity_id: Some(id.to_string()),
-                before: None,
-                after: Some(&after),
-            })?;
+            audit::append(
+                tx,
+                now,
+                audit::SYSTEM,
+                audit::Entry {
+                    action: "user.create",
+                    entity: "user",
+                    entity_id: Some(id.to_string()),
+                    before: None,
+                    after: Some(&after),
+                },
+            )?;
             Ok(id)
         })
     }
@@ -242,9 +287,11 @@ impl Store {
         let mut out = Vec::new();
         for row in rows {
             let (mut u, role) = row?;
-            u.role = role.parse().map_err(|e: crate::domain::user::UnknownRole| {
-                StoreError::invalid("role", "err.role", e.to_string())
-            })?;
+            u.role = role
+                .parse()
+                .map_err(|e: crate::domain::user::UnknownRole| {
+                    StoreError::invalid("role", "err.role", e.to_string())
+                })?;
             out.push(u);
         }
         Ok(out)
@@ -262,7 +309,11 @@ impl Store {
     pub fn user_id_by_name(&self, actor: &Actor, username: &str) -> Result<i64> {
         require_admin(actor)?;
         self.conn()
-            .query_row("SELECT id FROM users WHERE username = ?1", [username.trim()], |r| r.get(0))
+            .query_row(
+                "SELECT id FROM users WHERE username = ?1",
+                [username.trim()],
+                |r| r.get(0),
+            )
             .optional()?
             .ok_or(StoreError::NotFound)
     }
@@ -273,10 +324,18 @@ impl Store {
         require_admin(actor)?;
         let before = self.user(actor, id)?;
         if upd.display_name.trim().is_empty() {
-            return Err(StoreError::invalid("display_name", "err.required", "this field is required"));
+            return Err(StoreError::invalid(
+                "display_name",
+                "err.required",
+                "this field is required",
+            ));
         }
         if id == actor.user_id && upd.role != Role::Admin {
-            return Err(StoreError::invalid("role", "err.user.self_role", "you cannot remove your own administrator role"));
+            return Err(StoreError::invalid(
+                "role",
+                "err.user.self_role",
+                "you cannot remove your own administrator role",
+            ));
         }
         validate_branch(self, upd.role, upd.branch_id)?;
         self.write(|tx, now| {
@@ -310,7 +369,12 @@ impl Store {
                         locked_until = NULL, updated_at = ?2 WHERE id = ?3",
                 params![hash, ts(now), id],
             )?;
-            audit::append(tx, now, actor.into(), audit::Entry::new("user.reset_password", "user", Some(id)))
+            audit::append(
+                tx,
+                now,
+                actor.into(),
+                audit::Entry::new("user.reset_password", "user", Some(id)),
+            )
         })
     }
 
@@ -331,23 +395,44 @@ impl Store {
     pub fn set_user_disabled(&mut self, actor: &Actor, id: i64, disabled: bool) -> Result<()> {
         require_admin(actor)?;
         if id == actor.user_id {
-            return Err(StoreError::invalid("user", "err.user.self_disable", "you cannot disable your own account"));
+            return Err(StoreError::invalid(
+                "user",
+                "err.user.self_disable",
+                "you cannot disable your own account",
+            ));
         }
         self.user(actor, id)?;
-        let action = if disabled { "user.disable" } else { "user.enable" };
+        let action = if disabled {
+            "user.disable"
+        } else {
+            "user.enable"
+        };
         self.write(|tx, now| {
             tx.execute(
                 "UPDATE users SET disabled = ?1, updated_at = ?2 WHERE id = ?3",
                 params![disabled as i64, ts(now), id],
             )?;
-            audit::append(tx, now, actor.into(), audit::Entry::new(action, "user", Some(id)))
+            audit::append(
+                tx,
+                now,
+                actor.into(),
+                audit::Entry::new(action, "user", Some(id)),
+            )
         })
     }
 
     /// All branches, by code.
     pub fn branches(&self) -> Result<Vec<Branch>> {
-        let mut stmt = self.conn().prepare("SELECT id, code, name FROM branches ORDER BY code")?;
-        let rows = stmt.query_map([], |r| Ok(Branch { id: r.get(0)?, code: r.get(1)?, name: r.get(2)? }))?;
+        let mut stmt = self
+            .conn()
+            .prepare("SELECT id, code, name FROM branches ORDER BY code")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(Branch {
+                id: r.get(0)?,
+                code: r.get(1)?,
+                name: r.get(2)?,
+            })
+        })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -362,15 +447,32 @@ impl Store {
         self.create_branch_as(audit::Who::from(actor), code, name)
     }
 
-    pub(crate) fn create_branch_as(&mut self, who: audit::Who<'_>, code: &str, name: &str) -> Result<i64> {
+    pub(crate) fn create_branch_as(
+        &mut self,
+        who: audit::Who<'_>,
+        code: &str,
+        name: &str,
+    ) -> Result<i64> {
         if code.trim().is_empty() {
-            return Err(StoreError::invalid("code", "err.required", "this field is required"));
+            return Err(StoreError::invalid(
+                "code",
+                "err.required",
+                "this field is required",
+            ));
         }
         if name.trim().is_empty() {
-            return Err(StoreError::invalid("name", "err.required", "this field is required"));
+            return Err(StoreError::invalid(
+                "name",
+                "err.required",
+                "this field is required",
+            ));
         }
         if self.branch_by_code(code)?.is_some() {
-            return Err(StoreError::invalid("code", "err.branch.taken", "a branch with this code exists"));
+            return Err(StoreError::invalid(
+                "code",
+                "err.branch.taken",
+                "a branch with this code exists",
+            ));
         }
         self.write(|tx, now| {
             tx.execute(
@@ -379,13 +481,18 @@ impl Store {
             )?;
             let id = tx.last_insert_rowid();
             let after = format!("code={} name={}", code.trim(), name.trim());
-            audit::append(tx, now, who, audit::Entry {
-                action: "branch.create",
-                entity: "branch",
-                entity_id: Some(id.to_string()),
-                before: None,
-                after: Some(&after),
-            })?;
+            audit::append(
+                tx,
+                now,
+                who,
+                audit::Entry {
+                    action: "branch.create",
+                    entity: "branch",
+                    entity_id: Some(id.to_string()),
+                    before: None,
+                    after: Some(&after),
+                },
+            )?;
             Ok(id)
         })
     }

@@ -1,0 +1,202 @@
+//! What each command does: open the application, or one non-interactive task.
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+
+use super::paths;
+use super::secrets::Secrets;
+use super::{Cli, Command, UserCommand};
+use crate::store::demo::{DEMO_PASSWORD, DEMO_USERS};
+use crate::store::users::NewUser;
+use crate::store::{Actor, Role, Store};
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    let lang = cli.lang.clone().unwrap_or_else(paths::lang_from_env);
+    match cli.command {
+        None => {
+            let db_path = if cli.demo {
+                let path = paths::demo_db_path()?;
+                ensure_demo(&path)?;
+                path
+            } else {
+                db_path(&cli)?
+            };
+            crate::tui::run(crate::tui::Options {
+                db_path,
+                lang,
+                config_dir: paths::config_dir()?,
+                theme: cli.theme,
+            })
+        }
+        Some(Command::Init {
+            ref admin,
+            ref display_name,
+            ref branch,
+            ref branch_name,
+        }) => init(
+            &cli,
+            admin,
+            display_name.as_deref(),
+            branch.as_deref().zip(branch_name.as_deref()),
+        ),
+        Some(Command::User(ref cmd)) => user(&cli, cmd),
+        Some(Command::Check) => check(&db_path(&cli)?),
+        Some(Command::Demo { clients, seed }) => {
+            let path = match &cli.db {
+                Some(p) => p.clone(),
+                None => paths::demo_db_path()?,
+            };
+            demo(&path, clients, seed)
+        }
+    }
+}
+
+fn db_path(cli: &Cli) -> anyhow::Result<PathBuf> {
+    match &cli.db {
+        Some(p) => Ok(p.clone()),
+        None => paths::default_db_path(),
+    }
+}
+
+/// `rmdesk init`: a new database with its administrator (and optionally a branch).
+fn init(
+    cli: &Cli,
+    admin: &str,
+    display: Option<&str>,
+    branch: Option<(&str, &str)>,
+) -> anyhow::Result<()> {
+    let path = db_path(cli)?;
+    let mut store = Store::open(&path)?;
+    if store.has_users()? {
+        bail!(
+            "{} already has users; init only sets up a new database",
+            path.display()
+        );
+    }
+    let password = Secrets::stdin().next(&format!("password for {admin}"))?;
+    let actor = store.create_first_admin(admin, display.unwrap_or(admin), &password)?;
+    if let Some((code, name)) = branch {
+        store.create_branch(&actor, code, name)?;
+    }
+    println!(
+        "created {} with administrator {}",
+        path.display(),
+        actor.username
+    );
+    Ok(())
+}
+
+/// Signs in as `--user`, with the password from `RMDESK_PASSWORD` or standard input.
+fn sign_in(cli: &Cli, store: &mut Store, secrets: &mut Secrets) -> anyhow::Result<Actor> {
+    let Some(name) = cli.user.as_deref() else {
+        bail!(
+            "this command needs --user NAME (its password from RMDESK_PASSWORD or standard input)"
+        );
+    };
+    let password = secrets.acting(name)?;
+    Ok(store.login(name, &password)?)
+}
+
+/// `rmdesk user add|passwd|unlock|disable` (as an administrator).
+fn user(cli: &Cli, cmd: &UserCommand) -> anyhow::Result<()> {
+    let path = db_path(cli)?;
+    let mut store = Store::open_existing(&path)?;
+    let mut secrets = Secrets::stdin();
+    let actor = sign_in(cli, &mut store, &mut secrets)?;
+    if actor.role != Role::Admin {
+        bail!(
+            "only an administrator manages users; {} is not one",
+            actor.username
+        );
+    }
+    match cmd {
+        UserCommand::Add {
+            name,
+            role,
+            branch,
+            display_name,
+        } => {
+            let role: Role = role.parse()?;
+            let branch_id = match branch {
+                Some(code) => Some(
+                    store
+                        .branch_by_code(code)?
+                        .with_context(|| format!("there is no branch with the code {code}"))?
+                        .id,
+                ),
+                None => None,
+            };
+            let password = secrets.next(&format!("initial password for {name}"))?;
+            let u = NewUser {
+                username: name.clone(),
+                display_name: display_name.clone().unwrap_or_else(|| name.clone()),
+                role,
+                branch_id,
+                password,
+            };
+            store.create_user(&actor, &u)?;
+            println!("user {name} added ({role}); they must change the password at first sign-in");
+        }
+        UserCommand::Passwd { name } => {
+            let id = store.user_id_by_name(&actor, name)?;
+            let password = secrets.next(&format!("new password for {name}"))?;
+            store.reset_password(&actor, id, &password)?;
+            println!("new password set for {name}; they must change it at next sign-in");
+        }
+        UserCommand::Unlock { name } => {
+            let id = store.user_id_by_name(&actor, name)?;
+            store.unlock_user(&actor, id)?;
+            println!("{name} can sign in again");
+        }
+        UserCommand::Disable { name } => {
+            let id = store.user_id_by_name(&actor, name)?;
+            store.set_user_disabled(&actor, id, true)?;
+            println!("{name} is disabled");
+        }
+    }
+    Ok(())
+}
+
+/// `rmdesk check`: prints every problem and fails when there is one.
+fn check(path: &Path) -> anyhow::Result<()> {
+    let store = Store::open_existing(path)?;
+    let problems = store.integrity_problems()?;
+    if problems.is_empty() {
+        println!(
+            "{}: integrity ok, foreign keys ok, audit chain ok",
+            path.display()
+        );
+        return Ok(());
+    }
+    for p in &problems {
+        println!("{p}");
+    }
+    bail!("{} has {} problem(s)", path.display(), problems.len())
+}
+
+/// Creates and seeds the demo database at `path` unless it already has users.
+fn ensure_demo(path: &Path) -> anyhow::Result<bool> {
+    let mut store = Store::open(path)?;
+    if store.has_users()? {
+        return Ok(false);
+    }
+    store.seed_demo()?;
+    Ok(true)
+}
+
+/// `rmdesk demo`.
+fn demo(path: &Path, _clients: u32, _seed: u64) -> anyhow::Result<()> {
+    if ensure_demo(path)? {
+        println!("demo database created: {}", path.display());
+    } else {
+        println!("demo database already exists: {}", path.display());
+    }
+    let names: Vec<&str> = DEMO_USERS.iter().map(|(u, _, _)| *u).collect();
+    println!(
+        "users: {} — password for all: {DEMO_PASSWORD}",
+        names.join(", ")
+    );
+    println!("open it with: rmdesk --demo");
+    Ok(())
+}

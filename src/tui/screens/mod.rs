@@ -1,0 +1,118 @@
+//! Full screens behind one trait. A screen owns its popups and gives them keys first;
+//! what it cannot use goes back to the application for the global keys. Screens load
+//! their data on [`Screen::reload`] (navigation, after a change), never while drawing.
+pub mod admin;
+mod admin_forms;
+pub mod gate;
+pub mod home;
+
+use crossterm::event::KeyEvent;
+use ratatui::layout::Rect;
+use ratatui::Frame;
+
+use crate::store::{Actor, Store, StoreError};
+use crate::tui::i18n::I18n;
+use crate::tui::keymap::{Action, Keymap};
+use crate::tui::theme::Theme;
+use crate::tui::widgets::form::Form;
+
+/// Which screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScreenId {
+    /// Home / today.
+    Home,
+    /// User administration.
+    Admin,
+}
+
+/// What a screen may use while handling a key.
+pub struct Ctx<'a> {
+    /// The database, on behalf of `actor`.
+    pub store: &'a mut Store,
+    /// The signed-in user.
+    pub actor: &'a Actor,
+    /// Live key bindings.
+    pub keys: &'a Keymap,
+    /// Text catalogue.
+    pub i18n: &'a I18n,
+    /// A message for the status line, set by the screen.
+    pub status: Option<Status>,
+}
+
+impl Ctx<'_> {
+    /// Shows `text` as information.
+    pub fn info(&mut self, text: String) {
+        self.status = Some(Status { error: false, text });
+    }
+
+    /// Shows `text` as an error.
+    pub fn error(&mut self, text: String) {
+        self.status = Some(Status { error: true, text });
+    }
+}
+
+/// A line for the status bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    /// Shown in the error style.
+    pub error: bool,
+    /// The message.
+    pub text: String,
+}
+
+/// What drawing needs.
+pub struct View<'a> {
+    /// Text catalogue.
+    pub i18n: &'a I18n,
+    /// Styles.
+    pub theme: &'a Theme,
+    /// Live key bindings.
+    pub keys: &'a Keymap,
+}
+
+/// A full screen of the signed-in application.
+pub trait Screen {
+    /// Catalogue key of the screen's title.
+    fn title_key(&self) -> &'static str;
+    /// Loads what the screen shows. Errors are shown on the status line.
+    fn reload(&mut self, ctx: &mut Ctx<'_>);
+    /// Handles a key; `false` hands it back for the global keys.
+    fn on_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> bool;
+    /// Pasted text (into the focused field, if any).
+    fn on_paste(&mut self, _text: &str) {}
+    /// Draws the screen into `area` from its state.
+    fn draw(&self, f: &mut Frame, area: Rect, v: &View<'_>);
+    /// The actions that work now (open popup first), for the command bar and help.
+    fn commands(&self) -> Vec<Action>;
+    /// Whether an open form holds changes not yet saved.
+    fn has_unsaved(&self) -> bool {
+        false
+    }
+}
+
+/// Puts a refused save back on the form: a field error at its field, anything else as
+/// a sentence on the status line. The form keeps every value.
+pub fn show_store_error(form: &mut Form, err: &StoreError, i18n: &I18n) -> Option<String> {
+    match err {
+        StoreError::Invalid { field, key, .. } => {
+            form.set_error(field, i18n.t(key));
+            None
+        }
+        other => Some(store_error_text(other, i18n)),
+    }
+}
+
+/// A store error as a sentence for the user; the detail goes to the log.
+pub fn store_error_text(err: &StoreError, i18n: &I18n) -> String {
+    match err {
+        StoreError::NotFound => i18n.t("err.not_found").to_string(),
+        StoreError::Forbidden => i18n.t("err.forbidden").to_string(),
+        StoreError::InvalidCredentials => i18n.t("err.credentials").to_string(),
+        StoreError::Invalid { key, .. } => i18n.t(key).to_string(),
+        StoreError::Conflict(msg) => msg.clone(),
+        StoreError::Sqlite(_) | StoreError::Hash(_) => {
+            tracing::error!("store failure: {err}");
+            i18n.t("err.database").to_string()
+        }
+    }
+}

@@ -1,0 +1,228 @@
+//! A vertical form: labelled fields, one focused, errors under the fields they concern.
+//! The form only edits; its owner decides what Ctrl-S, Enter or Esc mean and reads the
+//! values on submit. A refused submit sets errors and keeps every value as typed.
+use crossterm::event::KeyEvent;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use super::field::{cols, Field};
+use crate::tui::keymap::{Action, Keymap};
+use crate::tui::theme::Theme;
+
+/// A list of fields with focus.
+#[derive(Debug, Clone)]
+pub struct Form {
+    /// The fields, top to bottom.
+    pub fields: Vec<Field>,
+    focus: usize,
+    dirty: bool,
+}
+
+impl Form {
+    /// A form of `fields`, focus on the first.
+    pub fn new(fields: Vec<Field>) -> Form {
+        Form {
+            fields,
+            focus: 0,
+            dirty: false,
+        }
+    }
+
+    /// The value of field `id` ("" when there is no such field).
+    pub fn value(&self, id: &str) -> &str {
+        self.fields
+            .iter()
+            .find(|f| f.id == id)
+            .map_or("", Field::value)
+    }
+
+    /// The value of field `id`, trimmed, as an owned string.
+    pub fn trimmed(&self, id: &str) -> String {
+        self.value(id).trim().to_string()
+    }
+
+    /// Whether anything was typed since the form opened.
+    pub fn is_dirty(&self) -> bool {
+        self.dirty
+    }
+
+    /// Whether the focused field takes typed text.
+    pub fn typing(&self) -> bool {
+        self.fields.get(self.focus).is_some_and(Field::takes_text)
+    }
+
+    /// Whether the last field has focus.
+    pub fn on_last(&self) -> bool {
+        self.focus + 1 >= self.fields.len()
+    }
+
+    /// Id of the focused field.
+    pub fn focused_id(&self) -> &'static str {
+        self.fields.get(self.focus).map_or("", |f| f.id)
+    }
+
+    /// Moves focus to field `id`.
+    pub fn focus_on(&mut self, id: &str) {
+        if let Some(i) = self.fields.iter().position(|f| f.id == id) {
+            self.focus = i;
+        }
+    }
+
+    /// Removes every error.
+    pub fn clear_errors(&mut self) {
+        for f in &mut self.fields {
+            f.error = None;
+        }
+    }
+
+    /// Sets the error of field `id` (or of the focused field when no field has that id)
+    /// and moves focus to it.
+    pub fn set_error(&mut self, id: &str, message: impl Into<String>) {
+        let i = self
+            .fields
+            .iter()
+            .position(|f| f.id == id)
+            .unwrap_or(self.focus);
+        if let Some(f) = self.fields.get_mut(i) {
+            f.error = Some(message.into());
+            self.focus = i;
+        }
+    }
+
+    /// Clears the text of field `id`.
+    pub fn clear(&mut self, id: &str) {
+        if let Some(f) = self.fields.iter_mut().find(|f| f.id == id) {
+            f.clear();
+        }
+    }
+
+    /// Whether any field has an error.
+    pub fn has_errors(&self) -> bool {
+        self.fields.iter().any(|f| f.error.is_some())
+    }
+
+    /// Handles focus movement and editing keys; returns whether the key was used.
+    /// Printable keys always go to a focused text field, before any command binding.
+    pub fn on_key(&mut self, key: &KeyEvent, keys: &Keymap) -> bool {
+        if keys.is(key, Action::NextField) {
+            self.focus = (self.focus + 1) % self.fields.len().max(1);
+            return true;
+        }
+        if keys.is(key, Action::PrevField) {
+            let n = self.fields.len().max(1);
+            self.focus = (self.focus + n - 1) % n;
+            return true;
+        }
+        let Some(field) = self.fields.get_mut(self.focus) else {
+            return false;
+        };
+        let before = field.value().to_string();
+        let used = field.on_key(key);
+        if used && field.value() != before {
+            self.dirty = true;
+            field.error = None;
+        }
+        if used {
+            return true;
+        }
+        // Up/Down move between fields when the field itself has no use for them.
+        if key.code == crossterm::event::KeyCode::Down {
+            self.focus = (self.focus + 1).min(self.fields.len().saturating_sub(1));
+            return true;
+        }
+        if key.code == crossterm::event::KeyCode::Up {
+            self.focus = self.focus.saturating_sub(1);
+            return true;
+        }
+        false
+    }
+
+    /// Pastes into the focused field.
+    pub fn paste(&mut self, text: &str) {
+        if let Some(f) = self.fields.get_mut(self.focus) {
+            f.paste(text);
+            self.dirty = true;
+        }
+    }
+
+    /// Lines the form needs at `width`: one per field plus one per error.
+    pub fn height(&self) -> u16 {
+        let errors = self.fields.iter().filter(|f| f.error.is_some()).count();
+        u16::try_from(self.fields.len() + errors).unwrap_or(u16::MAX)
+    }
+
+    /// Draws the form into `area`: labels in a column as wide as the widest, values
+    /// beside them, each error on the line under its field.
+    pub fn draw(&self, f: &mut Frame, area: Rect, theme: &Theme) {
+        let label_w = self
+            .fields
+            .iter()
+            .map(|fl| cols(&fl.label))
+            .max()
+            .unwrap_or(0)
+            + 2;
+        let mut y = area.y;
+        let bottom = area.y.saturating_add(area.height);
+        for (i, field) in self.fields.iter().enumerate() {
+            if y >= bottom {
+                break;
+            }
+            let focused = i == self.focus;
+            let label_style = if focused { theme.title } else { theme.dim };
+            let label_area = Rect::new(area.x, y, label_w.min(area.width), 1);
+            f.render_widget(
+                Paragraph::new(Span::styled(field.label.as_str(), label_style)),
+                label_area,
+            );
+            let value_x = area.x.saturating_add(label_w);
+            let value_w = area.width.saturating_sub(label_w);
+            field.draw_value(f, Rect::new(value_x, y, value_w, 1), focused, theme);
+            y += 1;
+            if let Some(err) = &field.error {
+                if y >= bottom {
+                    break;
+                }
+                let line = Line::from(Span::styled(format!("  ✗ {err}"), theme.error));
+                f.render_widget(Paragraph::new(line), Rect::new(area.x, y, area.width, 1));
+                y += 1;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::{KeyCode, KeyModifiers};
+
+    #[test]
+    fn focus_errors_and_dirty() {
+        let keys = Keymap::default();
+        let mut form = Form::new(vec![Field::text("a", "A", ""), Field::text("b", "B", "")]);
+        assert!(!form.is_dirty());
+        form.on_key(
+            &KeyEvent::new(KeyCode::Char('x'), KeyModifiers::NONE),
+            &keys,
+        );
+        assert!(form.is_dirty());
+        form.on_key(&KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE), &keys);
+        assert_eq!(form.focused_id(), "b");
+        // 'n' and 'e' are commands elsewhere, text here
+        form.on_key(
+            &KeyEvent::new(KeyCode::Char('n'), KeyModifiers::NONE),
+            &keys,
+        );
+        assert_eq!(form.value("b"), "n");
+        form.set_error("a", "bad");
+        assert_eq!(form.focused_id(), "a");
+        assert!(form.has_errors());
+        assert_eq!(form.value("a"), "x", "an error keeps what was typed");
+        form.on_key(
+            &KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE),
+            &keys,
+        );
+        assert!(!form.has_errors(), "typing in the field clears its error");
+    }
+}

@@ -1,0 +1,279 @@
+//! The real binary: set-up, user commands, check, demo, exit codes and messages.
+mod common;
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use common::PASSWORD;
+
+/// Runs rmdesk with `args`, `stdin` as standard input, data files kept in `dir`.
+fn rmdesk(dir: &Path, args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_rmdesk"));
+    cmd.args(args)
+        .env("RMDESK_DATA_DIR", dir.join("data"))
+        .env("RMDESK_CONFIG_DIR", dir.join("config"))
+        .env_remove("RMDESK_DB")
+        .env_remove("RMDESK_PASSWORD")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().expect("rmdesk runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("write stdin");
+    child.wait_with_output().expect("rmdesk finishes")
+}
+
+fn text(o: &Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+fn init(dir: &Path, db: &str) {
+    let o = rmdesk(
+        dir,
+        &[
+            "--db",
+            db,
+            "init",
+            "--admin",
+            "chief",
+            "--branch",
+            "0101",
+            "--branch-name",
+            "East",
+        ],
+        &format!("{PASSWORD}\n"),
+        &[],
+    );
+    assert!(o.status.success(), "{:?}", text(&o));
+}
+
+#[test]
+fn init_then_user_commands_then_check() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("bank.db");
+    let db = db.to_str().expect("utf-8 path");
+    init(dir.path(), db);
+
+    let again = rmdesk(
+        dir.path(),
+        &["--db", db, "init", "--admin", "other"],
+        &format!("{PASSWORD}\n"),
+        &[],
+    );
+    assert_eq!(again.status.code(), Some(1));
+    assert!(
+        text(&again).1.contains("already has users"),
+        "{:?}",
+        text(&again)
+    );
+
+    // admin password from the environment, the new user's from standard input
+    let add = rmdesk(
+        dir.path(),
+        &[
+            "--db", db, "--user", "chief", "user", "add", "rm1", "--role", "rm", "--branch", "0101",
+        ],
+        "initial-rm1-pass\n",
+        &[("RMDESK_PASSWORD", PASSWORD)],
+    );
+    assert!(add.status.success(), "{:?}", text(&add));
+    // or both from standard input, one line each
+    let add2 = rmdesk(
+        dir.path(),
+        &[
+            "--db", db, "--user", "chief", "user", "add", "rm2", "--branch", "0101",
+        ],
+        &format!("{PASSWORD}\ninitial-rm2-pass\n"),
+        &[],
+    );
+    assert!(add2.status.success(), "{:?}", text(&add2));
+
+    let weak = rmdesk(
+        dir.path(),
+        &[
+            "--db", db, "--user", "chief", "user", "add", "rm3", "--branch", "0101",
+        ],
+        &format!("{PASSWORD}\nshort\n"),
+        &[],
+    );
+    assert_eq!(weak.status.code(), Some(1));
+    assert_eq!(
+        text(&weak).1.trim(),
+        "rmdesk: password: the password must have at least 12 characters"
+    );
+
+    let no_branch = rmdesk(
+        dir.path(),
+        &[
+            "--db", db, "--user", "chief", "user", "add", "rm4", "--branch", "9999",
+        ],
+        &format!("{PASSWORD}\nlong-enough-pass\n"),
+        &[],
+    );
+    assert_eq!(no_branch.status.code(), Some(1));
+    assert!(text(&no_branch).1.contains("no branch with the code 9999"));
+
+    let wrong = rmdesk(
+        dir.path(),
+        &["--db", db, "--user", "chief", "user", "unlock", "rm1"],
+        "not-the-password\n",
+        &[],
+    );
+    assert_eq!(wrong.status.code(), Some(1));
+    assert_eq!(
+        text(&wrong).1.trim(),
+        "rmdesk: invalid username or password"
+    );
+
+    let not_admin = rmdesk(
+        dir.path(),
+        &["--db", db, "--user", "rm1", "user", "disable", "rm2"],
+        "initial-rm1-pass\n",
+        &[],
+    );
+    assert_eq!(not_admin.status.code(), Some(1));
+    assert!(text(&not_admin).1.contains("only an administrator"));
+
+    for cmd in [
+        vec!["user", "passwd", "rm2"],
+        vec!["user", "unlock", "rm2"],
+        vec!["user", "disable", "rm2"],
+    ] {
+        let mut args = vec!["--db", db, "--user", "chief"];
+        args.extend(cmd.iter().copied());
+        let o = rmdesk(
+            dir.path(),
+            &args,
+            &format!("{PASSWORD}\nfresh-rm2-password\n"),
+            &[],
+        );
+        assert!(o.status.success(), "{cmd:?}: {:?}", text(&o));
+    }
+
+    let check = rmdesk(dir.path(), &["--db", db, "check"], "", &[]);
+    assert!(check.status.success(), "{:?}", text(&check));
+    assert!(text(&check).0.contains("audit chain ok"));
+}
+
+#[test]
+fn check_names_a_tampered_audit_entry_and_fails() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("bank.db");
+    init(dir.path(), db.to_str().expect("utf-8"));
+    let conn = rusqlite::Connection::open(&db).expect("raw");
+    conn.execute_batch(
+        "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET after = 'code=9999' WHERE id = 2;",
+    )
+    .expect("tamper");
+    drop(conn);
+    let o = rmdesk(
+        dir.path(),
+        &["--db", db.to_str().expect("utf-8"), "check"],
+        "",
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let (out, err) = text(&o);
+    assert!(
+        out.contains("audit log entry 2: its content was changed after it was written"),
+        "{out}"
+    );
+    assert!(err.contains("1 problem(s)"), "{err}");
+}
+
+#[test]
+fn bad_files_get_one_clear_sentence_and_stay_untouched() {
+    let dir = tempfile::tempdir().expect("dir");
+    let bad = dir.path().join("photo.db");
+    std::fs::write(&bad, vec![0xAB; 8192]).expect("write");
+    for args in [vec!["check"], vec!["init", "--admin", "chief"]] {
+        let mut all = vec!["--db", bad.to_str().expect("utf-8")];
+        all.extend(args.iter().copied());
+        let o = rmdesk(dir.path(), &all, &format!("{PASSWORD}\n"), &[]);
+        assert_eq!(o.status.code(), Some(1));
+        let err = text(&o).1;
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains("is not an rmdesk database"), "{err}");
+        assert_eq!(std::fs::read(&bad).expect("read"), vec![0xAB; 8192]);
+    }
+    // The application itself refuses before touching the terminal.
+    let o = rmdesk(dir.path(), &["--db", bad.to_str().expect("utf-8")], "", &[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).1.contains("is not an rmdesk database"));
+    let missing = rmdesk(
+        dir.path(),
+        &[
+            "--db",
+            dir.path().join("none.db").to_str().expect("utf-8"),
+            "check",
+        ],
+        "",
+        &[],
+    );
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(text(&missing).1.contains("does not exist"));
+}
+
+#[test]
+fn usage_errors_exit_two_and_help_exits_zero() {
+    let dir = tempfile::tempdir().expect("dir");
+    let o = rmdesk(dir.path(), &["frobnicate"], "", &[]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = rmdesk(
+        dir.path(),
+        &["user", "add", "x", "--role", "teller"],
+        "",
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    for args in [
+        vec!["--help"],
+        vec!["init", "--help"],
+        vec!["user", "add", "--help"],
+        vec!["check", "--help"],
+        vec!["demo", "--help"],
+    ] {
+        let o = rmdesk(dir.path(), &args, "", &[]);
+        assert!(o.status.success(), "{args:?}");
+        assert!(text(&o).0.contains("Usage"), "{args:?}");
+    }
+}
+
+#[test]
+fn demo_creates_the_demo_users_once() {
+    let dir = tempfile::tempdir().expect("dir");
+    let o = rmdesk(dir.path(), &["demo"], "", &[]);
+    assert!(o.status.success(), "{:?}", text(&o));
+    let out = text(&o).0;
+    assert!(
+        out.contains("admin, manager, rm1, rm2, rm3") && out.contains("demo-password"),
+        "{out}"
+    );
+    let db = dir.path().join("data").join("demo.db");
+    assert!(db.exists());
+    let again = rmdesk(dir.path(), &["demo"], "", &[]);
+    assert!(text(&again).0.contains("already exists"));
+    let mut store = rmdesk::store::Store::open(&db).expect("open");
+    for user in ["admin", "manager", "rm1", "rm2", "rm3"] {
+        let actor = store.login(user, "demo-password").expect(user);
+        assert!(!actor.must_change_password);
+    }
+    let check = rmdesk(
+        dir.path(),
+        &["--db", db.to_str().expect("utf-8"), "check"],
+        "",
+        &[],
+    );
+    assert!(check.status.success());
+}

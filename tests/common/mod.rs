@@ -1,0 +1,108 @@
+//! Helpers shared by the integration tests: temporary databases with known users, a
+//! fixed clock, and an application driven through ratatui's `TestBackend`.
+#![allow(dead_code)] // each test file uses its own share of these
+
+use chrono::{DateTime, TimeZone, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use rmdesk::store::users::NewUser;
+use rmdesk::store::{Actor, FixedClock, Role, Store};
+use rmdesk::tui::i18n::{I18n, Lang};
+use rmdesk::tui::keymap::Keymap;
+use rmdesk::tui::theme::Theme;
+use rmdesk::tui::App;
+
+/// The password of every user made by [`seeded`].
+pub const PASSWORD: &str = "long-enough-pass";
+
+/// Noon on a fixed day, so dates on screens do not change.
+pub fn noon() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 23, 4, 0, 0)
+        .single()
+        .expect("valid instant")
+}
+
+/// A temporary folder and a database file path inside it.
+pub fn temp_db() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("test.db");
+    (dir, path)
+}
+
+/// A database with an administrator `admin`, branches 0101 and 0202, managers `mgr1`
+/// (0101) and `mgr2` (0202), RMs `rm1` (0101) and `rm2` (0202). Nobody must change
+/// their password. Returns the store (clock fixed at [`noon`]) and the admin.
+pub fn seeded(path: &std::path::Path) -> (Store, Actor) {
+    let mut store = Store::open(path).expect("open");
+    store.set_clock(Box::new(FixedClock(noon())));
+    let admin = store
+        .create_first_admin("admin", "Ada Admin", PASSWORD)
+        .expect("admin");
+    let b1 = store.create_branch(&admin, "0101", "East").expect("branch");
+    let b2 = store.create_branch(&admin, "0202", "West").expect("branch");
+    for (name, role, branch) in [
+        ("mgr1", Role::Manager, b1),
+        ("mgr2", Role::Manager, b2),
+        ("rm1", Role::Rm, b1),
+        ("rm2", Role::Rm, b2),
+    ] {
+        let u = NewUser {
+            username: name.into(),
+            display_name: name.to_uppercase(),
+            role,
+            branch_id: Some(branch),
+            password: "initial-password-x".into(),
+        };
+        store.create_user(&admin, &u).expect("user");
+        // The first sign-in must change the password: do it, so tests start ready.
+        let mut actor = store.login(name, "initial-password-x").expect("login");
+        store
+            .change_own_password(&mut actor, "initial-password-x", PASSWORD)
+            .expect("change");
+    }
+    (store, admin)
+}
+
+/// An application on `store` in `lang`, with default keys and theme.
+pub fn app(store: Store, lang: Lang) -> App {
+    App::new(
+        store,
+        Keymap::default(),
+        I18n::new(lang),
+        Theme::new("default", false),
+    )
+}
+
+/// A key press with no modifiers.
+pub fn key(code: KeyCode) -> KeyEvent {
+    KeyEvent::new(code, KeyModifiers::NONE)
+}
+
+/// A Ctrl combination.
+pub fn ctrl(c: char) -> KeyEvent {
+    KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)
+}
+
+/// Types `text` key by key.
+pub fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        app.on_key(key(KeyCode::Char(c)));
+    }
+}
+
+/// The screen as text at `width` × `height`.
+pub fn render(app: &App, width: u16, height: u16) -> String {
+    let mut term = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+    term.draw(|f| app.draw(f)).expect("draw");
+    term.backend().to_string()
+}
+
+/// Signs in as `user` with [`PASSWORD`].
+pub fn sign_in(app: &mut App, user: &str) {
+    type_text(app, user);
+    app.on_key(key(KeyCode::Tab));
+    type_text(app, PASSWORD);
+    app.on_key(key(KeyCode::Enter));
+    assert!(app.actor().is_some(), "signed in as {user}");
+}

@@ -3,6 +3,7 @@
 //! Exit codes (product.md): 0 ok, 1 failure with a one-line reason on standard error,
 //! 2 bad usage (clap's own code for usage errors).
 mod commands;
+pub mod demo_people;
 mod paths;
 mod secrets;
 

@@ -1,4 +1,10 @@
 //! Plain types and rules of the product. Nothing here does I/O or knows about SQLite,
 //! terminals or files; `store`, `tui` and `cli` build on it.
+pub mod client;
+pub mod contact;
+pub mod csv_import;
+pub mod ids;
+pub mod money;
 pub mod password;
+pub mod search_terms;
 pub mod user;

@@ -118,9 +118,19 @@ pub enum StoreError {
         /// English message for logs and the command line.
         message: String,
     },
-    /// Would duplicate something unique (a username, an ID number).
+    /// Would duplicate something unique (a username, a branch code).
     #[error("{0}")]
     Conflict(String),
+    /// Several fields of a record broke their rules; each error names its field.
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    Fields(Vec<crate::domain::client::FieldError>),
+    /// The ID number already belongs to a client (named by its client number, which the
+    /// user may give a colleague; nothing else of that client is told).
+    #[error("id_number: this ID number already belongs to client {client_no}")]
+    DuplicateId {
+        /// The existing client's number.
+        client_no: String,
+    },
     /// Login refused. One message whatever the reason, so it tells an attacker nothing.
     #[error("invalid username or password")]
     InvalidCredentials,

@@ -20,20 +20,25 @@ fn default_of(key: &str) -> Option<i64> {
     KNOWN.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
 }
 
+/// A whole-number setting read on `conn` (inside a transaction too); the default when
+/// missing or unreadable.
+pub(crate) fn read_i64(conn: &rusqlite::Connection, key: &str) -> Result<i64> {
+    let raw: Option<String> = conn
+        .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    let parsed = raw.and_then(|v| v.trim().parse::<i64>().ok());
+    match parsed.or_else(|| default_of(key)) {
+        Some(v) => Ok(v),
+        None => Err(StoreError::NotFound),
+    }
+}
+
 impl Store {
     /// A whole-number setting; the default when missing or unreadable.
     pub fn setting_i64(&self, key: &str) -> Result<i64> {
-        let raw: Option<String> = self
-            .conn()
-            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
-                r.get(0)
-            })
-            .optional()?;
-        let parsed = raw.and_then(|v| v.trim().parse::<i64>().ok());
-        match parsed.or_else(|| default_of(key)) {
-            Some(v) => Ok(v),
-            None => Err(StoreError::NotFound),
-        }
+        read_i64(self.conn(), key)
     }
 
     /// Changes a known setting (admins only; audited).
@@ -62,6 +67,10 @@ impl Store {
                  ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 params![key, value.to_string()],
             )?;
+            if key.starts_with("tier.") {
+                let t = super::clients::Thresholds::read(tx)?;
+                Store::retier_all(tx, t)?;
+            }
             let after = value.to_string();
             audit::append(
                 tx,

@@ -98,6 +98,20 @@ pub fn show_store_error(form: &mut Form, err: &StoreError, i18n: &I18n) -> Optio
             form.set_error(field, i18n.t(key));
             None
         }
+        StoreError::Fields(errors) => {
+            // Last to first, so that focus ends on the first field in error.
+            for e in errors.iter().rev() {
+                form.set_error(e.field, i18n.t(e.key));
+            }
+            None
+        }
+        StoreError::DuplicateId { client_no } => {
+            form.set_error(
+                "id_number",
+                i18n.f("err.id.duplicate", &[("client_no", client_no)]),
+            );
+            None
+        }
         other => Some(store_error_text(other, i18n)),
     }
 }
@@ -110,6 +124,14 @@ pub fn store_error_text(err: &StoreError, i18n: &I18n) -> String {
         StoreError::InvalidCredentials => i18n.t("err.credentials").to_string(),
         StoreError::Invalid { key, .. } => i18n.t(key).to_string(),
         StoreError::Conflict(msg) => msg.clone(),
+        StoreError::Fields(errors) => errors
+            .iter()
+            .map(|e| i18n.t(e.key))
+            .collect::<Vec<_>>()
+            .join(" "),
+        StoreError::DuplicateId { client_no } => {
+            i18n.f("err.id.duplicate", &[("client_no", client_no)])
+        }
         StoreError::Sqlite(_) | StoreError::Hash(_) => {
             tracing::error!("store failure: {err}");
             i18n.t("err.database").to_string()

@@ -5,7 +5,7 @@ use anyhow::{bail, Context};
 
 use super::paths;
 use super::secrets::Secrets;
-use super::{Cli, Command, UserCommand};
+use super::{Cli, Command, ExportCommand, ImportCommand, UserCommand};
 use crate::store::demo::{DEMO_PASSWORD, DEMO_USERS};
 use crate::store::users::NewUser;
 use crate::store::{Actor, Role, Store};
@@ -41,6 +41,18 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             branch.as_deref().zip(branch_name.as_deref()),
         ),
         Some(Command::User(ref cmd)) => user(&cli, cmd),
+        Some(Command::Import(ImportCommand::Clients {
+            ref file,
+            skip_invalid,
+        })) => super::clients::import(&cli, file, skip_invalid),
+        Some(Command::Export(ExportCommand::Clients { ref file, unmasked })) => {
+            super::clients::export(&cli, file, unmasked)
+        }
+        Some(Command::Search {
+            ref text,
+            stats,
+            limit,
+        }) => super::clients::search(&cli, text, stats, limit),
         Some(Command::Check) => check(&db_path(&cli)?),
         Some(Command::Demo { clients, seed }) => {
             let path = match &cli.db {
@@ -52,7 +64,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-fn db_path(cli: &Cli) -> anyhow::Result<PathBuf> {
+pub(super) fn db_path(cli: &Cli) -> anyhow::Result<PathBuf> {
     match &cli.db {
         Some(p) => Ok(p.clone()),
         None => paths::default_db_path(),
@@ -88,7 +100,11 @@ fn init(
 }
 
 /// Signs in as `--user`, with the password from `RMDESK_PASSWORD` or standard input.
-fn sign_in(cli: &Cli, store: &mut Store, secrets: &mut Secrets) -> anyhow::Result<Actor> {
+pub(super) fn sign_in(
+    cli: &Cli,
+    store: &mut Store,
+    secrets: &mut Secrets,
+) -> anyhow::Result<Actor> {
     let Some(name) = cli.user.as_deref() else {
         bail!(
             "this command needs --user NAME (its password from RMDESK_PASSWORD or standard input)"
@@ -186,9 +202,15 @@ fn ensure_demo(path: &Path) -> anyhow::Result<bool> {
 }
 
 /// `rmdesk demo`.
-fn demo(path: &Path, _clients: u32, _seed: u64) -> anyhow::Result<()> {
+fn demo(path: &Path, clients: u32, seed: u64) -> anyhow::Result<()> {
     if ensure_demo(path)? {
-        println!("demo database created: {}", path.display());
+        let started = std::time::Instant::now();
+        let n = super::clients::seed_demo_clients(path, clients, seed)?;
+        println!(
+            "demo database created: {} ({n} clients in {:.1} s)",
+            path.display(),
+            started.elapsed().as_secs_f64()
+        );
     } else {
         println!("demo database already exists: {}", path.display());
     }

@@ -2,6 +2,7 @@
 //!
 //! Exit codes (product.md): 0 ok, 1 failure with a one-line reason on standard error,
 //! 2 bad usage (clap's own code for usage errors).
+mod clients;
 mod commands;
 pub mod demo_people;
 mod paths;
@@ -62,6 +63,24 @@ pub enum Command {
     User(UserCommand),
     /// Check the database: SQLite integrity, foreign keys, the audit chain.
     Check,
+    /// Import records from a file (as --user NAME).
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Export records to a file (as --user NAME).
+    #[command(subcommand)]
+    Export(ExportCommand),
+    /// Find clients by name, pinyin initials, client no., phone fragment or ID tail
+    /// (as --user NAME; personal data masked).
+    Search {
+        /// What to look for.
+        text: String,
+        /// Also print how many matched and how long the query took.
+        #[arg(long)]
+        stats: bool,
+        /// Most matches to print.
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+    },
     /// Create (or open) the demo database, seeded with a branch, users and data.
     Demo {
         /// How many clients to seed.
@@ -70,6 +89,33 @@ pub enum Command {
         /// Seed of the generator: the same seed gives the same data.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+    },
+}
+
+/// `rmdesk import …`
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Clients from a CSV file (format: see README). A file with any invalid row writes
+    /// nothing unless --skip-invalid.
+    Clients {
+        /// The CSV file.
+        file: PathBuf,
+        /// Import the valid rows and report the others.
+        #[arg(long)]
+        skip_invalid: bool,
+    },
+}
+
+/// `rmdesk export …`
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// Clients to a CSV file; ID number, mobile and email masked unless --unmasked.
+    Clients {
+        /// The CSV file to write.
+        file: PathBuf,
+        /// Write ID numbers, mobiles and emails in full (audited).
+        #[arg(long)]
+        unmasked: bool,
     },
 }
 

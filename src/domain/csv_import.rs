@@ -329,6 +329,23 @@ where
     out
 }
 
+/// The header line of the format, for writers that stream rows one at a time.
+pub fn csv_header() -> String {
+    let mut out = String::new();
+    write_record(&mut out, CSV_COLUMNS.iter().copied());
+    out
+}
+
+/// One client as a line of the format (with its CRLF), in the order of [`csv_header`].
+pub fn csv_row(row: &ClientInput) -> String {
+    let mut out = String::new();
+    write_record(
+        &mut out,
+        CSV_COLUMNS.iter().map(|c| row.field(c).unwrap_or("")),
+    );
+    out
+}
+
 /// Appends one record and its line end.
 fn write_record<'a>(out: &mut String, fields: impl Iterator<Item = &'a str>) {
     for (i, field) in fields.enumerate() {

@@ -260,6 +260,16 @@ pub(crate) struct Thresholds {
 }
 
 impl Thresholds {
+    /// The key-tier threshold.
+    pub(crate) fn key(self) -> Decimal {
+        self.key
+    }
+
+    /// The core-tier threshold.
+    pub(crate) fn core(self) -> Decimal {
+        self.core
+    }
+
     /// The thresholds as stored (defaults where a setting is missing).
     pub(crate) fn read(conn: &Connection) -> Result<Thresholds> {
         Ok(Thresholds {

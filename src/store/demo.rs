@@ -1,7 +1,14 @@
 //! The demo database of `rmdesk demo` and `rmdesk --demo`: a branch and the demo users
 //! of product.md, all with the password [`DEMO_PASSWORD`].
+use chrono::NaiveDate;
+use rusqlite::params;
+use rust_decimal::Decimal;
+
+use super::clients::{insert_row, Thresholds};
 use super::users::NewUser;
-use super::{audit, Result, Role, Store};
+use super::{audit, ts, Result, Role, Store, StoreError};
+use crate::domain::client::{ClientInput, Tier};
+use crate::domain::money::to_minor;
 
 /// The password of every demo user.
 pub const DEMO_PASSWORD: &str = "demo-password";
@@ -38,6 +45,105 @@ impl Store {
             };
             self.create_user_unchecked(&u)?;
         }
-        Ok(())
+        self.write(|tx, now| {
+            tx.execute("INSERT INTO settings (key, value) VALUES ('demo.seeded', '1')", [])?;
+            tx.execute(
+                "INSERT INTO products (code, name, category, risk_level, currency, min_amount, status, description,
+                                       created_at, updated_at)
+                 VALUES (?1, '活期存款 Demand deposit', 'deposit', 'R1', 'CNY', '0', 'on_sale',
+                         'Demo: every demo client holds this deposit, so AUM and tiers are real.', ?2, ?2)",
+                params![DEMO_DEPOSIT, ts(now)],
+            )?;
+            Ok(())
+        })
     }
+
+    /// Adds demo clients, spread round-robin over the demo RMs, each holding `amount` of
+    /// the demo deposit (so AUM and tier follow the real rules). Only in a database made
+    /// by [`Store::seed_demo`]. Rows are written in batches; `progress(done)` after each.
+    pub fn seed_demo_clients(
+        &mut self,
+        people: &mut dyn Iterator<Item = (ClientInput, Decimal)>,
+        today: NaiveDate,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<usize> {
+        let demo: bool = self.conn().query_row(
+            "SELECT EXISTS (SELECT 1 FROM settings WHERE key = 'demo.seeded')",
+            [],
+            |r| r.get(0),
+        )?;
+        if !demo {
+            return Err(StoreError::Conflict(
+                "demo clients are only added to a demo database".into(),
+            ));
+        }
+        let mut owners = Vec::new();
+        for (name, _, role) in DEMO_USERS {
+            if *role == Role::Rm {
+                let owner: (i64, i64) = self.conn().query_row(
+                    "SELECT id, branch_id FROM users WHERE username = ?1",
+                    [name],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )?;
+                owners.push(owner);
+            }
+        }
+        let product: i64 = self.conn().query_row(
+            "SELECT id FROM products WHERE code = ?1",
+            [DEMO_DEPOSIT],
+            |r| r.get(0),
+        )?;
+        let t = self.thresholds()?;
+        let mut done = 0usize;
+        loop {
+            let batch: Vec<(ClientInput, Decimal)> = (&mut *people).take(DEMO_BATCH).collect();
+            if batch.is_empty() {
+                return Ok(done);
+            }
+            let n = batch.len();
+            self.write(|tx, now| {
+                let stamp = ts(now);
+                for (i, (person, amount)) in batch.iter().enumerate() {
+                    let valid = person.validate(today).map_err(StoreError::Fields)?;
+                    let owner = owners[(done + i) % owners.len().max(1)];
+                    let id = insert_row(tx, &valid, owner, t, &stamp)?;
+                    seed_holding(tx, id, product, *amount, t, owner.0, &stamp)?;
+                }
+                let after = format!("clients={n}");
+                let mut e = audit::Entry::new("demo.seed_clients", "client", None);
+                e.after = Some(&after);
+                audit::append(tx, now, audit::SYSTEM, e)
+            })?;
+            done += n;
+            progress(done);
+        }
+    }
+}
+
+/// Code of the demo deposit product.
+const DEMO_DEPOSIT: &str = "DEMO-DEP";
+
+/// Clients written per transaction when seeding.
+const DEMO_BATCH: usize = 20_000;
+
+fn seed_holding(
+    tx: &rusqlite::Connection,
+    client: i64,
+    product: i64,
+    amount: Decimal,
+    t: Thresholds,
+    by: i64,
+    now: &str,
+) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO holdings (client_id, product_id, amount, currency, start_date, status, created_by, created_at, updated_at)
+         VALUES (?1, ?2, ?3, 'CNY', substr(?5, 1, 10), 'open', ?4, ?5, ?5)",
+    )?
+    .execute(params![client, product, amount.to_string(), by, now])?;
+    let minor = to_minor(amount)
+        .ok_or_else(|| StoreError::invalid("amount", "err.amount", "out of range"))?;
+    let tier = Tier::from_aum(amount, t.key(), t.core());
+    tx.prepare_cached("UPDATE clients SET aum_minor = ?1, tier = ?2 WHERE id = ?3")?
+        .execute(params![minor, tier.code(), client])?;
+    Ok(())
 }

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod auth;
 mod check;
 pub mod clients;
+pub mod clients_io;
 pub mod demo;
 mod error;
 mod migrate;

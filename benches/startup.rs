@@ -19,6 +19,9 @@ use rmdesk::tui::keymap::Keymap;
 use rmdesk::tui::theme::Theme;
 use rmdesk::tui::App;
 
+mod common;
+use common::{report, sample};
+
 const PASSWORD: &str = "bench-password-1";
 
 fn main() {
@@ -92,30 +95,6 @@ fn seed(path: &Path, clients: u64) {
         rusqlite::params![clients as i64, rm_id, branch],
     )
     .expect("fill clients");
-}
-
-fn sample(n: usize, mut f: impl FnMut()) -> Vec<Duration> {
-    f(); // warm the page cache once, as a second start of the day would
-    let mut out: Vec<Duration> = (0..n)
-        .map(|_| {
-            let t = Instant::now();
-            f();
-            t.elapsed()
-        })
-        .collect();
-    out.sort();
-    out
-}
-
-fn report(what: &str, sorted: &[Duration]) {
-    let pct = |p: f64| sorted[((sorted.len() as f64 - 1.0) * p).round() as usize];
-    println!(
-        "{what}: median {:.2} ms, p90 {:.2} ms, max {:.2} ms (n={})",
-        pct(0.5).as_secs_f64() * 1e3,
-        pct(0.9).as_secs_f64() * 1e3,
-        pct(1.0).as_secs_f64() * 1e3,
-        sorted.len()
-    );
 }
 
 /// Launches the real binary in a detached tmux session and polls the screen every

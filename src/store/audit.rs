@@ -116,11 +116,8 @@ fn entry_hash(prev: &str, r: &Record) -> String {
 /// records, so both land or neither does.
 pub fn append(conn: &Connection, now: DateTime<Utc>, who: Who<'_>, entry: Entry<'_>) -> Result<()> {
     let last: Option<(i64, String)> = conn
-        .query_row(
-            "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        .prepare_cached("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     let (id, prev) = match last {
         Some((id, hash)) => (id + 1, hash),
@@ -140,14 +137,14 @@ pub fn append(conn: &Connection, now: DateTime<Utc>, who: Who<'_>, entry: Entry<
         hash: String::new(),
     };
     rec.hash = entry_hash(&prev, &rec);
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO audit_log (id, at, user_id, username, action, entity, entity_id, before, after, prev_hash, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        params![
+    )?
+    .execute(params![
             rec.id, rec.at, rec.user_id, rec.username, rec.action, rec.entity, rec.entity_id,
             rec.before, rec.after, rec.prev_hash, rec.hash
-        ],
-    )?;
+    ])?;
     Ok(())
 }
 

@@ -368,8 +368,11 @@ impl Store {
         };
         let (scope_sql, scope_arg) = scope(actor);
         let sql = format!(
+            // CROSS JOIN keeps SQLite from driving the join from `clients` and re-running
+            // the full-text query once per client: the index is read first, then each
+            // hit is looked up by rowid.
             "SELECT {SUMMARY_COLUMNS} FROM client_search s
-             JOIN clients c ON c.id = s.rowid JOIN users u ON u.id = c.owner_id
+             CROSS JOIN clients c ON c.id = s.rowid CROSS JOIN users u ON u.id = c.owner_id
              WHERE client_search MATCH ? AND {scope_sql} LIMIT ?"
         );
         let mut stmt = self.conn().prepare_cached(&sql)?;
@@ -866,9 +869,9 @@ fn index_client(tx: &Connection, id: i64, v: &ValidClient) -> Result<()> {
 
 /// The next free generated client number: `C` and nine digits.
 fn next_client_no(tx: &Connection) -> Result<String> {
-    let mut n: i64 = tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM clients", [], |r| {
-        r.get(0)
-    })?;
+    let mut n: i64 = tx
+        .prepare_cached("SELECT coalesce(max(id), 0) + 1 FROM clients")?
+        .query_row([], |r| r.get(0))?;
     loop {
         let no = format!("C{n:09}");
         let taken: bool = tx

@@ -223,10 +223,13 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
     // journal_mode answers with a row, so it is queried rather than executed.
     let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    // A 32 MiB page cache (the default is 2 MiB): large imports stop spilling pages
+    // half-way through their transaction, and a big portfolio's pages stay warm.
     conn.execute_batch(
         "PRAGMA synchronous = FULL;
          PRAGMA foreign_keys = ON;
-         PRAGMA trusted_schema = OFF;",
+         PRAGMA trusted_schema = OFF;
+         PRAGMA cache_size = -32768;",
     )?;
     Ok(())
 }

@@ -1,0 +1,270 @@
+//! Clients at scale (docs/BENCHMARKS.md): search, paging, import.
+//!
+//! `cargo bench --bench clients` builds (once, then reuses) a demo database of
+//! `RMDESK_BENCH_CLIENTS` clients (default 1,000,000) under target/bench-data with the
+//! same code as `rmdesk demo --clients N`, then measures in-process:
+//! - search by name prefix, phone fragment and ID tail (values taken from the data),
+//!   for an RM (a third of the clients) and the manager (all of them);
+//! - a page of the client list after a given row, and the jump to the end;
+//! - the real binary's `rmdesk search --stats` for a sample of the same queries;
+//! - importing a generated file of `RMDESK_BENCH_IMPORT` rows (default 200,000) with full
+//!   validation, beside the time sqlite3's own `.import` takes for the same file.
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use rmdesk::domain::client::ClientInput;
+use rmdesk::domain::csv_import::{csv_header, csv_row, parse_csv};
+use rmdesk::store::clients::{ListSpec, PageFrom, PageKey};
+use rmdesk::store::{Actor, Store};
+
+mod common;
+use common::{report, sample};
+
+const PASSWORD: &str = "demo-password";
+
+fn env_usize(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn main() {
+    let clients = env_usize("RMDESK_BENCH_CLIENTS", 1_000_000);
+    let data = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("target")
+        .join("bench-data");
+    std::fs::create_dir_all(&data).expect("bench-data folder");
+    let db = data.join(format!("clients-{clients}.db"));
+    if !db.exists() {
+        let t = Instant::now();
+        let out = Command::new(env!("CARGO_BIN_EXE_rmdesk"))
+            .args([
+                "--db",
+                db.to_str().expect("utf-8"),
+                "demo",
+                "--clients",
+                &clients.to_string(),
+                "--seed",
+                "1",
+            ])
+            .env("RMDESK_DATA_DIR", &data)
+            .output()
+            .expect("rmdesk demo runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        println!(
+            "rmdesk demo --clients {clients}: {:.1} s",
+            t.elapsed().as_secs_f64()
+        );
+    }
+    let size = std::fs::metadata(&db).map(|m| m.len()).unwrap_or(0);
+    println!("database: {clients} clients, {:.0} MB", size as f64 / 1e6);
+
+    let mut store = Store::open(&db).expect("open");
+    let rm = store.login("rm1", PASSWORD).expect("rm1");
+    let manager = store.login("manager", PASSWORD).expect("manager");
+    let queries = queries(&store, &manager, 300);
+
+    for (who, actor) in [("RM (own third)", &rm), ("manager (all)", &manager)] {
+        for (kind, list) in &queries {
+            let mut i = 0;
+            let times = sample(list.len() - 1, || {
+                let q = &list[i % list.len()];
+                i += 1;
+                std::hint::black_box(store.search_clients(actor, q, 50).expect("search"));
+            });
+            report(&format!("search {kind}, {who}"), &times);
+        }
+        paging(&store, who, actor);
+    }
+    search_stats(&db, &data, &queries);
+    import(&data, env_usize("RMDESK_BENCH_IMPORT", 200_000));
+}
+
+/// Name prefixes, phone fragments and ID tails drawn from the clients themselves.
+fn queries(store: &Store, manager: &Actor, n: usize) -> Vec<(&'static str, Vec<String>)> {
+    let mut rng = StdRng::seed_from_u64(42);
+    let mut names = Vec::new();
+    let mut phones = Vec::new();
+    let mut tails = Vec::new();
+    let mut from = PageFrom::Start;
+    // Walk the list in large steps, taking clients spread over the whole table.
+    while names.len() < n {
+        let page = store
+            .client_page(manager, &ListSpec::default(), &from, 500)
+            .expect("page");
+        let Some(pick) = page.rows.get(rng.gen_range(0..page.rows.len().max(1))) else {
+            break;
+        };
+        let full = store.client(manager, pick.id).expect("client");
+        let chars: Vec<char> = pick.name.chars().collect();
+        let take = if chars.iter().all(char::is_ascii) {
+            3.min(chars.len())
+        } else {
+            rng.gen_range(1..=chars.len().min(2))
+        };
+        names.push(chars[..take].iter().collect::<String>());
+        // Masked values hide the middle; the unmasked ends are what a user would type.
+        let mobile = full.fields.mobile.replace('*', "");
+        if mobile.len() >= 4 {
+            let start = rng.gen_range(0..=mobile.len() - 4);
+            phones.push(mobile[start..start + 4].to_string());
+        }
+        let id = &full.fields.id_number;
+        if id.len() >= 4 {
+            tails.push(id[id.len() - 4..].to_string());
+        }
+        let skip = rng.gen_range(1..=4);
+        let mut key: Option<PageKey> = page.keys.last().cloned();
+        for _ in 1..skip {
+            if let Some(k) = key.clone() {
+                key = store
+                    .client_page(manager, &ListSpec::default(), &PageFrom::After(k), 500)
+                    .expect("page")
+                    .keys
+                    .last()
+                    .cloned();
+            }
+        }
+        from = match key {
+            Some(k) => PageFrom::After(k),
+            None => PageFrom::Start,
+        };
+    }
+    vec![
+        ("by name prefix", names),
+        ("by phone fragment (4 digits)", phones),
+        ("by ID tail (last 4)", tails),
+    ]
+}
+
+fn paging(store: &Store, who: &str, actor: &Actor) {
+    let spec = ListSpec::default();
+    let first = store
+        .client_page(actor, &spec, &PageFrom::Start, 40)
+        .expect("page");
+    let mut key = first.keys.last().cloned().expect("rows");
+    let times = sample(200, || {
+        let page = store
+            .client_page(actor, &spec, &PageFrom::After(key.clone()), 40)
+            .expect("page");
+        if let Some(k) = page.keys.last() {
+            key = k.clone();
+        }
+    });
+    report(&format!("next page of 40 rows, {who}"), &times);
+    let times = sample(50, || {
+        std::hint::black_box(
+            store
+                .client_page(actor, &spec, &PageFrom::End, 40)
+                .expect("page"),
+        );
+    });
+    report(&format!("jump to the end (last 40 rows), {who}"), &times);
+    let times = sample(20, || {
+        std::hint::black_box(store.client_count(actor, &spec).expect("count"));
+    });
+    report(&format!("count of the list, {who}"), &times);
+}
+
+/// The real binary: `rmdesk search TEXT --stats` reports the query's own time.
+fn search_stats(db: &Path, data: &Path, queries: &[(&'static str, Vec<String>)]) {
+    for (kind, list) in queries {
+        let mut times = Vec::new();
+        for q in list.iter().take(20) {
+            let out = Command::new(env!("CARGO_BIN_EXE_rmdesk"))
+                .args([
+                    "--db",
+                    db.to_str().expect("utf-8"),
+                    "--user",
+                    "rm1",
+                    "search",
+                    q,
+                    "--stats",
+                ])
+                .env("RMDESK_DATA_DIR", data)
+                .env("RMDESK_PASSWORD", PASSWORD)
+                .output()
+                .expect("rmdesk search runs");
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            let ms = stdout
+                .lines()
+                .last()
+                .and_then(|l| l.split(" in ").nth(1))
+                .and_then(|t| t.trim_end_matches(" ms").parse::<f64>().ok());
+            if let Some(ms) = ms {
+                times.push(Duration::from_secs_f64(ms / 1e3));
+            }
+        }
+        times.sort();
+        report(&format!("`rmdesk search --stats` {kind}, RM"), &times);
+    }
+}
+
+/// Generates a valid client file, imports it into a new demo database as the manager,
+/// and times sqlite3's `.import` of the same file into a plain table.
+fn import(data: &Path, rows: usize) {
+    let csv = data.join(format!("import-{rows}.csv"));
+    if !csv.exists() {
+        let today = chrono::Local::now().date_naive();
+        let mut rng = StdRng::seed_from_u64(99);
+        let mut text = csv_header();
+        for i in 0..rows as u64 {
+            // Indexes far above the demo database's, so the numbers do not collide.
+            let mut p: ClientInput =
+                rmdesk::cli::demo_people::person(&mut rng, 500_000_000 + i, today);
+            p.owner = ["rm1", "rm2", "rm3"][(i % 3) as usize].to_string();
+            text.push_str(&csv_row(&p));
+        }
+        std::fs::write(&csv, text).expect("write csv");
+    }
+    let target = data.join("import-target.db");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", target.display()));
+    }
+    let mut store = Store::open(&target).expect("open");
+    store.seed_demo().expect("demo users");
+    let manager = store.login("manager", PASSWORD).expect("manager");
+    let t = Instant::now();
+    let bytes = std::fs::read(&csv).expect("read csv");
+    let file = parse_csv(&bytes).expect("parse");
+    let report = store
+        .import_clients(&manager, &file, false, &mut |_, _| {})
+        .expect("import");
+    let secs = t.elapsed().as_secs_f64();
+    assert_eq!(report.imported, rows, "{:?}", report.rejected.first());
+    println!(
+        "import {rows} rows (parse, validate, check, write, index, audit): {secs:.2} s = {:.0} rows/s",
+        rows as f64 / secs
+    );
+
+    let plain = data.join("sqlite3-import.db");
+    let _ = std::fs::remove_file(&plain);
+    let create = "CREATE TABLE t (client_no, kind, name, gender, birth_date, id_type, id_number, mobile, email, \
+                  address, occupation, risk_level, risk_assessed_on, status, owner, notes)";
+    let import = format!(".import --csv --skip 1 {} t", csv.display());
+    let t = Instant::now();
+    let out = Command::new("sqlite3")
+        .arg(&plain)
+        .arg(create)
+        .arg(&import)
+        .output();
+    match out {
+        Ok(o) if o.status.success() => {
+            let secs = t.elapsed().as_secs_f64();
+            println!("sqlite3 .import of the same file (no checks, no indexes): {secs:.2} s = {:.0} rows/s", rows as f64 / secs);
+        }
+        Ok(o) => println!(
+            "sqlite3 .import failed: {}",
+            String::from_utf8_lossy(&o.stderr)
+        ),
+        Err(_) => println!("sqlite3 not installed: the comparison was not run"),
+    }
+}

@@ -10,6 +10,9 @@ use crate::store::demo::{DEMO_PASSWORD, DEMO_USERS};
 use crate::store::users::NewUser;
 use crate::store::{Actor, Role, Store};
 
+/// Clients in a demo made by `rmdesk --demo` (as `rmdesk demo`'s default).
+const DEFAULT_DEMO_CLIENTS: u32 = 1000;
+
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     let lang = cli.lang.clone().unwrap_or_else(paths::lang_from_env);
@@ -17,7 +20,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         None => {
             let db_path = if cli.demo {
                 let path = paths::demo_db_path()?;
-                ensure_demo(&path)?;
+                if ensure_demo(&path)? {
+                    super::clients::seed_demo_clients(&path, DEFAULT_DEMO_CLIENTS, 1)?;
+                }
                 path
             } else {
                 db_path(&cli)?

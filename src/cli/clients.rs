@@ -1,9 +1,9 @@
 //! `rmdesk import clients`, `export clients`, `search`, and the demo's clients.
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::Path;
 use std::time::Instant;
 
-use anyhow::{bail, Context};
+use anyhow::bail;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use rust_decimal::Decimal;
@@ -12,7 +12,7 @@ use super::commands::{db_path, sign_in};
 use super::demo_people;
 use super::secrets::Secrets;
 use super::Cli;
-use crate::domain::csv_import::{csv_header, csv_row, parse_csv};
+use crate::store::clients_io::read_client_file;
 use crate::store::Store;
 
 /// Opens the database and signs in as `--user`.
@@ -24,8 +24,7 @@ fn open_as(cli: &Cli) -> anyhow::Result<(Store, crate::store::Actor)> {
 
 /// Imports a client file; prints every refused row with its line and reasons.
 pub fn import(cli: &Cli, file: &Path, skip_invalid: bool) -> anyhow::Result<()> {
-    let data = std::fs::read(file).with_context(|| format!("{} cannot be read", file.display()))?;
-    let parsed = parse_csv(&data).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    let parsed = read_client_file(file)?;
     let (mut store, actor) = open_as(cli)?;
     let show_progress = std::io::stderr().is_terminal();
     let started = Instant::now();
@@ -62,19 +61,7 @@ pub fn import(cli: &Cli, file: &Path, skip_invalid: bool) -> anyhow::Result<()> 
 /// Exports the clients the user sees.
 pub fn export(cli: &Cli, file: &Path, unmasked: bool) -> anyhow::Result<()> {
     let (mut store, actor) = open_as(cli)?;
-    // Written beside the target and renamed at the end: a failed export leaves no half file.
-    let partial = file.with_extension("csv.partial");
-    let out = std::fs::File::create(&partial)
-        .with_context(|| format!("{} cannot be written", partial.display()))?;
-    let mut out = std::io::BufWriter::new(out);
-    out.write_all(csv_header().as_bytes())?;
-    let n = store.export_clients(&actor, unmasked, &mut |row| {
-        out.write_all(csv_row(row).as_bytes())
-    })?;
-    out.flush()?;
-    drop(out);
-    std::fs::rename(&partial, file)
-        .with_context(|| format!("{} cannot be written", file.display()))?;
+    let n = store.export_clients_to_file(&actor, file, unmasked)?;
     let how = if unmasked { "in full" } else { "masked" };
     println!("exported {n} clients to {} ({how})", file.display());
     Ok(())

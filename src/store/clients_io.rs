@@ -6,6 +6,8 @@
 //! refused row writes nothing unless `skip_invalid`; then the good rows are written in
 //! one transaction, each with its audit entry.
 use std::collections::HashMap;
+use std::io::Write;
+use std::path::Path;
 
 use rusqlite::params;
 
@@ -13,7 +15,9 @@ use super::clients::{describe, id_owner, insert_row, resolve_owner};
 use super::{audit, ts, Actor, Result, Role, Store, StoreError};
 use crate::domain::client::ClientInput;
 use crate::domain::contact::{mask_email, mask_id_number, mask_mobile};
-use crate::domain::csv_import::{check_rows, ParsedFile, RowError};
+use crate::domain::csv_import::{
+    check_rows, csv_header, csv_row, parse_csv, CsvFileError, ParsedFile, RowError,
+};
 
 /// What an import did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -41,7 +45,74 @@ fn reject(rejected: &mut Vec<RowError>, line: u64, reason: String) {
     });
 }
 
+/// Why a client file could not be read at all (before any row is looked at).
+#[derive(Debug, thiserror::Error)]
+pub enum FileError {
+    /// The operating system refused.
+    #[error("{path} cannot be read: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The reason.
+        source: std::io::Error,
+    },
+    /// Not the client format.
+    #[error("{path}: {source}")]
+    Format {
+        /// The file.
+        path: String,
+        /// What is wrong.
+        source: CsvFileError,
+    },
+}
+
+/// Reads and splits a client file into rows (not yet checked).
+pub fn read_client_file(path: &Path) -> std::result::Result<ParsedFile, FileError> {
+    let shown = path.display().to_string();
+    let data = std::fs::read(path).map_err(|source| FileError::Io {
+        path: shown.clone(),
+        source,
+    })?;
+    parse_csv(&data).map_err(|source| FileError::Format {
+        path: shown,
+        source,
+    })
+}
+
 impl Store {
+    /// Writes the clients `actor` sees to `path` in the CSV format (masked unless
+    /// `unmasked`). The file is written beside the target and renamed at the end, so a
+    /// failed export leaves no half-written file. Returns the number of clients.
+    pub fn export_clients_to_file(
+        &mut self,
+        actor: &Actor,
+        path: &Path,
+        unmasked: bool,
+    ) -> Result<usize> {
+        let io = |e: std::io::Error| {
+            StoreError::Conflict(format!("{} cannot be written: {e}", path.display()))
+        };
+        let mut partial = path.as_os_str().to_owned();
+        partial.push(".partial");
+        let partial = std::path::PathBuf::from(partial);
+        let file = std::fs::File::create(&partial).map_err(io)?;
+        let mut out = std::io::BufWriter::new(file);
+        out.write_all(csv_header().as_bytes()).map_err(io)?;
+        let written = self.export_clients(actor, unmasked, &mut |row| {
+            out.write_all(csv_row(row).as_bytes())
+        });
+        let finished = written.and_then(|n| {
+            out.flush().map_err(io)?;
+            drop(out);
+            std::fs::rename(&partial, path).map_err(io)?;
+            Ok(n)
+        });
+        if finished.is_err() {
+            let _ = std::fs::remove_file(&partial);
+        }
+        finished
+    }
+
     /// Imports the rows of a parsed client file as `actor`. `progress(done, total)` is
     /// called as rows are written.
     pub fn import_clients(

@@ -85,7 +85,87 @@ fn main() {
         paging(&store, who, actor);
     }
     search_stats(&db, &data, &queries);
+    memory(&db, &data);
     import(&data, env_usize("RMDESK_BENCH_IMPORT", 200_000));
+}
+
+/// Peak memory of the real application on this database: signed in as the manager (who
+/// sees every client), through the client list to its end and back, and a search.
+fn memory(db: &Path, data: &Path) {
+    let socket = format!("rmdesk-mem-{}", std::process::id());
+    let tmux = |args: &[&str]| {
+        Command::new("tmux")
+            .args(["-L", &socket])
+            .args(args)
+            .output()
+    };
+    let started = tmux(&[
+        "-f",
+        "/dev/null",
+        "new-session",
+        "-d",
+        "-s",
+        "mem",
+        "-x",
+        "120",
+        "-y",
+        "40",
+        "env",
+        &format!("RMDESK_DATA_DIR={}", data.display()),
+        env!("CARGO_BIN_EXE_rmdesk"),
+        "--db",
+        db.to_str().expect("utf-8"),
+        "--lang",
+        "en",
+    ]);
+    if !started.is_ok_and(|o| o.status.success()) {
+        println!("memory: tmux not available, not measured");
+        return;
+    }
+    let screen = || {
+        tmux(&["capture-pane", "-p", "-t", "mem"])
+            .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+            .unwrap_or_default()
+    };
+    let wait = |text: &str| {
+        let t = Instant::now();
+        while !screen().contains(text) && t.elapsed() < Duration::from_secs(20) {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    };
+    let keys = |k: &[&str]| {
+        for key in k {
+            let _ = tmux(&["send-keys", "-t", "mem", key]);
+            std::thread::sleep(Duration::from_millis(150));
+        }
+    };
+    wait("Sign in");
+    let _ = tmux(&["send-keys", "-t", "mem", "-l", "manager"]);
+    keys(&["Tab"]);
+    let _ = tmux(&["send-keys", "-t", "mem", "-l", PASSWORD]);
+    keys(&["Enter"]);
+    wait("Welcome");
+    keys(&[
+        "F3", "End", "PageUp", "PageUp", "Home", "PageDown", "PageDown", "/", "王", "Escape", "End",
+    ]);
+    std::thread::sleep(Duration::from_millis(500));
+    let pid = tmux(&["list-panes", "-t", "mem", "-F", "#{pane_pid}"])
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default();
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .map(|l| l[name.len()..].trim().to_string())
+            .unwrap_or_default()
+    };
+    println!(
+        "memory of the running application (manager, whole list walked): peak RSS {}, now {}",
+        field("VmHWM:"),
+        field("VmRSS:")
+    );
+    let _ = tmux(&["kill-server"]);
 }
 
 /// Name prefixes, phone fragments and ID tails drawn from the clients themselves.

@@ -2,6 +2,7 @@
 //! screens and widgets.
 pub mod app;
 pub mod i18n;
+pub mod jobs;
 pub mod keymap;
 pub mod screens;
 pub mod theme;

@@ -8,6 +8,7 @@
 pub mod audit;
 pub mod auth;
 mod check;
+pub mod client360;
 pub mod clients;
 pub mod clients_io;
 pub mod demo;

@@ -14,6 +14,7 @@ use ratatui::Frame;
 use super::i18n::I18n;
 use super::keymap::{Action, Keymap};
 use super::screens::admin::Admin;
+use super::screens::clients::Clients;
 use super::screens::gate::{Gate, GateEvent, GateKind};
 use super::screens::home::{role_key, Home};
 use super::screens::{store_error_text, Ctx, Screen, ScreenId, Status, View};
@@ -30,6 +31,7 @@ struct Session {
     actor: Actor,
     current: ScreenId,
     home: Home,
+    clients: Clients,
     admin: Admin,
     /// The lock screen, while locked. The screens behind it keep their state.
     lock: Option<Gate>,
@@ -39,6 +41,7 @@ impl Session {
     fn screen(&self) -> &dyn Screen {
         match self.current {
             ScreenId::Home => &self.home,
+            ScreenId::Clients => &self.clients,
             ScreenId::Admin => &self.admin,
         }
     }
@@ -46,6 +49,7 @@ impl Session {
     fn screen_mut(&mut self) -> &mut dyn Screen {
         match self.current {
             ScreenId::Home => &mut self.home,
+            ScreenId::Clients => &mut self.clients,
             ScreenId::Admin => &mut self.admin,
         }
     }
@@ -123,6 +127,15 @@ impl App {
     /// Whether the screen is locked.
     pub fn is_locked(&self) -> bool {
         matches!(&self.phase, Phase::Main(s) if s.lock.is_some())
+    }
+
+    /// How many client rows the clients list holds in memory (tests check that the list
+    /// keeps a window of pages, not every client).
+    pub fn client_rows_in_memory(&self) -> Option<usize> {
+        match &self.phase {
+            Phase::Main(s) => Some(s.clients.rows_in_memory()),
+            _ => None,
+        }
     }
 
     /// The store (tests look at what a flow wrote).
@@ -239,6 +252,7 @@ impl App {
                 };
                 let used = match session.current {
                     ScreenId::Home => session.home.on_key(&key, &mut ctx),
+                    ScreenId::Clients => session.clients.on_key(&key, &mut ctx),
                     ScreenId::Admin => session.admin.on_key(&key, &mut ctx),
                 };
                 if ctx.status.is_some() {
@@ -273,6 +287,7 @@ impl App {
             actor,
             current: ScreenId::Home,
             home: Home::default(),
+            clients: Clients::default(),
             admin: Admin::default(),
             lock: None,
         };
@@ -284,7 +299,13 @@ impl App {
         let Phase::Main(session) = &mut self.phase else {
             return;
         };
-        if to == ScreenId::Admin && session.actor.role != Role::Admin {
+        // Administrators see no client data; everyone else has no administration.
+        let allowed = match to {
+            ScreenId::Home => true,
+            ScreenId::Clients => session.actor.role != Role::Admin,
+            ScreenId::Admin => session.actor.role == Role::Admin,
+        };
+        if !allowed {
             self.status = Some(Status {
                 error: true,
                 text: self.i18n.t("err.forbidden").into(),
@@ -301,6 +322,7 @@ impl App {
         };
         match to {
             ScreenId::Home => session.home.reload(&mut ctx),
+            ScreenId::Clients => session.clients.reload(&mut ctx),
             ScreenId::Admin => session.admin.reload(&mut ctx),
         }
         if ctx.status.is_some() {
@@ -328,6 +350,8 @@ impl App {
                 self.lock(false);
             } else if k.is(key, Action::Home) {
                 self.go(ScreenId::Home);
+            } else if k.is(key, Action::Clients) {
+                self.go(ScreenId::Clients);
             } else if k.is(key, Action::Admin) {
                 self.go(ScreenId::Admin);
             } else if k.is(key, Action::Back) && current != ScreenId::Home {
@@ -352,6 +376,8 @@ impl App {
                 let mut a = vec![Action::Help, Action::Home];
                 if s.actor.role == Role::Admin {
                     a.push(Action::Admin);
+                } else {
+                    a.push(Action::Clients);
                 }
                 if s.current != ScreenId::Home {
                     a.push(Action::Back);

@@ -15,6 +15,8 @@ pub enum Action {
     Help,
     /// Go to the home screen.
     Home,
+    /// Go to the clients (RMs and managers).
+    Clients,
     /// Go to user administration (admins).
     Admin,
     /// Lock the screen now.
@@ -59,6 +61,16 @@ pub enum Action {
     ToggleDisabled,
     /// Create a new branch.
     NewBranch,
+    /// Show the masked personal data of the open client (audited).
+    Reveal,
+    /// Sort the list by the next column.
+    Sort,
+    /// Reverse the sort order.
+    SortReverse,
+    /// Choose the filters of the list.
+    Filter,
+    /// Save although possible duplicates were found.
+    SaveAnyway,
     /// Answer yes in a dialog.
     Yes,
     /// Answer no in a dialog.
@@ -69,6 +81,7 @@ pub enum Action {
 const DEFAULTS: &[(Action, &[&str])] = &[
     (Action::Help, &["f1", "?"]),
     (Action::Home, &["f2"]),
+    (Action::Clients, &["f3"]),
     (Action::Admin, &["f8"]),
     (Action::Lock, &["ctrl-l"]),
     (Action::Quit, &["ctrl-q"]),
@@ -91,6 +104,11 @@ const DEFAULTS: &[(Action, &[&str])] = &[
     (Action::UnlockUser, &["u"]),
     (Action::ToggleDisabled, &["d"]),
     (Action::NewBranch, &["b"]),
+    (Action::Reveal, &["r"]),
+    (Action::Sort, &["s"]),
+    (Action::SortReverse, &["S"]),
+    (Action::Filter, &["f"]),
+    (Action::SaveAnyway, &["ctrl-s"]),
     (Action::Yes, &["y"]),
     (Action::No, &["n"]),
 ];
@@ -106,6 +124,7 @@ impl Action {
         match self {
             Action::Help => "help",
             Action::Home => "home",
+            Action::Clients => "clients",
             Action::Admin => "admin",
             Action::Lock => "lock",
             Action::Quit => "quit",
@@ -128,6 +147,11 @@ impl Action {
             Action::UnlockUser => "unlock_user",
             Action::ToggleDisabled => "toggle_disabled",
             Action::NewBranch => "new_branch",
+            Action::Reveal => "reveal",
+            Action::Sort => "sort",
+            Action::SortReverse => "sort_reverse",
+            Action::Filter => "filter",
+            Action::SaveAnyway => "save_anyway",
             Action::Yes => "yes",
             Action::No => "no",
         }
@@ -474,6 +498,20 @@ mod tests {
         assert!(k.is(&key(KeyCode::Char('G'), KeyModifiers::SHIFT), Action::Last));
         assert!(!k.is(&key(KeyCode::Char('g'), KeyModifiers::NONE), Action::Last));
         assert_eq!(k.describe(Action::Help), "F1/?");
+    }
+
+    #[test]
+    fn client_screen_keys() {
+        let k = Keymap::default();
+        assert!(k.is(&key(KeyCode::F(3), KeyModifiers::NONE), Action::Clients));
+        assert!(k.is(&key(KeyCode::Char('r'), KeyModifiers::NONE), Action::Reveal));
+        assert!(k.is(&key(KeyCode::Char('f'), KeyModifiers::NONE), Action::Filter));
+        let s = key(KeyCode::Char('s'), KeyModifiers::NONE);
+        let shift_s = key(KeyCode::Char('S'), KeyModifiers::SHIFT);
+        assert!(k.is(&s, Action::Sort) && !k.is(&s, Action::SortReverse));
+        assert!(k.is(&shift_s, Action::SortReverse) && !k.is(&shift_s, Action::Sort));
+        let ctrl_s = key(KeyCode::Char('s'), KeyModifiers::CONTROL);
+        assert!(k.is(&ctrl_s, Action::SaveAnyway) && !k.is(&ctrl_s, Action::Sort));
     }
 
     #[test]

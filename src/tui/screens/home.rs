@@ -95,6 +95,7 @@ impl Screen for Home {
                 &[
                     ("help", &v.keys.primary(Action::Help)),
                     ("admin", &v.keys.primary(Action::Admin)),
+                    ("clients", &v.keys.primary(Action::Clients)),
                 ],
             ),
             v.theme.dim,

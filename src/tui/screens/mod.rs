@@ -3,6 +3,7 @@
 //! their data on [`Screen::reload`] (navigation, after a change), never while drawing.
 pub mod admin;
 mod admin_forms;
+pub mod clients;
 pub mod gate;
 pub mod home;
 
@@ -21,6 +22,8 @@ use crate::tui::widgets::form::Form;
 pub enum ScreenId {
     /// Home / today.
     Home,
+    /// Clients: list, 360 view, forms.
+    Clients,
     /// User administration.
     Admin,
 }

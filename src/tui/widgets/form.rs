@@ -1,6 +1,9 @@
 //! A vertical form: labelled fields, one focused, errors under the fields they concern.
 //! The form only edits; its owner decides what Ctrl-S, Enter or Esc mean and reads the
 //! values on submit. A refused submit sets errors and keeps every value as typed.
+//! A form taller than its area scrolls so that the focused field (and its error) shows.
+use std::cell::Cell;
+
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -18,6 +21,9 @@ pub struct Form {
     pub fields: Vec<Field>,
     focus: usize,
     dirty: bool,
+    /// First line drawn. Drawing moves it just enough to keep the focused field in
+    /// view, as ratatui's own list and table states do with their offsets.
+    scroll: Cell<usize>,
 }
 
 impl Form {
@@ -27,7 +33,25 @@ impl Form {
             fields,
             focus: 0,
             dirty: false,
+            scroll: Cell::new(0),
         }
+    }
+
+    /// Replaces the fields (a form whose fields depend on a choice), keeping focus on the
+    /// field with the same id and whether anything was typed.
+    pub fn set_fields(&mut self, fields: Vec<Field>) {
+        let focused = self.focused_id();
+        self.fields = fields;
+        self.focus = self
+            .fields
+            .iter()
+            .position(|f| f.id == focused)
+            .unwrap_or(0);
+    }
+
+    /// Marks the form as changed (a value set by its owner, not typed).
+    pub fn mark_dirty(&mut self) {
+        self.dirty = true;
     }
 
     /// The value of field `id` ("" when there is no such field).
@@ -88,6 +112,14 @@ impl Form {
         if let Some(f) = self.fields.get_mut(i) {
             f.error = Some(message.into());
             self.focus = i;
+        }
+    }
+
+    /// Sets the error of field `id` without moving focus (a check as the user leaves a
+    /// field); nothing happens when there is no such field.
+    pub fn set_error_at(&mut self, id: &str, message: impl Into<String>) {
+        if let Some(f) = self.fields.iter_mut().find(|f| f.id == id) {
+            f.error = Some(message.into());
         }
     }
 
@@ -154,8 +186,13 @@ impl Form {
     }
 
     /// Draws the form into `area`: labels in a column as wide as the widest, values
-    /// beside them, each error on the line under its field.
+    /// beside them, each error on the line under its field. When the lines do not fit,
+    /// the form scrolls to keep the focused field in view and marks the hidden part
+    /// with ▲ / ▼ at the right edge.
     pub fn draw(&self, f: &mut Frame, area: Rect, theme: &Theme) {
+        if area.width == 0 || area.height == 0 {
+            return;
+        }
         let label_w = self
             .fields
             .iter()
@@ -163,9 +200,34 @@ impl Form {
             .max()
             .unwrap_or(0)
             + 2;
-        let mut y = area.y;
+        // Line of each field's label, counting error lines.
+        let mut tops = Vec::with_capacity(self.fields.len());
+        let mut total = 0usize;
+        for field in &self.fields {
+            tops.push(total);
+            total += 1 + usize::from(field.error.is_some());
+        }
+        let height = usize::from(area.height);
+        let mut scroll = self.scroll.get().min(total.saturating_sub(height));
+        if let Some(&top) = tops.get(self.focus) {
+            let bottom = top + usize::from(self.fields[self.focus].error.is_some());
+            if top < scroll {
+                scroll = top;
+            } else if bottom >= scroll + height {
+                scroll = bottom + 1 - height;
+            }
+        }
+        self.scroll.set(scroll);
+        // The last column holds the scroll marks when the form does not fit.
+        let reserve = u16::from(total > height);
         let bottom = area.y.saturating_add(area.height);
         for (i, field) in self.fields.iter().enumerate() {
+            let Some(line) = tops[i].checked_sub(scroll) else {
+                continue;
+            };
+            let Some(y) = u16::try_from(line).ok().map(|l| area.y.saturating_add(l)) else {
+                break;
+            };
             if y >= bottom {
                 break;
             }
@@ -177,17 +239,31 @@ impl Form {
                 label_area,
             );
             let value_x = area.x.saturating_add(label_w);
-            let value_w = area.width.saturating_sub(label_w);
-            field.draw_value(f, Rect::new(value_x, y, value_w, 1), focused, theme);
-            y += 1;
+            let value_w = area.width.saturating_sub(label_w).saturating_sub(reserve);
+            if value_w > 0 {
+                field.draw_value(f, Rect::new(value_x, y, value_w, 1), focused, theme);
+            }
             if let Some(err) = &field.error {
+                let y = y + 1;
                 if y >= bottom {
                     break;
                 }
                 let line = Line::from(Span::styled(format!("  ✗ {err}"), theme.error));
                 f.render_widget(Paragraph::new(line), Rect::new(area.x, y, area.width, 1));
-                y += 1;
             }
+        }
+        let right = area.x + area.width - 1;
+        if scroll > 0 {
+            f.render_widget(
+                Paragraph::new(Span::styled("▲", theme.dim)),
+                Rect::new(right, area.y, 1, 1),
+            );
+        }
+        if scroll + height < total {
+            f.render_widget(
+                Paragraph::new(Span::styled("▼", theme.dim)),
+                Rect::new(right, bottom - 1, 1, 1),
+            );
         }
     }
 }

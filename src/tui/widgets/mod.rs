@@ -13,6 +13,68 @@ use super::keymap::{Action, Keymap};
 use super::theme::Theme;
 use field::cols;
 
+/// `s` cut to at most `width` terminal columns, ending in `…` when something was cut.
+/// Cut by display width (a Chinese character takes two columns), never by bytes.
+pub fn fit(s: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    if unicode_width::UnicodeWidthStr::width(s) <= width {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    if width > 0 {
+        out.push('…');
+    }
+    out
+}
+
+/// `s` in lines of at most `width` terminal columns, broken after a space where there is
+/// one in the line, else between characters (Chinese text has no spaces).
+pub fn wrap(s: &str, width: usize) -> Vec<String> {
+    use unicode_width::UnicodeWidthChar;
+    let width = width.max(2);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > width {
+            // Carry the unfinished word to the next line when the line has a space.
+            let carry = match line.rfind(' ') {
+                Some(at) if at > 0 && !c.is_whitespace() => line.split_off(at + 1),
+                _ => String::new(),
+            };
+            lines.push(line.trim_end().to_string());
+            used = unicode_width::UnicodeWidthStr::width(carry.as_str());
+            line = carry;
+            if c.is_whitespace() {
+                continue;
+            }
+        }
+        line.push(c);
+        used += w;
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// `s` padded with spaces to `width` terminal columns (cut first when longer).
+pub fn pad(s: &str, width: usize) -> String {
+    let s = fit(s, width);
+    let w = unicode_width::UnicodeWidthStr::width(s.as_str());
+    format!("{s}{}", " ".repeat(width.saturating_sub(w)))
+}
+
 /// A rectangle of `width` × `height` centred in `area`, clipped to it.
 pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(area.width);
@@ -27,6 +89,18 @@ pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
 
 /// Clears `area` and draws a bordered popup titled `title`; returns the inside.
 pub fn popup(f: &mut Frame, area: Rect, title: &str, theme: &Theme) -> Rect {
+    // A wide character (Chinese) just left of the popup would hide the popup's left
+    // border cell, as terminals and ratatui skip the cell after a double-width one.
+    if let Some(x) = area.x.checked_sub(1) {
+        let buf = f.buffer_mut();
+        for y in area.top()..area.bottom() {
+            if let Some(cell) = buf.cell_mut((x, y)) {
+                if unicode_width::UnicodeWidthStr::width(cell.symbol()) > 1 {
+                    cell.set_symbol(" ");
+                }
+            }
+        }
+    }
     f.render_widget(Clear, area);
     let block = Block::default()
         .borders(Borders::ALL)
@@ -133,4 +207,37 @@ pub fn confirm(
         Line::from(Span::styled(hint, theme.dim)),
     ];
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fit_cuts_by_display_width() {
+        assert_eq!(fit("张三", 4), "张三");
+        assert_eq!(fit("欧阳娜娜", 5), "欧阳…", "2 + 2 + 1 columns");
+        assert_eq!(
+            fit("欧阳娜娜", 6),
+            "欧阳…",
+            "a third wide character and … would need 7"
+        );
+        assert_eq!(fit("Alexander", 5), "Alex…");
+        assert_eq!(fit("abc", 0), "");
+        assert_eq!(pad("张", 4), "张  ");
+    }
+
+    #[test]
+    fn wrap_breaks_by_display_width() {
+        assert_eq!(wrap("北京市东城区", 6), vec!["北京市", "东城区"]);
+        assert_eq!(wrap("one two three", 8), vec!["one two", "three"]);
+        assert_eq!(wrap("abcdefghij", 4), vec!["abcd", "efgh", "ij"]);
+        assert_eq!(wrap("", 4), vec![""]);
+        for line in wrap("北京市东城区东直门南大街 1 号 Building 7", 9) {
+            assert!(
+                unicode_width::UnicodeWidthStr::width(line.as_str()) <= 9,
+                "{line}"
+            );
+        }
+    }
 }

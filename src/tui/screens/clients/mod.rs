@@ -1,0 +1,256 @@
+//! Clients (F3): the list with search, filters and sort (`list.rs`), the client 360 view
+//! (`detail.rs`, labels of stored codes in `codes.rs`), the new / edit form (`form.rs`)
+//! and the filter and possible-matches dialogs (`dialogs.rs`); `table.rs` draws the
+//! client table. What the user sees is scoped by the store: an RM their own
+//! clients, a manager the branch's.
+mod codes;
+mod detail;
+mod dialogs;
+mod form;
+mod list;
+mod table;
+
+use crossterm::event::KeyEvent;
+use ratatui::layout::Rect;
+use ratatui::Frame;
+
+use super::{store_error_text, Ctx, Screen, View};
+use crate::store::users::UserSummary;
+use crate::store::{parse_ts, Role};
+use crate::tui::keymap::Action;
+use detail::Detail;
+use dialogs::{FilterDialog, FilterResult};
+use form::{ClientForm, FormResult, Target};
+use list::ClientList;
+
+pub use list::{PAGE, WINDOW_MAX};
+
+/// The clients screen's state: the list always, the 360 view over it when a client is
+/// open, and the form or filter dialog over both.
+#[derive(Debug, Default)]
+pub struct Clients {
+    list: ClientList,
+    detail: Option<Detail>,
+    form: Option<Box<ClientForm>>,
+    filter: Option<FilterDialog>,
+    /// Users of the branch (managers: owner choice and filter).
+    users: Vec<UserSummary>,
+}
+
+/// An instant as a local date/time in `format`, or the text as stored when it is not one.
+pub(crate) fn local_time(instant: &str, format: &str) -> String {
+    parse_ts(instant).map_or_else(
+        || instant.to_string(),
+        |t| t.with_timezone(&chrono::Local).format(format).to_string(),
+    )
+}
+
+/// The last-contact column: a local date, or a dash.
+pub(crate) fn last_contact_text(at: Option<&str>) -> String {
+    at.map_or_else(|| "—".to_string(), |t| local_time(t, "%Y-%m-%d"))
+}
+
+impl Clients {
+    /// Rows the list holds in memory (the window around the selection).
+    pub fn rows_in_memory(&self) -> usize {
+        self.list.rows_in_memory()
+    }
+
+    fn open_client(&mut self, id: i64, ctx: &mut Ctx<'_>) -> bool {
+        match Detail::load(ctx, id) {
+            Ok(d) => {
+                self.detail = Some(d);
+                true
+            }
+            Err(e) => {
+                ctx.error(store_error_text(&e, ctx.i18n));
+                false
+            }
+        }
+    }
+
+    fn open_edit(&mut self, id: i64, ctx: &mut Ctx<'_>) {
+        match ctx.store.client_for_edit(ctx.actor, id) {
+            Ok(input) => {
+                let form =
+                    ClientForm::edit_client(ctx.i18n, id, input, ctx.actor.role, &self.users);
+                self.form = Some(Box::new(form));
+            }
+            Err(e) => ctx.error(store_error_text(&e, ctx.i18n)),
+        }
+    }
+
+    fn on_form_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> bool {
+        let Some(form) = &mut self.form else {
+            return false;
+        };
+        match form.on_key(key, ctx) {
+            FormResult::Open => true,
+            FormResult::Ignored => false,
+            FormResult::Cancelled => {
+                self.form = None;
+                true
+            }
+            FormResult::Saved(id) => {
+                let created = form.target == Target::New;
+                self.form = None;
+                self.list.reload(ctx);
+                if self.open_client(id, ctx) {
+                    let no = self
+                        .detail
+                        .as_ref()
+                        .map(|d| d.client_no().to_string())
+                        .unwrap_or_default();
+                    let key = if created {
+                        "status.client_created"
+                    } else {
+                        "status.client_saved"
+                    };
+                    ctx.info(ctx.i18n.f(key, &[("client_no", &no)]));
+                }
+                true
+            }
+            FormResult::OpenClient(id) => {
+                self.form = None;
+                self.open_client(id, ctx);
+                true
+            }
+        }
+    }
+
+    fn on_list_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> bool {
+        let k = ctx.keys;
+        let searching = self.list.search.is_some();
+        if k.is(key, Action::Open) {
+            if let Some(id) = self.list.selected_id() {
+                self.open_client(id, ctx);
+            }
+            return true;
+        }
+        if self.list.on_key(key, ctx) {
+            return true;
+        }
+        if searching {
+            return false;
+        }
+        if k.is(key, Action::New) {
+            let form = ClientForm::new_client(ctx.i18n, ctx.actor.role, &self.users);
+            self.form = Some(Box::new(form));
+        } else if k.is(key, Action::Edit) {
+            if let Some(id) = self.list.selected_id() {
+                self.open_edit(id, ctx);
+            }
+        } else if k.is(key, Action::Filter) {
+            self.filter = Some(FilterDialog::new(
+                ctx.i18n,
+                &self.list.spec.filter,
+                ctx.actor.role,
+                &self.users,
+            ));
+        } else {
+            return false;
+        }
+        true
+    }
+}
+
+impl Screen for Clients {
+    fn title_key(&self) -> &'static str {
+        "screen.clients"
+    }
+
+    fn reload(&mut self, ctx: &mut Ctx<'_>) {
+        self.users = if ctx.actor.role == Role::Manager {
+            match ctx.store.list_users(ctx.actor) {
+                Ok(u) => u,
+                Err(e) => {
+                    ctx.error(store_error_text(&e, ctx.i18n));
+                    Vec::new()
+                }
+            }
+        } else {
+            Vec::new()
+        };
+        self.list.reload(ctx);
+        // Coming back to the screen shows the open client again, masked: a reveal
+        // lasts only while the user stays in the view.
+        if let Some(id) = self.detail.as_ref().map(Detail::id) {
+            self.detail = None;
+            self.open_client(id, ctx);
+        }
+    }
+
+    fn on_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> bool {
+        if self.form.is_some() {
+            return self.on_form_key(key, ctx);
+        }
+        if let Some(dialog) = &mut self.filter {
+            return match dialog.on_key(key, ctx.keys) {
+                FilterResult::Open => true,
+                FilterResult::Ignored => false,
+                FilterResult::Cancelled => {
+                    self.filter = None;
+                    true
+                }
+                FilterResult::Apply(filter, owner) => {
+                    self.filter = None;
+                    self.list.spec.filter = filter;
+                    self.list.owner_name = owner;
+                    self.list.restart(ctx);
+                    true
+                }
+            };
+        }
+        if let Some(d) = &mut self.detail {
+            if ctx.keys.is(key, Action::Back) {
+                self.detail = None;
+                return true;
+            }
+            if ctx.keys.is(key, Action::Edit) {
+                // Leaving the view for the form ends the reveal.
+                d.hide();
+                let id = d.id();
+                self.open_edit(id, ctx);
+                return true;
+            }
+            return d.on_key(key, ctx);
+        }
+        self.on_list_key(key, ctx)
+    }
+
+    fn on_paste(&mut self, text: &str) {
+        if let Some(form) = &mut self.form {
+            form.paste(text);
+        }
+    }
+
+    fn draw(&self, f: &mut Frame, area: Rect, v: &View<'_>) {
+        match &self.detail {
+            Some(d) => d.draw(f, area, v),
+            None => self.list.draw(f, area, v),
+        }
+        if let Some(dialog) = &self.filter {
+            dialog.draw(f, area, v);
+        }
+        if let Some(form) = &self.form {
+            form.draw(f, area, v);
+        }
+    }
+
+    fn commands(&self) -> Vec<Action> {
+        if let Some(form) = &self.form {
+            return form.commands();
+        }
+        if let Some(dialog) = &self.filter {
+            return dialog.commands();
+        }
+        match &self.detail {
+            Some(d) => d.commands(),
+            None => self.list.commands(),
+        }
+    }
+
+    fn has_unsaved(&self) -> bool {
+        self.form.as_ref().is_some_and(|f| f.is_dirty())
+    }
+}

@@ -30,6 +30,9 @@ const CLIENT_NO: &str = "0n";
 const PERSONAL_NAME_MAX: usize = 4;
 /// Longest run of which every suffix is indexed; longer runs are cut.
 const SUFFIX_RUN_MAX: usize = 40;
+/// Fewest digits searched as a phone fragment: one or two digits are in nearly every
+/// mobile, so they would list everyone, slowly; they still match client numbers.
+const PHONE_FRAGMENT_MIN: usize = 3;
 /// Most words of a query that are used; the rest are ignored.
 const QUERY_WORDS_MAX: usize = 8;
 /// Most characters of a query word that are used.
@@ -220,7 +223,9 @@ pub fn query(user_text: &str) -> Option<String> {
         }
         let mut alternatives = Vec::new();
         if word.bytes().all(|b| b.is_ascii_digit()) {
-            alternatives.push(format!("\"{PHONE}{word}\"*"));
+            if word.len() >= PHONE_FRAGMENT_MIN {
+                alternatives.push(format!("\"{PHONE}{word}\"*"));
+            }
             alternatives.push(format!("\"{CLIENT_NO}{word}\"*"));
         } else {
             alternatives.push(format!("\"{word}\"*"));
@@ -246,6 +251,13 @@ pub fn query(user_text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_or_two_digits_are_not_searched_in_mobiles() {
+        let q = query("13").unwrap_or_default();
+        assert!(!q.contains(PHONE), "{q}");
+        assert!(query("138").unwrap_or_default().contains(PHONE));
+    }
 
     /// A stand-in for FTS5 over the generated text and queries: `unicode61` splits at
     /// anything not a letter or digit and folds case; a query is clauses joined by
@@ -485,10 +497,12 @@ mod tests {
             "2345",
             "13812345678",
             "138-1234-5678",
-            "8",
         ] {
             assert!(client(typed), "{typed}");
         }
+        // One or two digits are in nearly every mobile: not searched there.
+        assert!(!client("8"));
+        assert!(!client("78"));
         assert!(!client("139"));
         assert!(!client("138123456789"));
         // The last four of the ID, in either case, but not other parts of it.

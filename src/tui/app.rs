@@ -143,6 +143,36 @@ impl App {
         &self.store
     }
 
+    /// Whether a screen has background work to show (an import).
+    pub fn busy(&self) -> bool {
+        match &self.phase {
+            Phase::Main(s) => s.clients.busy(),
+            _ => false,
+        }
+    }
+
+    /// Takes in background progress (every pass of the event loop). The clients screen
+    /// keeps its job while other screens show, so it is asked whatever is current.
+    pub fn tick(&mut self) {
+        let Phase::Main(session) = &mut self.phase else {
+            return;
+        };
+        if !session.clients.busy() {
+            return;
+        }
+        let mut ctx = Ctx {
+            store: &mut self.store,
+            actor: &session.actor,
+            keys: &self.keys,
+            i18n: &self.i18n,
+            status: None,
+        };
+        session.clients.tick(&mut ctx);
+        if ctx.status.is_some() {
+            self.status = ctx.status;
+        }
+    }
+
     /// When the screen locks if no key comes: only while signed in and unlocked.
     pub fn lock_deadline(&self) -> Option<Instant> {
         match &self.phase {

@@ -71,6 +71,10 @@ pub enum Action {
     Filter,
     /// Save although possible duplicates were found.
     SaveAnyway,
+    /// Import records from a file.
+    Import,
+    /// Export records to a file.
+    Export,
     /// Answer yes in a dialog.
     Yes,
     /// Answer no in a dialog.
@@ -109,6 +113,8 @@ const DEFAULTS: &[(Action, &[&str])] = &[
     (Action::SortReverse, &["S"]),
     (Action::Filter, &["f"]),
     (Action::SaveAnyway, &["ctrl-s"]),
+    (Action::Import, &["i"]),
+    (Action::Export, &["x"]),
     (Action::Yes, &["y"]),
     (Action::No, &["n"]),
 ];
@@ -152,6 +158,8 @@ impl Action {
             Action::SortReverse => "sort_reverse",
             Action::Filter => "filter",
             Action::SaveAnyway => "save_anyway",
+            Action::Import => "import",
+            Action::Export => "export",
             Action::Yes => "yes",
             Action::No => "no",
         }

@@ -78,10 +78,15 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> anyhow:
         if app.should_quit() {
             return Ok(());
         }
-        let timeout = app
+        let mut timeout = app
             .lock_deadline()
             .map_or(NOTHING_DUE, |d| d.saturating_duration_since(Instant::now()));
-        if event::poll(timeout)? {
+        if app.busy() {
+            timeout = timeout.min(jobs::TICK);
+        }
+        let ready = event::poll(timeout)?;
+        app.tick();
+        if ready {
             match event::read()? {
                 Event::Key(key) => app.on_key(key),
                 Event::Paste(text) => app.on_paste(&text),

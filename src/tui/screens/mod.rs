@@ -87,6 +87,12 @@ pub trait Screen {
     fn draw(&self, f: &mut Frame, area: Rect, v: &View<'_>);
     /// The actions that work now (open popup first), for the command bar and help.
     fn commands(&self) -> Vec<Action>;
+    /// Whether background work runs (the event loop then wakes to show its progress).
+    fn busy(&self) -> bool {
+        false
+    }
+    /// Takes in background progress; called on every pass of the event loop.
+    fn tick(&mut self, _ctx: &mut Ctx<'_>) {}
     /// Whether an open form holds changes not yet saved.
     fn has_unsaved(&self) -> bool {
         false

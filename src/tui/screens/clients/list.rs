@@ -352,6 +352,8 @@ impl ClientList {
             Action::Filter,
             Action::Sort,
             Action::SortReverse,
+            Action::Import,
+            Action::Export,
             Action::Up,
             Action::Down,
             Action::PageUp,

@@ -9,6 +9,7 @@ mod dialogs;
 mod form;
 mod list;
 mod table;
+mod transfer;
 
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
@@ -22,6 +23,7 @@ use detail::Detail;
 use dialogs::{FilterDialog, FilterResult};
 use form::{ClientForm, FormResult, Target};
 use list::ClientList;
+use transfer::{Transfer, TransferResult};
 
 pub use list::{PAGE, WINDOW_MAX};
 
@@ -35,6 +37,8 @@ pub struct Clients {
     filter: Option<FilterDialog>,
     /// Users of the branch (managers: owner choice and filter).
     users: Vec<UserSummary>,
+    /// Import or export, over the list.
+    transfer: Option<Transfer>,
 }
 
 /// An instant as a local date/time in `format`, or the text as stored when it is not one.
@@ -140,6 +144,10 @@ impl Clients {
             if let Some(id) = self.list.selected_id() {
                 self.open_edit(id, ctx);
             }
+        } else if k.is(key, Action::Import) {
+            self.transfer = Some(Transfer::import(ctx.i18n));
+        } else if k.is(key, Action::Export) {
+            self.transfer = Some(Transfer::export(ctx.i18n));
         } else if k.is(key, Action::Filter) {
             self.filter = Some(FilterDialog::new(
                 ctx.i18n,
@@ -181,6 +189,20 @@ impl Screen for Clients {
     }
 
     fn on_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> bool {
+        if let Some(t) = &mut self.transfer {
+            return match t.on_key(key, ctx) {
+                TransferResult::Open => true,
+                TransferResult::Ignored => false,
+                TransferResult::Closed => {
+                    self.transfer = None;
+                    true
+                }
+                TransferResult::Changed => {
+                    self.list.reload(ctx);
+                    true
+                }
+            };
+        }
         if self.form.is_some() {
             return self.on_form_key(key, ctx);
         }
@@ -219,8 +241,22 @@ impl Screen for Clients {
     }
 
     fn on_paste(&mut self, text: &str) {
-        if let Some(form) = &mut self.form {
+        if let Some(t) = &mut self.transfer {
+            t.paste(text);
+        } else if let Some(form) = &mut self.form {
             form.paste(text);
+        }
+    }
+
+    fn busy(&self) -> bool {
+        self.transfer.as_ref().is_some_and(Transfer::busy)
+    }
+
+    fn tick(&mut self, ctx: &mut Ctx<'_>) {
+        if let Some(t) = &mut self.transfer {
+            if t.tick(ctx.i18n) == TransferResult::Changed {
+                self.list.reload(ctx);
+            }
         }
     }
 
@@ -235,9 +271,15 @@ impl Screen for Clients {
         if let Some(form) = &self.form {
             form.draw(f, area, v);
         }
+        if let Some(t) = &self.transfer {
+            t.draw(f, area, v);
+        }
     }
 
     fn commands(&self) -> Vec<Action> {
+        if let Some(t) = &self.transfer {
+            return t.commands();
+        }
         if let Some(form) = &self.form {
             return form.commands();
         }
@@ -251,6 +293,8 @@ impl Screen for Clients {
     }
 
     fn has_unsaved(&self) -> bool {
-        self.form.as_ref().is_some_and(|f| f.is_dirty())
+        // A running import counts: quitting now would stop it (nothing is half written:
+        // the transaction rolls back), so the user is asked first.
+        self.form.as_ref().is_some_and(|f| f.is_dirty()) || self.busy()
     }
 }

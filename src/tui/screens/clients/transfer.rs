@@ -1,0 +1,334 @@
+//! Import and export from the client list: a small form asks for the file, an import
+//! then runs in the background with a progress gauge (the screen stays live), and its
+//! report lists every refused row with its line and reasons.
+use std::path::PathBuf;
+
+use crossterm::event::KeyEvent;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Gauge, Paragraph, Wrap};
+use ratatui::Frame;
+
+use super::super::{store_error_text, Ctx, View};
+use crate::tui::i18n::I18n;
+use crate::tui::jobs::{ImportJob, ImportState};
+use crate::tui::keymap::Action;
+use crate::tui::widgets::field::Field;
+use crate::tui::widgets::form::Form;
+use crate::tui::widgets::{centered, popup};
+
+/// The transfer overlay.
+#[derive(Debug)]
+pub enum Transfer {
+    /// Asking for the file (`import` or export).
+    Ask {
+        /// Import (else export).
+        import: bool,
+        /// File and option.
+        form: Form,
+    },
+    /// An import running.
+    Running(ImportJob),
+    /// What happened, one line each; scrolled to the first shown.
+    Report {
+        /// The lines.
+        lines: Vec<String>,
+        /// Whether it went well.
+        ok: bool,
+        /// First line shown.
+        scroll: usize,
+    },
+}
+
+/// What a key or a tick did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransferResult {
+    /// Still open.
+    Open,
+    /// Closed.
+    Closed,
+    /// Not a key of the overlay.
+    Ignored,
+    /// An import finished and wrote rows: the list must reload.
+    Changed,
+}
+
+impl Transfer {
+    /// The import form.
+    pub fn import(i: &I18n) -> Transfer {
+        let options = vec![
+            ("no".to_string(), i.t("transfer.skip_no").to_string()),
+            ("yes".to_string(), i.t("transfer.skip_yes").to_string()),
+        ];
+        let form = Form::new(vec![
+            Field::text("file", i.t("transfer.file"), ""),
+            Field::choice("option", i.t("transfer.skip_invalid"), options, "no"),
+        ]);
+        Transfer::Ask { import: true, form }
+    }
+
+    /// The export form.
+    pub fn export(i: &I18n) -> Transfer {
+        let options = vec![
+            ("no".to_string(), i.t("transfer.masked").to_string()),
+            ("yes".to_string(), i.t("transfer.unmasked").to_string()),
+        ];
+        let form = Form::new(vec![
+            Field::text("file", i.t("transfer.file"), ""),
+            Field::choice("option", i.t("transfer.masking"), options, "no"),
+        ]);
+        Transfer::Ask {
+            import: false,
+            form,
+        }
+    }
+
+    /// Whether a job runs (the event loop then wakes to show its progress).
+    pub fn busy(&self) -> bool {
+        matches!(self, Transfer::Running(_))
+    }
+
+    /// Takes in a running import's progress; at its end shows the report.
+    pub fn tick(&mut self, i: &I18n) -> TransferResult {
+        let Transfer::Running(job) = self else {
+            return TransferResult::Open;
+        };
+        if !job.poll() {
+            return TransferResult::Open;
+        }
+        let file = job.file.display().to_string();
+        let (lines, ok, changed) = match &job.state {
+            ImportState::Done(report) => {
+                let n = |v: usize| v.to_string();
+                let summary = if report.written() {
+                    i.f(
+                        "transfer.imported",
+                        &[
+                            ("imported", &n(report.imported)),
+                            ("total", &n(report.total)),
+                            ("file", &file),
+                            ("rejected", &n(report.rejected.len())),
+                        ],
+                    )
+                } else {
+                    i.f(
+                        "transfer.refused",
+                        &[
+                            ("rejected", &n(report.rejected.len())),
+                            ("total", &n(report.total)),
+                        ],
+                    )
+                };
+                let mut lines = vec![summary];
+                lines.extend(report.rejected.iter().map(|r| {
+                    i.f(
+                        "transfer.line",
+                        &[
+                            ("line", &r.line.to_string()),
+                            ("reasons", &r.reasons.join("; ")),
+                        ],
+                    )
+                }));
+                (lines, report.written(), report.imported > 0)
+            }
+            ImportState::Failed(reason) => (
+                vec![i.f("transfer.failed", &[("reason", reason)])],
+                false,
+                false,
+            ),
+            _ => return TransferResult::Open,
+        };
+        *self = Transfer::Report {
+            lines,
+            ok,
+            scroll: 0,
+        };
+        if changed {
+            TransferResult::Changed
+        } else {
+            TransferResult::Open
+        }
+    }
+
+    /// Handles a key.
+    pub fn on_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> TransferResult {
+        let k = ctx.keys;
+        match self {
+            Transfer::Ask { import, form } => {
+                if k.is(key, Action::Back) {
+                    return TransferResult::Closed;
+                }
+                if k.is(key, Action::Save) || (k.is(key, Action::Submit) && form.on_last()) {
+                    let path = form.trimmed("file");
+                    if path.is_empty() {
+                        form.set_error("file", ctx.i18n.t("transfer.need_file"));
+                        return TransferResult::Open;
+                    }
+                    let option = form.value("option") == "yes";
+                    let path = PathBuf::from(path);
+                    if *import {
+                        let db = ctx.store.path().to_path_buf();
+                        *self = Transfer::Running(ImportJob::start(
+                            db,
+                            ctx.actor.clone(),
+                            path,
+                            option,
+                        ));
+                    } else {
+                        match ctx.store.export_clients_to_file(ctx.actor, &path, option) {
+                            Ok(n) => {
+                                let text = ctx.i18n.f(
+                                    "transfer.exported",
+                                    &[("n", &n.to_string()), ("file", &path.display().to_string())],
+                                );
+                                ctx.info(text);
+                                return TransferResult::Closed;
+                            }
+                            Err(e) => form.set_error("file", store_error_text(&e, ctx.i18n)),
+                        }
+                    }
+                    return TransferResult::Open;
+                }
+                if form.on_key(key, k) {
+                    return TransferResult::Open;
+                }
+                if k.is(key, Action::Submit) {
+                    form.on_key(&KeyEvent::from(crossterm::event::KeyCode::Tab), k);
+                    return TransferResult::Open;
+                }
+                TransferResult::Ignored
+            }
+            // The import finishes on its own; global keys (lock) still work meanwhile.
+            Transfer::Running(_) => TransferResult::Ignored,
+            Transfer::Report { lines, scroll, .. } => {
+                if k.is(key, Action::Back) || k.is(key, Action::Submit) {
+                    return TransferResult::Closed;
+                }
+                let last = lines.len().saturating_sub(1);
+                if k.is(key, Action::Down) {
+                    *scroll = (*scroll + 1).min(last);
+                } else if k.is(key, Action::Up) {
+                    *scroll = scroll.saturating_sub(1);
+                } else if k.is(key, Action::PageDown) {
+                    *scroll = (*scroll + 10).min(last);
+                } else if k.is(key, Action::PageUp) {
+                    *scroll = scroll.saturating_sub(10);
+                } else {
+                    return TransferResult::Ignored;
+                }
+                TransferResult::Open
+            }
+        }
+    }
+
+    /// Keys that work now.
+    pub fn commands(&self) -> Vec<Action> {
+        match self {
+            Transfer::Ask { .. } => vec![Action::Save, Action::Back, Action::NextField],
+            Transfer::Running(_) => Vec::new(),
+            Transfer::Report { .. } => vec![Action::Back, Action::Down, Action::Up],
+        }
+    }
+
+    /// Pasted text goes into the file field.
+    pub fn paste(&mut self, text: &str) {
+        if let Transfer::Ask { form, .. } = self {
+            form.paste(text);
+        }
+    }
+
+    /// Draws the overlay over `area`.
+    pub fn draw(&self, f: &mut Frame, area: Rect, v: &View<'_>) {
+        let i = v.i18n;
+        let width = area.width.saturating_sub(4).min(76);
+        match self {
+            Transfer::Ask { import, form } => {
+                let title = if *import {
+                    i.t("transfer.import_title")
+                } else {
+                    i.t("transfer.export_title")
+                };
+                let rect = centered(area, width, form.height() + 5);
+                let inner = popup(f, rect, title, v.theme);
+                let [body, hint] =
+                    Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
+                form.draw(
+                    f,
+                    Rect::new(
+                        body.x + 1,
+                        body.y + 1,
+                        body.width.saturating_sub(2),
+                        body.height.saturating_sub(1),
+                    ),
+                    v.theme,
+                );
+                let hint = Rect::new(
+                    hint.x + 1,
+                    hint.y,
+                    hint.width.saturating_sub(2),
+                    hint.height,
+                );
+                f.render_widget(
+                    Paragraph::new(Span::styled(i.t("transfer.hint"), v.theme.dim)),
+                    hint,
+                );
+            }
+            Transfer::Running(job) => {
+                let rect = centered(area, width, 5);
+                let inner = popup(f, rect, i.t("transfer.import_title"), v.theme);
+                let [text, gauge] =
+                    Layout::vertical([Constraint::Length(2), Constraint::Length(1)]).areas(inner);
+                let (label, ratio) = match job.state {
+                    ImportState::Checking(n) => {
+                        (i.f("transfer.checking", &[("n", &n.to_string())]), 0.0)
+                    }
+                    ImportState::Writing(done, total) => (
+                        i.f(
+                            "transfer.writing",
+                            &[("done", &done.to_string()), ("total", &total.to_string())],
+                        ),
+                        if total == 0 {
+                            1.0
+                        } else {
+                            done as f64 / total as f64
+                        },
+                    ),
+                    _ => (String::new(), 1.0),
+                };
+                f.render_widget(Paragraph::new(label).wrap(Wrap { trim: true }), text);
+                f.render_widget(
+                    Gauge::default()
+                        .gauge_style(v.theme.selected)
+                        .ratio(ratio.clamp(0.0, 1.0)),
+                    gauge,
+                );
+            }
+            Transfer::Report { lines, ok, scroll } => {
+                let height = area
+                    .height
+                    .saturating_sub(4)
+                    .min(u16::try_from(lines.len() + 3).unwrap_or(u16::MAX));
+                let rect = centered(area, width, height);
+                let inner = popup(f, rect, i.t("transfer.report_title"), v.theme);
+                let shown: Vec<Line> = lines
+                    .iter()
+                    .enumerate()
+                    .skip(*scroll)
+                    .map(|(n, l)| {
+                        let style = if n == 0 {
+                            if *ok {
+                                v.theme.ok
+                            } else {
+                                v.theme.error
+                            }
+                        } else {
+                            v.theme.base
+                        };
+                        Line::from(Span::styled(l.as_str(), style))
+                    })
+                    .collect();
+                f.render_widget(Paragraph::new(shown).wrap(Wrap { trim: false }), inner);
+            }
+        }
+    }
+}

@@ -1,0 +1,134 @@
+//! Import and export from the client list (F3): the file form, the background import
+//! with its report, and the export file.
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::*;
+use crossterm::event::KeyCode;
+use rmdesk::store::clients::ListSpec;
+use rmdesk::store::{FixedClock, Store};
+use rmdesk::tui::i18n::Lang;
+use rmdesk::tui::App;
+
+fn demo_app(path: &std::path::Path) -> App {
+    let mut store = Store::open(path).expect("open");
+    store.set_clock(Box::new(FixedClock(noon())));
+    store.seed_demo().expect("demo");
+    let mut app = app(store, Lang::En);
+    type_text(&mut app, "manager");
+    app.on_key(key(KeyCode::Tab));
+    type_text(&mut app, "demo-password");
+    app.on_key(key(KeyCode::Enter));
+    assert!(app.actor().is_some());
+    app.on_key(key(KeyCode::F(3)));
+    app
+}
+
+/// Runs the event loop's ticks until the import ends.
+fn finish(app: &mut App) {
+    let started = Instant::now();
+    while app.busy() {
+        app.tick();
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the import did not end"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+fn sample() -> String {
+    std::path::Path::new("../shared/data/clients-sample.csv")
+        .canonicalize()
+        .expect("sample file beside the project")
+        .display()
+        .to_string()
+}
+
+#[test]
+fn a_file_with_bad_rows_is_refused_whole_and_every_bad_line_is_listed() {
+    let (_dir, path) = temp_db();
+    let mut app = demo_app(&path);
+    app.on_key(key(KeyCode::Char('i')));
+    assert!(render(&app, 80, 24).contains("Import clients"));
+    app.on_key(ctrl('s'));
+    assert!(
+        render(&app, 80, 24).contains("Enter the path of a file."),
+        "an empty path is refused at the field"
+    );
+    type_text(&mut app, &sample());
+    app.on_key(ctrl('s'));
+    finish(&mut app);
+    let report = render(&app, 80, 24);
+    assert!(
+        report.contains("31 of 300 rows are invalid; nothing was imported"),
+        "{report}"
+    );
+    assert!(report.contains("line 6: email: invalid"), "{report}");
+    let mut reader = Store::open(&path).expect("reader");
+    let manager = reader.login("manager", "demo-password").expect("manager");
+    assert_eq!(
+        reader
+            .client_count(&manager, &ListSpec::default())
+            .expect("count"),
+        0
+    );
+    // scrolling reaches the last refused line
+    for _ in 0..40 {
+        app.on_key(key(KeyCode::Down));
+    }
+    assert!(render(&app, 80, 24).contains("line 299: mobile: not a mobile number"));
+    app.on_key(key(KeyCode::Esc));
+    assert!(!render(&app, 80, 24).contains("Import report"));
+}
+
+#[test]
+fn skipping_invalid_rows_imports_the_rest_and_the_list_shows_them() {
+    let (_dir, path) = temp_db();
+    let mut app = demo_app(&path);
+    app.on_key(key(KeyCode::Char('i')));
+    type_text(&mut app, &sample());
+    app.on_key(key(KeyCode::Tab));
+    app.on_key(key(KeyCode::Right));
+    app.on_key(ctrl('s'));
+    // Ctrl-L locks while the import runs; it goes on behind the lock screen.
+    app.on_key(ctrl('l'));
+    assert!(app.is_locked());
+    finish(&mut app);
+    type_text(&mut app, "demo-password");
+    app.on_key(key(KeyCode::Enter));
+    let report = render(&app, 80, 24);
+    assert!(report.contains("Imported 269 of 300 rows"), "{report}");
+    app.on_key(key(KeyCode::Esc));
+    let list = render(&app, 80, 24);
+    assert!(
+        list.contains("(269)"),
+        "the list reloaded with the new clients:\n{list}"
+    );
+}
+
+#[test]
+fn export_writes_the_clients_masked() {
+    let (dir, path) = temp_db();
+    let mut app = demo_app(&path);
+    app.on_key(key(KeyCode::Char('i')));
+    type_text(&mut app, &sample());
+    app.on_key(key(KeyCode::Tab));
+    app.on_key(key(KeyCode::Right));
+    app.on_key(ctrl('s'));
+    finish(&mut app);
+    app.on_key(key(KeyCode::Esc));
+    let out = dir.path().join("branch.csv");
+    app.on_key(key(KeyCode::Char('x')));
+    type_text(&mut app, &out.display().to_string());
+    app.on_key(ctrl('s'));
+    assert!(
+        render(&app, 80, 24).contains("Exported 269 clients"),
+        "{}",
+        render(&app, 80, 24)
+    );
+    let text = std::fs::read_to_string(&out).expect("export written");
+    assert_eq!(text.lines().count(), 270);
+    assert!(text.lines().skip(1).all(|l| l.contains("**")), "masked");
+}

@@ -113,6 +113,8 @@ pub struct RowError {
     pub line: u64,
     /// Short English reasons, one per problem.
     pub reasons: Vec<String>,
+    /// The same problems as (field, catalogue key), for screens in the user's language.
+    pub keys: Vec<(&'static str, &'static str)>,
     /// For a repeated ID number: the line of the row that had it first.
     pub duplicate_of: Option<u64>,
 }
@@ -212,6 +214,7 @@ pub fn parse_csv(data: &[u8]) -> Result<ParsedFile, CsvFileError> {
                     record.len(),
                     columns.len()
                 )],
+                keys: vec![("row", "err.csv.fields")],
                 duplicate_of: None,
             });
             continue;
@@ -291,16 +294,18 @@ pub fn check_rows(
         match (result, duplicate_of) {
             (Ok(client), None) => valid.push((row.line, client)),
             (result, duplicate_of) => {
-                let mut reasons: Vec<String> = match result {
-                    Ok(_) => Vec::new(),
-                    Err(errors) => errors.into_iter().map(|e| e.message).collect(),
-                };
+                let errors = result.err().unwrap_or_default();
+                let mut keys: Vec<(&'static str, &'static str)> =
+                    errors.iter().map(|e| (e.field, e.key)).collect();
+                let mut reasons: Vec<String> = errors.into_iter().map(|e| e.message).collect();
                 if duplicate_of.is_some() {
                     reasons.push(DUPLICATE_IN_FILE.to_string());
+                    keys.push(("id_number", "err.id.duplicate_in_file"));
                 }
                 refused.push(RowError {
                     line: row.line,
                     reasons,
+                    keys,
                     duplicate_of,
                 });
             }
@@ -532,11 +537,13 @@ mod tests {
                 RowError {
                     line: 3,
                     reasons: vec!["row: 3 fields, the header has 16".into()],
+                    keys: vec![("row", "err.csv.fields")],
                     duplicate_of: None,
                 },
                 RowError {
                     line: 4,
                     reasons: vec!["row: 17 fields, the header has 16".into()],
+                    keys: vec![("row", "err.csv.fields")],
                     duplicate_of: None,
                 },
             ]
@@ -561,6 +568,7 @@ mod tests {
                 RowError {
                     line: 3,
                     reasons: vec![DUPLICATE_IN_FILE.into()],
+                    keys: vec![("id_number", "err.id.duplicate_in_file")],
                     duplicate_of: Some(2),
                 },
                 RowError {
@@ -568,6 +576,10 @@ mod tests {
                     reasons: vec![
                         "mobile: not a mobile number".into(),
                         DUPLICATE_IN_FILE.into()
+                    ],
+                    keys: vec![
+                        ("mobile", "err.mobile"),
+                        ("id_number", "err.id.duplicate_in_file")
                     ],
                     duplicate_of: Some(2),
                 },

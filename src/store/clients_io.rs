@@ -37,13 +37,22 @@ impl ImportReport {
     }
 }
 
-fn reject(rejected: &mut Vec<RowError>, line: u64, reason: String) {
+fn reject(
+    rejected: &mut Vec<RowError>,
+    line: u64,
+    reason: String,
+    keys: Vec<(&'static str, &'static str)>,
+) {
     rejected.push(RowError {
         line,
         reasons: vec![reason],
+        keys,
         duplicate_of: None,
     });
 }
+
+/// Why an owner cannot be assigned: the English reason and its (field, key) pairs.
+type OwnerRefusal = (String, Vec<(&'static str, &'static str)>);
 
 /// Why a client file could not be read at all (before any row is looked at).
 #[derive(Debug, thiserror::Error)]
@@ -132,7 +141,7 @@ impl Store {
         let thresholds = self.thresholds()?;
         let report = self.write(|tx, now| {
             // First pass: what needs the database. Nothing is written yet.
-            let mut owners: HashMap<String, std::result::Result<(i64, i64), String>> =
+            let mut owners: HashMap<String, std::result::Result<(i64, i64), OwnerRefusal>> =
                 HashMap::new();
             let mut ready = Vec::with_capacity(valid.len());
             for (line, client) in &valid {
@@ -141,19 +150,24 @@ impl Store {
                     .entry(key)
                     .or_insert_with(|| {
                         resolve_owner(tx, actor, client.owner.as_deref()).map_err(|e| match e {
-                            StoreError::Fields(f) => f
-                                .iter()
-                                .map(|e| e.message.clone())
-                                .collect::<Vec<_>>()
-                                .join("; "),
-                            other => format!("owner: {other}"),
+                            StoreError::Fields(f) => (
+                                f.iter()
+                                    .map(|e| e.message.clone())
+                                    .collect::<Vec<_>>()
+                                    .join("; "),
+                                f.iter().map(|e| (e.field, e.key)).collect(),
+                            ),
+                            other => (
+                                format!("owner: {other}"),
+                                vec![("owner", "err.owner.unknown")],
+                            ),
                         })
                     })
                     .clone();
                 let owner = match owner {
                     Ok(o) => o,
-                    Err(reason) => {
-                        reject(&mut rejected, *line, reason);
+                    Err((reason, keys)) => {
+                        reject(&mut rejected, *line, reason, keys);
                         continue;
                     }
                 };
@@ -162,6 +176,7 @@ impl Store {
                         &mut rejected,
                         *line,
                         format!("id_number: already belongs to client {no}"),
+                        vec![("id_number", "err.id.exists")],
                     );
                     continue;
                 }
@@ -172,7 +187,12 @@ impl Store {
                         )?
                         .query_row([no], |r| r.get(0))?;
                     if taken {
-                        reject(&mut rejected, *line, "client_no: already used".into());
+                        reject(
+                            &mut rejected,
+                            *line,
+                            "client_no: already used".into(),
+                            vec![("client_no", "err.client_no.taken")],
+                        );
                         continue;
                     }
                 }

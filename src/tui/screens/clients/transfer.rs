@@ -121,11 +121,19 @@ impl Transfer {
                 };
                 let mut lines = vec![summary];
                 lines.extend(report.rejected.iter().map(|r| {
+                    // Each problem as "field: message" in the user's language.
+                    let reasons: Vec<String> = r
+                        .keys
+                        .iter()
+                        .map(|(field, key)| {
+                            format!("{}: {}", i.t(&format!("client.field.{field}")), i.t(key))
+                        })
+                        .collect();
                     i.f(
                         "transfer.line",
                         &[
                             ("line", &r.line.to_string()),
-                            ("reasons", &r.reasons.join("; ")),
+                            ("reasons", &reasons.join(" ")),
                         ],
                     )
                 }));

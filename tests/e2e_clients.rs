@@ -4,111 +4,11 @@
 //! says so.
 mod common;
 
-use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
 
+use common::tmux::Tmux;
 use common::{seeded, PASSWORD};
 use rmdesk::domain::ids::resident_id_check_char;
-
-/// A tmux server of its own (its own socket), killed when dropped.
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn start(dir: &Path, width: u16, height: u16) -> Tmux {
-        let socket = format!("rmdesk-e2e-clients-{}", std::process::id());
-        let tmux = Tmux { socket };
-        let status = Command::new("tmux")
-            .args(["-L", &tmux.socket, "-f", "/dev/null", "new-session", "-d"])
-            .args(["-s", "main"])
-            .args(["-x", &width.to_string(), "-y", &height.to_string()])
-            .args([
-                "env",
-                "-i",
-                &format!("HOME={}", dir.display()),
-                "TERM=xterm-256color",
-                "LANG=C.UTF-8",
-                "PS1=$ ",
-            ])
-            .arg(format!(
-                "PATH={}",
-                std::env::var("PATH").unwrap_or_default()
-            ))
-            .args(["bash", "--norc", "--noprofile"])
-            .status()
-            .expect("tmux must be installed for the end-to-end test (apt-get install tmux)");
-        assert!(status.success(), "tmux did not start");
-        tmux
-    }
-
-    fn tmux(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux")
-            .args(["-L", &self.socket])
-            .args(args)
-            .output()
-            .expect("tmux");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    /// Presses keys by tmux's names (`Enter`, `Tab`, `F3`, `C-s`).
-    fn keys(&self, keys: &[&str]) {
-        for k in keys {
-            self.tmux(&["send-keys", "-t", "main", k]);
-            std::thread::sleep(Duration::from_millis(60));
-        }
-    }
-
-    /// Types text literally.
-    fn type_text(&self, text: &str) {
-        self.tmux(&["send-keys", "-t", "main", "-l", text]);
-        std::thread::sleep(Duration::from_millis(60));
-    }
-
-    fn screen(&self) -> String {
-        self.tmux(&["capture-pane", "-p", "-t", "main"])
-    }
-
-    /// Waits until `done` holds for the screen; fails with the screen after 15 s.
-    fn wait_until(&self, what: &str, done: impl Fn(&str) -> bool) -> String {
-        let start = Instant::now();
-        loop {
-            let screen = self.screen();
-            if done(&screen) {
-                return screen;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(15),
-                "waited for {what}; the screen is:\n{screen}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-
-    /// Waits until the screen shows `text`.
-    fn wait_for(&self, text: &str) -> String {
-        self.wait_until(&format!("{text:?}"), |s| s.contains(text))
-    }
-
-    /// Waits for the shell's prompt as the last line written (the application is gone).
-    fn wait_for_prompt(&self) -> String {
-        self.wait_until("the shell prompt", |s| {
-            s.lines()
-                .rev()
-                .find(|l| !l.trim().is_empty())
-                .is_some_and(|l| l.trim_end() == "$")
-        })
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["-L", &self.socket, "kill-server"])
-            .status();
-    }
-}
 
 #[test]
 fn an_rm_adds_finds_reveals_and_edits_a_client_in_a_real_terminal() {
@@ -123,7 +23,7 @@ fn an_rm_adds_finds_reveals_and_edits_a_client_in_a_real_terminal() {
     );
     let masked_id = format!("3201**********{}", &id_number[14..]);
 
-    let t = Tmux::start(dir.path(), 100, 30);
+    let t = Tmux::start(dir.path(), "e2e-clients", 100, 30);
     t.wait_for_prompt();
     t.type_text(&format!(
         "RMDESK_DATA_DIR={} RMDESK_CONFIG_DIR={} {} --db {} --lang en",

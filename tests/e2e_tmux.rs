@@ -4,115 +4,9 @@ mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
 
+use common::tmux::Tmux;
 use common::PASSWORD;
-
-/// A tmux server of its own (its own socket), killed when dropped.
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn start(dir: &Path, width: u16, height: u16) -> Tmux {
-        let socket = format!("rmdesk-e2e-{}", std::process::id());
-        let tmux = Tmux { socket };
-        let status = Command::new("tmux")
-            .args([
-                "-L",
-                &tmux.socket,
-                "-f",
-                "/dev/null",
-                "new-session",
-                "-d",
-                "-s",
-                "main",
-            ])
-            .args(["-x", &width.to_string(), "-y", &height.to_string()])
-            .args([
-                "env",
-                "-i",
-                &format!("HOME={}", dir.display()),
-                "TERM=xterm-256color",
-                "PS1=$ ",
-            ])
-            .args([format!(
-                "PATH={}",
-                std::env::var("PATH").unwrap_or_default()
-            )])
-            .args(["bash", "--norc", "--noprofile"])
-            .status()
-            .expect("tmux must be installed for the end-to-end test (apt-get install tmux)");
-        assert!(status.success(), "tmux did not start");
-        tmux
-    }
-
-    fn tmux(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux")
-            .args(["-L", &self.socket])
-            .args(args)
-            .output()
-            .expect("tmux");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    /// Presses keys by tmux's names (`Enter`, `Tab`, `F8`, `C-l`).
-    fn keys(&self, keys: &[&str]) {
-        for k in keys {
-            self.tmux(&["send-keys", "-t", "main", k]);
-            std::thread::sleep(Duration::from_millis(60));
-        }
-    }
-
-    /// Types text literally.
-    fn type_text(&self, text: &str) {
-        self.tmux(&["send-keys", "-t", "main", "-l", text]);
-        std::thread::sleep(Duration::from_millis(60));
-    }
-
-    fn screen(&self) -> String {
-        self.tmux(&["capture-pane", "-p", "-t", "main"])
-    }
-
-    /// Waits until `done` holds for the screen; fails with the screen after 15 s.
-    fn wait_until(&self, what: &str, done: impl Fn(&str) -> bool) -> String {
-        let start = Instant::now();
-        loop {
-            let screen = self.screen();
-            if done(&screen) {
-                return screen;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(15),
-                "waited for {what}; the screen is:\n{screen}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-
-    /// Waits until the screen shows `text`.
-    fn wait_for(&self, text: &str) -> String {
-        self.wait_until(&format!("{text:?}"), |s| s.contains(text))
-    }
-
-    /// Waits for the shell's prompt as the last line written (the application is gone).
-    fn wait_for_prompt(&self) -> String {
-        self.wait_until("the shell prompt", |s| {
-            s.lines()
-                .rev()
-                .find(|l| !l.trim().is_empty())
-                .is_some_and(|l| l.trim_end() == "$")
-        })
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["-L", &self.socket, "kill-server"])
-            .status();
-    }
-}
 
 fn launch(t: &Tmux, dir: &Path, db: &Path) {
     let bin = env!("CARGO_BIN_EXE_rmdesk");
@@ -129,7 +23,7 @@ fn launch(t: &Tmux, dir: &Path, db: &Path) {
 fn first_run_sign_in_admin_lock_and_quit_in_a_real_terminal() {
     let dir = tempfile::tempdir().expect("dir");
     let db: PathBuf = dir.path().join("branch.db");
-    let t = Tmux::start(dir.path(), 100, 30);
+    let t = Tmux::start(dir.path(), "e2e-shell", 100, 30);
     t.wait_for_prompt();
 
     // First run: the set-up form creates the administrator and signs in.

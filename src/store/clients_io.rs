@@ -11,7 +11,7 @@ use std::path::Path;
 
 use rusqlite::params;
 
-use super::clients::{describe, id_owner, insert_row, resolve_owner};
+use super::clients_write::{describe, id_owner, insert_row, resolve_owner};
 use super::{audit, ts, Actor, Result, Role, Store, StoreError};
 use crate::domain::client::ClientInput;
 use crate::domain::contact::{mask_email, mask_id_number, mask_mobile};

@@ -4,7 +4,8 @@ use chrono::NaiveDate;
 use rusqlite::params;
 use rust_decimal::Decimal;
 
-use super::clients::{insert_row, Thresholds};
+use super::clients::Thresholds;
+use super::clients_write::insert_row;
 use super::users::NewUser;
 use super::{audit, ts, Result, Role, Store, StoreError};
 use crate::domain::client::{ClientInput, Tier};

@@ -11,6 +11,7 @@ mod check;
 pub mod client360;
 pub mod clients;
 pub mod clients_io;
+mod clients_write;
 pub mod demo;
 mod error;
 mod migrate;

@@ -1,0 +1,498 @@
+//! Creating and changing clients: validation, the duplicate rules, owner resolution, the
+//! rows and their search terms, and the AUM and tier that follow from holdings. Every
+//! change is audited in its own transaction (see `clients.rs` for the reads).
+use chrono::NaiveDate;
+use rusqlite::{params, Connection, OptionalExtension};
+use rust_decimal::Decimal;
+
+use super::clients::{
+    mask_or_empty, read_summary, scope, ClientSummary, SaveOutcome, Thresholds, SUMMARY_COLUMNS,
+};
+use super::{audit, ts, Actor, Result, Role, Store, StoreError};
+use crate::domain::client::{ClientInput, FieldError, Gender, RiskLevel, Tier, ValidClient};
+use crate::domain::contact::{mask_email, mask_id_number, mask_mobile};
+use crate::domain::money::to_minor;
+use crate::domain::search_terms;
+
+impl Store {
+    /// Creates a client from what was typed. Refused with every field error at once;
+    /// an ID number that exists is refused naming that client; the same name with the
+    /// same mobile or birth date returns the possible matches unless `confirmed`.
+    pub fn create_client(
+        &mut self,
+        actor: &Actor,
+        input: &ClientInput,
+        confirmed: bool,
+    ) -> Result<SaveOutcome> {
+        self.save_client(actor, None, input, confirmed)
+    }
+
+    /// Changes a client, with the same checks as [`Store::create_client`]; the audit
+    /// entry keeps the values before and after (personal data masked).
+    pub fn update_client(
+        &mut self,
+        actor: &Actor,
+        id: i64,
+        input: &ClientInput,
+        confirmed: bool,
+    ) -> Result<SaveOutcome> {
+        self.save_client(actor, Some(id), input, confirmed)
+    }
+
+    fn save_client(
+        &mut self,
+        actor: &Actor,
+        id: Option<i64>,
+        input: &ClientInput,
+        confirmed: bool,
+    ) -> Result<SaveOutcome> {
+        if actor.role == Role::Admin {
+            return Err(StoreError::Forbidden);
+        }
+        let before = match id {
+            Some(id) => Some(self.client_raw(actor, id)?),
+            None => None,
+        };
+        let today = self.today();
+        let valid = input.validate(today).map_err(StoreError::Fields)?;
+        let owner = resolve_owner(self.conn(), actor, valid.owner.as_deref())?;
+        if let Some(existing) = id_owner(self.conn(), &valid.id_number)? {
+            if Some(existing.0) != id {
+                return Err(StoreError::DuplicateId {
+                    client_no: existing.1,
+                });
+            }
+        }
+        if let Some(no) = &valid.client_no {
+            let taken: Option<i64> = self
+                .conn()
+                .query_row("SELECT id FROM clients WHERE client_no = ?1", [no], |r| {
+                    r.get(0)
+                })
+                .optional()?;
+            if taken.is_some_and(|t| Some(t) != id) {
+                return Err(StoreError::Fields(vec![FieldError::new(
+                    "client_no",
+                    "err.client_no.taken",
+                    "already used",
+                )]));
+            }
+        }
+        if !confirmed {
+            let matches = self.possible_matches(actor, &valid, id)?;
+            if !matches.is_empty() {
+                return Ok(SaveOutcome::PossibleMatches(matches));
+            }
+        }
+        let thresholds = self.thresholds()?;
+        let saved = self.write(|tx, now| match (id, &before) {
+            (Some(id), Some(before)) => {
+                update_row(tx, id, &valid, owner, &ts(now))?;
+                index_client(tx, id, &valid)?;
+                let b = describe(&before.fields);
+                let a = describe(&valid.to_input());
+                audit::append(
+                    tx,
+                    now,
+                    actor.into(),
+                    audit::Entry {
+                        action: "client.update",
+                        entity: "client",
+                        entity_id: Some(id.to_string()),
+                        before: Some(&b),
+                        after: Some(&a),
+                    },
+                )?;
+                Ok(id)
+            }
+            _ => {
+                let id = insert_row(tx, &valid, owner, thresholds, &ts(now))?;
+                let after = describe(&valid.to_input());
+                let mut e = audit::Entry::new("client.create", "client", Some(id));
+                e.after = Some(&after);
+                audit::append(tx, now, actor.into(), e)?;
+                Ok(id)
+            }
+        })?;
+        Ok(SaveOutcome::Saved(saved))
+    }
+
+    fn possible_matches(
+        &self,
+        actor: &Actor,
+        v: &ValidClient,
+        except: Option<i64>,
+    ) -> Result<Vec<ClientSummary>> {
+        let (scope_sql, scope_arg) = scope(actor);
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS} FROM clients c JOIN users u ON u.id = c.owner_id
+             WHERE c.name = ? AND c.id != ? AND {scope_sql}
+               AND ((? IS NOT NULL AND c.mobile = ?) OR (? IS NOT NULL AND c.birth_date = ?))
+             LIMIT 20"
+        );
+        let birth = v.birth_date.map(|d| d.to_string());
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let rows = stmt.query_map(
+            params![
+                v.name,
+                except.unwrap_or(-1),
+                scope_arg,
+                v.mobile,
+                v.mobile,
+                birth,
+                birth
+            ],
+            read_summary,
+        )?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Recomputes the AUM (sum of open CNY holdings, exact) and the tier of a client.
+    /// Called in the transaction that changed a holding (the holdings module).
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub(crate) fn refresh_aum(
+        tx: &Connection,
+        client_id: i64,
+        t: Thresholds,
+        now: &str,
+    ) -> Result<()> {
+        let mut stmt = tx.prepare_cached(
+            "SELECT amount FROM holdings WHERE client_id = ?1 AND status = 'open' AND currency = 'CNY'",
+        )?;
+        let mut sum = Decimal::ZERO;
+        for amount in stmt.query_map([client_id], |r| r.get::<_, String>(0))? {
+            let amount = amount?;
+            sum += amount.parse::<Decimal>().map_err(|_| {
+                StoreError::invalid(
+                    "amount",
+                    "err.amount",
+                    format!("stored amount {amount} is not a number"),
+                )
+            })?;
+        }
+        let minor = to_minor(sum)
+            .ok_or_else(|| StoreError::invalid("amount", "err.amount", "AUM out of range"))?;
+        let tier = Tier::from_aum(sum, t.key(), t.core());
+        tx.execute(
+            "UPDATE clients SET aum_minor = ?1, tier = ?2, updated_at = ?3 WHERE id = ?4",
+            params![minor, tier.code(), now, client_id],
+        )?;
+        Ok(())
+    }
+
+    /// Recomputes every client's tier from its AUM (after the thresholds change).
+    pub(crate) fn retier_all(tx: &Connection, t: Thresholds) -> Result<()> {
+        let (key, core) = (
+            to_minor(t.key()).unwrap_or(i64::MAX),
+            to_minor(t.core()).unwrap_or(i64::MAX),
+        );
+        tx.execute(
+            "UPDATE clients SET tier = CASE WHEN aum_minor >= ?2 THEN 'core' WHEN aum_minor >= ?1 THEN 'key' ELSE 'general' END",
+            params![key, core],
+        )?;
+        Ok(())
+    }
+}
+
+/// The owner a save writes: (user id, branch id). An RM owns what they save; a manager
+/// names an RM or manager of the branch.
+pub(crate) fn resolve_owner(
+    conn: &Connection,
+    actor: &Actor,
+    owner: Option<&str>,
+) -> Result<(i64, i64)> {
+    struct Owner {
+        id: i64,
+        branch: Option<i64>,
+        role: String,
+        disabled: bool,
+    }
+    let lookup = |name: &str| -> Result<Option<Owner>> {
+        Ok(conn
+            .prepare_cached("SELECT id, branch_id, role, disabled FROM users WHERE username = ?1")?
+            .query_row([name], |r| {
+                Ok(Owner {
+                    id: r.get(0)?,
+                    branch: r.get(1)?,
+                    role: r.get(2)?,
+                    disabled: r.get::<_, i64>(3)? != 0,
+                })
+            })
+            .optional()?)
+    };
+    match actor.role {
+        Role::Rm => {
+            let branch = actor.branch_id.ok_or(StoreError::Forbidden)?;
+            match owner {
+                None => Ok((actor.user_id, branch)),
+                Some(name) if name.eq_ignore_ascii_case(&actor.username) => {
+                    Ok((actor.user_id, branch))
+                }
+                Some(_) => Err(StoreError::Fields(vec![FieldError::new(
+                    "owner",
+                    "err.owner.self",
+                    "an RM may only add their own clients",
+                )])),
+            }
+        }
+        Role::Manager => {
+            let branch = actor.branch_id.ok_or(StoreError::Forbidden)?;
+            let Some(name) = owner else {
+                return Err(StoreError::Fields(vec![FieldError::new(
+                    "owner",
+                    "err.owner.required",
+                    "empty",
+                )]));
+            };
+            match lookup(name)? {
+                Some(o) if o.branch == Some(branch) && o.role != "admin" && !o.disabled => {
+                    Ok((o.id, branch))
+                }
+                _ => Err(StoreError::Fields(vec![FieldError::new(
+                    "owner",
+                    "err.owner.unknown",
+                    "not an RM of this branch",
+                )])),
+            }
+        }
+        Role::Admin => Err(StoreError::Forbidden),
+    }
+}
+
+/// The client holding an ID number: (id, client no.).
+pub(crate) fn id_owner(conn: &Connection, id_number: &str) -> Result<Option<(i64, String)>> {
+    Ok(conn
+        .prepare_cached("SELECT id, client_no FROM clients WHERE id_number = ?1")?
+        .query_row([id_number], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?)
+}
+
+fn opt_date(d: Option<NaiveDate>) -> Option<String> {
+    d.map(|d| d.format("%Y-%m-%d").to_string())
+}
+
+fn gender_code(g: Option<Gender>) -> Option<&'static str> {
+    g.map(Gender::code)
+}
+
+/// Inserts a validated client (and its search terms); returns its id.
+pub(crate) fn insert_row(
+    tx: &Connection,
+    v: &ValidClient,
+    owner: (i64, i64),
+    t: Thresholds,
+    now: &str,
+) -> Result<i64> {
+    let client_no = match &v.client_no {
+        Some(no) => no.clone(),
+        None => next_client_no(tx)?,
+    };
+    let tier = Tier::from_aum(Decimal::ZERO, t.key(), t.core());
+    tx.prepare_cached(
+        "INSERT INTO clients (client_no, kind, name, gender, birth_date, id_type, id_number, mobile, email,
+            address, occupation, risk_level, risk_assessed_on, tier, status, owner_id, branch_id, source,
+            notes, contact_person, registered_capital, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?22)",
+    )?
+    .execute(params![
+        client_no,
+        v.kind.code(),
+        v.name,
+        gender_code(v.gender),
+        opt_date(v.birth_date),
+        v.id_type.code(),
+        v.id_number,
+        v.mobile,
+        v.email,
+        v.address,
+        v.occupation,
+        v.risk_level.map(RiskLevel::code),
+        opt_date(v.risk_assessed_on),
+        tier.code(),
+        v.status.code(),
+        owner.0,
+        owner.1,
+        v.source,
+        v.notes,
+        v.contact_person,
+        v.registered_capital.map(|d| d.to_string()),
+        now,
+    ])?;
+    let id = tx.last_insert_rowid();
+    tx.prepare_cached("INSERT INTO client_search (rowid, terms) VALUES (?1, ?2)")?
+        .execute(params![
+            id,
+            search_terms::terms(
+                &v.name,
+                &client_no,
+                v.mobile.as_deref().unwrap_or(""),
+                &v.id_number
+            )
+        ])?;
+    Ok(id)
+}
+
+fn update_row(
+    tx: &Connection,
+    id: i64,
+    v: &ValidClient,
+    owner: (i64, i64),
+    now: &str,
+) -> Result<()> {
+    tx.prepare_cached(
+        "UPDATE clients SET kind = ?2, name = ?3, gender = ?4, birth_date = ?5, id_type = ?6, id_number = ?7,
+            mobile = ?8, email = ?9, address = ?10, occupation = ?11, risk_level = ?12, risk_assessed_on = ?13,
+            status = ?14, owner_id = ?15, branch_id = ?16, source = ?17, notes = ?18, contact_person = ?19,
+            registered_capital = ?20, updated_at = ?21,
+            client_no = coalesce(?22, client_no)
+         WHERE id = ?1",
+    )?
+    .execute(params![
+        id,
+        v.kind.code(),
+        v.name,
+        gender_code(v.gender),
+        opt_date(v.birth_date),
+        v.id_type.code(),
+        v.id_number,
+        v.mobile,
+        v.email,
+        v.address,
+        v.occupation,
+        v.risk_level.map(RiskLevel::code),
+        opt_date(v.risk_assessed_on),
+        v.status.code(),
+        owner.0,
+        owner.1,
+        v.source,
+        v.notes,
+        v.contact_person,
+        v.registered_capital.map(|d| d.to_string()),
+        now,
+        v.client_no,
+    ])?;
+    Ok(())
+}
+
+/// Rewrites a client's search terms from its stored row.
+fn index_client(tx: &Connection, id: i64, v: &ValidClient) -> Result<()> {
+    let client_no: String =
+        tx.query_row("SELECT client_no FROM clients WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })?;
+    tx.prepare_cached("DELETE FROM client_search WHERE rowid = ?1")?
+        .execute([id])?;
+    tx.prepare_cached("INSERT INTO client_search (rowid, terms) VALUES (?1, ?2)")?
+        .execute(params![
+            id,
+            search_terms::terms(
+                &v.name,
+                &client_no,
+                v.mobile.as_deref().unwrap_or(""),
+                &v.id_number
+            )
+        ])?;
+    Ok(())
+}
+
+/// The next free generated client number: `C` and nine digits.
+fn next_client_no(tx: &Connection) -> Result<String> {
+    let mut n: i64 = tx
+        .prepare_cached("SELECT coalesce(max(id), 0) + 1 FROM clients")?
+        .query_row([], |r| r.get(0))?;
+    loop {
+        let no = format!("C{n:09}");
+        let taken: bool = tx
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM clients WHERE client_no = ?1)")?
+            .query_row([&no], |r| r.get(0))?;
+        if !taken {
+            return Ok(no);
+        }
+        n += 1;
+    }
+}
+
+/// A client's fields for the audit log, personal data masked.
+pub(crate) fn describe(f: &ClientInput) -> String {
+    format!(
+        "client_no={} kind={} name={} id_type={} id_number={} mobile={} email={} risk_level={} status={} owner={}",
+        f.client_no,
+        f.kind,
+        f.name,
+        f.id_type,
+        mask_id_number(&f.id_number),
+        mask_or_empty(&f.mobile, mask_mobile),
+        mask_or_empty(&f.email, mask_email),
+        f.risk_level,
+        f.status,
+        f.owner
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::users::NewUser;
+
+    #[test]
+    fn aum_is_the_exact_sum_of_open_cny_holdings_and_sets_the_tier() {
+        let dir = tempfile::tempdir().expect("dir");
+        let mut store = Store::open(&dir.path().join("t.db")).expect("open");
+        let admin = store
+            .create_first_admin("admin", "A", "long-enough-pass")
+            .expect("admin");
+        let branch = store.create_branch(&admin, "0101", "East").expect("branch");
+        let u = NewUser {
+            username: "rm1".into(),
+            display_name: "R".into(),
+            role: Role::Rm,
+            branch_id: Some(branch),
+            password: "long-enough-pass".into(),
+        };
+        store.create_user(&admin, &u).expect("rm");
+        let rm = store.login("rm1", "long-enough-pass").expect("login");
+        let input = ClientInput {
+            kind: "individual".into(),
+            name: "张三".into(),
+            id_type: "passport".into(),
+            id_number: "E12345678".into(),
+            ..ClientInput::default()
+        };
+        let SaveOutcome::Saved(id) = store.create_client(&rm, &input, false).expect("create")
+        else {
+            panic!("no matches expected");
+        };
+        store
+            .write(|tx, now| {
+                tx.execute(
+                    "INSERT INTO products (code, name, category, risk_level, created_at, updated_at) VALUES ('P1', 'Deposit', 'deposit', 'R1', ?1, ?1)",
+                    [ts(now)],
+                )?;
+                for (amount, currency, status) in [("99999.90", "CNY", "open"), ("0.10", "CNY", "open"), ("5000000", "USD", "open"), ("900000", "CNY", "closed")] {
+                    tx.execute(
+                        "INSERT INTO holdings (client_id, product_id, amount, currency, start_date, status, created_by, created_at, updated_at)
+                         VALUES (?1, 1, ?2, ?3, '2026-01-01', ?4, 1, ?5, ?5)",
+                        params![id, amount, currency, status, ts(now)],
+                    )?;
+                }
+                let t = Thresholds::read(tx)?;
+                Store::refresh_aum(tx, id, t, &ts(now))
+            })
+            .expect("holdings");
+        let c = store.client(&rm, id).expect("client");
+        assert_eq!(
+            c.aum,
+            Decimal::new(10_000_000, 2),
+            "99999.90 + 0.10, CNY open only"
+        );
+        assert_eq!(c.tier, Tier::Key, "exactly the key threshold is key");
+        store
+            .set_setting(&admin, "tier.key_min_aum", 100_001)
+            .expect("raise the threshold");
+        assert_eq!(
+            store.client(&rm, id).expect("client").tier,
+            Tier::General,
+            "thresholds re-tier everyone"
+        );
+    }
+}

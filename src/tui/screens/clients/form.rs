@@ -413,9 +413,11 @@ impl ClientForm {
         };
         // The form hides what is behind it: the 360 view's personal data included.
         f.render_widget(Clear, area);
-        let rect = centered(area, area.width.min(76), area.height);
-        let inner = popup(f, rect, &title, v.theme);
         let has_message = self.message.is_some();
+        // As tall as the fields need (they scroll when the window is shorter).
+        let wanted = self.form.height() + 2 + u16::from(has_message);
+        let rect = centered(area, area.width.min(76), wanted.min(area.height));
+        let inner = popup(f, rect, &title, v.theme);
         let body = Rect::new(
             inner.x + 1,
             inner.y,

@@ -1,4 +1,4 @@
-//! Tests of csv_import.
+//! Tests of csv_import. Compiled only for tests: declared under #[cfg(test)].
 use super::*;
 
 const SAMPLE: &str = include_str!("../../../shared/data/clients-sample.csv");

@@ -1,4 +1,4 @@
-//! Tests of client validation.
+//! Tests of client validation. Compiled only for tests: declared under #[cfg(test)].
 use super::*;
 
 fn today() -> NaiveDate {

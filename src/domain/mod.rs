@@ -8,3 +8,4 @@ pub mod money;
 pub mod password;
 pub mod search_terms;
 pub mod user;
+pub mod visit;

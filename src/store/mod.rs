@@ -17,6 +17,7 @@ mod error;
 mod migrate;
 pub mod settings;
 pub mod users;
+pub mod visits;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

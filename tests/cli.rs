@@ -404,3 +404,60 @@ fn import_export_and_search_from_the_command_line() {
     let check = rmdesk(dir.path(), &["--db", db, "check"], "", &[]);
     assert!(check.status.success(), "{:?}", text(&check));
 }
+
+#[test]
+fn the_demo_has_visits_follow_ups_and_feedback_and_the_same_seed_gives_the_same_data() {
+    let dir = tempfile::tempdir().expect("dir");
+    let dump = |name: &str| {
+        let db = dir.path().join(name);
+        let o = rmdesk(
+            dir.path(),
+            &[
+                "--db",
+                db.to_str().expect("utf-8"),
+                "demo",
+                "--clients",
+                "400",
+                "--seed",
+                "11",
+            ],
+            "",
+            &[],
+        );
+        assert!(o.status.success(), "{:?}", text(&o));
+        let conn = rusqlite::Connection::open(&db).expect("raw");
+        let rows = |sql: &str| -> Vec<String> {
+            let mut stmt = conn.prepare(sql).expect("sql");
+            let out = stmt
+                .query_map([], |r| r.get::<_, String>(0))
+                .expect("query")
+                .collect::<Result<Vec<_>, _>>()
+                .expect("rows");
+            out
+        };
+        let visits = rows("SELECT client_id || ' ' || channel || ' ' || purpose || ' ' || visited_at FROM visits ORDER BY id");
+        let tasks = rows("SELECT due_date FROM tasks WHERE source = 'visit' ORDER BY id");
+        let open_complaints = rows("SELECT deadline FROM feedback WHERE kind = 'complaint' AND status = 'open' ORDER BY id");
+        let check = rmdesk(
+            dir.path(),
+            &["--db", db.to_str().expect("utf-8"), "check"],
+            "",
+            &[],
+        );
+        assert!(check.status.success(), "{:?}", text(&check));
+        (visits, tasks, open_complaints)
+    };
+    let (visits, tasks, complaints) = dump("a.db");
+    assert!(visits.len() > 100, "{}", visits.len());
+    assert!(!tasks.is_empty() && !complaints.is_empty());
+    let today = chrono::Local::now().date_naive().to_string();
+    assert!(
+        tasks.iter().any(|d| *d < today) && tasks.iter().any(|d| *d >= today),
+        "some follow-ups overdue, some ahead"
+    );
+    assert_eq!(
+        dump("b.db"),
+        (visits, tasks, complaints),
+        "the same seed gives the same activity"
+    );
+}

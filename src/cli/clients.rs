@@ -113,6 +113,10 @@ pub fn seed_demo_clients(path: &Path, count: u32, seed: u64) -> anyhow::Result<u
     if show {
         eprintln!();
     }
+    let mut activity = StdRng::seed_from_u64(seed ^ 0xac71);
+    store.seed_demo_activity(today, &mut |_client| {
+        super::demo_activity::events(&mut activity)
+    })?;
     Ok(n)
 }
 

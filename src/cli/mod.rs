@@ -4,6 +4,7 @@
 //! 2 bad usage (clap's own code for usage errors).
 mod clients;
 mod commands;
+pub mod demo_activity;
 pub mod demo_people;
 mod paths;
 mod secrets;

@@ -138,6 +138,14 @@ impl App {
         }
     }
 
+    /// Whether the current screen has unsaved changes (a form with something typed).
+    pub fn has_unsaved(&self) -> bool {
+        match &self.phase {
+            Phase::Main(s) => s.screen().has_unsaved(),
+            _ => false,
+        }
+    }
+
     /// The store (tests look at what a flow wrote).
     pub fn store(&self) -> &Store {
         &self.store

@@ -75,6 +75,8 @@ pub enum Action {
     Import,
     /// Export records to a file.
     Export,
+    /// Record a visit to the open client.
+    RecordVisit,
     /// Answer yes in a dialog.
     Yes,
     /// Answer no in a dialog.
@@ -115,6 +117,7 @@ const DEFAULTS: &[(Action, &[&str])] = &[
     (Action::SaveAnyway, &["ctrl-s"]),
     (Action::Import, &["i"]),
     (Action::Export, &["x"]),
+    (Action::RecordVisit, &["v"]),
     (Action::Yes, &["y"]),
     (Action::No, &["n"]),
 ];
@@ -160,6 +163,7 @@ impl Action {
             Action::SaveAnyway => "save_anyway",
             Action::Import => "import",
             Action::Export => "export",
+            Action::RecordVisit => "record_visit",
             Action::Yes => "yes",
             Action::No => "no",
         }

@@ -9,6 +9,7 @@ use ratatui::Frame;
 use tui_input::{Input, InputRequest};
 use unicode_width::UnicodeWidthStr;
 
+use super::textarea::TextArea;
 use crate::tui::keymap::is_text;
 use crate::tui::theme::Theme;
 
@@ -19,6 +20,8 @@ pub enum FieldKind {
     Text(Input),
     /// A line of text shown as dots (passwords).
     Secret(Input),
+    /// Several lines of text ([`TextArea::ROWS`] rows high, Enter breaks the line).
+    Multi(TextArea),
     /// One of several options: (stored code, label shown).
     Choice {
         /// The options.
@@ -62,6 +65,24 @@ impl Field {
         }
     }
 
+    /// A multi-line text field.
+    pub fn multi(id: &'static str, label: impl Into<String>, value: &str) -> Field {
+        Field {
+            id,
+            label: label.into(),
+            kind: FieldKind::Multi(TextArea::new(value)),
+            error: None,
+        }
+    }
+
+    /// Rows the value takes on screen.
+    pub fn rows(&self) -> u16 {
+        match self.kind {
+            FieldKind::Multi(_) => TextArea::ROWS,
+            _ => 1,
+        }
+    }
+
     /// A choice among `options` (code, label), starting at the one whose code is `value`.
     pub fn choice(
         id: &'static str,
@@ -85,6 +106,7 @@ impl Field {
     pub fn value(&self) -> &str {
         match &self.kind {
             FieldKind::Text(i) | FieldKind::Secret(i) => i.value(),
+            FieldKind::Multi(t) => t.value(),
             FieldKind::Choice { options, index } => {
                 options.get(*index).map_or("", |(code, _)| code.as_str())
             }
@@ -93,13 +115,18 @@ impl Field {
 
     /// Whether typing goes into this field.
     pub fn takes_text(&self) -> bool {
-        matches!(self.kind, FieldKind::Text(_) | FieldKind::Secret(_))
+        matches!(
+            self.kind,
+            FieldKind::Text(_) | FieldKind::Secret(_) | FieldKind::Multi(_)
+        )
     }
 
     /// Clears a text value (after a failed password, say).
     pub fn clear(&mut self) {
-        if let FieldKind::Text(i) | FieldKind::Secret(i) = &mut self.kind {
-            i.reset();
+        match &mut self.kind {
+            FieldKind::Text(i) | FieldKind::Secret(i) => i.reset(),
+            FieldKind::Multi(t) => t.clear(),
+            FieldKind::Choice { .. } => {}
         }
     }
 
@@ -128,6 +155,7 @@ impl Field {
                 input.handle(req);
                 true
             }
+            FieldKind::Multi(t) => t.on_key(key),
             FieldKind::Choice { options, index } => {
                 let n = options.len().max(1);
                 match key.code {
@@ -140,16 +168,21 @@ impl Field {
         }
     }
 
-    /// Inserts pasted text (line breaks dropped: fields are single lines).
+    /// Inserts pasted text (line breaks dropped, except in a multi-line field).
     pub fn paste(&mut self, text: &str) {
-        if let FieldKind::Text(input) | FieldKind::Secret(input) = &mut self.kind {
-            for c in text.chars().filter(|c| !c.is_control()) {
-                input.handle(InputRequest::InsertChar(c));
+        match &mut self.kind {
+            FieldKind::Text(input) | FieldKind::Secret(input) => {
+                for c in text.chars().filter(|c| !c.is_control()) {
+                    input.handle(InputRequest::InsertChar(c));
+                }
             }
+            FieldKind::Multi(t) => t.paste(text),
+            FieldKind::Choice { .. } => {}
         }
     }
 
-    /// Draws the value into `area` (one line); with `focused`, in the focus style and with
+    /// Draws the value into `area` (one line, [`Field::rows`] for a multi-line field);
+    /// with `focused`, in the focus style and with
     /// the terminal cursor placed.
     pub fn draw_value(&self, f: &mut Frame, area: Rect, focused: bool, theme: &Theme) {
         if area.width == 0 || area.height == 0 {
@@ -181,6 +214,7 @@ impl Field {
                     f.set_cursor_position(Position::new(area.x + clamp_u16(x), area.y));
                 }
             }
+            FieldKind::Multi(t) => t.draw(f, area, style, focused),
             FieldKind::Choice { options, index } => {
                 let label = options.get(*index).map_or("", |(_, l)| l.as_str());
                 let line = Line::from(vec![

@@ -179,10 +179,14 @@ impl Form {
         }
     }
 
-    /// Lines the form needs at `width`: one per field plus one per error.
+    /// Lines the form needs: each field's rows plus one per error.
     pub fn height(&self) -> u16 {
-        let errors = self.fields.iter().filter(|f| f.error.is_some()).count();
-        u16::try_from(self.fields.len() + errors).unwrap_or(u16::MAX)
+        let lines: usize = self
+            .fields
+            .iter()
+            .map(|f| usize::from(f.rows()) + usize::from(f.error.is_some()))
+            .sum();
+        u16::try_from(lines).unwrap_or(u16::MAX)
     }
 
     /// Draws the form into `area`: labels in a column as wide as the widest, values
@@ -205,12 +209,13 @@ impl Form {
         let mut total = 0usize;
         for field in &self.fields {
             tops.push(total);
-            total += 1 + usize::from(field.error.is_some());
+            total += usize::from(field.rows()) + usize::from(field.error.is_some());
         }
         let height = usize::from(area.height);
         let mut scroll = self.scroll.get().min(total.saturating_sub(height));
         if let Some(&top) = tops.get(self.focus) {
-            let bottom = top + usize::from(self.fields[self.focus].error.is_some());
+            let field = &self.fields[self.focus];
+            let bottom = top + usize::from(field.rows()) - 1 + usize::from(field.error.is_some());
             if top < scroll {
                 scroll = top;
             } else if bottom >= scroll + height {
@@ -240,11 +245,12 @@ impl Form {
             );
             let value_x = area.x.saturating_add(label_w);
             let value_w = area.width.saturating_sub(label_w).saturating_sub(reserve);
+            let rows = field.rows().min(bottom - y);
             if value_w > 0 {
-                field.draw_value(f, Rect::new(value_x, y, value_w, 1), focused, theme);
+                field.draw_value(f, Rect::new(value_x, y, value_w, rows), focused, theme);
             }
             if let Some(err) = &field.error {
-                let y = y + 1;
+                let y = y.saturating_add(field.rows());
                 if y >= bottom {
                     break;
                 }

@@ -2,6 +2,7 @@
 //! overlay, popups.
 pub mod field;
 pub mod form;
+pub mod textarea;
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};

@@ -88,6 +88,11 @@ impl Detail {
         &self.client.fields.client_no
     }
 
+    /// The client's name.
+    pub fn name(&self) -> &str {
+        &self.client.fields.name
+    }
+
     /// Whether the personal data is shown in full.
     pub fn is_revealed(&self) -> bool {
         self.revealed.is_some()
@@ -131,7 +136,7 @@ impl Detail {
 
     /// The view's actions.
     pub fn commands(&self) -> Vec<Action> {
-        let mut a = vec![Action::Edit, Action::Back];
+        let mut a = vec![Action::Edit, Action::RecordVisit, Action::Back];
         if !self.is_revealed() {
             a.insert(0, Action::Reveal);
         }

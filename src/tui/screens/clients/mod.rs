@@ -1,5 +1,6 @@
 //! Clients (F3): the list with search, filters and sort (`list.rs`), the client 360 view
 //! (`detail.rs`, labels of stored codes in `codes.rs`), the new / edit form (`form.rs`)
+//! the visit form over the 360 view (`visit.rs`),
 //! and the filter and possible-matches dialogs (`dialogs.rs`); `table.rs` draws the
 //! client table. What the user sees is scoped by the store: an RM their own
 //! clients, a manager the branch's.
@@ -10,6 +11,7 @@ mod form;
 mod list;
 mod table;
 mod transfer;
+mod visit;
 
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
@@ -24,6 +26,7 @@ use dialogs::{FilterDialog, FilterResult};
 use form::{ClientForm, FormResult, Target};
 use list::ClientList;
 use transfer::{Transfer, TransferResult};
+use visit::{VisitForm, VisitResult};
 
 pub use list::{PAGE, WINDOW_MAX};
 
@@ -34,6 +37,8 @@ pub struct Clients {
     list: ClientList,
     detail: Option<Detail>,
     form: Option<Box<ClientForm>>,
+    /// The visit form, over the 360 view.
+    visit: Option<Box<VisitForm>>,
     filter: Option<FilterDialog>,
     /// Users of the branch (managers: owner choice and filter).
     users: Vec<UserSummary>,
@@ -117,6 +122,45 @@ impl Clients {
             FormResult::OpenClient(id) => {
                 self.form = None;
                 self.open_client(id, ctx);
+                true
+            }
+        }
+    }
+
+    fn on_visit_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> bool {
+        let Some(form) = &mut self.visit else {
+            return false;
+        };
+        match form.on_key(key, ctx) {
+            VisitResult::Open => true,
+            VisitResult::Ignored => false,
+            VisitResult::Cancelled => {
+                self.visit = None;
+                true
+            }
+            VisitResult::Saved(recorded) => {
+                let due = form.form.trimmed("next_step_on");
+                self.visit = None;
+                if let Some(id) = self.detail.as_ref().map(Detail::id) {
+                    self.detail = None;
+                    if self.open_client(id, ctx) {
+                        let no = self
+                            .detail
+                            .as_ref()
+                            .map(|d| d.client_no().to_string())
+                            .unwrap_or_default();
+                        let text = if recorded.task_id.is_some() {
+                            ctx.i18n.f(
+                                "status.visit_recorded_task",
+                                &[("client_no", &no), ("date", &due)],
+                            )
+                        } else {
+                            ctx.i18n.f("status.visit_recorded", &[("client_no", &no)])
+                        };
+                        ctx.info(text);
+                    }
+                }
+                self.list.reload(ctx);
                 true
             }
         }
@@ -206,6 +250,9 @@ impl Screen for Clients {
         if self.form.is_some() {
             return self.on_form_key(key, ctx);
         }
+        if self.visit.is_some() {
+            return self.on_visit_key(key, ctx);
+        }
         if let Some(dialog) = &mut self.filter {
             return match dialog.on_key(key, ctx.keys) {
                 FilterResult::Open => true,
@@ -235,6 +282,18 @@ impl Screen for Clients {
                 self.open_edit(id, ctx);
                 return true;
             }
+            if ctx.keys.is(key, Action::RecordVisit) {
+                d.hide();
+                let now = ctx
+                    .store
+                    .now()
+                    .with_timezone(&chrono::Local)
+                    .format("%Y-%m-%d %H:%M")
+                    .to_string();
+                let form = VisitForm::new(ctx.i18n, d.id(), d.client_no(), d.name(), &now);
+                self.visit = Some(Box::new(form));
+                return true;
+            }
             return d.on_key(key, ctx);
         }
         self.on_list_key(key, ctx)
@@ -244,6 +303,8 @@ impl Screen for Clients {
         if let Some(t) = &mut self.transfer {
             t.paste(text);
         } else if let Some(form) = &mut self.form {
+            form.paste(text);
+        } else if let Some(form) = &mut self.visit {
             form.paste(text);
         }
     }
@@ -268,6 +329,9 @@ impl Screen for Clients {
         if let Some(dialog) = &self.filter {
             dialog.draw(f, area, v);
         }
+        if let Some(form) = &self.visit {
+            form.draw(f, area, v);
+        }
         if let Some(form) = &self.form {
             form.draw(f, area, v);
         }
@@ -283,6 +347,9 @@ impl Screen for Clients {
         if let Some(form) = &self.form {
             return form.commands();
         }
+        if let Some(form) = &self.visit {
+            return form.commands();
+        }
         if let Some(dialog) = &self.filter {
             return dialog.commands();
         }
@@ -295,6 +362,8 @@ impl Screen for Clients {
     fn has_unsaved(&self) -> bool {
         // A running import counts: quitting now would stop it (nothing is half written:
         // the transaction rolls back), so the user is asked first.
-        self.form.as_ref().is_some_and(|f| f.is_dirty()) || self.busy()
+        self.form.as_ref().is_some_and(|f| f.is_dirty())
+            || self.visit.as_ref().is_some_and(|f| f.is_dirty())
+            || self.busy()
     }
 }

@@ -1,0 +1,96 @@
+//! End to end in a real terminal: an RM opens a client (F3, Enter), presses `v`, records
+//! a visit with a two-line Chinese summary and a follow-up next Tuesday, and sees the
+//! follow-up among the client's open tasks in the 360 view. The real binary in tmux.
+mod common;
+
+use chrono::{Datelike, Days, Local, Weekday};
+use common::tmux::Tmux;
+use common::{seeded, PASSWORD};
+use rmdesk::domain::client::ClientInput;
+use rmdesk::domain::ids::resident_id_check_char;
+
+#[test]
+fn an_rm_records_a_visit_with_a_follow_up_in_a_real_terminal() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("branch.db");
+    {
+        let (mut store, _admin) = seeded(&db);
+        // The binary runs on the real clock: the seeded fixed clock only made the users.
+        let rm1 = store.login("rm1", PASSWORD).expect("rm1");
+        let first17 = "32010619880215002";
+        let input = ClientInput {
+            kind: "individual".into(),
+            name: "林黛玉".into(),
+            id_type: "resident_id".into(),
+            id_number: format!(
+                "{first17}{}",
+                resident_id_check_char(first17).expect("17 digits")
+            ),
+            mobile: "13912345678".into(),
+            status: "active".into(),
+            ..ClientInput::default()
+        };
+        store.create_client(&rm1, &input, true).expect("client");
+    }
+    // Next Tuesday (a week on when today is a Tuesday).
+    let today = Local::now().date_naive();
+    let ahead =
+        (7 + Weekday::Tue.num_days_from_monday() - today.weekday().num_days_from_monday()) % 7;
+    let ahead = if ahead == 0 { 7 } else { ahead };
+    let tuesday = today
+        .checked_add_days(Days::new(u64::from(ahead)))
+        .expect("a date")
+        .to_string();
+
+    let t = Tmux::start(dir.path(), "e2e-visits", 100, 30);
+    t.wait_for_prompt();
+    t.type_text(&format!(
+        "RMDESK_DATA_DIR={} RMDESK_CONFIG_DIR={} {} --db {} --lang en",
+        dir.path().join("data").display(),
+        dir.path().join("config").display(),
+        env!("CARGO_BIN_EXE_rmdesk"),
+        db.display()
+    ));
+    t.keys(&["Enter"]);
+    t.wait_for("Sign in");
+    t.type_text("rm1");
+    t.keys(&["Tab"]);
+    t.type_text(PASSWORD);
+    t.keys(&["Enter"]);
+    t.wait_for("Welcome, RM1");
+
+    t.keys(&["F3"]);
+    t.wait_for("Clients (1)");
+    t.keys(&["Enter"]);
+    let view = t.wait_for("C000000001 · 林黛玉");
+    assert!(view.contains("No open tasks."), "{view}");
+
+    t.keys(&["v"]);
+    t.wait_for("Record visit · C000000001 林黛玉");
+    t.keys(&["Tab", "Tab"]); // channel, purpose
+    t.type_text("季度回访");
+    t.keys(&["Tab"]);
+    t.type_text("客户关心存款利率");
+    t.keys(&["Enter"]);
+    t.type_text("计划下周介绍理财产品");
+    t.keys(&["Tab", "Tab"]); // outcome, next step
+    t.type_text("介绍理财产品");
+    t.keys(&["Tab"]);
+    t.type_text(&tuesday);
+    let form = t.wait_for(&tuesday);
+    assert!(
+        form.contains("客户关心存款利率") && form.contains("计划下周介绍理财产品"),
+        "the two summary lines:\n{form}"
+    );
+    t.keys(&["C-s"]);
+    let saved = t.wait_for("Visit to C000000001 recorded");
+    let task = format!("{tuesday} 介绍理财产品");
+    assert!(
+        saved.contains(&task),
+        "the follow-up among the open tasks:\n{saved}"
+    );
+    assert!(saved.contains("季度回访"), "the visit:\n{saved}");
+
+    t.keys(&["C-q"]);
+    t.wait_for_prompt();
+}

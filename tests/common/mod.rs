@@ -18,11 +18,14 @@ use rmdesk::tui::App;
 /// The password of every user made by [`seeded`].
 pub const PASSWORD: &str = "long-enough-pass";
 
-/// Noon on a fixed day, so dates on screens do not change.
+/// A fixed instant, so screens do not change: noon on 2026-11-23 in this machine's local
+/// time, so the date and time shown are the same wherever the tests run.
 pub fn noon() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 23, 4, 0, 0)
-        .single()
-        .expect("valid instant")
+    chrono::Local
+        .with_ymd_and_hms(2026, 11, 23, 12, 0, 0)
+        .earliest()
+        .expect("noon exists in every time zone")
+        .with_timezone(&Utc)
 }
 
 /// A temporary folder and a database file path inside it.

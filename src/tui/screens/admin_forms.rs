@@ -13,9 +13,10 @@ use crate::store::users::{Branch, NewUser, UserSummary, UserUpdate};
 use crate::store::{Role, StoreError};
 use crate::tui::i18n::I18n;
 use crate::tui::keymap::Action;
+use crate::tui::widgets::discard::{Discard, DiscardStep};
 use crate::tui::widgets::field::Field;
 use crate::tui::widgets::form::Form;
-use crate::tui::widgets::{centered, confirm, popup};
+use crate::tui::widgets::{centered, popup};
 
 /// Which form.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,8 +38,8 @@ pub struct FormPopup {
     pub kind: FormKind,
     /// Its fields.
     pub form: Form,
-    /// Esc was pressed with changes: waiting for yes/no.
-    pub confirm_discard: bool,
+    /// The question before Esc drops what was typed.
+    discard: Discard,
     /// A refusal that belongs to no field.
     pub message: Option<String>,
 }
@@ -150,22 +151,18 @@ impl FormPopup {
         FormPopup {
             kind,
             form: Form::new(fields),
-            confirm_discard: false,
+            discard: Discard::default(),
             message: None,
         }
     }
 
     /// Handles a key; keys it has no use for come back as [`PopupResult::Ignored`].
     pub fn on_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> PopupResult {
-        if self.confirm_discard {
-            if ctx.keys.is(key, Action::Yes) {
-                return PopupResult::Cancelled;
-            }
-            if ctx.keys.is(key, Action::No) || ctx.keys.is(key, Action::Back) {
-                self.confirm_discard = false;
-                return PopupResult::Open;
-            }
-            return PopupResult::Ignored;
+        match self.discard.on_key(key, ctx.keys, self.form.is_dirty()) {
+            DiscardStep::Pass => {}
+            DiscardStep::Stay => return PopupResult::Open,
+            DiscardStep::Leave => return PopupResult::Cancelled,
+            DiscardStep::NotMine => return PopupResult::Ignored,
         }
         if ctx.keys.is(key, Action::Save) {
             return if self.submit(ctx) {
@@ -173,13 +170,6 @@ impl FormPopup {
             } else {
                 PopupResult::Open
             };
-        }
-        if ctx.keys.is(key, Action::Back) {
-            if self.form.is_dirty() {
-                self.confirm_discard = true;
-                return PopupResult::Open;
-            }
-            return PopupResult::Cancelled;
         }
         if self.form.on_key(key, ctx.keys) {
             return PopupResult::Open;
@@ -264,7 +254,7 @@ impl FormPopup {
 
     /// The popup's keys for the command bar.
     pub fn commands(&self) -> Vec<Action> {
-        if self.confirm_discard {
+        if self.discard.asking() {
             vec![Action::Yes, Action::No]
         } else {
             vec![
@@ -304,17 +294,7 @@ impl FormPopup {
                 Rect::new(body.x, y, body.width, 1),
             );
         }
-        if self.confirm_discard {
-            confirm(
-                f,
-                area,
-                v.i18n.t("confirm.title"),
-                v.i18n.t("confirm.discard"),
-                v.keys,
-                v.i18n,
-                v.theme,
-            );
-        }
+        self.discard.draw(f, area, v);
     }
 
     /// Forwards pasted text to the focused field.

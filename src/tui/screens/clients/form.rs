@@ -19,9 +19,10 @@ use crate::store::Role;
 use crate::tui::i18n::I18n;
 use crate::tui::keymap::Action;
 use crate::tui::screens::{show_store_error, Ctx, View};
+use crate::tui::widgets::discard::{Discard, DiscardStep};
 use crate::tui::widgets::field::Field;
 use crate::tui::widgets::form::Form;
-use crate::tui::widgets::{centered, confirm, popup};
+use crate::tui::widgets::{centered, popup};
 
 /// Which client the form saves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,7 +60,8 @@ pub struct ClientForm {
     stash: ClientInput,
     /// The owner choice (managers); `None` for RMs, whom the store makes owner.
     owners: Option<Vec<(String, String)>>,
-    confirm_discard: bool,
+    /// The question before Esc drops what was typed.
+    discard: Discard,
     message: Option<String>,
     matches: Option<Matches>,
 }
@@ -125,7 +127,7 @@ impl ClientForm {
             form: Form::new(Vec::new()),
             stash: input,
             owners,
-            confirm_discard: false,
+            discard: Discard::default(),
             message: None,
             matches: None,
         };
@@ -296,25 +298,14 @@ impl ClientForm {
                 }
             };
         }
-        if self.confirm_discard {
-            if k.is(key, Action::Yes) {
-                return FormResult::Cancelled;
-            }
-            if k.is(key, Action::No) || k.is(key, Action::Back) {
-                self.confirm_discard = false;
-                return FormResult::Open;
-            }
-            return FormResult::Ignored;
+        match self.discard.on_key(key, k, self.form.is_dirty()) {
+            DiscardStep::Pass => {}
+            DiscardStep::Stay => return FormResult::Open,
+            DiscardStep::Leave => return FormResult::Cancelled,
+            DiscardStep::NotMine => return FormResult::Ignored,
         }
         if k.is(key, Action::Save) {
             return self.submit(ctx, false);
-        }
-        if k.is(key, Action::Back) {
-            if self.form.is_dirty() {
-                self.confirm_discard = true;
-                return FormResult::Open;
-            }
-            return FormResult::Cancelled;
         }
         let left = self.form.focused_id();
         let kind_before = self.form.value("kind").to_string();
@@ -386,7 +377,7 @@ impl ClientForm {
         if let Some(m) = &self.matches {
             return m.commands();
         }
-        if self.confirm_discard {
+        if self.discard.asking() {
             return vec![Action::Yes, Action::No];
         }
         vec![
@@ -399,7 +390,7 @@ impl ClientForm {
 
     /// Pasted text goes to the focused field.
     pub fn paste(&mut self, text: &str) {
-        if self.matches.is_none() && !self.confirm_discard {
+        if self.matches.is_none() && !self.discard.asking() {
             self.form.paste(text);
         }
     }
@@ -435,16 +426,6 @@ impl ClientForm {
         if let Some(m) = &self.matches {
             m.draw(f, area, v);
         }
-        if self.confirm_discard {
-            confirm(
-                f,
-                area,
-                i.t("confirm.title"),
-                i.t("confirm.discard"),
-                v.keys,
-                i,
-                v.theme,
-            );
-        }
+        self.discard.draw(f, area, v);
     }
 }

@@ -12,9 +12,10 @@ use crate::store::visits::Recorded;
 use crate::tui::i18n::I18n;
 use crate::tui::keymap::Action;
 use crate::tui::screens::{show_store_error, Ctx, View};
+use crate::tui::widgets::discard::{Discard, DiscardStep};
 use crate::tui::widgets::field::Field;
 use crate::tui::widgets::form::Form;
-use crate::tui::widgets::{centered, confirm, popup};
+use crate::tui::widgets::{centered, popup};
 
 use super::codes::channel_key;
 
@@ -38,7 +39,8 @@ pub struct VisitForm {
     title: String,
     /// The fields.
     pub form: Form,
-    confirm_discard: bool,
+    /// The question before Esc drops what was typed.
+    discard: Discard,
     message: Option<String>,
 }
 
@@ -74,7 +76,7 @@ impl VisitForm {
                 &[("client_no", client_no), ("name", name)],
             ),
             form: Form::new(fields),
-            confirm_discard: false,
+            discard: Discard::default(),
             message: None,
         }
     }
@@ -101,25 +103,14 @@ impl VisitForm {
     /// Handles a key: the discard question first, then save / back, then the fields.
     pub fn on_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> VisitResult {
         let k = ctx.keys;
-        if self.confirm_discard {
-            if k.is(key, Action::Yes) {
-                return VisitResult::Cancelled;
-            }
-            if k.is(key, Action::No) || k.is(key, Action::Back) {
-                self.confirm_discard = false;
-                return VisitResult::Open;
-            }
-            return VisitResult::Ignored;
+        match self.discard.on_key(key, k, self.form.is_dirty()) {
+            DiscardStep::Pass => {}
+            DiscardStep::Stay => return VisitResult::Open,
+            DiscardStep::Leave => return VisitResult::Cancelled,
+            DiscardStep::NotMine => return VisitResult::Ignored,
         }
         if k.is(key, Action::Save) {
             return self.submit(ctx);
-        }
-        if k.is(key, Action::Back) {
-            if self.form.is_dirty() {
-                self.confirm_discard = true;
-                return VisitResult::Open;
-            }
-            return VisitResult::Cancelled;
         }
         // The summary takes Enter as a line break; elsewhere Enter moves on, as Tab does.
         let mut used = self.form.on_key(key, k);
@@ -153,7 +144,7 @@ impl VisitForm {
 
     /// The form's keys (or the discard question's).
     pub fn commands(&self) -> Vec<Action> {
-        if self.confirm_discard {
+        if self.discard.asking() {
             return vec![Action::Yes, Action::No];
         }
         vec![
@@ -166,14 +157,13 @@ impl VisitForm {
 
     /// Pasted text goes to the focused field.
     pub fn paste(&mut self, text: &str) {
-        if !self.confirm_discard {
+        if !self.discard.asking() {
             self.form.paste(text);
         }
     }
 
     /// Draws the form over `area` (and the discard question over it).
     pub fn draw(&self, f: &mut Frame, area: Rect, v: &View<'_>) {
-        let i = v.i18n;
         f.render_widget(Clear, area);
         let has_message = self.message.is_some();
         let wanted = self.form.height() + 2 + u16::from(has_message);
@@ -195,16 +185,6 @@ impl VisitForm {
                 );
             }
         }
-        if self.confirm_discard {
-            confirm(
-                f,
-                area,
-                i.t("confirm.title"),
-                i.t("confirm.discard"),
-                v.keys,
-                i,
-                v.theme,
-            );
-        }
+        self.discard.draw(f, area, v);
     }
 }

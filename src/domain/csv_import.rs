@@ -11,25 +11,9 @@ use chrono::NaiveDate;
 
 use super::client::{ClientInput, ValidClient};
 
-/// The columns of the client CSV format, in the order export writes them.
-pub const CSV_COLUMNS: [&str; 16] = [
-    "client_no",
-    "kind",
-    "name",
-    "gender",
-    "birth_date",
-    "id_type",
-    "id_number",
-    "mobile",
-    "email",
-    "address",
-    "occupation",
-    "risk_level",
-    "risk_assessed_on",
-    "status",
-    "owner",
-    "notes",
-];
+/// The columns of the client CSV format, in the order export writes them: the client's
+/// fields up to `notes` (source, contact person and registered capital are form-only).
+pub const CSV_COLUMNS: &[&str] = ClientInput::FIELDS.as_slice().split_at(16).0;
 
 /// Reason given for an ID number that an earlier row of the same file already has.
 pub const DUPLICATE_IN_FILE: &str = "id_number: duplicate within file";
@@ -323,13 +307,9 @@ pub fn write_csv<'a, I>(rows: I) -> String
 where
     I: IntoIterator<Item = &'a ClientInput>,
 {
-    let mut out = String::new();
-    write_record(&mut out, CSV_COLUMNS.iter().copied());
+    let mut out = csv_header();
     for row in rows {
-        write_record(
-            &mut out,
-            CSV_COLUMNS.iter().map(|c| row.field(c).unwrap_or("")),
-        );
+        out.push_str(&csv_row(row));
     }
     out
 }

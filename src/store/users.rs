@@ -176,24 +176,7 @@ impl Store {
             password: password.to_string(),
         };
         validate_new(self, &u)?;
-        let hash = hash_password(password)?;
-        let id = self.write(|tx, now| {
-            let id = insert_user(tx, &ts(now), &u, &hash, false)?;
-            let after = describe(&u);
-            audit::append(
-                tx,
-                now,
-                audit::SYSTEM,
-                audit::Entry {
-                    action: "user.create_first_admin",
-                    entity: "user",
-                    entity_id: Some(id.to_string()),
-                    before: None,
-                    after: Some(&after),
-                },
-            )?;
-            Ok(id)
-        })?;
+        let id = self.insert_audited(audit::SYSTEM, "user.create_first_admin", &u, false)?;
         Ok(Actor {
             user_id: id,
             username: u.username,
@@ -208,45 +191,31 @@ impl Store {
     pub fn create_user(&mut self, actor: &Actor, u: &NewUser) -> Result<i64> {
         require_admin(actor)?;
         validate_new(self, u)?;
-        let hash = hash_password(&u.password)?;
-        self.write(|tx, now| {
-            let id = insert_user(tx, &ts(now), u, &hash, true)?;
-            let after = describe(u);
-            audit::append(
-                tx,
-                now,
-                actor.into(),
-                audit::Entry {
-                    action: "user.create",
-                    entity: "user",
-                    entity_id: Some(id.to_string()),
-                    before: None,
-                    after: Some(&after),
-                },
-            )?;
-            Ok(id)
-        })
+        self.insert_audited(actor.into(), "user.create", u, true)
     }
 
     /// Creates a user with no forced password change and no policy check beyond the
     /// blocklist-free demo password (demo seeding only).
     pub(crate) fn create_user_unchecked(&mut self, u: &NewUser) -> Result<i64> {
+        self.insert_audited(audit::SYSTEM, "user.create", u, false)
+    }
+
+    /// Hashes the password and inserts the account with its audit entry (`action` by
+    /// `who`), in one transaction.
+    fn insert_audited(
+        &mut self,
+        who: audit::Who<'_>,
+        action: &str,
+        u: &NewUser,
+        must_change: bool,
+    ) -> Result<i64> {
         let hash = hash_password(&u.password)?;
         self.write(|tx, now| {
-            let id = insert_user(tx, &ts(now), u, &hash, false)?;
+            let id = insert_user(tx, &ts(now), u, &hash, must_change)?;
             let after = describe(u);
-            audit::append(
-                tx,
-                now,
-                audit::SYSTEM,
-                audit::Entry {
-                    action: "user.create",
-                    entity: "user",
-                    entity_id: Some(id.to_string()),
-                    before: None,
-                    after: Some(&after),
-                },
-            )?;
+            let mut e = audit::Entry::new(action, "user", Some(id));
+            e.after = Some(&after);
+            audit::append(tx, now, who, e)?;
             Ok(id)
         })
     }

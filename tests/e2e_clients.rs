@@ -25,20 +25,8 @@ fn an_rm_adds_finds_reveals_and_edits_a_client_in_a_real_terminal() {
 
     let t = Tmux::start(dir.path(), "e2e-clients", 100, 30);
     t.wait_for_prompt();
-    t.type_text(&format!(
-        "RMDESK_DATA_DIR={} RMDESK_CONFIG_DIR={} {} --db {} --lang en",
-        dir.path().join("data").display(),
-        dir.path().join("config").display(),
-        env!("CARGO_BIN_EXE_rmdesk"),
-        db.display()
-    ));
-    t.keys(&["Enter"]);
-    t.wait_for("Sign in");
-    t.type_text("rm1");
-    t.keys(&["Tab"]);
-    t.type_text(PASSWORD);
-    t.keys(&["Enter"]);
-    t.wait_for("Welcome, RM1");
+    t.launch(dir.path(), &db);
+    t.sign_in("rm1", PASSWORD, "Welcome, RM1");
 
     // F3: the RM's (empty) list; n: a new individual client.
     t.keys(&["F3"]);

@@ -2,22 +2,11 @@
 //! read with `capture-pane`. CI installs tmux; without it this test fails and says so.
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 use common::tmux::Tmux;
 use common::PASSWORD;
-
-fn launch(t: &Tmux, dir: &Path, db: &Path) {
-    let bin = env!("CARGO_BIN_EXE_rmdesk");
-    t.type_text(&format!(
-        "RMDESK_DATA_DIR={} RMDESK_CONFIG_DIR={} {bin} --db {} --lang en",
-        dir.join("data").display(),
-        dir.join("config").display(),
-        db.display()
-    ));
-    t.keys(&["Enter"]);
-}
 
 #[test]
 fn first_run_sign_in_admin_lock_and_quit_in_a_real_terminal() {
@@ -27,7 +16,7 @@ fn first_run_sign_in_admin_lock_and_quit_in_a_real_terminal() {
     t.wait_for_prompt();
 
     // First run: the set-up form creates the administrator and signs in.
-    launch(&t, dir.path(), &db);
+    t.launch(dir.path(), &db);
     t.wait_for("Welcome to rmdesk");
     t.type_text("chief");
     t.keys(&["Tab"]);
@@ -42,7 +31,7 @@ fn first_run_sign_in_admin_lock_and_quit_in_a_real_terminal() {
     t.wait_for_prompt();
 
     // Second start: the sign-in form; a wrong password gets the generic message.
-    launch(&t, dir.path(), &db);
+    t.launch(dir.path(), &db);
     t.wait_for("Sign in");
     t.type_text("chief");
     t.keys(&["Tab"]);

@@ -44,20 +44,8 @@ fn an_rm_records_a_visit_with_a_follow_up_in_a_real_terminal() {
 
     let t = Tmux::start(dir.path(), "e2e-visits", 100, 30);
     t.wait_for_prompt();
-    t.type_text(&format!(
-        "RMDESK_DATA_DIR={} RMDESK_CONFIG_DIR={} {} --db {} --lang en",
-        dir.path().join("data").display(),
-        dir.path().join("config").display(),
-        env!("CARGO_BIN_EXE_rmdesk"),
-        db.display()
-    ));
-    t.keys(&["Enter"]);
-    t.wait_for("Sign in");
-    t.type_text("rm1");
-    t.keys(&["Tab"]);
-    t.type_text(PASSWORD);
-    t.keys(&["Enter"]);
-    t.wait_for("Welcome, RM1");
+    t.launch(dir.path(), &db);
+    t.sign_in("rm1", PASSWORD, "Welcome, RM1");
 
     t.keys(&["F3"]);
     t.wait_for("Clients (1)");

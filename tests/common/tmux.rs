@@ -98,6 +98,29 @@ impl Tmux {
                 .is_some_and(|l| l.trim_end() == "$")
         })
     }
+
+    /// Starts the real binary in the pane's shell on `db`, in English, its data and
+    /// config folders under `dir`.
+    pub fn launch(&self, dir: &Path, db: &Path) {
+        self.type_text(&format!(
+            "RMDESK_DATA_DIR={} RMDESK_CONFIG_DIR={} {} --db {} --lang en",
+            dir.join("data").display(),
+            dir.join("config").display(),
+            env!("CARGO_BIN_EXE_rmdesk"),
+            db.display()
+        ));
+        self.keys(&["Enter"]);
+    }
+
+    /// Signs in at the sign-in form and waits for the home screen's greeting `welcome`.
+    pub fn sign_in(&self, user: &str, password: &str, welcome: &str) {
+        self.wait_for("Sign in");
+        self.type_text(user);
+        self.keys(&["Tab"]);
+        self.type_text(password);
+        self.keys(&["Enter"]);
+        self.wait_for(welcome);
+    }
 }
 
 impl Drop for Tmux {

@@ -14,6 +14,7 @@ pub mod clients_io;
 mod clients_write;
 pub mod demo;
 mod error;
+pub mod feedback;
 mod migrate;
 pub mod settings;
 pub mod users;

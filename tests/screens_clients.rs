@@ -796,7 +796,7 @@ fn the_360_sections_show_what_the_tables_hold() {
     );
     assert!(s.contains("Phone · Annual review (rm1)"), "{s}");
     assert!(
-        s.contains("Complaint · Open · Slow transfer · overdue since 2026-11-16"),
+        s.contains("Complaint · Open · Slow transfer · ⚠ overdue since 2026-11-16"),
         "a complaint past its deadline stands out: {s}"
     );
     assert!(

@@ -87,6 +87,8 @@ pub struct TaskLine {
     pub priority: String,
     /// Username of the task's owner.
     pub owner: String,
+    /// When the visit whose follow-up this is happened (ISO-8601 instant).
+    pub visit_at: Option<String>,
 }
 
 impl Store {
@@ -197,8 +199,8 @@ impl Store {
     pub fn client_open_tasks(&self, actor: &Actor, id: i64, limit: usize) -> Result<Vec<TaskLine>> {
         self.visible_client(actor, id)?;
         let mut stmt = self.conn().prepare_cached(
-            "SELECT t.id, t.title, t.due_date, t.due_time, t.priority, u.username
-             FROM tasks t JOIN users u ON u.id = t.owner_id
+            "SELECT t.id, t.title, t.due_date, t.due_time, t.priority, u.username, v.visited_at
+             FROM tasks t JOIN users u ON u.id = t.owner_id LEFT JOIN visits v ON v.id = t.visit_id
              WHERE t.client_id = ?1 AND t.status = 'open'
              ORDER BY t.due_date, coalesce(t.due_time, ''), t.id LIMIT ?2",
         )?;
@@ -210,6 +212,7 @@ impl Store {
                 due_time: r.get(3)?,
                 priority: r.get(4)?,
                 owner: r.get(5)?,
+                visit_at: r.get(6)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -17,6 +17,7 @@ use super::screens::admin::Admin;
 use super::screens::clients::Clients;
 use super::screens::gate::{Gate, GateEvent, GateKind};
 use super::screens::home::{role_key, Home};
+use super::screens::visits::Visits;
 use super::screens::{store_error_text, Ctx, Screen, ScreenId, Status, View};
 use super::theme::Theme;
 use super::widgets::{command_bar, confirm, help};
@@ -32,6 +33,7 @@ struct Session {
     current: ScreenId,
     home: Home,
     clients: Clients,
+    visits: Visits,
     admin: Admin,
     /// The lock screen, while locked. The screens behind it keep their state.
     lock: Option<Gate>,
@@ -42,6 +44,7 @@ impl Session {
         match self.current {
             ScreenId::Home => &self.home,
             ScreenId::Clients => &self.clients,
+            ScreenId::Visits => &self.visits,
             ScreenId::Admin => &self.admin,
         }
     }
@@ -50,6 +53,7 @@ impl Session {
         match self.current {
             ScreenId::Home => &mut self.home,
             ScreenId::Clients => &mut self.clients,
+            ScreenId::Visits => &mut self.visits,
             ScreenId::Admin => &mut self.admin,
         }
     }
@@ -291,6 +295,7 @@ impl App {
                 let used = match session.current {
                     ScreenId::Home => session.home.on_key(&key, &mut ctx),
                     ScreenId::Clients => session.clients.on_key(&key, &mut ctx),
+                    ScreenId::Visits => session.visits.on_key(&key, &mut ctx),
                     ScreenId::Admin => session.admin.on_key(&key, &mut ctx),
                 };
                 if ctx.status.is_some() {
@@ -326,6 +331,7 @@ impl App {
             current: ScreenId::Home,
             home: Home::default(),
             clients: Clients::default(),
+            visits: Visits::default(),
             admin: Admin::default(),
             lock: None,
         };
@@ -340,7 +346,7 @@ impl App {
         // Administrators see no client data; everyone else has no administration.
         let allowed = match to {
             ScreenId::Home => true,
-            ScreenId::Clients => session.actor.role != Role::Admin,
+            ScreenId::Clients | ScreenId::Visits => session.actor.role != Role::Admin,
             ScreenId::Admin => session.actor.role == Role::Admin,
         };
         if !allowed {
@@ -361,6 +367,7 @@ impl App {
         match to {
             ScreenId::Home => session.home.reload(&mut ctx),
             ScreenId::Clients => session.clients.reload(&mut ctx),
+            ScreenId::Visits => session.visits.reload(&mut ctx),
             ScreenId::Admin => session.admin.reload(&mut ctx),
         }
         if ctx.status.is_some() {
@@ -390,6 +397,8 @@ impl App {
                 self.go(ScreenId::Home);
             } else if k.is(key, Action::Clients) {
                 self.go(ScreenId::Clients);
+            } else if k.is(key, Action::Visits) {
+                self.go(ScreenId::Visits);
             } else if k.is(key, Action::Admin) {
                 self.go(ScreenId::Admin);
             } else if k.is(key, Action::Back) && current != ScreenId::Home {
@@ -415,7 +424,7 @@ impl App {
                 if s.actor.role == Role::Admin {
                     a.push(Action::Admin);
                 } else {
-                    a.push(Action::Clients);
+                    a.extend([Action::Clients, Action::Visits]);
                 }
                 if s.current != ScreenId::Home {
                     a.push(Action::Back);

@@ -17,6 +17,8 @@ pub enum Action {
     Home,
     /// Go to the clients (RMs and managers).
     Clients,
+    /// Go to visits and feedback.
+    Visits,
     /// Go to user administration (admins).
     Admin,
     /// Lock the screen now.
@@ -77,6 +79,12 @@ pub enum Action {
     Export,
     /// Record a visit to the open client.
     RecordVisit,
+    /// File feedback (complaint, suggestion, praise) about the open client.
+    FileFeedback,
+    /// Record a manager's return call on the selected visit.
+    ReturnCall,
+    /// Switch to the screen's next tab.
+    NextTab,
     /// Answer yes in a dialog.
     Yes,
     /// Answer no in a dialog.
@@ -88,6 +96,7 @@ const DEFAULTS: &[(Action, &[&str])] = &[
     (Action::Help, &["f1", "?"]),
     (Action::Home, &["f2"]),
     (Action::Clients, &["f3"]),
+    (Action::Visits, &["f4"]),
     (Action::Admin, &["f8"]),
     (Action::Lock, &["ctrl-l"]),
     (Action::Quit, &["ctrl-q"]),
@@ -118,6 +127,9 @@ const DEFAULTS: &[(Action, &[&str])] = &[
     (Action::Import, &["i"]),
     (Action::Export, &["x"]),
     (Action::RecordVisit, &["v"]),
+    (Action::FileFeedback, &["c"]),
+    (Action::ReturnCall, &["c"]),
+    (Action::NextTab, &["tab"]),
     (Action::Yes, &["y"]),
     (Action::No, &["n"]),
 ];
@@ -134,6 +146,7 @@ impl Action {
             Action::Help => "help",
             Action::Home => "home",
             Action::Clients => "clients",
+            Action::Visits => "visits",
             Action::Admin => "admin",
             Action::Lock => "lock",
             Action::Quit => "quit",
@@ -164,6 +177,9 @@ impl Action {
             Action::Import => "import",
             Action::Export => "export",
             Action::RecordVisit => "record_visit",
+            Action::FileFeedback => "file_feedback",
+            Action::ReturnCall => "return_call",
+            Action::NextTab => "next_tab",
             Action::Yes => "yes",
             Action::No => "no",
         }

@@ -4,8 +4,10 @@
 pub mod admin;
 mod admin_forms;
 pub mod clients;
+pub mod codes;
 pub mod gate;
 pub mod home;
+pub mod visits;
 
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
@@ -24,6 +26,8 @@ pub enum ScreenId {
     Home,
     /// Clients: list, 360 view, forms.
     Clients,
+    /// Visits and feedback.
+    Visits,
     /// User administration.
     Admin,
 }

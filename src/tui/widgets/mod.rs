@@ -3,6 +3,8 @@
 pub mod discard;
 pub mod field;
 pub mod form;
+pub mod list_table;
+pub mod popup_form;
 pub mod textarea;
 
 use ratatui::layout::Rect;

@@ -12,7 +12,8 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 use rust_decimal::Decimal;
 
-use super::codes::{channel_key, code_text, feedback_kind_key, feedback_status_key, priority_key};
+use crate::domain::visit::complaint_needs_attention;
+use crate::tui::screens::codes::{channel_key, code_text, feedback_kind_key, feedback_status_key, priority_key};
 use super::local_time;
 use crate::domain::client::{
     risk_assessment_current, risk_assessment_expires, ClientKind, ClientStatus, Gender, IdType,
@@ -136,7 +137,7 @@ impl Detail {
 
     /// The view's actions.
     pub fn commands(&self) -> Vec<Action> {
-        let mut a = vec![Action::Edit, Action::RecordVisit, Action::Back];
+        let mut a = vec![Action::Edit, Action::RecordVisit, Action::FileFeedback, Action::Back];
         if !self.is_revealed() {
             a.insert(0, Action::Reveal);
         }
@@ -318,6 +319,7 @@ impl Detail {
         for fb in &self.feedback {
             let overdue =
                 fb.is_pending() && NaiveDate::from_str(&fb.deadline).is_ok_and(|d| d < self.today);
+            let near = complaint_needs_attention(&fb.kind, &fb.status, &fb.deadline, self.today);
             let mut text = format!(
                 "{} {} · {} · {}",
                 fb.received_on,
@@ -326,9 +328,11 @@ impl Detail {
                 fb.description.replace('\n', " ")
             );
             if overdue {
-                text.push_str(&format!(" · {} {}", i.t("c360.overdue"), fb.deadline));
+                text.push_str(&format!(" · ⚠ {} {}", i.t("c360.overdue"), fb.deadline));
+            } else if near {
+                text.push_str(&format!(" · ⚠ {} {}", i.t("c360.due"), fb.deadline));
             }
-            let style = if overdue {
+            let style = if overdue || near {
                 theme.warning
             } else {
                 Style::default()
@@ -347,12 +351,16 @@ impl Detail {
                 Some(time) => format!("{} {time}", t.due_date),
                 None => t.due_date.clone(),
             };
-            let text = format!(
+            let mut text = format!(
                 "{when} {} ({}, {})",
                 t.title,
                 code_text(i, priority_key(&t.priority), &t.priority),
                 t.owner
             );
+            if let Some(at) = &t.visit_at {
+                let day = local_time(at, "%Y-%m-%d");
+                text.push_str(&format!(" · {}", i.f("c360.from_visit", &[("date", &day)])));
+            }
             let style = if late {
                 theme.warning
             } else {

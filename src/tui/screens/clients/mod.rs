@@ -1,17 +1,15 @@
 //! Clients (F3): the list with search, filters and sort (`list.rs`), the client 360 view
 //! (`detail.rs`, labels of stored codes in `codes.rs`), the new / edit form (`form.rs`)
-//! the visit form over the 360 view (`visit.rs`),
+//! the visit and feedback forms over the 360 view (from `screens/visits`),
 //! and the filter and possible-matches dialogs (`dialogs.rs`); `table.rs` draws the
 //! client table. What the user sees is scoped by the store: an RM their own
 //! clients, a manager the branch's.
-mod codes;
 mod detail;
 mod dialogs;
 mod form;
 mod list;
 mod table;
 mod transfer;
-mod visit;
 
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
@@ -26,7 +24,8 @@ use dialogs::{FilterDialog, FilterResult};
 use form::{ClientForm, FormResult, Target};
 use list::ClientList;
 use transfer::{Transfer, TransferResult};
-use visit::{VisitForm, VisitResult};
+use crate::tui::screens::visits::feedback_forms::{RecordForm, RecordResult};
+use crate::tui::screens::visits::form::{VisitForm, VisitResult};
 
 pub use list::{PAGE, WINDOW_MAX};
 
@@ -39,6 +38,8 @@ pub struct Clients {
     form: Option<Box<ClientForm>>,
     /// The visit form, over the 360 view.
     visit: Option<Box<VisitForm>>,
+    /// The feedback form, over the 360 view.
+    feedback: Option<Box<RecordForm>>,
     filter: Option<FilterDialog>,
     /// Users of the branch (managers: owner choice and filter).
     users: Vec<UserSummary>,
@@ -139,7 +140,7 @@ impl Clients {
                 true
             }
             VisitResult::Saved(recorded) => {
-                let due = form.form.trimmed("next_step_on");
+                let due = form.popup.form.trimmed("next_step_on");
                 self.visit = None;
                 if let Some(id) = self.detail.as_ref().map(Detail::id) {
                     self.detail = None;
@@ -161,6 +162,39 @@ impl Clients {
                     }
                 }
                 self.list.reload(ctx);
+                true
+            }
+            VisitResult::Edited(_) => {
+                self.visit = None;
+                self.reopen(ctx);
+                true
+            }
+        }
+    }
+
+    /// Loads the open 360 view again (after something was recorded about the client).
+    fn reopen(&mut self, ctx: &mut Ctx<'_>) {
+        if let Some(id) = self.detail.as_ref().map(Detail::id) {
+            self.detail = None;
+            self.open_client(id, ctx);
+        }
+    }
+
+    fn on_feedback_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> bool {
+        let Some(form) = &mut self.feedback else {
+            return false;
+        };
+        match form.on_key(key, ctx) {
+            RecordResult::Open => true,
+            RecordResult::Ignored => false,
+            RecordResult::Cancelled => {
+                self.feedback = None;
+                true
+            }
+            RecordResult::Saved(_) => {
+                self.feedback = None;
+                self.reopen(ctx);
+                ctx.info(ctx.i18n.t("status.feedback_filed").to_string());
                 true
             }
         }
@@ -253,6 +287,9 @@ impl Screen for Clients {
         if self.visit.is_some() {
             return self.on_visit_key(key, ctx);
         }
+        if self.feedback.is_some() {
+            return self.on_feedback_key(key, ctx);
+        }
         if let Some(dialog) = &mut self.filter {
             return match dialog.on_key(key, ctx.keys) {
                 FilterResult::Open => true,
@@ -294,6 +331,14 @@ impl Screen for Clients {
                 self.visit = Some(Box::new(form));
                 return true;
             }
+            if ctx.keys.is(key, Action::FileFeedback) {
+                d.hide();
+                let today = ctx.store.today().to_string();
+                let client = Some((d.id(), d.client_no(), d.name()));
+                let form = RecordForm::file(ctx.i18n, client, &today);
+                self.feedback = Some(Box::new(form));
+                return true;
+            }
             return d.on_key(key, ctx);
         }
         self.on_list_key(key, ctx)
@@ -305,6 +350,8 @@ impl Screen for Clients {
         } else if let Some(form) = &mut self.form {
             form.paste(text);
         } else if let Some(form) = &mut self.visit {
+            form.paste(text);
+        } else if let Some(form) = &mut self.feedback {
             form.paste(text);
         }
     }
@@ -332,6 +379,9 @@ impl Screen for Clients {
         if let Some(form) = &self.visit {
             form.draw(f, area, v);
         }
+        if let Some(form) = &self.feedback {
+            form.draw(f, area, v);
+        }
         if let Some(form) = &self.form {
             form.draw(f, area, v);
         }
@@ -350,6 +400,9 @@ impl Screen for Clients {
         if let Some(form) = &self.visit {
             return form.commands();
         }
+        if let Some(form) = &self.feedback {
+            return form.commands();
+        }
         if let Some(dialog) = &self.filter {
             return dialog.commands();
         }
@@ -364,6 +417,7 @@ impl Screen for Clients {
         // the transaction rolls back), so the user is asked first.
         self.form.as_ref().is_some_and(|f| f.is_dirty())
             || self.visit.as_ref().is_some_and(|f| f.is_dirty())
+            || self.feedback.as_ref().is_some_and(|f| f.is_dirty())
             || self.busy()
     }
 }

@@ -1,5 +1,6 @@
-//! Labels of the codes stored in the tables the 360 view reads (visit channels, feedback
-//! kinds and states, task priorities), with the code itself for anything unknown.
+//! Labels of stored codes (visit channels, feedback kinds, states, channels and
+//! severities, return-call outcomes, task priorities), with the code itself for anything
+//! unknown.
 use crate::tui::i18n::I18n;
 
 /// The label of `key`, or `code` as stored when there is no key.
@@ -40,6 +41,39 @@ pub fn feedback_status_key(code: &str) -> Option<&'static str> {
     })
 }
 
+/// Catalogue key of a feedback channel.
+pub fn feedback_channel_key(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "branch" => "feedback.channel.branch",
+        "phone" => "feedback.channel.phone",
+        "hotline" => "feedback.channel.hotline",
+        "online" => "feedback.channel.online",
+        "letter" => "feedback.channel.letter",
+        "other" => "feedback.channel.other",
+        _ => return None,
+    })
+}
+
+/// Catalogue key of a feedback severity.
+pub fn severity_key(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "low" => "feedback.severity.low",
+        "normal" => "feedback.severity.normal",
+        "high" => "feedback.severity.high",
+        _ => return None,
+    })
+}
+
+/// Catalogue key of a return call's outcome.
+pub fn return_outcome_key(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "confirmed" => "visit.return.confirmed",
+        "not_confirmed" => "visit.return.not_confirmed",
+        "unreachable" => "visit.return.unreachable",
+        _ => return None,
+    })
+}
+
 /// Catalogue key of a task priority.
 pub fn priority_key(code: &str) -> Option<&'static str> {
     Some(match code {
@@ -58,7 +92,8 @@ mod tests {
     #[test]
     fn every_code_has_a_label_in_both_languages() {
         type KeyOf = fn(&str) -> Option<&'static str>;
-        let codes: [(KeyOf, &[&str]); 4] = [
+        use crate::domain::visit::{FEEDBACK_CHANNELS, RETURN_OUTCOMES, SEVERITIES};
+        let codes: [(KeyOf, &[&str]); 7] = [
             (
                 channel_key,
                 &["branch", "client_site", "phone", "video", "message"],
@@ -69,6 +104,9 @@ mod tests {
                 &["open", "in_progress", "resolved", "closed"],
             ),
             (priority_key, &["low", "normal", "high"]),
+            (feedback_channel_key, &FEEDBACK_CHANNELS),
+            (severity_key, &SEVERITIES),
+            (return_outcome_key, &RETURN_OUTCOMES),
         ];
         for lang in [Lang::En, Lang::ZhCn] {
             let i = I18n::new(lang);

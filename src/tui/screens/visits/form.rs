@@ -1,0 +1,211 @@
+//! The visit form (call report): over the client 360 view for the open client, on the
+//! visit screen for any client the user may see (typed by client no. or name), or to
+//! edit a visit. The summary is a multi-line field (Enter breaks its line; Tab moves on);
+//! a next-step date makes (or moves) the follow-up task.
+use crossterm::event::KeyEvent;
+use ratatui::layout::Rect;
+use ratatui::Frame;
+
+use crate::domain::visit::{Channel, VisitInput};
+use crate::store::visits::Recorded;
+use crate::store::StoreError;
+use crate::tui::i18n::I18n;
+use crate::tui::keymap::Action;
+use crate::tui::screens::codes::channel_key;
+use crate::tui::screens::{Ctx, View};
+use crate::tui::widgets::field::Field;
+use crate::tui::widgets::popup_form::{PopupForm, PopupStep};
+
+/// What a key did to the visit form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VisitResult {
+    /// Still open.
+    Open,
+    /// Not a key of the form (lock, quit, screen keys).
+    Ignored,
+    /// Closed without saving.
+    Cancelled,
+    /// A new visit was saved.
+    Saved(Recorded),
+    /// The visit being edited was saved.
+    Edited(i64),
+}
+
+/// Whose visit the form records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    /// A new visit to this client.
+    Client(i64),
+    /// A new visit to the client typed in the form's client field.
+    AnyClient,
+    /// Changes to this visit.
+    Edit(i64),
+}
+
+/// The visit form.
+#[derive(Debug, Clone)]
+pub struct VisitForm {
+    target: Target,
+    /// The popup with the fields.
+    pub popup: PopupForm,
+}
+
+fn fields(i: &I18n, v: &VisitInput) -> Vec<Field> {
+    let channels = Channel::ALL
+        .iter()
+        .map(|c| {
+            let label = channel_key(c.code()).map_or(c.code(), |k| i.t(k));
+            (c.code().to_string(), label.to_string())
+        })
+        .collect();
+    let channel = if v.channel.is_empty() {
+        Channel::Branch.code()
+    } else {
+        v.channel.as_str()
+    };
+    vec![
+        Field::text("visited_at", i.t("visit.field.visited_at"), &v.visited_at),
+        Field::choice("channel", i.t("visit.field.channel"), channels, channel),
+        Field::text("purpose", i.t("visit.field.purpose"), &v.purpose),
+        Field::multi("summary", i.t("visit.field.summary"), &v.summary),
+        Field::text("outcome", i.t("visit.field.outcome"), &v.outcome),
+        Field::text("next_step", i.t("visit.field.next_step"), &v.next_step),
+        Field::text(
+            "next_step_on",
+            i.t("visit.field.next_step_on"),
+            &v.next_step_on,
+        ),
+    ]
+}
+
+fn dated(now: &str) -> VisitInput {
+    VisitInput {
+        visited_at: now.to_string(),
+        ..VisitInput::default()
+    }
+}
+
+impl VisitForm {
+    /// A form for a visit to client `client_id` (`client_no`, `name` for the title),
+    /// dated `now` (local `YYYY-MM-DD HH:MM`).
+    pub fn new(i: &I18n, client_id: i64, client_no: &str, name: &str, now: &str) -> VisitForm {
+        let title = i.f(
+            "visit.form.title",
+            &[("client_no", client_no), ("name", name)],
+        );
+        VisitForm {
+            target: Target::Client(client_id),
+            popup: PopupForm::new(title, fields(i, &dated(now))),
+        }
+    }
+
+    /// A form for a visit to any client the user may see, chosen by client no. or name
+    /// in its first field.
+    pub fn any_client(i: &I18n, now: &str) -> VisitForm {
+        let mut list = vec![Field::text("client", i.t("visit.field.client"), "")];
+        list.extend(fields(i, &dated(now)));
+        VisitForm {
+            target: Target::AnyClient,
+            popup: PopupForm::new(i.t("visit.form.title_new").to_string(), list),
+        }
+    }
+
+    /// A form changing visit `visit_id`, filled with `input`.
+    pub fn edit(i: &I18n, visit_id: i64, client: &str, input: &VisitInput) -> VisitForm {
+        VisitForm {
+            target: Target::Edit(visit_id),
+            popup: PopupForm::new(
+                i.f("visit.form.title_edit", &[("client", client)]),
+                fields(i, input),
+            ),
+        }
+    }
+
+    /// What the store is asked to save.
+    pub fn input(&self) -> VisitInput {
+        let f = &self.popup;
+        VisitInput {
+            visited_at: f.value("visited_at").to_string(),
+            channel: f.value("channel").to_string(),
+            purpose: f.value("purpose").to_string(),
+            summary: f.value("summary").to_string(),
+            outcome: f.value("outcome").to_string(),
+            next_step: f.value("next_step").to_string(),
+            next_step_on: f.value("next_step_on").to_string(),
+        }
+    }
+
+    /// Whether something was changed.
+    pub fn is_dirty(&self) -> bool {
+        self.popup.is_dirty()
+    }
+
+    /// Handles a key; Ctrl-S saves through the store.
+    pub fn on_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> VisitResult {
+        match self.popup.on_key(key, ctx) {
+            PopupStep::Open => VisitResult::Open,
+            PopupStep::Ignored => VisitResult::Ignored,
+            PopupStep::Cancelled => VisitResult::Cancelled,
+            PopupStep::Submit => self.submit(ctx),
+        }
+    }
+
+    fn submit(&mut self, ctx: &mut Ctx<'_>) -> VisitResult {
+        let input = self.input();
+        let result = match self.target {
+            Target::Client(id) => ctx
+                .store
+                .record_visit(ctx.actor, id, &input)
+                .map(VisitResult::Saved),
+            Target::AnyClient => match pick_client(ctx, self.popup.value("client")) {
+                Ok(id) => ctx
+                    .store
+                    .record_visit(ctx.actor, id, &input)
+                    .map(VisitResult::Saved),
+                Err(e) => Err(e),
+            },
+            Target::Edit(id) => ctx
+                .store
+                .update_visit(ctx.actor, id, &input)
+                .map(|()| VisitResult::Edited(id)),
+        };
+        result.unwrap_or_else(|e| {
+            self.popup.refused(&e, ctx);
+            VisitResult::Open
+        })
+    }
+
+    /// The form's keys (or the discard question's).
+    pub fn commands(&self) -> Vec<Action> {
+        self.popup.commands()
+    }
+
+    /// Pasted text goes to the focused field.
+    pub fn paste(&mut self, text: &str) {
+        self.popup.paste(text);
+    }
+
+    /// Draws the form over `area`.
+    pub fn draw(&self, f: &mut Frame, area: Rect, v: &View<'_>) {
+        self.popup.draw(f, area, v);
+    }
+}
+
+/// The one client the user means by `typed` (client no., name part, phone fragment…),
+/// or a refusal at the form's client field: none matches, or several do.
+pub fn pick_client(ctx: &Ctx<'_>, typed: &str) -> Result<i64, StoreError> {
+    let refuse = |key: &'static str| StoreError::invalid("client", key, "no single client");
+    let typed = typed.trim();
+    if typed.is_empty() {
+        return Err(refuse("err.required"));
+    }
+    let found = ctx.store.search_clients(ctx.actor, typed, 20)?;
+    if let Some(exact) = found.iter().find(|c| c.client_no.eq_ignore_ascii_case(typed)) {
+        return Ok(exact.id);
+    }
+    match found.as_slice() {
+        [] => Err(refuse("err.client.no_match")),
+        [one] => Ok(one.id),
+        _ => Err(refuse("err.client.several")),
+    }
+}

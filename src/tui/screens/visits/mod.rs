@@ -1,0 +1,740 @@
+//! Visits and feedback (F4): two tabs over one screen.
+//!
+//! - **Visits**: the user's call reports newest first (a manager: the branch's, with the
+//!   RM column), filtered by date range, channel, client, RM and "not yet checked";
+//!   `/` searches the summaries as you type. Enter shows one visit, `n` records one for
+//!   any client, `e` edits (the store keeps the original in the audit log), `c` records a
+//!   manager's return call.
+//! - **Feedback**: complaints, suggestions and praise, still-pending items first by
+//!   deadline; complaints at or past their deadline in the warning style. `n` files one,
+//!   `e` handles it (status, handler, resolution, satisfaction).
+//!
+//! Lists are read from the store on every change (at most [`LIMIT`] rows); popups
+//! (`form.rs`, `feedback_forms.rs`, `detail.rs`, `filters.rs`) take keys first.
+pub mod detail;
+pub mod feedback_forms;
+mod filters;
+pub mod form;
+
+use chrono::NaiveDate;
+use crossterm::event::KeyEvent;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Row};
+use ratatui::Frame;
+
+use super::codes::{
+    channel_key, code_text, feedback_kind_key, feedback_status_key, return_outcome_key,
+    severity_key,
+};
+use super::{store_error_text, Ctx, Screen, View};
+use crate::domain::visit::complaint_needs_attention;
+use crate::store::feedback::{FeedbackFilter, FeedbackItem};
+use crate::store::visits::{VisitDetail, VisitFilter, VisitRow};
+use crate::store::Role;
+use crate::tui::keymap::Action;
+use crate::tui::widgets::field::Field;
+use crate::tui::widgets::list_table::{Cursor, ListTable};
+use crate::tui::widgets::{fit, popup_form::PopupStep};
+use feedback_forms::{RecordForm, RecordResult};
+use filters::{FeedbackFilterForm, VisitFilterForm};
+use form::{VisitForm, VisitResult};
+
+use super::clients::local_time;
+
+/// The most rows a list reads.
+pub const LIMIT: usize = 500;
+
+/// Which tab shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Tab {
+    /// Call reports.
+    #[default]
+    Visits,
+    /// Complaints, suggestions, praise.
+    Feedback,
+}
+
+/// What is open over the lists.
+#[derive(Debug)]
+enum Overlay {
+    Visit(Box<VisitForm>),
+    Record(Box<RecordForm>, &'static str),
+    VisitDetail(Box<VisitDetail>, u16),
+    FeedbackDetail(Box<FeedbackItem>, u16),
+    VisitFilter(Box<VisitFilterForm>),
+    FeedbackFilter(Box<FeedbackFilterForm>),
+}
+
+/// The visits and feedback screen.
+#[derive(Debug, Default)]
+pub struct Visits {
+    tab: Tab,
+    visits: Vec<VisitRow>,
+    vcur: Cursor,
+    vfilter: VisitFilter,
+    /// What the filter line says of the client and RM filters.
+    vlabels: Vec<String>,
+    feedback: Vec<FeedbackItem>,
+    fcur: Cursor,
+    ffilter: FeedbackFilter,
+    /// The summary search line while open.
+    search: Option<Field>,
+    overlay: Option<Overlay>,
+    today: Option<NaiveDate>,
+    manager: bool,
+    me: i64,
+}
+
+fn now_text(ctx: &Ctx<'_>, format: &str) -> String {
+    ctx.store
+        .now()
+        .with_timezone(&chrono::Local)
+        .format(format)
+        .to_string()
+}
+
+impl Visits {
+    /// Shows `tab` (home and the client 360 view send the user to feedback).
+    pub fn show_tab(&mut self, tab: Tab) {
+        self.tab = tab;
+        self.overlay = None;
+        self.search = None;
+    }
+
+    fn load(&mut self, ctx: &mut Ctx<'_>) {
+        let loaded = match self.tab {
+            Tab::Visits => ctx
+                .store
+                .visit_list(ctx.actor, &self.vfilter, LIMIT)
+                .map(|rows| {
+                    self.visits = rows;
+                    self.vcur.clamp(self.visits.len());
+                }),
+            Tab::Feedback => ctx
+                .store
+                .feedback_list(ctx.actor, &self.ffilter, LIMIT)
+                .map(|rows| {
+                    self.feedback = rows;
+                    self.fcur.clamp(self.feedback.len());
+                }),
+        };
+        if let Err(e) = loaded {
+            ctx.error(store_error_text(&e, ctx.i18n));
+        }
+    }
+
+    fn selected_visit(&self) -> Option<&VisitRow> {
+        self.visits.get(self.vcur.selected)
+    }
+
+    fn selected_feedback(&self) -> Option<&FeedbackItem> {
+        self.feedback.get(self.fcur.selected)
+    }
+
+    fn open_detail(&mut self, ctx: &mut Ctx<'_>) {
+        let opened = match self.tab {
+            Tab::Visits => self.selected_visit().map(|r| {
+                ctx.store
+                    .visit(ctx.actor, r.id)
+                    .map(|d| Overlay::VisitDetail(Box::new(d), 0))
+            }),
+            Tab::Feedback => self.selected_feedback().map(|f| {
+                ctx.store
+                    .feedback_item(ctx.actor, f.id)
+                    .map(|d| Overlay::FeedbackDetail(Box::new(d), 0))
+            }),
+        };
+        match opened {
+            Some(Ok(o)) => self.overlay = Some(o),
+            Some(Err(e)) => ctx.error(store_error_text(&e, ctx.i18n)),
+            None => {}
+        }
+    }
+
+    fn open_edit(&mut self, ctx: &mut Ctx<'_>) {
+        match self.tab {
+            Tab::Visits => {
+                let Some(r) = self.selected_visit() else {
+                    return;
+                };
+                let client = format!("{} {}", r.client_no, r.client_name);
+                if r.rm != ctx.actor.username {
+                    ctx.error(ctx.i18n.t("err.visit.not_yours").to_string());
+                    return;
+                }
+                match ctx.store.visit_for_edit(ctx.actor, r.id) {
+                    Ok(input) => {
+                        let form = VisitForm::edit(ctx.i18n, r.id, &client, &input);
+                        self.overlay = Some(Overlay::Visit(Box::new(form)));
+                    }
+                    Err(e) => ctx.error(store_error_text(&e, ctx.i18n)),
+                }
+            }
+            Tab::Feedback => {
+                let Some(id) = self.selected_feedback().map(|f| f.id) else {
+                    return;
+                };
+                let loaded = ctx.store.feedback_item(ctx.actor, id).and_then(|item| {
+                    ctx.store
+                        .feedback_handlers(ctx.actor)
+                        .map(|h| RecordForm::handle(ctx.i18n, &item, &h))
+                });
+                match loaded {
+                    Ok(form) => {
+                        self.overlay =
+                            Some(Overlay::Record(Box::new(form), "status.feedback_saved"))
+                    }
+                    Err(e) => ctx.error(store_error_text(&e, ctx.i18n)),
+                }
+            }
+        }
+    }
+
+    fn open_new(&mut self, ctx: &mut Ctx<'_>) {
+        self.overlay = Some(match self.tab {
+            Tab::Visits => Overlay::Visit(Box::new(VisitForm::any_client(
+                ctx.i18n,
+                &now_text(ctx, "%Y-%m-%d %H:%M"),
+            ))),
+            Tab::Feedback => Overlay::Record(
+                Box::new(RecordForm::file(
+                    ctx.i18n,
+                    None,
+                    &now_text(ctx, "%Y-%m-%d"),
+                )),
+                "status.feedback_filed",
+            ),
+        });
+    }
+
+    fn open_return_call(&mut self, ctx: &mut Ctx<'_>) {
+        if !self.manager || self.tab != Tab::Visits {
+            return;
+        }
+        if let Some(r) = self.selected_visit() {
+            let client = format!("{} {}", r.client_no, r.client_name);
+            let form = RecordForm::return_call(ctx.i18n, r.id, &client);
+            self.overlay = Some(Overlay::Record(Box::new(form), "status.return_recorded"));
+        }
+    }
+
+    fn open_filter(&mut self, ctx: &mut Ctx<'_>) {
+        self.overlay = Some(match self.tab {
+            Tab::Visits => {
+                let rms = if self.manager {
+                    ctx.store.feedback_handlers(ctx.actor).unwrap_or_default()
+                } else {
+                    Vec::new()
+                };
+                Overlay::VisitFilter(Box::new(VisitFilterForm::new(
+                    ctx.i18n,
+                    &self.vfilter,
+                    &self.vlabels,
+                    &rms,
+                )))
+            }
+            Tab::Feedback => {
+                Overlay::FeedbackFilter(Box::new(FeedbackFilterForm::new(ctx.i18n, &self.ffilter)))
+            }
+        });
+    }
+
+    /// Keys of the open popup; `None` when nothing is open.
+    fn on_overlay_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> Option<bool> {
+        let k = ctx.keys;
+        let overlay = self.overlay.as_mut()?;
+        let mut close = false;
+        let used = match overlay {
+            Overlay::Visit(form) => match form.on_key(key, ctx) {
+                VisitResult::Open => true,
+                VisitResult::Ignored => false,
+                VisitResult::Cancelled => {
+                    close = true;
+                    true
+                }
+                VisitResult::Saved(rec) => {
+                    close = true;
+                    let key = if rec.task_id.is_some() {
+                        "status.visit_saved_task"
+                    } else {
+                        "status.visit_saved"
+                    };
+                    ctx.info(ctx.i18n.t(key).to_string());
+                    true
+                }
+                VisitResult::Edited(_) => {
+                    close = true;
+                    ctx.info(ctx.i18n.t("status.visit_edited").to_string());
+                    true
+                }
+            },
+            Overlay::Record(form, done) => match form.on_key(key, ctx) {
+                RecordResult::Open => true,
+                RecordResult::Ignored => false,
+                RecordResult::Cancelled => {
+                    close = true;
+                    true
+                }
+                RecordResult::Saved(_) => {
+                    close = true;
+                    ctx.info(ctx.i18n.t(done).to_string());
+                    true
+                }
+            },
+            Overlay::VisitDetail(_, scroll) | Overlay::FeedbackDetail(_, scroll)
+                if k.is(key, Action::Up) || k.is(key, Action::Down) =>
+            {
+                *scroll = if k.is(key, Action::Up) {
+                    scroll.saturating_sub(1)
+                } else {
+                    scroll.saturating_add(1)
+                };
+                true
+            }
+            Overlay::VisitDetail(..) | Overlay::FeedbackDetail(..) => {
+                if k.is(key, Action::Back) || k.is(key, Action::Open) {
+                    close = true;
+                    true
+                } else if k.is(key, Action::Edit) {
+                    self.overlay = None;
+                    self.open_edit(ctx);
+                    return Some(true);
+                } else if k.is(key, Action::ReturnCall) && self.tab == Tab::Visits {
+                    self.overlay = None;
+                    self.open_return_call(ctx);
+                    return Some(true);
+                } else {
+                    false
+                }
+            }
+            Overlay::VisitFilter(form) => match form.popup.on_key(key, ctx) {
+                PopupStep::Submit => match form.apply(ctx) {
+                    Some((filter, labels)) => {
+                        self.vfilter = filter;
+                        self.vlabels = labels;
+                        self.vcur = Cursor::default();
+                        close = true;
+                        true
+                    }
+                    None => true,
+                },
+                step => step_used(step, &mut close),
+            },
+            Overlay::FeedbackFilter(form) => match form.popup.on_key(key, ctx) {
+                PopupStep::Submit => {
+                    self.ffilter = form.apply();
+                    self.fcur = Cursor::default();
+                    close = true;
+                    true
+                }
+                step => step_used(step, &mut close),
+            },
+        };
+        if close {
+            self.overlay = None;
+            self.load(ctx);
+        }
+        Some(used)
+    }
+
+    fn on_search_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> Option<bool> {
+        let k = ctx.keys;
+        let field = self.search.as_mut()?;
+        if k.is(key, Action::Back) {
+            self.search = None;
+            self.vfilter.text.clear();
+        } else if k.is(key, Action::Open) || k.is(key, Action::Down) {
+            self.search = None;
+            return Some(true);
+        } else if field.on_key(key) {
+            self.vfilter.text = field.value().to_string();
+            self.vcur = Cursor::default();
+        } else {
+            return Some(false);
+        }
+        self.load(ctx);
+        Some(true)
+    }
+
+    fn move_key(&mut self, key: &KeyEvent, ctx: &Ctx<'_>) -> bool {
+        let k = ctx.keys;
+        let (cur, len) = match self.tab {
+            Tab::Visits => (&mut self.vcur, self.visits.len()),
+            Tab::Feedback => (&mut self.fcur, self.feedback.len()),
+        };
+        if k.is(key, Action::Up) {
+            cur.step(-1, len);
+        } else if k.is(key, Action::Down) {
+            cur.step(1, len);
+        } else if k.is(key, Action::PageUp) {
+            cur.page_by(-1, len);
+        } else if k.is(key, Action::PageDown) {
+            cur.page_by(1, len);
+        } else if k.is(key, Action::First) {
+            cur.selected = 0;
+        } else if k.is(key, Action::Last) {
+            cur.selected = len.saturating_sub(1);
+        } else {
+            return false;
+        }
+        true
+    }
+
+    fn filter_line(&self, v: &View<'_>) -> String {
+        let i = v.i18n;
+        let mut parts = Vec::new();
+        match self.tab {
+            Tab::Visits => {
+                let f = &self.vfilter;
+                match (f.from, f.to) {
+                    (None, None) => {}
+                    (from, to) => parts.push(format!(
+                        "{} – {}",
+                        from.map(|d| d.to_string()).unwrap_or_default(),
+                        to.map(|d| d.to_string()).unwrap_or_default()
+                    )),
+                }
+                if let Some(c) = &f.channel {
+                    parts.push(code_text(i, channel_key(c), c));
+                }
+                parts.extend(self.vlabels.iter().cloned());
+                if f.unchecked_only {
+                    parts.push(i.t("visits.filter.unchecked").to_string());
+                }
+                if !f.text.trim().is_empty() {
+                    parts.push(format!("“{}”", f.text.trim()));
+                }
+            }
+            Tab::Feedback => {
+                let f = &self.ffilter;
+                if f.pending_only {
+                    parts.push(i.t("feedback.filter.pending").to_string());
+                }
+                if let Some(kind) = &f.kind {
+                    parts.push(code_text(i, feedback_kind_key(kind), kind));
+                }
+            }
+        }
+        if parts.is_empty() {
+            i.f("visits.no_filters", &[("key", &v.keys.primary(Action::Filter))])
+        } else {
+            parts.join(" · ")
+        }
+    }
+
+    fn draw_tabs(&self, f: &mut Frame, area: Rect, v: &View<'_>) {
+        let i = v.i18n;
+        let tab = |t: Tab, key: &str| {
+            let style = if self.tab == t { v.theme.selected } else { v.theme.dim };
+            Span::styled(format!(" {} ", i.t(key)), style)
+        };
+        let line = Line::from(vec![
+            tab(Tab::Visits, "visits.tab.visits"),
+            Span::raw(" "),
+            tab(Tab::Feedback, "visits.tab.feedback"),
+            Span::styled(
+                format!("  {} {}", v.keys.primary(Action::NextTab), i.t("visits.tab.switch")),
+                v.theme.dim,
+            ),
+        ]);
+        f.render_widget(Paragraph::new(line), area);
+    }
+
+    fn draw_filter_line(&self, f: &mut Frame, area: Rect, v: &View<'_>) {
+        if let Some(field) = &self.search {
+            let label = format!("{}: ", v.i18n.t("visits.search"));
+            let w = crate::tui::widgets::field::cols(&label).min(area.width);
+            f.render_widget(
+                Paragraph::new(Span::styled(label, v.theme.title)),
+                Rect::new(area.x, area.y, w, 1),
+            );
+            field.draw_value(f, Rect::new(area.x + w, area.y, area.width - w, 1), true, v.theme);
+            return;
+        }
+        f.render_widget(
+            Paragraph::new(Span::styled(self.filter_line(v), v.theme.dim)),
+            area,
+        );
+    }
+
+    fn visit_table<'a>(&'a self, area: Rect, v: &'a View<'_>) -> ListTable<'a> {
+        let i = v.i18n;
+        // when, client, channel, task, checked, [rm]; the purpose takes what is left
+        let mut fixed = vec![16u16, 16, 8, 4, 10];
+        if self.manager {
+            fixed.push(8);
+        }
+        let spacing = u16::try_from(fixed.len()).unwrap_or(0) + 2;
+        let purpose_w = area
+            .width
+            .saturating_sub(fixed.iter().sum::<u16>() + spacing + 2)
+            .max(6);
+        let mut header = vec![
+            i.t("col.when").to_string(),
+            i.t("col.client").to_string(),
+            i.t("col.channel").to_string(),
+            i.t("col.purpose").to_string(),
+            i.t("col.task").to_string(),
+            i.t("col.checked").to_string(),
+        ];
+        let mut widths = vec![
+            Constraint::Length(fixed[0]),
+            Constraint::Length(fixed[1]),
+            Constraint::Length(fixed[2]),
+            Constraint::Length(purpose_w),
+            Constraint::Length(fixed[3]),
+            Constraint::Length(fixed[4]),
+        ];
+        if self.manager {
+            header.push(i.t("col.rm").to_string());
+            widths.push(Constraint::Length(8));
+        }
+        let rows = self
+            .visits
+            .iter()
+            .map(|r| {
+                let checked = r
+                    .return_outcome
+                    .as_deref()
+                    .map(|o| format!("✓ {}", code_text(i, return_outcome_key(o), o)))
+                    .unwrap_or_default();
+                let mut cells = vec![
+                    Line::from(local_time(&r.visited_at, "%Y-%m-%d %H:%M")),
+                    Line::from(fit(&r.client_name, 16)),
+                    Line::from(fit(&code_text(i, channel_key(&r.channel), &r.channel), 8)),
+                    Line::from(fit(&r.purpose, usize::from(purpose_w))),
+                    Line::from(if r.task_id.is_some() { "⏰" } else { "" }),
+                    Line::from(Span::styled(fit(&checked, 10), v.theme.ok)),
+                ];
+                if self.manager {
+                    cells.push(Line::from(fit(&r.rm, 8)));
+                }
+                Row::new(cells)
+            })
+            .collect();
+        let n = self.visits.len();
+        ListTable {
+            title: i.f("visits.title", &[("n", &count_text(n))]),
+            header,
+            widths,
+            rows,
+            empty: i.t("visits.none"),
+        }
+    }
+
+    fn feedback_table<'a>(&'a self, area: Rect, v: &'a View<'_>) -> ListTable<'a> {
+        let i = v.i18n;
+        let today = self.today.unwrap_or_default();
+        // deadline, client, kind, severity, status, handler; the description takes the rest
+        let fixed = [12u16, 14, 8, 6, 8, 8];
+        let desc_w = area
+            .width
+            .saturating_sub(fixed.iter().sum::<u16>() + 8 + 2)
+            .max(6);
+        let header = [
+            "col.deadline",
+            "col.client",
+            "col.kind",
+            "col.severity",
+            "col.status",
+            "col.handler",
+            "col.description",
+        ]
+        .iter()
+        .map(|k| i.t(k).to_string())
+        .collect();
+        let mut widths: Vec<Constraint> = fixed.iter().map(|w| Constraint::Length(*w)).collect();
+        widths.push(Constraint::Length(desc_w));
+        let rows = self
+            .feedback
+            .iter()
+            .map(|item| {
+                let warn = complaint_needs_attention(&item.kind, &item.status, &item.deadline, today);
+                let deadline = if warn {
+                    format!("⚠ {}", item.deadline)
+                } else {
+                    item.deadline.clone()
+                };
+                let row = Row::new(vec![
+                    Line::from(deadline),
+                    Line::from(fit(&item.client_name, 14)),
+                    Line::from(fit(&code_text(i, feedback_kind_key(&item.kind), &item.kind), 8)),
+                    Line::from(fit(&code_text(i, severity_key(&item.severity), &item.severity), 6)),
+                    Line::from(fit(&code_text(i, feedback_status_key(&item.status), &item.status), 8)),
+                    Line::from(fit(item.handler.as_ref().map_or("", |h| h.1.as_str()), 8)),
+                    Line::from(fit(&item.description.replace('\n', " "), usize::from(desc_w))),
+                ]);
+                if warn {
+                    row.style(v.theme.warning)
+                } else {
+                    row
+                }
+            })
+            .collect();
+        ListTable {
+            title: i.f("feedback.title", &[("n", &count_text(self.feedback.len()))]),
+            header,
+            widths,
+            rows,
+            empty: i.t("feedback.none"),
+        }
+    }
+}
+
+fn step_used(step: PopupStep, close: &mut bool) -> bool {
+    match step {
+        PopupStep::Ignored => false,
+        PopupStep::Cancelled => {
+            *close = true;
+            true
+        }
+        PopupStep::Open | PopupStep::Submit => true,
+    }
+}
+
+fn count_text(n: usize) -> String {
+    if n >= LIMIT {
+        format!("{LIMIT}+")
+    } else {
+        n.to_string()
+    }
+}
+
+impl Screen for Visits {
+    fn title_key(&self) -> &'static str {
+        "screen.visits"
+    }
+
+    fn reload(&mut self, ctx: &mut Ctx<'_>) {
+        self.manager = ctx.actor.role == Role::Manager;
+        self.me = ctx.actor.user_id;
+        self.today = Some(ctx.store.today());
+        self.load(ctx);
+    }
+
+    fn on_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> bool {
+        if let Some(used) = self.on_overlay_key(key, ctx) {
+            return used;
+        }
+        if let Some(used) = self.on_search_key(key, ctx) {
+            return used;
+        }
+        let k = ctx.keys;
+        if k.is(key, Action::NextTab) {
+            self.tab = match self.tab {
+                Tab::Visits => Tab::Feedback,
+                Tab::Feedback => Tab::Visits,
+            };
+            self.load(ctx);
+        } else if self.move_key(key, ctx) {
+        } else if k.is(key, Action::Open) {
+            self.open_detail(ctx);
+        } else if k.is(key, Action::Edit) {
+            self.open_edit(ctx);
+        } else if k.is(key, Action::New) {
+            self.open_new(ctx);
+        } else if k.is(key, Action::Filter) {
+            self.open_filter(ctx);
+        } else if k.is(key, Action::Search) && self.tab == Tab::Visits {
+            let field = Field::text("search", ctx.i18n.t("visits.search"), &self.vfilter.text);
+            self.search = Some(field);
+        } else if k.is(key, Action::ReturnCall) && self.manager && self.tab == Tab::Visits {
+            self.open_return_call(ctx);
+        } else {
+            return false;
+        }
+        true
+    }
+
+    fn on_paste(&mut self, text: &str) {
+        match &mut self.overlay {
+            Some(Overlay::Visit(f)) => f.paste(text),
+            Some(Overlay::Record(f, _)) => f.paste(text),
+            Some(Overlay::VisitFilter(f)) => f.popup.paste(text),
+            _ => {}
+        }
+    }
+
+    fn draw(&self, f: &mut Frame, area: Rect, v: &View<'_>) {
+        let [tabs, filter, body] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Min(0),
+        ])
+        .areas(area);
+        self.draw_tabs(f, tabs, v);
+        self.draw_filter_line(f, filter, v);
+        match self.tab {
+            Tab::Visits => self.visit_table(body, v).draw(f, body, &self.vcur, v),
+            Tab::Feedback => self.feedback_table(body, v).draw(f, body, &self.fcur, v),
+        }
+        let width = detail::text_width(area);
+        match &self.overlay {
+            None => {}
+            Some(Overlay::Visit(form)) => form.draw(f, area, v),
+            Some(Overlay::Record(form, _)) => form.draw(f, area, v),
+            Some(Overlay::VisitDetail(d, scroll)) => detail::draw_lines(
+                f,
+                area,
+                v.i18n.t("visits.detail.title"),
+                detail::visit_lines(v.i18n, d, width, v.theme),
+                *scroll,
+                v,
+            ),
+            Some(Overlay::FeedbackDetail(item, scroll)) => detail::draw_lines(
+                f,
+                area,
+                v.i18n.t("feedback.detail.title"),
+                detail::feedback_lines(v.i18n, item, self.today.unwrap_or_default(), width, v.theme),
+                *scroll,
+                v,
+            ),
+            Some(Overlay::VisitFilter(form)) => form.popup.draw(f, area, v),
+            Some(Overlay::FeedbackFilter(form)) => form.popup.draw(f, area, v),
+        }
+    }
+
+    fn commands(&self) -> Vec<Action> {
+        match &self.overlay {
+            Some(Overlay::Visit(form)) => return form.commands(),
+            Some(Overlay::Record(form, _)) => return form.commands(),
+            Some(Overlay::VisitFilter(form)) => return form.popup.commands(),
+            Some(Overlay::FeedbackFilter(form)) => return form.popup.commands(),
+            Some(Overlay::VisitDetail(d, _)) => {
+                let mut a = vec![Action::Back, Action::Up, Action::Down];
+                if d.rm_id == self.me {
+                    a.insert(0, Action::Edit);
+                }
+                if self.manager {
+                    a.insert(0, Action::ReturnCall);
+                }
+                return a;
+            }
+            Some(Overlay::FeedbackDetail(..)) => {
+                return vec![Action::Edit, Action::Back, Action::Up, Action::Down]
+            }
+            None => {}
+        }
+        if self.search.is_some() {
+            return vec![Action::Back, Action::Open];
+        }
+        let mut a = vec![Action::NextTab, Action::Open, Action::New, Action::Edit, Action::Filter];
+        if self.tab == Tab::Visits {
+            a.push(Action::Search);
+            if self.manager {
+                a.push(Action::ReturnCall);
+            }
+        }
+        a.extend([Action::Up, Action::Down]);
+        a
+    }
+
+    fn has_unsaved(&self) -> bool {
+        match &self.overlay {
+            Some(Overlay::Visit(f)) => f.is_dirty(),
+            Some(Overlay::Record(f, _)) => f.is_dirty(),
+            _ => false,
+        }
+    }
+}

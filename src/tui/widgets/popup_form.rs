@@ -1,0 +1,147 @@
+//! A form in a popup: a title, the fields, the discard question and a message line.
+//! Every record popup (visit, return call, feedback, handling feedback) is one of these
+//! plus the store call its Ctrl-S makes, so they all take keys, ask before dropping what
+//! was typed and show refusals the same way.
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph};
+use ratatui::Frame;
+
+use super::discard::{Discard, DiscardStep};
+use super::field::Field;
+use super::form::Form;
+use super::{centered, popup};
+use crate::store::StoreError;
+use crate::tui::keymap::Action;
+use crate::tui::screens::{show_store_error, Ctx, View};
+
+/// What a key did to the popup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PopupStep {
+    /// Still open.
+    Open,
+    /// Not a key of the popup (lock, quit, screen keys).
+    Ignored,
+    /// Closed without saving.
+    Cancelled,
+    /// Ctrl-S: the owner saves and calls [`PopupForm::refused`] on failure.
+    Submit,
+}
+
+/// A titled form in a popup.
+#[derive(Debug, Clone)]
+pub struct PopupForm {
+    /// The title in the border.
+    pub title: String,
+    /// The fields.
+    pub form: Form,
+    /// The widest the popup grows.
+    pub max_width: u16,
+    discard: Discard,
+    message: Option<String>,
+}
+
+impl PopupForm {
+    /// A popup titled `title` with `fields`.
+    pub fn new(title: String, fields: Vec<Field>) -> PopupForm {
+        PopupForm {
+            title,
+            form: Form::new(fields),
+            max_width: 76,
+            discard: Discard::default(),
+            message: None,
+        }
+    }
+
+    /// Whether something was changed.
+    pub fn is_dirty(&self) -> bool {
+        self.form.is_dirty()
+    }
+
+    /// The value of field `id`.
+    pub fn value(&self, id: &str) -> &str {
+        self.form.value(id)
+    }
+
+    /// Handles a key: the discard question first, then save / back, then the fields.
+    /// Enter moves to the next field, except in a multi-line field (a line break there).
+    pub fn on_key(&mut self, key: &KeyEvent, ctx: &Ctx<'_>) -> PopupStep {
+        let k = ctx.keys;
+        match self.discard.on_key(key, k, self.form.is_dirty()) {
+            DiscardStep::Pass => {}
+            DiscardStep::Stay => return PopupStep::Open,
+            DiscardStep::Leave => return PopupStep::Cancelled,
+            DiscardStep::NotMine => return PopupStep::Ignored,
+        }
+        if k.is(key, Action::Save) {
+            self.form.clear_errors();
+            self.message = None;
+            return PopupStep::Submit;
+        }
+        let mut used = self.form.on_key(key, k);
+        if !used && k.is(key, Action::Open) {
+            used = self.form.on_key(&KeyEvent::from(KeyCode::Tab), k);
+        }
+        if used {
+            PopupStep::Open
+        } else {
+            PopupStep::Ignored
+        }
+    }
+
+    /// Puts a refused save back on the form (errors at their fields, anything else on
+    /// the message line and the status line); every value stays.
+    pub fn refused(&mut self, err: &StoreError, ctx: &mut Ctx<'_>) {
+        self.message = show_store_error(&mut self.form, err, ctx.i18n);
+        if let Some(m) = &self.message {
+            ctx.error(m.clone());
+        }
+    }
+
+    /// The popup's keys (or the discard question's).
+    pub fn commands(&self) -> Vec<Action> {
+        if self.discard.asking() {
+            return vec![Action::Yes, Action::No];
+        }
+        vec![
+            Action::Save,
+            Action::Back,
+            Action::NextField,
+            Action::PrevField,
+        ]
+    }
+
+    /// Pasted text goes to the focused field.
+    pub fn paste(&mut self, text: &str) {
+        if !self.discard.asking() {
+            self.form.paste(text);
+        }
+    }
+
+    /// Draws the popup centred over `area` (and the discard question over it).
+    pub fn draw(&self, f: &mut Frame, area: Rect, v: &View<'_>) {
+        f.render_widget(Clear, area);
+        let has_message = self.message.is_some();
+        let wanted = self.form.height() + 2 + u16::from(has_message);
+        let rect = centered(area, area.width.min(self.max_width), wanted.min(area.height));
+        let inner = popup(f, rect, &self.title, v.theme);
+        let body = Rect::new(
+            inner.x + 1,
+            inner.y,
+            inner.width.saturating_sub(2),
+            inner.height.saturating_sub(u16::from(has_message)),
+        );
+        self.form.draw(f, body, v.theme);
+        if let Some(msg) = &self.message {
+            if inner.height > 0 {
+                let y = inner.y + inner.height - 1;
+                f.render_widget(
+                    Paragraph::new(Line::from(Span::styled(msg.as_str(), v.theme.error))),
+                    Rect::new(body.x, y, body.width, 1),
+                );
+            }
+        }
+        self.discard.draw(f, area, v);
+    }
+}

@@ -65,8 +65,8 @@ pub struct VisitRow {
     pub channel: String,
     /// Purpose.
     pub purpose: String,
-    /// The follow-up task, if one was made.
-    pub task_id: Option<i64>,
+    /// Due date of the follow-up task, if one was made.
+    pub follow_up: Option<String>,
     /// Outcome of the manager's return call, once checked.
     pub return_outcome: Option<String>,
 }
@@ -482,7 +482,7 @@ impl Store {
 
 const ROW_COLUMNS: &str =
     "v.id, v.client_id, c.client_no, c.name, u.username, v.visited_at, v.channel,
-     v.purpose, (SELECT t.id FROM tasks t WHERE t.visit_id = v.id ORDER BY t.id LIMIT 1),
+     v.purpose, (SELECT t.due_date FROM tasks t WHERE t.visit_id = v.id ORDER BY t.id LIMIT 1),
      v.return_outcome";
 
 fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<VisitRow> {
@@ -495,7 +495,7 @@ fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<VisitRow> {
         visited_at: r.get(5)?,
         channel: r.get(6)?,
         purpose: r.get(7)?,
-        task_id: r.get(8)?,
+        follow_up: r.get(8)?,
         return_outcome: r.get(9)?,
     })
 }

@@ -460,10 +460,10 @@ impl Visits {
 
     fn visit_table<'a>(&'a self, area: Rect, v: &'a View<'_>) -> ListTable<'a> {
         let i = v.i18n;
-        // when, client, channel, task, checked, [rm]; the purpose takes what is left
-        let mut fixed = vec![16u16, 16, 8, 4, 10];
+        // when, client, channel, follow-up, checked, [rm]; the purpose takes what is left
+        let mut fixed = vec![16u16, 12, 9, 5, 11];
         if self.manager {
-            fixed.push(8);
+            fixed.push(6);
         }
         let spacing = u16::try_from(fixed.len()).unwrap_or(0) + 2;
         let purpose_w = area
@@ -475,7 +475,7 @@ impl Visits {
             i.t("col.client").to_string(),
             i.t("col.channel").to_string(),
             i.t("col.purpose").to_string(),
-            i.t("col.task").to_string(),
+            i.t("col.follow_up").to_string(),
             i.t("col.checked").to_string(),
         ];
         let mut widths = vec![
@@ -488,7 +488,7 @@ impl Visits {
         ];
         if self.manager {
             header.push(i.t("col.rm").to_string());
-            widths.push(Constraint::Length(8));
+            widths.push(Constraint::Length(fixed[5]));
         }
         let rows = self
             .visits
@@ -501,14 +501,14 @@ impl Visits {
                     .unwrap_or_default();
                 let mut cells = vec![
                     Line::from(local_time(&r.visited_at, "%Y-%m-%d %H:%M")),
-                    Line::from(fit(&r.client_name, 16)),
-                    Line::from(fit(&code_text(i, channel_key(&r.channel), &r.channel), 8)),
+                    Line::from(fit(&r.client_name, 12)),
+                    Line::from(fit(&code_text(i, channel_key(&r.channel), &r.channel), 9)),
                     Line::from(fit(&r.purpose, usize::from(purpose_w))),
-                    Line::from(if r.task_id.is_some() { "⏰" } else { "" }),
-                    Line::from(Span::styled(fit(&checked, 10), v.theme.ok)),
+                    Line::from(r.follow_up.as_deref().map_or("", |d| d.get(5..).unwrap_or(d))),
+                    Line::from(Span::styled(fit(&checked, 11), v.theme.ok)),
                 ];
                 if self.manager {
-                    cells.push(Line::from(fit(&r.rm, 8)));
+                    cells.push(Line::from(fit(&r.rm, 6)));
                 }
                 Row::new(cells)
             })

@@ -6,6 +6,7 @@
 use chrono::{Duration as Days, Local};
 use rmdesk::domain::client::ClientInput;
 use rmdesk::store::clients::SaveOutcome;
+use rmdesk::store::visits::VisitFilter;
 use rmdesk::store::Store;
 
 mod common;
@@ -72,8 +73,42 @@ fn main() {
     report("a client's visits, newest 50 of 10,000", &times);
     let today = now.date_naive();
     let year_ago = today - Days::days(365);
+    // What the visit screen (F4) reads: at most 500 rows.
+    let year = VisitFilter {
+        from: Some(year_ago),
+        to: Some(today),
+        ..VisitFilter::default()
+    };
     let times = sample(200, || {
-        std::hint::black_box(store.my_visits(&rm, year_ago, today, 100).expect("mine"));
+        std::hint::black_box(store.visit_list(&rm, &year, 500).expect("list"));
     });
-    report("the RM's visits over a year, newest 100 of ~50,000", &times);
+    report("the RM's visit list over a year (newest 500)", &times);
+    let narrow = VisitFilter {
+        channel: Some("phone".into()),
+        client_id: Some(ids[0]),
+        ..year.clone()
+    };
+    let times = sample(200, || {
+        std::hint::black_box(store.visit_list(&rm, &narrow, 500).expect("list"));
+    });
+    report("… of one client by phone over a year", &times);
+    let text = VisitFilter {
+        text: "稳健".into(),
+        ..year.clone()
+    };
+    let times = sample(200, || {
+        std::hint::black_box(store.visit_list(&rm, &text, 500).expect("list"));
+    });
+    report("… searched for a word of the summaries", &times);
+    let none = VisitFilter {
+        text: "no such words".into(),
+        ..year
+    };
+    let times = sample(50, || {
+        std::hint::black_box(store.visit_list(&rm, &none, 500).expect("list"));
+    });
+    report(
+        "… searched for words no summary holds (reads the whole year)",
+        &times,
+    );
 }

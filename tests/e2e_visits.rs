@@ -1,6 +1,8 @@
 //! End to end in a real terminal: an RM opens a client (F3, Enter), presses `v`, records
 //! a visit with a two-line Chinese summary and a follow-up next Tuesday, and sees the
-//! follow-up among the client's open tasks in the 360 view. The real binary in tmux.
+//! follow-up among the client's open tasks in the 360 view; then files a complaint about
+//! the client (`c`), sees it open on the feedback tab of F4, resolves it and closes it.
+//! The real binary in tmux.
 mod common;
 
 use chrono::{Datelike, Days, Local, Weekday};
@@ -78,6 +80,40 @@ fn an_rm_records_a_visit_with_a_follow_up_in_a_real_terminal() {
         "the follow-up among the open tasks:\n{saved}"
     );
     assert!(saved.contains("季度回访"), "the visit:\n{saved}");
+
+    // A complaint about the same client, filed from the 360 view.
+    t.keys(&["c"]);
+    t.wait_for("Feedback · C000000001 林黛玉");
+    t.keys(&["Tab", "Tab", "Tab"]); // received, channel, description
+    t.type_text("理财到期资金未按时到账");
+    t.keys(&["C-s"]);
+    let filed = t.wait_for("Feedback filed.");
+    assert!(
+        filed.contains("Complaint · Open ·") && filed.contains("理财到期资金未按时到账"),
+        "the complaint in the 360 view:\n{filed}"
+    );
+
+    // On the feedback tab of F4 it is open; resolve it, then close it.
+    t.keys(&["F4"]);
+    t.wait_for("Visits (1)");
+    t.keys(&["Tab"]);
+    let list = t.wait_for("Feedback (1)");
+    assert!(list.contains("Open"), "{list}");
+    t.keys(&["e"]);
+    t.wait_for("Handle feedback · C000000001 林黛玉");
+    t.keys(&["Right", "Right", "Tab", "Tab"]); // resolved; the resolution
+    t.type_text("已核实并补发资金，致电客户说明");
+    t.keys(&["C-s"]);
+    let resolved = t.wait_for("Feedback updated.");
+    assert!(resolved.contains("Resolved"), "{resolved}");
+    t.keys(&["e"]);
+    t.wait_for("Handle feedback");
+    t.keys(&["Right", "C-s"]); // closed
+    t.wait_for("Closed");
+    t.keys(&["Enter"]);
+    let detail = t.wait_for("已核实并补发资金");
+    assert!(detail.contains("Closed"), "{detail}");
+    t.keys(&["Escape"]);
 
     t.keys(&["C-q"]);
     t.wait_for_prompt();

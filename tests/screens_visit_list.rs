@@ -82,30 +82,56 @@ fn portfolio(path: &std::path::Path) -> Store {
         .record_visit(
             &rm1,
             grace,
-            &visit("2026-11-22 10:00", "phone", "Birthday call", "Wished a happy birthday."),
+            &visit(
+                "2026-11-22 10:00",
+                "phone",
+                "Birthday call",
+                "Wished a happy birthday.",
+            ),
         )
         .expect("visit");
     store
         .record_visit(
             &rm1,
             zhang,
-            &visit("2026-10-02 09:00", "phone", "Bond question", "Asked about BONDS."),
+            &visit(
+                "2026-10-02 09:00",
+                "phone",
+                "Bond question",
+                "Asked about BONDS.",
+            ),
         )
         .expect("visit");
     store
         .record_return_call(&mgr1, call.visit_id, "confirmed", "客户确认")
         .expect("return call");
     store
-        .file_feedback(&rm1, zhang, &feedback("complaint", "2026-11-01", "转账到账太慢"))
+        .file_feedback(
+            &rm1,
+            zhang,
+            &feedback("complaint", "2026-11-01", "转账到账太慢"),
+        )
         .expect("f");
     store
-        .file_feedback(&rm1, grace, &feedback("complaint", "2026-11-09", "Card fee charged twice"))
+        .file_feedback(
+            &rm1,
+            grace,
+            &feedback("complaint", "2026-11-09", "Card fee charged twice"),
+        )
         .expect("f");
     store
-        .file_feedback(&rm1, zhang, &feedback("suggestion", "2026-11-20", "希望增加周末营业"))
+        .file_feedback(
+            &rm1,
+            zhang,
+            &feedback("suggestion", "2026-11-20", "希望增加周末营业"),
+        )
         .expect("f");
     let praise = store
-        .file_feedback(&rm1, grace, &feedback("praise", "2026-11-21", "Very helpful RM"))
+        .file_feedback(
+            &rm1,
+            grace,
+            &feedback("praise", "2026-11-21", "Very helpful RM"),
+        )
         .expect("f");
     store
         .set_feedback_status(&rm1, praise, FeedbackStatus::Resolved, Some("Thanked"))
@@ -137,7 +163,11 @@ fn marked_in_warning_style(app: &App, mark: &str) -> bool {
     term.draw(|f| app.draw(f)).expect("draw");
     let warning = Theme::new("default", false).warning;
     let buf = term.backend().buffer();
-    let cells: Vec<_> = buf.content().iter().filter(|c| c.symbol() == mark).collect();
+    let cells: Vec<_> = buf
+        .content()
+        .iter()
+        .filter(|c| c.symbol() == mark)
+        .collect();
     cells.iter().any(|c| c.fg == warning.fg.unwrap_or_default())
 }
 
@@ -151,7 +181,11 @@ fn visit_and_feedback_lists_in_both_languages() {
         app.on_key(key(KeyCode::Tab));
         let fb = screen(&app);
         insta::assert_snapshot!(format!("feedback_list_{}", lang_name(lang)), fb);
-        assert_eq!(fb.matches('⚠').count(), 2, "the two complaints at or past their deadline: {fb}");
+        assert_eq!(
+            fb.matches('⚠').count(),
+            2,
+            "the two complaints at or past their deadline: {fb}"
+        );
         assert!(marked_in_warning_style(&app, "⚠"), "in the warning style");
     }
 }
@@ -178,7 +212,10 @@ fn a_manager_sees_the_branch_and_records_a_return_call() {
     let mgr1 = app.actor().cloned().expect("signed in");
     let all = rmdesk::store::visits::VisitFilter::default();
     let rows = app.store().visit_list(&mgr1, &all, 10).expect("the list");
-    assert_eq!(rows.iter().filter(|r| r.return_outcome.is_some()).count(), 2);
+    assert_eq!(
+        rows.iter().filter(|r| r.return_outcome.is_some()).count(),
+        2
+    );
     // Only the RM who recorded a visit may edit it.
     app.on_key(key(KeyCode::Char('e')));
     assert!(screen(&app).contains("Only the RM who recorded a visit may change it."));
@@ -195,7 +232,10 @@ fn a_complaint_is_resolved_then_closed_through_the_handling_form() {
     app.on_key(key(KeyCode::Right)); // resolved
     app.on_key(ctrl('s'));
     let refused = screen(&app);
-    assert!(refused.contains("Record the resolution first."), "{refused}");
+    assert!(
+        refused.contains("Record the resolution first."),
+        "{refused}"
+    );
     insta::assert_snapshot!("feedback_handle_errors_en", refused);
     // The refusal put the focus on the resolution.
     type_text(&mut app, "已加急处理并致电解释");
@@ -210,19 +250,29 @@ fn a_complaint_is_resolved_then_closed_through_the_handling_form() {
     let s = screen(&app);
     assert!(s.contains("Feedback updated."), "{s}");
     assert!(s.contains("Resolved"), "{s}");
-    assert_eq!(s.matches('⚠').count(), 1, "a resolved complaint no longer warns: {s}");
+    assert_eq!(
+        s.matches('⚠').count(),
+        1,
+        "a resolved complaint no longer warns: {s}"
+    );
     // Resolved items sort after pending ones; find it and close it.
     let row = s
         .lines()
         .position(|l| l.contains("Resolved"))
         .expect("the resolved row");
-    let first = s.lines().position(|l| l.contains("2026-11-")).expect("first row");
+    let first = s
+        .lines()
+        .position(|l| l.contains("2026-11-"))
+        .expect("first row");
     for _ in first..row {
         app.on_key(key(KeyCode::Down));
     }
     app.on_key(key(KeyCode::Enter));
     let detail = screen(&app);
-    assert!(detail.contains("已加急处理并致电解释") && detail.contains("★★★★"), "{detail}");
+    assert!(
+        detail.contains("已加急处理并致电解释") && detail.contains("★★★★"),
+        "{detail}"
+    );
     app.on_key(key(KeyCode::Char('e')));
     app.on_key(key(KeyCode::Right)); // closed
     app.on_key(ctrl('s'));
@@ -233,7 +283,9 @@ fn a_complaint_is_resolved_then_closed_through_the_handling_form() {
         .store()
         .feedback_list(&rm1, &Default::default(), 10)
         .expect("list");
-    assert!(all.iter().any(|f| f.kind == "complaint" && f.status == "closed"));
+    assert!(all
+        .iter()
+        .any(|f| f.kind == "complaint" && f.status == "closed"));
 }
 
 #[test]
@@ -242,7 +294,10 @@ fn visit_detail_search_filters_and_edit() {
     app.on_key(key(KeyCode::Down)); // 张三, 2026-11-20
     app.on_key(key(KeyCode::Enter));
     let detail = screen(&app);
-    assert!(detail.contains("task due 2026-11-24 (open)"), "the visit shows its task: {detail}");
+    assert!(
+        detail.contains("task due 2026-11-24 (open)"),
+        "the visit shows its task: {detail}"
+    );
     assert!(detail.contains("not checked"), "{detail}");
     insta::assert_snapshot!("visit_detail_en", detail);
     app.on_key(key(KeyCode::Esc));
@@ -251,7 +306,10 @@ fn visit_detail_search_filters_and_edit() {
     app.on_key(key(KeyCode::Char('/')));
     type_text(&mut app, "bonds");
     let found = screen(&app);
-    assert!(found.contains("Visits (1)") && found.contains("Bond question"), "{found}");
+    assert!(
+        found.contains("Visits (1)") && found.contains("Bond question"),
+        "{found}"
+    );
     app.on_key(key(KeyCode::Esc));
     assert!(screen(&app).contains("Visits (3)"));
 
@@ -262,7 +320,10 @@ fn visit_detail_search_filters_and_edit() {
     type_text(&mut app, "2026-11-31");
     app.on_key(ctrl('s'));
     let refused = screen(&app);
-    assert!(refused.contains("Not a date") && refused.contains("2026-11-31"), "{refused}");
+    assert!(
+        refused.contains("Not a date") && refused.contains("2026-11-31"),
+        "{refused}"
+    );
     for _ in 0..2 {
         app.on_key(key(KeyCode::Backspace));
     }
@@ -273,7 +334,10 @@ fn visit_detail_search_filters_and_edit() {
     app.on_key(ctrl('s'));
     let filtered = screen(&app);
     assert!(filtered.contains("Visits (1)"), "{filtered}");
-    assert!(filtered.contains("2026-11-01 – 2026-11-30 · C000000002 Grace Hopper"), "{filtered}");
+    assert!(
+        filtered.contains("2026-11-01 – 2026-11-30 · C000000002 Grace Hopper"),
+        "{filtered}"
+    );
 
     // Edit the visit: the list shows the change; the store keeps the original (tested in
     // the store tests).
@@ -286,7 +350,10 @@ fn visit_detail_search_filters_and_edit() {
     type_text(&mut app, "生日问候");
     app.on_key(ctrl('s'));
     let s = screen(&app);
-    assert!(s.contains("Visit changed; the original stays in the audit log."), "{s}");
+    assert!(
+        s.contains("Visit changed; the original stays in the audit log."),
+        "{s}"
+    );
     assert!(s.contains("生日问候"), "{s}");
 }
 
@@ -310,7 +377,10 @@ fn a_new_visit_and_feedback_from_the_visit_screen_and_the_360_view() {
     type_text(&mut app, "Reviewed the deposits.");
     app.on_key(ctrl('s'));
     let s = screen(&app);
-    assert!(s.contains("Visit recorded.") && s.contains("Visits (4)"), "{s}");
+    assert!(
+        s.contains("Visit recorded.") && s.contains("Visits (4)"),
+        "{s}"
+    );
 
     // Feedback from the client 360 view (`c`).
     app.on_key(key(KeyCode::F(3)));
@@ -325,7 +395,10 @@ fn a_new_visit_and_feedback_from_the_visit_screen_and_the_360_view() {
     app.on_key(ctrl('s'));
     let s = render(&app, 120, 40);
     assert!(s.contains("Feedback filed."), "{s}");
-    assert!(s.contains("Complaint · Open · ATM swallowed the card"), "{s}");
+    assert!(
+        s.contains("Complaint · Open · ATM swallowed the card"),
+        "{s}"
+    );
 }
 
 #[test]

@@ -87,12 +87,17 @@ fn a_visit_with_a_next_step_date_makes_its_follow_up_task_and_moves_last_contact
         .unwrap_or("")
         .contains(&format!("visit_id={}", rec.visit_id)));
     // the RM's own list over a date range
+    let range = |from: &str, to: &str| VisitFilter {
+        from: Some(date(from)),
+        to: Some(date(to)),
+        ..VisitFilter::default()
+    };
     let mine = store
-        .my_visits(&rm1, date("2026-11-01"), date("2026-11-30"), 50)
+        .visit_list(&rm1, &range("2026-11-01", "2026-11-30"), 50)
         .expect("mine");
     assert_eq!(mine.len(), 2);
     assert!(store
-        .my_visits(&rm1, date("2026-10-01"), date("2026-10-31"), 50)
+        .visit_list(&rm1, &range("2026-10-01", "2026-10-31"), 50)
         .expect("mine")
         .is_empty());
 }

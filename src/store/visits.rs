@@ -385,34 +385,6 @@ impl Store {
         )
     }
 
-    /// The visits recorded by `actor` between two local dates (inclusive), newest first.
-    pub fn my_visits(
-        &self,
-        actor: &Actor,
-        from: NaiveDate,
-        to: NaiveDate,
-        limit: usize,
-    ) -> Result<Vec<Visit>> {
-        let start = from
-            .and_hms_opt(0, 0, 0)
-            .map(|t| ts(local_to_utc(t)))
-            .unwrap_or_default();
-        let end = to
-            .succ_opt()
-            .and_then(|d| d.and_hms_opt(0, 0, 0))
-            .map(|t| ts(local_to_utc(t)))
-            .unwrap_or_default();
-        self.visits_where(
-            "v.rm_id = ?1 AND v.visited_at >= ?3 AND v.visited_at < ?4",
-            params![
-                actor.user_id,
-                i64::try_from(limit).unwrap_or(i64::MAX),
-                start,
-                end
-            ],
-        )
-    }
-
     fn visits_where(&self, cond: &str, args: &[&dyn rusqlite::ToSql]) -> Result<Vec<Visit>> {
         let sql = format!(
             "SELECT v.id, v.client_id, v.rm_id, v.visited_at, v.channel, v.purpose, v.summary, v.next_step,

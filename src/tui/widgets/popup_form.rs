@@ -124,7 +124,11 @@ impl PopupForm {
         f.render_widget(Clear, area);
         let has_message = self.message.is_some();
         let wanted = self.form.height() + 2 + u16::from(has_message);
-        let rect = centered(area, area.width.min(self.max_width), wanted.min(area.height));
+        let rect = centered(
+            area,
+            area.width.min(self.max_width),
+            wanted.min(area.height),
+        );
         let inner = popup(f, rect, &self.title, v.theme);
         let body = Rect::new(
             inner.x + 1,

@@ -12,19 +12,21 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 use rust_decimal::Decimal;
 
-use crate::domain::visit::complaint_needs_attention;
-use crate::tui::screens::codes::{channel_key, code_text, feedback_kind_key, feedback_status_key, priority_key};
 use super::local_time;
 use crate::domain::client::{
     risk_assessment_current, risk_assessment_expires, ClientKind, ClientStatus, Gender, IdType,
     RiskLevel,
 };
 use crate::domain::money::format_money;
+use crate::domain::visit::complaint_needs_attention;
 use crate::store::client360::{FeedbackLine, Holding, TaskLine, VisitLine};
 use crate::store::clients::{Client, Revealed};
 use crate::store::StoreError;
 use crate::tui::i18n::I18n;
 use crate::tui::keymap::Action;
+use crate::tui::screens::codes::{
+    channel_key, code_text, feedback_kind_key, feedback_status_key, priority_key,
+};
 use crate::tui::screens::{store_error_text, Ctx, View};
 use crate::tui::widgets::{fit, pad, wrap};
 
@@ -137,7 +139,12 @@ impl Detail {
 
     /// The view's actions.
     pub fn commands(&self) -> Vec<Action> {
-        let mut a = vec![Action::Edit, Action::RecordVisit, Action::FileFeedback, Action::Back];
+        let mut a = vec![
+            Action::Edit,
+            Action::RecordVisit,
+            Action::FileFeedback,
+            Action::Back,
+        ];
         if !self.is_revealed() {
             a.insert(0, Action::Reveal);
         }

@@ -19,13 +19,13 @@ use super::{store_error_text, Ctx, Screen, View};
 use crate::store::users::UserSummary;
 use crate::store::{parse_ts, Role};
 use crate::tui::keymap::Action;
+use crate::tui::screens::visits::feedback_forms::{RecordForm, RecordResult};
+use crate::tui::screens::visits::form::{VisitForm, VisitResult};
 use detail::Detail;
 use dialogs::{FilterDialog, FilterResult};
 use form::{ClientForm, FormResult, Target};
 use list::ClientList;
 use transfer::{Transfer, TransferResult};
-use crate::tui::screens::visits::feedback_forms::{RecordForm, RecordResult};
-use crate::tui::screens::visits::form::{VisitForm, VisitResult};
 
 pub use list::{PAGE, WINDOW_MAX};
 

@@ -109,16 +109,34 @@ impl RecordForm {
         let statuses: Vec<(String, String)> = [Open, InProgress, Resolved, Closed]
             .into_iter()
             .filter(|s| *s == current || current.may_become(*s))
-            .map(|s| (s.code().to_string(), code_text(i, feedback_status_key(s.code()), s.code())))
+            .map(|s| {
+                (
+                    s.code().to_string(),
+                    code_text(i, feedback_status_key(s.code()), s.code()),
+                )
+            })
             .collect();
         let mut people = vec![(String::new(), i.t("feedback.handler.none").to_string())];
-        people.extend(handlers.iter().map(|(id, name)| (id.to_string(), name.clone())));
-        let handler = item.handler.as_ref().map(|h| h.0.to_string()).unwrap_or_default();
+        people.extend(
+            handlers
+                .iter()
+                .map(|(id, name)| (id.to_string(), name.clone())),
+        );
+        let handler = item
+            .handler
+            .as_ref()
+            .map(|h| h.0.to_string())
+            .unwrap_or_default();
         let satisfaction: Vec<(String, String)> = std::iter::once((String::new(), "—".to_string()))
             .chain((1..=5).map(|n| (n.to_string(), "★".repeat(n))))
             .collect();
         let fields = vec![
-            Field::choice("status", i.t("feedback.field.status"), statuses, current.code()),
+            Field::choice(
+                "status",
+                i.t("feedback.field.status"),
+                statuses,
+                current.code(),
+            ),
             Field::choice("handler", i.t("feedback.field.handler"), people, &handler),
             Field::multi(
                 "resolution",

@@ -23,7 +23,10 @@ fn with_all(i: &I18n, list: impl Iterator<Item = (String, String)>) -> Vec<(Stri
 fn yes_no(i: &I18n) -> Vec<(String, String)> {
     vec![
         (String::new(), i.t("visits.filter.any").to_string()),
-        ("yes".to_string(), i.t("visits.filter.unchecked").to_string()),
+        (
+            "yes".to_string(),
+            i.t("visits.filter.unchecked").to_string(),
+        ),
     ]
 }
 
@@ -45,12 +48,18 @@ impl VisitFilterForm {
         let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
         let channels = with_all(
             i,
-            Channel::ALL
-                .iter()
-                .map(|c| (c.code().to_string(), code_text(i, channel_key(c.code()), c.code()))),
+            Channel::ALL.iter().map(|c| {
+                (
+                    c.code().to_string(),
+                    code_text(i, channel_key(c.code()), c.code()),
+                )
+            }),
         );
         let client_text = if current.client_id.is_some() {
-            labels.first().and_then(|l| l.split_whitespace().next()).unwrap_or("")
+            labels
+                .first()
+                .and_then(|l| l.split_whitespace().next())
+                .unwrap_or("")
         } else {
             ""
         };
@@ -70,7 +79,12 @@ impl VisitFilterForm {
             let chosen = current.rm_id.map(|r| r.to_string()).unwrap_or_default();
             fields.push(Field::choice("rm", i.t("col.rm"), people, &chosen));
             let unchecked = if current.unchecked_only { "yes" } else { "" };
-            fields.push(Field::choice("unchecked", i.t("visits.filter.checked"), yes_no(i), unchecked));
+            fields.push(Field::choice(
+                "unchecked",
+                i.t("visits.filter.checked"),
+                yes_no(i),
+                unchecked,
+            ));
         }
         VisitFilterForm {
             popup: PopupForm::new(i.t("visits.filter.title").to_string(), fields),
@@ -154,7 +168,10 @@ impl FeedbackFilterForm {
         );
         let shown = vec![
             (String::new(), i.t("feedback.filter.all").to_string()),
-            ("pending".to_string(), i.t("feedback.filter.pending").to_string()),
+            (
+                "pending".to_string(),
+                i.t("feedback.filter.pending").to_string(),
+            ),
         ];
         let fields = vec![
             Field::choice(

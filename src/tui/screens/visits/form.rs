@@ -200,7 +200,10 @@ pub fn pick_client(ctx: &Ctx<'_>, typed: &str) -> Result<i64, StoreError> {
         return Err(refuse("err.required"));
     }
     let found = ctx.store.search_clients(ctx.actor, typed, 20)?;
-    if let Some(exact) = found.iter().find(|c| c.client_no.eq_ignore_ascii_case(typed)) {
+    if let Some(exact) = found
+        .iter()
+        .find(|c| c.client_no.eq_ignore_ascii_case(typed))
+    {
         return Ok(exact.id);
     }
     match found.as_slice() {

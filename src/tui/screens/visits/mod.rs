@@ -198,11 +198,7 @@ impl Visits {
                 &now_text(ctx, "%Y-%m-%d %H:%M"),
             ))),
             Tab::Feedback => Overlay::Record(
-                Box::new(RecordForm::file(
-                    ctx.i18n,
-                    None,
-                    &now_text(ctx, "%Y-%m-%d"),
-                )),
+                Box::new(RecordForm::file(ctx.i18n, None, &now_text(ctx, "%Y-%m-%d"))),
                 "status.feedback_filed",
             ),
         });
@@ -417,7 +413,10 @@ impl Visits {
             }
         }
         if parts.is_empty() {
-            i.f("visits.no_filters", &[("key", &v.keys.primary(Action::Filter))])
+            i.f(
+                "visits.no_filters",
+                &[("key", &v.keys.primary(Action::Filter))],
+            )
         } else {
             parts.join(" · ")
         }
@@ -426,7 +425,11 @@ impl Visits {
     fn draw_tabs(&self, f: &mut Frame, area: Rect, v: &View<'_>) {
         let i = v.i18n;
         let tab = |t: Tab, key: &str| {
-            let style = if self.tab == t { v.theme.selected } else { v.theme.dim };
+            let style = if self.tab == t {
+                v.theme.selected
+            } else {
+                v.theme.dim
+            };
             Span::styled(format!(" {} ", i.t(key)), style)
         };
         let line = Line::from(vec![
@@ -434,7 +437,11 @@ impl Visits {
             Span::raw(" "),
             tab(Tab::Feedback, "visits.tab.feedback"),
             Span::styled(
-                format!("  {} {}", v.keys.primary(Action::NextTab), i.t("visits.tab.switch")),
+                format!(
+                    "  {} {}",
+                    v.keys.primary(Action::NextTab),
+                    i.t("visits.tab.switch")
+                ),
                 v.theme.dim,
             ),
         ]);
@@ -449,7 +456,12 @@ impl Visits {
                 Paragraph::new(Span::styled(label, v.theme.title)),
                 Rect::new(area.x, area.y, w, 1),
             );
-            field.draw_value(f, Rect::new(area.x + w, area.y, area.width - w, 1), true, v.theme);
+            field.draw_value(
+                f,
+                Rect::new(area.x + w, area.y, area.width - w, 1),
+                true,
+                v.theme,
+            );
             return;
         }
         f.render_widget(
@@ -504,7 +516,11 @@ impl Visits {
                     Line::from(fit(&r.client_name, 12)),
                     Line::from(fit(&code_text(i, channel_key(&r.channel), &r.channel), 9)),
                     Line::from(fit(&r.purpose, usize::from(purpose_w))),
-                    Line::from(r.follow_up.as_deref().map_or("", |d| d.get(5..).unwrap_or(d))),
+                    Line::from(
+                        r.follow_up
+                            .as_deref()
+                            .map_or("", |d| d.get(5..).unwrap_or(d)),
+                    ),
                     Line::from(Span::styled(fit(&checked, 11), v.theme.ok)),
                 ];
                 if self.manager {
@@ -550,7 +566,8 @@ impl Visits {
             .feedback
             .iter()
             .map(|item| {
-                let warn = complaint_needs_attention(&item.kind, &item.status, &item.deadline, today);
+                let warn =
+                    complaint_needs_attention(&item.kind, &item.status, &item.deadline, today);
                 let deadline = if warn {
                     format!("⚠ {}", item.deadline)
                 } else {
@@ -559,11 +576,23 @@ impl Visits {
                 let row = Row::new(vec![
                     Line::from(deadline),
                     Line::from(fit(&item.client_name, 14)),
-                    Line::from(fit(&code_text(i, feedback_kind_key(&item.kind), &item.kind), 8)),
-                    Line::from(fit(&code_text(i, severity_key(&item.severity), &item.severity), 6)),
-                    Line::from(fit(&code_text(i, feedback_status_key(&item.status), &item.status), 8)),
+                    Line::from(fit(
+                        &code_text(i, feedback_kind_key(&item.kind), &item.kind),
+                        8,
+                    )),
+                    Line::from(fit(
+                        &code_text(i, severity_key(&item.severity), &item.severity),
+                        6,
+                    )),
+                    Line::from(fit(
+                        &code_text(i, feedback_status_key(&item.status), &item.status),
+                        8,
+                    )),
                     Line::from(fit(item.handler.as_ref().map_or("", |h| h.1.as_str()), 8)),
-                    Line::from(fit(&item.description.replace('\n', " "), usize::from(desc_w))),
+                    Line::from(fit(
+                        &item.description.replace('\n', " "),
+                        usize::from(desc_w),
+                    )),
                 ]);
                 if warn {
                     row.style(v.theme.warning)
@@ -686,7 +715,13 @@ impl Screen for Visits {
                 f,
                 area,
                 v.i18n.t("feedback.detail.title"),
-                detail::feedback_lines(v.i18n, item, self.today.unwrap_or_default(), width, v.theme),
+                detail::feedback_lines(
+                    v.i18n,
+                    item,
+                    self.today.unwrap_or_default(),
+                    width,
+                    v.theme,
+                ),
                 *scroll,
                 v,
             ),
@@ -719,7 +754,13 @@ impl Screen for Visits {
         if self.search.is_some() {
             return vec![Action::Back, Action::Open];
         }
-        let mut a = vec![Action::NextTab, Action::Open, Action::New, Action::Edit, Action::Filter];
+        let mut a = vec![
+            Action::NextTab,
+            Action::Open,
+            Action::New,
+            Action::Edit,
+            Action::Filter,
+        ];
         if self.tab == Tab::Visits {
             a.push(Action::Search);
             if self.manager {

@@ -51,6 +51,20 @@ impl Discard {
         DiscardStep::Pass
     }
 
+    /// The keys of a form guarded by this question: yes/no while it is open, else save,
+    /// back and the field moves.
+    pub fn form_commands(&self) -> Vec<Action> {
+        if self.asking {
+            return vec![Action::Yes, Action::No];
+        }
+        vec![
+            Action::Save,
+            Action::Back,
+            Action::NextField,
+            Action::PrevField,
+        ]
+    }
+
     /// Whether the question is open.
     pub fn asking(&self) -> bool {
         self.asking

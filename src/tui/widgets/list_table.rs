@@ -77,17 +77,24 @@ impl ListTable<'_> {
         cursor
             .page
             .set(usize::from(inner.height.saturating_sub(1)).max(1));
-        if empty && inner.height > 1 {
-            let at = Rect::new(
-                inner.x + 2,
-                inner.y + 1,
-                inner.width.saturating_sub(4),
-                inner.height - 1,
-            );
-            f.render_widget(
-                Paragraph::new(Span::styled(self.empty, v.theme.dim)).wrap(Wrap { trim: true }),
-                at,
-            );
+        if empty {
+            draw_empty(f, inner, self.empty, v);
         }
+    }
+}
+
+/// `text` under the header of an empty table whose inside is `inner`.
+pub fn draw_empty(f: &mut Frame, inner: Rect, text: &str, v: &View<'_>) {
+    if inner.height > 1 {
+        let at = Rect::new(
+            inner.x + 2,
+            inner.y + 1,
+            inner.width.saturating_sub(4),
+            inner.height - 1,
+        );
+        f.render_widget(
+            Paragraph::new(Span::styled(text, v.theme.dim)).wrap(Wrap { trim: true }),
+            at,
+        );
     }
 }

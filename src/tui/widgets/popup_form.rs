@@ -101,15 +101,7 @@ impl PopupForm {
 
     /// The popup's keys (or the discard question's).
     pub fn commands(&self) -> Vec<Action> {
-        if self.discard.asking() {
-            return vec![Action::Yes, Action::No];
-        }
-        vec![
-            Action::Save,
-            Action::Back,
-            Action::NextField,
-            Action::PrevField,
-        ]
+        self.discard.form_commands()
     }
 
     /// Pasted text goes to the focused field.
@@ -121,31 +113,50 @@ impl PopupForm {
 
     /// Draws the popup centred over `area` (and the discard question over it).
     pub fn draw(&self, f: &mut Frame, area: Rect, v: &View<'_>) {
-        f.render_widget(Clear, area);
-        let has_message = self.message.is_some();
-        let wanted = self.form.height() + 2 + u16::from(has_message);
-        let rect = centered(
+        draw_form(
+            f,
             area,
-            area.width.min(self.max_width),
-            wanted.min(area.height),
+            &self.title,
+            &self.form,
+            self.message.as_deref(),
+            self.max_width,
+            v,
         );
-        let inner = popup(f, rect, &self.title, v.theme);
-        let body = Rect::new(
-            inner.x + 1,
-            inner.y,
-            inner.width.saturating_sub(2),
-            inner.height.saturating_sub(u16::from(has_message)),
-        );
-        self.form.draw(f, body, v.theme);
-        if let Some(msg) = &self.message {
-            if inner.height > 0 {
-                let y = inner.y + inner.height - 1;
-                f.render_widget(
-                    Paragraph::new(Line::from(Span::styled(msg.as_str(), v.theme.error))),
-                    Rect::new(body.x, y, body.width, 1),
-                );
-            }
-        }
         self.discard.draw(f, area, v);
+    }
+}
+
+/// Clears `area` (a form hides what is behind it, personal data included) and draws
+/// `form` in a popup titled `title`, as tall as its fields need (they scroll when the
+/// window is shorter), at most `max_width` wide, with `message` on its last line.
+pub fn draw_form(
+    f: &mut Frame,
+    area: Rect,
+    title: &str,
+    form: &Form,
+    message: Option<&str>,
+    max_width: u16,
+    v: &View<'_>,
+) {
+    f.render_widget(Clear, area);
+    let has_message = message.is_some();
+    let wanted = form.height() + 2 + u16::from(has_message);
+    let rect = centered(area, area.width.min(max_width), wanted.min(area.height));
+    let inner = popup(f, rect, title, v.theme);
+    let body = Rect::new(
+        inner.x + 1,
+        inner.y,
+        inner.width.saturating_sub(2),
+        inner.height.saturating_sub(u16::from(has_message)),
+    );
+    form.draw(f, body, v.theme);
+    if let Some(msg) = message {
+        if inner.height > 0 {
+            let y = inner.y + inner.height - 1;
+            f.render_widget(
+                Paragraph::new(Line::from(Span::styled(msg, v.theme.error))),
+                Rect::new(body.x, y, body.width, 1),
+            );
+        }
     }
 }

@@ -7,8 +7,6 @@ use std::str::FromStr;
 
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph};
 use ratatui::Frame;
 
 use super::dialogs::{Matches, MatchesResult};
@@ -22,7 +20,7 @@ use crate::tui::screens::{show_store_error, Ctx, View};
 use crate::tui::widgets::discard::{Discard, DiscardStep};
 use crate::tui::widgets::field::Field;
 use crate::tui::widgets::form::Form;
-use crate::tui::widgets::{centered, popup};
+use crate::tui::widgets::popup_form::draw_form;
 
 /// Which client the form saves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -374,18 +372,10 @@ impl ClientForm {
 
     /// The form's keys (or those of the dialog over it).
     pub fn commands(&self) -> Vec<Action> {
-        if let Some(m) = &self.matches {
-            return m.commands();
+        match &self.matches {
+            Some(m) => m.commands(),
+            None => self.discard.form_commands(),
         }
-        if self.discard.asking() {
-            return vec![Action::Yes, Action::No];
-        }
-        vec![
-            Action::Save,
-            Action::Back,
-            Action::NextField,
-            Action::PrevField,
-        ]
     }
 
     /// Pasted text goes to the focused field.
@@ -402,27 +392,7 @@ impl ClientForm {
             Target::New => i.t("clients.form.new").to_string(),
             Target::Edit(_) => i.f("clients.form.edit", &[("client_no", &self.stash.client_no)]),
         };
-        // The form hides what is behind it: the 360 view's personal data included.
-        f.render_widget(Clear, area);
-        let has_message = self.message.is_some();
-        // As tall as the fields need (they scroll when the window is shorter).
-        let wanted = self.form.height() + 2 + u16::from(has_message);
-        let rect = centered(area, area.width.min(76), wanted.min(area.height));
-        let inner = popup(f, rect, &title, v.theme);
-        let body = Rect::new(
-            inner.x + 1,
-            inner.y,
-            inner.width.saturating_sub(2),
-            inner.height.saturating_sub(u16::from(has_message)),
-        );
-        self.form.draw(f, body, v.theme);
-        if let Some(msg) = &self.message {
-            let y = inner.y + inner.height.saturating_sub(1);
-            f.render_widget(
-                Paragraph::new(Line::from(Span::styled(msg.as_str(), v.theme.error))),
-                Rect::new(body.x, y, body.width, 1),
-            );
-        }
+        draw_form(f, area, &title, &self.form, self.message.as_deref(), 76, v);
         if let Some(m) = &self.matches {
             m.draw(f, area, v);
         }

@@ -350,9 +350,9 @@ impl Screen for Clients {
         } else if let Some(form) = &mut self.form {
             form.paste(text);
         } else if let Some(form) = &mut self.visit {
-            form.paste(text);
+            form.popup.paste(text);
         } else if let Some(form) = &mut self.feedback {
-            form.paste(text);
+            form.popup.paste(text);
         }
     }
 
@@ -377,10 +377,10 @@ impl Screen for Clients {
             dialog.draw(f, area, v);
         }
         if let Some(form) = &self.visit {
-            form.draw(f, area, v);
+            form.popup.draw(f, area, v);
         }
         if let Some(form) = &self.feedback {
-            form.draw(f, area, v);
+            form.popup.draw(f, area, v);
         }
         if let Some(form) = &self.form {
             form.draw(f, area, v);
@@ -398,10 +398,10 @@ impl Screen for Clients {
             return form.commands();
         }
         if let Some(form) = &self.visit {
-            return form.commands();
+            return form.popup.commands();
         }
         if let Some(form) = &self.feedback {
-            return form.commands();
+            return form.popup.commands();
         }
         if let Some(dialog) = &self.filter {
             return dialog.commands();

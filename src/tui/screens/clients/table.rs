@@ -5,7 +5,7 @@ use std::cell::Cell;
 
 use ratatui::layout::{Alignment, Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, TableState, Wrap};
+use ratatui::widgets::{Block, Borders, Row, Table, TableState};
 use ratatui::Frame;
 
 use super::last_contact_text;
@@ -13,6 +13,7 @@ use crate::domain::money::format_money;
 use crate::store::clients::{ClientSummary, SortKey};
 use crate::tui::screens::View;
 use crate::tui::widgets::fit;
+use crate::tui::widgets::list_table::draw_empty;
 
 /// Widths of client no., tier, risk, AUM, owner and last contact.
 const FIXED: [u16; 6] = [11, 7, 5, 14, 9, 10];
@@ -100,17 +101,8 @@ impl ClientTable<'_> {
         f.render_stateful_widget(table, area, &mut state);
         self.offset.set(state.offset());
 
-        if self.rows.is_empty() && inner.height > 1 {
-            let at = Rect::new(
-                inner.x + 2,
-                inner.y + 1,
-                inner.width.saturating_sub(4),
-                inner.height - 1,
-            );
-            f.render_widget(
-                Paragraph::new(Span::styled(self.empty, v.theme.dim)).wrap(Wrap { trim: true }),
-                at,
-            );
+        if self.rows.is_empty() {
+            draw_empty(f, inner, self.empty, v);
         }
         // The header takes one line.
         usize::from(inner.height.saturating_sub(1)).max(1)

@@ -2,8 +2,6 @@
 //! any client typed by number or name), handling one (status, handler, resolution,
 //! satisfaction), and the manager's return call on a visit.
 use crossterm::event::KeyEvent;
-use ratatui::layout::Rect;
-use ratatui::Frame;
 
 use crate::domain::visit::{
     FeedbackInput, FeedbackStatus, FeedbackUpdate, FEEDBACK_CHANNELS, FEEDBACK_KINDS,
@@ -11,12 +9,11 @@ use crate::domain::visit::{
 };
 use crate::store::feedback::FeedbackItem;
 use crate::tui::i18n::I18n;
-use crate::tui::keymap::Action;
 use crate::tui::screens::codes::{
     code_text, feedback_channel_key, feedback_kind_key, feedback_status_key, return_outcome_key,
     severity_key,
 };
-use crate::tui::screens::{Ctx, View};
+use crate::tui::screens::Ctx;
 use crate::tui::widgets::field::Field;
 use crate::tui::widgets::popup_form::{PopupForm, PopupStep};
 
@@ -229,20 +226,5 @@ impl RecordForm {
                 .record_return_call(ctx.actor, id, f.value("outcome"), f.value("note"))
                 .map(|()| id),
         }
-    }
-
-    /// The popup's keys.
-    pub fn commands(&self) -> Vec<Action> {
-        self.popup.commands()
-    }
-
-    /// Pasted text goes to the focused field.
-    pub fn paste(&mut self, text: &str) {
-        self.popup.paste(text);
-    }
-
-    /// Draws the popup over `area`.
-    pub fn draw(&self, f: &mut Frame, area: Rect, v: &View<'_>) {
-        self.popup.draw(f, area, v);
     }
 }

@@ -3,16 +3,13 @@
 //! edit a visit. The summary is a multi-line field (Enter breaks its line; Tab moves on);
 //! a next-step date makes (or moves) the follow-up task.
 use crossterm::event::KeyEvent;
-use ratatui::layout::Rect;
-use ratatui::Frame;
 
 use crate::domain::visit::{Channel, VisitInput};
 use crate::store::visits::Recorded;
 use crate::store::StoreError;
 use crate::tui::i18n::I18n;
-use crate::tui::keymap::Action;
 use crate::tui::screens::codes::channel_key;
-use crate::tui::screens::{Ctx, View};
+use crate::tui::screens::Ctx;
 use crate::tui::widgets::field::Field;
 use crate::tui::widgets::popup_form::{PopupForm, PopupStep};
 
@@ -173,21 +170,6 @@ impl VisitForm {
             self.popup.refused(&e, ctx);
             VisitResult::Open
         })
-    }
-
-    /// The form's keys (or the discard question's).
-    pub fn commands(&self) -> Vec<Action> {
-        self.popup.commands()
-    }
-
-    /// Pasted text goes to the focused field.
-    pub fn paste(&mut self, text: &str) {
-        self.popup.paste(text);
-    }
-
-    /// Draws the form over `area`.
-    pub fn draw(&self, f: &mut Frame, area: Rect, v: &View<'_>) {
-        self.popup.draw(f, area, v);
     }
 }
 

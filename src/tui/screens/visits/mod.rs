@@ -678,8 +678,8 @@ impl Screen for Visits {
 
     fn on_paste(&mut self, text: &str) {
         match &mut self.overlay {
-            Some(Overlay::Visit(f)) => f.paste(text),
-            Some(Overlay::Record(f, _)) => f.paste(text),
+            Some(Overlay::Visit(f)) => f.popup.paste(text),
+            Some(Overlay::Record(f, _)) => f.popup.paste(text),
             Some(Overlay::VisitFilter(f)) => f.popup.paste(text),
             _ => {}
         }
@@ -701,8 +701,8 @@ impl Screen for Visits {
         let width = detail::text_width(area);
         match &self.overlay {
             None => {}
-            Some(Overlay::Visit(form)) => form.draw(f, area, v),
-            Some(Overlay::Record(form, _)) => form.draw(f, area, v),
+            Some(Overlay::Visit(form)) => form.popup.draw(f, area, v),
+            Some(Overlay::Record(form, _)) => form.popup.draw(f, area, v),
             Some(Overlay::VisitDetail(d, scroll)) => detail::draw_lines(
                 f,
                 area,
@@ -732,8 +732,8 @@ impl Screen for Visits {
 
     fn commands(&self) -> Vec<Action> {
         match &self.overlay {
-            Some(Overlay::Visit(form)) => return form.commands(),
-            Some(Overlay::Record(form, _)) => return form.commands(),
+            Some(Overlay::Visit(form)) => return form.popup.commands(),
+            Some(Overlay::Record(form, _)) => return form.popup.commands(),
             Some(Overlay::VisitFilter(form)) => return form.popup.commands(),
             Some(Overlay::FeedbackFilter(form)) => return form.popup.commands(),
             Some(Overlay::VisitDetail(d, _)) => {

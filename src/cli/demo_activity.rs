@@ -68,10 +68,13 @@ pub fn events(rng: &mut StdRng) -> Vec<DemoEvent> {
         for _ in 0..rng.gen_range(1..=3) {
             // Recent visits are more common than old ones.
             let days_ago = rng.gen_range(0..=365u32).min(rng.gen_range(0..=365u32)) + 1;
-            let follow_up = rng.gen_bool(0.25).then(|| {
+            // Follow-ups of the last month's visits, due after the visit: some overdue,
+            // some today, most in the next three weeks.
+            let follow_up = (days_ago <= 30 && rng.gen_bool(0.5)).then(|| {
+                let earliest = (1 - i64::from(days_ago)).max(-10);
                 (
                     pick(rng, &FOLLOW_UPS).to_string(),
-                    rng.gen_range(-10..=21i64),
+                    rng.gen_range(earliest..=21i64),
                 )
             });
             out.push(DemoEvent::Visit {

@@ -473,9 +473,10 @@ impl Visits {
     fn visit_table<'a>(&'a self, area: Rect, v: &'a View<'_>) -> ListTable<'a> {
         let i = v.i18n;
         // when, client, channel, follow-up, checked, [rm]; the purpose takes what is left
-        let mut fixed = vec![16u16, 12, 9, 5, 11];
+        let client_w = if self.manager { 10 } else { 12 };
+        let mut fixed = vec![16u16, client_w, 9, 5, 11];
         if self.manager {
-            fixed.push(6);
+            fixed.push(8);
         }
         let spacing = u16::try_from(fixed.len()).unwrap_or(0) + 2;
         let purpose_w = area
@@ -513,7 +514,7 @@ impl Visits {
                     .unwrap_or_default();
                 let mut cells = vec![
                     Line::from(local_time(&r.visited_at, "%Y-%m-%d %H:%M")),
-                    Line::from(fit(&r.client_name, 12)),
+                    Line::from(fit(&r.client_name, usize::from(client_w))),
                     Line::from(fit(&code_text(i, channel_key(&r.channel), &r.channel), 9)),
                     Line::from(fit(&r.purpose, usize::from(purpose_w))),
                     Line::from(
@@ -524,7 +525,7 @@ impl Visits {
                     Line::from(Span::styled(fit(&checked, 11), v.theme.ok)),
                 ];
                 if self.manager {
-                    cells.push(Line::from(fit(&r.rm, 6)));
+                    cells.push(Line::from(fit(&r.rm, 8)));
                 }
                 Row::new(cells)
             })

@@ -182,7 +182,7 @@ impl ProductInput {
         };
         let mut rate = |field: &'static str, text: &str| match parse_rate(text) {
             Ok(r) => r,
-            Err(()) => {
+            Err(RateError) => {
                 errs.push(FieldError::new(field, "err.product.yield", "0 to 100"));
                 None
             }
@@ -310,8 +310,13 @@ pub struct ValidProduct {
     pub description: Option<String>,
 }
 
+/// A yield that is not a percentage from 0 to 100 with at most 4 decimals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("a yield is a percentage from 0 to 100 with at most 4 decimals")]
+pub struct RateError;
+
 /// A yield in percent: empty is `None`; digits with at most 4 decimals, 0 to 100.
-pub fn parse_rate(text: &str) -> Result<Option<Decimal>, ()> {
+pub fn parse_rate(text: &str) -> Result<Option<Decimal>, RateError> {
     let t = text.trim().trim_end_matches('%').trim_end();
     if t.is_empty() {
         return Ok(None);
@@ -325,11 +330,11 @@ pub fn parse_rate(text: &str) -> Result<Option<Decimal>, ()> {
         || !digits(frac)
         || (t.contains('.') && frac.is_empty())
     {
-        return Err(());
+        return Err(RateError);
     }
-    let d: Decimal = t.parse().map_err(|_| ())?;
+    let d: Decimal = t.parse().map_err(|_| RateError)?;
     if d > Decimal::ONE_HUNDRED {
-        return Err(());
+        return Err(RateError);
     }
     Ok(Some(d))
 }

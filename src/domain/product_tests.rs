@@ -84,7 +84,7 @@ fn rates() {
     assert_eq!(parse_rate("3.125"), Ok(Some(dec("3.125"))));
     assert_eq!(parse_rate("100"), Ok(Some(dec("100"))));
     for bad in ["100.01", "-1", "1.", ".5", "1.23456", "abc", "1e2"] {
-        assert_eq!(parse_rate(bad), Err(()), "{bad}");
+        assert_eq!(parse_rate(bad), Err(RateError), "{bad}");
     }
 }
 

@@ -17,6 +17,7 @@ use super::screens::admin::Admin;
 use super::screens::clients::Clients;
 use super::screens::gate::{Gate, GateEvent, GateKind};
 use super::screens::home::{role_key, Home};
+use super::screens::products::Products;
 use super::screens::{store_error_text, Ctx, Screen, ScreenId, Status, View};
 use super::theme::Theme;
 use super::widgets::{command_bar, confirm, help};
@@ -32,6 +33,7 @@ struct Session {
     current: ScreenId,
     home: Home,
     clients: Clients,
+    products: Products,
     admin: Admin,
     /// The lock screen, while locked. The screens behind it keep their state.
     lock: Option<Gate>,
@@ -42,6 +44,7 @@ impl Session {
         match self.current {
             ScreenId::Home => &self.home,
             ScreenId::Clients => &self.clients,
+            ScreenId::Products => &self.products,
             ScreenId::Admin => &self.admin,
         }
     }
@@ -50,6 +53,7 @@ impl Session {
         match self.current {
             ScreenId::Home => &mut self.home,
             ScreenId::Clients => &mut self.clients,
+            ScreenId::Products => &mut self.products,
             ScreenId::Admin => &mut self.admin,
         }
     }
@@ -291,6 +295,7 @@ impl App {
                 let used = match session.current {
                     ScreenId::Home => session.home.on_key(&key, &mut ctx),
                     ScreenId::Clients => session.clients.on_key(&key, &mut ctx),
+                    ScreenId::Products => session.products.on_key(&key, &mut ctx),
                     ScreenId::Admin => session.admin.on_key(&key, &mut ctx),
                 };
                 if ctx.status.is_some() {
@@ -326,6 +331,7 @@ impl App {
             current: ScreenId::Home,
             home: Home::default(),
             clients: Clients::default(),
+            products: Products::default(),
             admin: Admin::default(),
             lock: None,
         };
@@ -341,6 +347,8 @@ impl App {
         let allowed = match to {
             ScreenId::Home => true,
             ScreenId::Clients => session.actor.role != Role::Admin,
+            // Everyone reads the catalogue; administrators maintain it.
+            ScreenId::Products => true,
             ScreenId::Admin => session.actor.role == Role::Admin,
         };
         if !allowed {
@@ -361,6 +369,7 @@ impl App {
         match to {
             ScreenId::Home => session.home.reload(&mut ctx),
             ScreenId::Clients => session.clients.reload(&mut ctx),
+            ScreenId::Products => session.products.reload(&mut ctx),
             ScreenId::Admin => session.admin.reload(&mut ctx),
         }
         if ctx.status.is_some() {
@@ -390,6 +399,8 @@ impl App {
                 self.go(ScreenId::Home);
             } else if k.is(key, Action::Clients) {
                 self.go(ScreenId::Clients);
+            } else if k.is(key, Action::Products) {
+                self.go(ScreenId::Products);
             } else if k.is(key, Action::Admin) {
                 self.go(ScreenId::Admin);
             } else if k.is(key, Action::Back) && current != ScreenId::Home {
@@ -417,6 +428,7 @@ impl App {
                 } else {
                     a.push(Action::Clients);
                 }
+                a.push(Action::Products);
                 if s.current != ScreenId::Home {
                     a.push(Action::Back);
                 }

@@ -19,6 +19,8 @@ pub enum Action {
     Clients,
     /// Go to user administration (admins).
     Admin,
+    /// Go to the product catalogue.
+    Products,
     /// Lock the screen now.
     Lock,
     /// Quit the application.
@@ -77,6 +79,12 @@ pub enum Action {
     Export,
     /// Record a visit to the open client.
     RecordVisit,
+    /// The open client's holdings and suitable products.
+    Holdings,
+    /// Record a holding (of the open product for the selected client, or for the open client).
+    AddHolding,
+    /// Close the selected product or holding.
+    CloseRecord,
     /// Answer yes in a dialog.
     Yes,
     /// Answer no in a dialog.
@@ -89,6 +97,7 @@ const DEFAULTS: &[(Action, &[&str])] = &[
     (Action::Home, &["f2"]),
     (Action::Clients, &["f3"]),
     (Action::Admin, &["f8"]),
+    (Action::Products, &["f5"]),
     (Action::Lock, &["ctrl-l"]),
     (Action::Quit, &["ctrl-q"]),
     (Action::Back, &["esc"]),
@@ -118,6 +127,9 @@ const DEFAULTS: &[(Action, &[&str])] = &[
     (Action::Import, &["i"]),
     (Action::Export, &["x"]),
     (Action::RecordVisit, &["v"]),
+    (Action::Holdings, &["h"]),
+    (Action::AddHolding, &["a"]),
+    (Action::CloseRecord, &["c"]),
     (Action::Yes, &["y"]),
     (Action::No, &["n"]),
 ];
@@ -135,6 +147,7 @@ impl Action {
             Action::Home => "home",
             Action::Clients => "clients",
             Action::Admin => "admin",
+            Action::Products => "products",
             Action::Lock => "lock",
             Action::Quit => "quit",
             Action::Back => "back",
@@ -164,6 +177,9 @@ impl Action {
             Action::Import => "import",
             Action::Export => "export",
             Action::RecordVisit => "record_visit",
+            Action::Holdings => "holdings",
+            Action::AddHolding => "add_holding",
+            Action::CloseRecord => "close_record",
             Action::Yes => "yes",
             Action::No => "no",
         }
@@ -524,6 +540,24 @@ mod tests {
         assert!(k.is(&shift_s, Action::SortReverse) && !k.is(&shift_s, Action::Sort));
         let ctrl_s = key(KeyCode::Char('s'), KeyModifiers::CONTROL);
         assert!(k.is(&ctrl_s, Action::SaveAnyway) && !k.is(&ctrl_s, Action::Sort));
+    }
+
+    #[test]
+    fn product_keys() {
+        let k = Keymap::default();
+        assert!(k.is(&key(KeyCode::F(5), KeyModifiers::NONE), Action::Products));
+        assert!(k.is(
+            &key(KeyCode::Char('h'), KeyModifiers::NONE),
+            Action::Holdings
+        ));
+        assert!(k.is(
+            &key(KeyCode::Char('a'), KeyModifiers::NONE),
+            Action::AddHolding
+        ));
+        assert!(k.is(
+            &key(KeyCode::Char('c'), KeyModifiers::NONE),
+            Action::CloseRecord
+        ));
     }
 
     #[test]

@@ -6,6 +6,7 @@ mod admin_forms;
 pub mod clients;
 pub mod gate;
 pub mod home;
+pub mod products;
 
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
@@ -24,6 +25,8 @@ pub enum ScreenId {
     Home,
     /// Clients: list, 360 view, forms.
     Clients,
+    /// The product catalogue.
+    Products,
     /// User administration.
     Admin,
 }

@@ -136,7 +136,12 @@ impl Detail {
 
     /// The view's actions.
     pub fn commands(&self) -> Vec<Action> {
-        let mut a = vec![Action::Edit, Action::RecordVisit, Action::Back];
+        let mut a = vec![
+            Action::Edit,
+            Action::RecordVisit,
+            Action::Holdings,
+            Action::Back,
+        ];
         if !self.is_revealed() {
             a.insert(0, Action::Reveal);
         }

@@ -213,7 +213,7 @@ impl ProductDetail {
             Line::from(vec![
                 dim(i.t("product.field.yield")),
                 Span::raw(format!("{}   ", yield_text(p))),
-                dim(i.t("product.field.term_days")),
+                dim(i.t("product.field.term")),
                 Span::raw(format!("{term}   ")),
                 dim(i.t("product.field.currency")),
                 Span::raw(p.currency.clone()),
@@ -284,7 +284,7 @@ impl ProductDetail {
             .title(Span::styled(format!(" {title} "), v.theme.header));
         let cinner = cblock.inner(list);
         // client no., name, risk, tier, AUM
-        let fixed: [u16; 4] = [11, 4, 6, 16];
+        let fixed: [u16; 4] = [11, 4, 7, 16];
         let name_w = cinner
             .width
             .saturating_sub(fixed.iter().sum::<u16>() + 4 + 2)
@@ -302,7 +302,7 @@ impl ProductDetail {
                 Line::from(c.client_no.as_str()),
                 Line::from(fit(&c.name, usize::from(name_w))),
                 Line::from(c.risk_level.map_or("—", |r| r.code())),
-                Line::from(fit(i.t(c.tier.label_key()), 6)),
+                Line::from(fit(i.t(c.tier.label_key()), 7)),
                 Line::from(format_money(c.aum, "CNY")).alignment(Alignment::Right),
             ])
         });

@@ -31,7 +31,8 @@ fn an_rm_records_a_holding_of_an_r4_product_for_a_c5_client_in_a_real_terminal()
         let rm1 = store.login("rm1", PASSWORD).expect("rm1");
         // The real clock runs here: assessments dated yesterday are current.
         let assessed = (chrono::Local::now().date_naive() - chrono::Days::new(1)).to_string();
-        for (name, passport, level) in [("欧阳锋", "E10000001", "C5"), ("黄药师", "E10000002", "C2")]
+        for (name, passport, level) in
+            [("欧阳锋", "E10000001", "C5"), ("黄药师", "E10000002", "C2")]
         {
             let c = ClientInput {
                 kind: "individual".into(),
@@ -62,8 +63,14 @@ fn an_rm_records_a_holding_of_an_r4_product_for_a_c5_client_in_a_real_terminal()
     t.type_text("WM-R4");
     t.keys(&["Enter"]);
     let product = t.wait_for("Your clients it suits (1, C4–C5");
-    assert!(product.contains("欧阳锋"), "the C5 client is listed:\n{product}");
-    assert!(!product.contains("黄药师"), "the C2 client is not:\n{product}");
+    assert!(
+        product.contains("欧阳锋"),
+        "the C5 client is listed:\n{product}"
+    );
+    assert!(
+        !product.contains("黄药师"),
+        "the C2 client is not:\n{product}"
+    );
     assert!(
         product.contains("General") && product.contains("¥0.00"),
         "{product}"

@@ -423,12 +423,13 @@ impl App {
         match &self.phase {
             Phase::Main(s) if s.lock.is_none() => {
                 let mut a = vec![Action::Help, Action::Home];
-                if s.actor.role == Role::Admin {
-                    a.push(Action::Admin);
-                } else {
+                if s.actor.role != Role::Admin {
                     a.push(Action::Clients);
                 }
                 a.push(Action::Products);
+                if s.actor.role == Role::Admin {
+                    a.push(Action::Admin);
+                }
                 if s.current != ScreenId::Home {
                     a.push(Action::Back);
                 }

@@ -4,8 +4,8 @@
 //! `cargo bench --bench products` builds (once, then reuses) target/bench-data/
 //! products-N.db: the store's users and a catalogue of R1–R5 products, then the clients
 //! written straight into the table (the query reads `clients`, `users` and `products`
-//! only), with the demo's spread of risk levels (C1 10 %, C2 25 %, C3 35 %, C4 20 %,
-//! C5 10 %) and assessment dates (one in six expired). The clock is fixed at local noon
+//! only), at random with the demo's spread of risk levels (C1 10 %, C2 25 %, C3 35 %,
+//! C4 20 %, C5 10 %) and assessment dates (one in six expired), over three RMs. The clock is fixed at local noon
 //! 2026-11-23. It measures, after a warm-up, `Store::suitable_clients` for each product:
 //! the first page of 200 by name and a page deep in the list, for an RM (a third of the
 //! clients) and the manager (all of them).
@@ -160,25 +160,27 @@ fn seed(path: &Path, clients: i64) {
     }
     drop(store);
     let conn = rusqlite::Connection::open(path).expect("raw");
-    // Names from a family name and a given name picked by different hashes of i, so
-    // name order does not follow id order; levels and assessment dates by the demo's
-    // proportions.
+    // Random names (a family name, a given name and a digit: ~4,000 distinct), random
+    // owners, levels and assessment dates in the demo's proportions.
     conn.execute(
-        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1)
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1),
+         r(i, a, b, c, d, e, f) AS (
+           SELECT i, abs(random()) % 20, abs(random()) % 20, abs(random()) % 10,
+                  abs(random()) % 100, abs(random()) % 6, abs(random()) % 3 FROM n)
          INSERT INTO clients (client_no, kind, name, id_type, id_number, risk_level, risk_assessed_on,
                               status, owner_id, branch_id, aum_minor, created_at, updated_at)
          SELECT printf('C%09d', i), 'individual',
-                substr('王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗', (i * 7919) % 20 + 1, 1)
-                  || substr('伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平', (i * 104729) % 20 + 1, 1)
-                  || substr('一二三四五六七八九十', (i * 31) % 10 + 1, 1),
+                substr('王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗', a + 1, 1)
+                  || substr('伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平', b + 1, 1)
+                  || substr('一二三四五六七八九十', c + 1, 1),
                 'passport', printf('P%010d', i),
-                CASE WHEN (i * 37) % 100 < 10 THEN 'C1' WHEN (i * 37) % 100 < 35 THEN 'C2'
-                     WHEN (i * 37) % 100 < 70 THEN 'C3' WHEN (i * 37) % 100 < 90 THEN 'C4' ELSE 'C5' END,
-                date('2026-11-23', '-' || CASE WHEN i % 6 = 0 THEN 366 + (i * 13) % 700
-                                               ELSE (i * 13) % 361 END || ' days'),
-                'active', CASE i % 3 WHEN 0 THEN ?2 WHEN 1 THEN ?3 ELSE ?4 END, ?5,
-                (i * 7919) % 200000000, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'
-         FROM n",
+                CASE WHEN d < 10 THEN 'C1' WHEN d < 35 THEN 'C2' WHEN d < 70 THEN 'C3'
+                     WHEN d < 90 THEN 'C4' ELSE 'C5' END,
+                date('2026-11-23', '-' || CASE WHEN e = 0 THEN 366 + abs(random()) % 700
+                                               ELSE abs(random()) % 361 END || ' days'),
+                'active', CASE f WHEN 0 THEN ?2 WHEN 1 THEN ?3 ELSE ?4 END, ?5,
+                abs(random()) % 200000000, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'
+         FROM r",
         rusqlite::params![clients, rms[0], rms[1], rms[2], branch],
     )
     .expect("fill clients");

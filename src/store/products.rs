@@ -391,30 +391,43 @@ impl Store {
         }
         let product = product_row(self.conn(), id)?;
         let today = self.today();
-        let levels = product.risk.suited_levels();
         let (scope_sql, scope_arg) = scope(actor);
-        let marks = vec!["?"; levels.len()].join(", ");
-        // Walks the scope's (owner or branch, name, id) index in name order and keeps
-        // the rows that pass; no sort, so a page costs what it reads.
+        // One walk per suited level along the scope's (owner or branch, level, name, id)
+        // index, each stopping at `limit` rows; the walks are merged by (name, id). A page
+        // thus reads about what it shows, whether most clients qualify or hardly any.
         let mut sql = format!(
             "SELECT {SUMMARY_COLUMNS} FROM clients c JOIN users u ON u.id = c.owner_id
-             WHERE {scope_sql} AND c.status != 'closed'
-               AND c.risk_level IN ({marks}) AND c.risk_assessed_on BETWEEN ? AND ?"
+             WHERE {scope_sql} AND c.risk_level = ? AND c.status != 'closed'
+               AND c.risk_assessed_on BETWEEN ? AND ?"
         );
-        let mut args = vec![scope_arg];
-        args.extend(levels.iter().map(|l| Value::Text(l.code().into())));
-        args.push(Value::Text(assessed_since(today).to_string()));
-        args.push(Value::Text(today.to_string()));
-        if let Some((name, after_id)) = after {
+        if after.is_some() {
             sql.push_str(" AND (c.name, c.id) > (?, ?)");
-            args.push(Value::Text(name.into()));
-            args.push(Value::Integer(after_id));
         }
         sql.push_str(" ORDER BY c.name, c.id LIMIT ?");
-        args.push(Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
         let mut stmt = self.conn().prepare_cached(&sql)?;
-        let rows = stmt.query_map(params_from_iter(args), read_summary)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let since = assessed_since(today).to_string();
+        let mut out: Vec<ClientSummary> = Vec::new();
+        for level in product.risk.suited_levels() {
+            let mut args = vec![
+                scope_arg.clone(),
+                Value::Text(level.code().into()),
+                Value::Text(since.clone()),
+                Value::Text(today.to_string()),
+            ];
+            if let Some((name, after_id)) = after {
+                args.push(Value::Text(name.into()));
+                args.push(Value::Integer(after_id));
+            }
+            args.push(Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
+            let rows = stmt.query_map(params_from_iter(args), read_summary)?;
+            for row in rows {
+                out.push(row?);
+            }
+        }
+        // SQLite orders text by its bytes, as Rust's `str` does.
+        out.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+        out.truncate(limit);
+        Ok(out)
     }
 
     /// The products on sale today that suit client `client_id` (empty when the client

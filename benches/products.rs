@@ -161,10 +161,11 @@ fn seed(path: &Path, clients: i64) {
     drop(store);
     let conn = rusqlite::Connection::open(path).expect("raw");
     // Random names (a family name, a given name and a digit: ~4,000 distinct), random
-    // owners, levels and assessment dates in the demo's proportions.
+    // owners, levels and assessment dates in the demo's proportions. MATERIALIZED draws
+    // each random number once: a flattened CTE would draw `d` again in every WHEN.
     conn.execute(
         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1),
-         r(i, a, b, c, d, e, f) AS (
+         r(i, a, b, c, d, e, f) AS MATERIALIZED (
            SELECT i, abs(random()) % 20, abs(random()) % 20, abs(random()) % 10,
                   abs(random()) % 100, abs(random()) % 6, abs(random()) % 3 FROM n)
          INSERT INTO clients (client_no, kind, name, id_type, id_number, risk_level, risk_assessed_on,

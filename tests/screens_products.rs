@@ -10,7 +10,7 @@ use rmdesk::domain::client::ClientInput;
 use rmdesk::domain::product::{HoldingInput, ProductInput};
 use rmdesk::store::clients::SaveOutcome;
 use rmdesk::store::holdings::NewHolding;
-use rmdesk::store::{Actor, Store};
+use rmdesk::store::{Actor, FixedClock, Store};
 use rmdesk::tui::i18n::Lang;
 use rmdesk::tui::App;
 
@@ -118,6 +118,13 @@ fn world(path: &std::path::Path) -> Store {
         override_reason: String::new(),
     };
     store.add_holding(&rm1, zhang, &h).expect("holding");
+    store
+}
+
+/// The database again, on the fixed clock (sale windows and assessments are dated).
+fn reopen(path: &std::path::Path) -> Store {
+    let mut store = Store::open(path).expect("open");
+    store.set_clock(Box::new(FixedClock(noon())));
     store
 }
 
@@ -276,7 +283,7 @@ fn an_unsuitable_holding_is_refused_with_the_reason_and_a_manager_overrides() {
     assert!(!refused.contains("Override reason"), "RMs cannot override");
 
     // The manager sees the override reason field and records it with a reason.
-    let store = Store::open(&path).expect("open");
+    let store = reopen(&path);
     let mut app = signed_in(store, Lang::En, "mgr1");
     app.on_key(key(KeyCode::F(3)));
     app.on_key(key(KeyCode::Char('/')));
@@ -332,7 +339,7 @@ fn administrators_maintain_the_catalogue_and_rms_cannot() {
     app.on_key(key(KeyCode::F(5)));
     app.on_key(key(KeyCode::Char('n')));
     assert!(!screen(&app).contains("New product"), "no form for an RM");
-    let store = Store::open(&path).expect("open");
+    let store = reopen(&path);
     let mut app = signed_in(store, Lang::En, "admin");
     app.on_key(key(KeyCode::F(5)));
     app.on_key(key(KeyCode::Char('n')));

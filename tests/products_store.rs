@@ -507,6 +507,15 @@ fn only_a_manager_overrides_with_a_reason_and_it_is_audited() {
         .store
         .add_holding(&w.mgr1, c, &with_reason)
         .expect("manager overrides");
+    // Topping up is a purchase: refused (with the reason) while the product does not
+    // suit; lowering the amount is not.
+    assert_eq!(
+        invalid_key(w.store.change_holding(&w.rm1, h, "2000", "")),
+        "err.suit.risk"
+    );
+    w.store
+        .change_holding(&w.rm1, h, "500", "")
+        .expect("a smaller amount");
     let log = w
         .store
         .audit_recent(&w.mgr1, Some("suitability.override"), 5)

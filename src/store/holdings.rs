@@ -238,7 +238,9 @@ impl Store {
     }
 
     /// Changes the amount and maturity of an open holding (the product's minimum and
-    /// currency still apply); the AUM and tier follow in the same transaction.
+    /// currency still apply; a larger amount is a purchase, so the product must suit
+    /// the client today, with no override here — a manager records a new holding with
+    /// one); the AUM and tier follow in the same transaction.
     pub fn change_holding(
         &mut self,
         actor: &Actor,
@@ -248,6 +250,7 @@ impl Store {
     ) -> Result<()> {
         let (client_id, product_id, before, currency, start) =
             self.open_holding(actor, holding_id)?;
+        let old_amount = holding_amount(self.conn(), holding_id)?;
         let product = product_row(self.conn(), product_id)?;
         let thresholds = self.thresholds()?;
         let input = HoldingInput {
@@ -257,10 +260,22 @@ impl Store {
             maturity_date: maturity_date.into(),
         };
         self.write(|tx, now| {
+            let today = today_of(now);
             let valid = product
                 .rules()
-                .check(&input, today_of(now), false)
+                .check(&input, today, false)
                 .map_err(StoreError::Fields)?;
+            if valid.amount > old_amount {
+                suitability_in(tx, actor, client_id, product_id, None, today).map_err(|e| {
+                    match e {
+                        // The change form has no product field: the reason goes to the amount.
+                        StoreError::Invalid { key, message, .. } => {
+                            StoreError::Invalid { field: "amount", key, message }
+                        }
+                        e => e,
+                    }
+                })?;
+            }
             let stamp = ts(now);
             tx.execute(
                 "UPDATE holdings SET amount = ?1, maturity_date = ?2, updated_at = ?3 WHERE id = ?4",
@@ -485,4 +500,18 @@ impl Store {
             Ok(id)
         })
     }
+}
+
+/// The stored amount of a holding.
+fn holding_amount(conn: &Connection, holding_id: i64) -> Result<Decimal> {
+    let text: String = conn
+        .prepare_cached("SELECT amount FROM holdings WHERE id = ?1")?
+        .query_row([holding_id], |r| r.get(0))?;
+    Decimal::from_str(&text).map_err(|_| {
+        StoreError::invalid(
+            "amount",
+            "err.amount",
+            format!("stored amount {text} of holding {holding_id} is not a number"),
+        )
+    })
 }

@@ -143,7 +143,7 @@ impl Store {
                     let id = insert_row(tx, &valid, owner, t, &stamp)?;
                     let n = done + i;
                     // One client in five whose assessment is current also holds the
-                    // wealth product of their level, matured over the coming year.
+                    // wealth product of their level, maturing over the next four months.
                     let second = valid
                         .risk_level
                         .zip(valid.risk_assessed_on)
@@ -449,8 +449,8 @@ fn seed_holding(
     .execute(params![client, product, amount.to_string(), by, now])?;
     let mut total = amount;
     if let Some((pid, extra, term, n)) = second {
-        // Maturities spread over the next year (some in the coming week).
-        let ahead = u64::try_from(n / 5 % 365).unwrap_or(0);
+        // Maturities spread over the next 120 days: a few each week on the home screen.
+        let ahead = u64::try_from(n / 5 % 120).unwrap_or(0);
         let maturity = today.checked_add_days(Days::new(ahead)).unwrap_or(today);
         let start = maturity
             .checked_sub_days(Days::new(u64::try_from(term).unwrap_or(365)))

@@ -263,3 +263,11 @@ CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN
     SELECT RAISE(ABORT, 'the audit log is append-only');
 END;
+
+-- migration: 2
+
+-- The clients a product suits (store::products::suitable_clients): one walk per risk
+-- level in name order, within the RM's or the branch's clients, so a page reads about
+-- as many rows as it shows, however rare the suitable clients are.
+CREATE INDEX clients_owner_risk_name ON clients (owner_id, risk_level, name, id);
+CREATE INDEX clients_branch_risk_name ON clients (branch_id, risk_level, name, id);

@@ -442,7 +442,10 @@ fn the_demo_has_visits_follow_ups_and_feedback_and_the_same_seed_gives_the_same_
             "SELECT t.due_date FROM tasks t JOIN visits v ON v.id = t.visit_id
              WHERE t.due_date < substr(v.visited_at, 1, 10) AND t.due_date < date(v.visited_at, 'localtime')",
         );
-        assert!(early.is_empty(), "follow-ups due before their visit: {early:?}");
+        assert!(
+            early.is_empty(),
+            "follow-ups due before their visit: {early:?}"
+        );
         let check = rmdesk(
             dir.path(),
             &["--db", db.to_str().expect("utf-8"), "check"],

@@ -6,6 +6,7 @@ pub mod csv_import;
 pub mod ids;
 pub mod money;
 pub mod password;
+pub mod product;
 pub mod search_terms;
 pub mod user;
 pub mod visit;

@@ -149,7 +149,6 @@ impl Store {
 
     /// Recomputes the AUM (sum of open CNY holdings, exact) and the tier of a client.
     /// Called in the transaction that changed a holding (the holdings module).
-    #[cfg_attr(not(test), allow(dead_code))]
     pub(crate) fn refresh_aum(
         tx: &Connection,
         client_id: i64,

@@ -1,6 +1,7 @@
-//! The demo database of `rmdesk demo` and `rmdesk --demo`: a branch and the demo users
-//! of product.md, all with the password [`DEMO_PASSWORD`].
-use chrono::{NaiveDate, TimeZone};
+//! The demo database of `rmdesk demo` and `rmdesk --demo`: a branch, the demo users of
+//! product.md (all with the password [`DEMO_PASSWORD`]), a product catalogue, and clients
+//! with their holdings and activity.
+use chrono::{Days, NaiveDate, TimeZone};
 use rusqlite::params;
 use rust_decimal::Decimal;
 
@@ -8,7 +9,7 @@ use super::clients::Thresholds;
 use super::clients_write::insert_row;
 use super::users::NewUser;
 use super::{audit, ts, Result, Role, Store, StoreError};
-use crate::domain::client::{ClientInput, Tier};
+use crate::domain::client::{risk_assessment_current, ClientInput, Tier};
 use crate::domain::money::to_minor;
 
 /// The password of every demo user.
@@ -48,13 +49,30 @@ impl Store {
         }
         self.write(|tx, now| {
             tx.execute("INSERT INTO settings (key, value) VALUES ('demo.seeded', '1')", [])?;
-            tx.execute(
-                "INSERT INTO products (code, name, category, risk_level, currency, min_amount, status, description,
-                                       created_at, updated_at)
-                 VALUES (?1, '活期存款 Demand deposit', 'deposit', 'R1', 'CNY', '0', 'on_sale',
-                         'Demo: every demo client holds this deposit, so AUM and tiers are real.', ?2, ?2)",
-                params![DEMO_DEPOSIT, ts(now)],
-            )?;
+            let stamp = ts(now);
+            for p in DEMO_PRODUCTS {
+                tx.prepare_cached(
+                    "INSERT INTO products (code, name, category, risk_level, currency, yield_min, yield_max,
+                         term_days, min_amount, sale_start, sale_end, status, description, created_at, updated_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)",
+                )?
+                .execute(params![
+                    p.code,
+                    p.name,
+                    p.category,
+                    p.risk,
+                    p.currency,
+                    p.yields.map(|y| y.0),
+                    p.yields.map(|y| y.1),
+                    p.term_days,
+                    p.min_amount,
+                    p.window.map(|w| w.0),
+                    p.window.map(|w| w.1),
+                    p.status,
+                    p.description,
+                    stamp
+                ])?;
+            }
             Ok(())
         })
     }
@@ -89,11 +107,26 @@ impl Store {
                 owners.push(owner);
             }
         }
-        let product: i64 = self.conn().query_row(
-            "SELECT id FROM products WHERE code = ?1",
-            [DEMO_DEPOSIT],
-            |r| r.get(0),
-        )?;
+        let product_id = |code: &str| -> Result<(i64, Decimal, i64)> {
+            let (id, min, term): (i64, String, Option<i64>) = self.conn().query_row(
+                "SELECT id, min_amount, term_days FROM products WHERE code = ?1",
+                [code],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )?;
+            let min = min.parse::<Decimal>().map_err(|_| {
+                StoreError::invalid("min_amount", "err.amount", "demo minimum is not a number")
+            })?;
+            Ok((id, min, term.unwrap_or(365)))
+        };
+        let product = product_id(DEMO_DEPOSIT)?.0;
+        // The wealth product each risk level is sold (C1 → R1 … C5 → R4).
+        let wealth = [
+            product_id("WM-R1-CASH")?,
+            product_id("WM-R2-90D")?,
+            product_id("WM-R3-180D")?,
+            product_id("WM-R4-1Y")?,
+            product_id("WM-R4-1Y")?,
+        ];
         let t = self.thresholds()?;
         let mut done = 0usize;
         loop {
@@ -108,7 +141,19 @@ impl Store {
                     let valid = person.validate(today).map_err(StoreError::Fields)?;
                     let owner = owners[(done + i) % owners.len().max(1)];
                     let id = insert_row(tx, &valid, owner, t, &stamp)?;
-                    seed_holding(tx, id, product, *amount, t, owner.0, &stamp)?;
+                    let n = done + i;
+                    // One client in five whose assessment is current also holds the
+                    // wealth product of their level, maturing over the next four months.
+                    let second = valid
+                        .risk_level
+                        .zip(valid.risk_assessed_on)
+                        .filter(|(_, on)| risk_assessment_current(*on, today) && n % 5 == 0)
+                        .and_then(|(level, _)| {
+                            let (pid, min, term) = wealth[usize::from(level.rank() - 1)];
+                            let half = (*amount / Decimal::TWO).round_dp(0);
+                            (half >= min && !half.is_zero()).then_some((pid, half, term, n))
+                        });
+                    seed_holding(tx, id, product, *amount, second, today, t, owner.0, &stamp)?;
                 }
                 let after = format!("clients={n}");
                 let mut e = audit::Entry::new("demo.seed_clients", "client", None);
@@ -124,14 +169,275 @@ impl Store {
 /// Code of the demo deposit product.
 const DEMO_DEPOSIT: &str = "DEMO-DEP";
 
+/// A product of the demo catalogue.
+struct DemoProduct {
+    code: &'static str,
+    name: &'static str,
+    category: &'static str,
+    risk: &'static str,
+    currency: &'static str,
+    /// Expected annual yield range, percent.
+    yields: Option<(&'static str, &'static str)>,
+    term_days: Option<i64>,
+    min_amount: &'static str,
+    /// Sale window.
+    window: Option<(&'static str, &'static str)>,
+    status: &'static str,
+    description: &'static str,
+}
+
+#[allow(clippy::too_many_arguments)]
+const fn demo(
+    code: &'static str,
+    name: &'static str,
+    category: &'static str,
+    risk: &'static str,
+    yields: Option<(&'static str, &'static str)>,
+    term_days: Option<i64>,
+    min_amount: &'static str,
+    description: &'static str,
+) -> DemoProduct {
+    DemoProduct {
+        code,
+        name,
+        category,
+        risk,
+        currency: "CNY",
+        yields,
+        term_days,
+        min_amount,
+        window: None,
+        status: "on_sale",
+        description,
+    }
+}
+
+/// The demo catalogue: deposits, wealth management R1–R5, funds, insurance, a bond,
+/// loans and a card, as a branch sells them.
+const DEMO_PRODUCTS: &[DemoProduct] = &[
+    demo(
+        DEMO_DEPOSIT,
+        "活期存款 Demand deposit",
+        "deposit",
+        "R1",
+        Some(("0.10", "0.10")),
+        None,
+        "0",
+        "Demo: every demo client holds this deposit, so AUM and tiers are real.",
+    ),
+    demo(
+        "DEP-3M",
+        "三个月定期 3-month time deposit",
+        "deposit",
+        "R1",
+        Some(("1.05", "1.05")),
+        Some(91),
+        "50",
+        "Fixed rate for three months; early withdrawal at the demand rate.",
+    ),
+    demo(
+        "DEP-1Y",
+        "一年定期 1-year time deposit",
+        "deposit",
+        "R1",
+        Some(("1.45", "1.45")),
+        Some(365),
+        "50",
+        "Fixed rate for one year; deposit insurance covers up to ¥500,000.",
+    ),
+    demo(
+        "DEP-CD-3Y",
+        "大额存单三年 3-year large CD",
+        "deposit",
+        "R1",
+        Some(("2.15", "2.15")),
+        Some(1095),
+        "200000",
+        "Large-denomination certificate of deposit; transferable.",
+    ),
+    demo(
+        "WM-R1-CASH",
+        "天天利现金管理 Daily cash management",
+        "wealth",
+        "R1",
+        Some(("1.60", "2.10")),
+        None,
+        "1",
+        "Cash management wealth product, redeemable on any working day.",
+    ),
+    demo(
+        "WM-R2-90D",
+        "稳健增利90天 Steady income 90 days",
+        "wealth",
+        "R2",
+        Some(("2.40", "3.10")),
+        Some(90),
+        "10000",
+        "Fixed income, mostly bonds and deposits; yield not guaranteed.",
+    ),
+    demo(
+        "WM-R3-180D",
+        "平衡配置180天 Balanced 180 days",
+        "wealth",
+        "R3",
+        Some(("2.80", "4.50")),
+        Some(180),
+        "10000",
+        "Bonds with up to 20% equities; net value may fall.",
+    ),
+    demo(
+        "WM-R4-1Y",
+        "权益增强一年 Equity enhanced 1 year",
+        "wealth",
+        "R4",
+        Some(("3.00", "6.50")),
+        Some(365),
+        "50000",
+        "Mixed assets with up to 40% equities; for growth investors.",
+    ),
+    demo(
+        "WM-R5-QUANT",
+        "量化对冲精选 Quant hedge select",
+        "wealth",
+        "R5",
+        Some(("0.00", "12.00")),
+        Some(365),
+        "1000000",
+        "Private-placement style quantitative strategy; qualified investors only.",
+    ),
+    demo(
+        "FUND-BOND",
+        "中短债基金 Short-term bond fund",
+        "fund",
+        "R2",
+        Some(("2.00", "3.50")),
+        None,
+        "1",
+        "Open-ended bond fund, T+1 redemption.",
+    ),
+    demo(
+        "FUND-CSI300",
+        "沪深300指数基金 CSI 300 index fund",
+        "fund",
+        "R3",
+        None,
+        None,
+        "1",
+        "Tracks the CSI 300 index.",
+    ),
+    demo(
+        "FUND-MIX",
+        "偏股混合基金 Equity-mixed fund",
+        "fund",
+        "R4",
+        None,
+        None,
+        "1",
+        "Actively managed, 60–95% equities.",
+    ),
+    DemoProduct {
+        currency: "USD",
+        ..demo(
+            "FUND-QDII",
+            "全球科技QDII Global tech QDII",
+            "fund",
+            "R5",
+            None,
+            None,
+            "1000",
+            "Overseas technology equities in US dollars; currency risk.",
+        )
+    },
+    demo(
+        "INS-ANNUITY",
+        "金福年金保险 Golden annuity insurance",
+        "insurance",
+        "R1",
+        Some(("2.50", "3.00")),
+        Some(1825),
+        "10000",
+        "Five annual premiums; pays from age 60.",
+    ),
+    demo(
+        "INS-CI",
+        "守护重疾险 Critical illness cover",
+        "insurance",
+        "R1",
+        None,
+        Some(7300),
+        "3000",
+        "Covers 120 critical illnesses; twenty years.",
+    ),
+    demo(
+        "BOND-SAV-3Y",
+        "储蓄国债三年 3-year savings bond",
+        "bond",
+        "R1",
+        Some(("2.38", "2.38")),
+        Some(1095),
+        "100",
+        "Government savings bond (electronic); sold in issuance windows.",
+    ),
+    demo(
+        "LOAN-MORT",
+        "个人住房贷款 Home mortgage",
+        "loan",
+        "R1",
+        Some(("3.05", "3.85")),
+        Some(10950),
+        "100000",
+        "Up to 30 years; rate linked to the 5-year LPR.",
+    ),
+    demo(
+        "LOAN-SME",
+        "小微经营贷 Small-business loan",
+        "loan",
+        "R1",
+        Some(("3.45", "4.35")),
+        Some(1095),
+        "50000",
+        "For owners of small businesses; collateral or guarantee.",
+    ),
+    demo(
+        "CARD-PLAT",
+        "白金信用卡 Platinum credit card",
+        "card",
+        "R1",
+        None,
+        None,
+        "0",
+        "Airport lounges, travel insurance; annual fee waived after 12 transactions.",
+    ),
+    DemoProduct {
+        window: Some(("2024-01-15", "2024-02-29")),
+        status: "closed",
+        ..demo(
+            "WM-NY2024",
+            "2024新春专享 New Year special 2024",
+            "wealth",
+            "R2",
+            Some(("3.20", "3.60")),
+            Some(180),
+            "50000",
+            "Sold in early 2024 only; closed.",
+        )
+    },
+];
+
 /// Clients written per transaction when seeding.
 const DEMO_BATCH: usize = 20_000;
 
+/// A second demo holding: (product, amount, term in days, the client's number).
+type Second = Option<(i64, Decimal, i64, usize)>;
+
+#[allow(clippy::too_many_arguments)]
 fn seed_holding(
     tx: &rusqlite::Connection,
     client: i64,
     product: i64,
     amount: Decimal,
+    second: Second,
+    today: NaiveDate,
     t: Thresholds,
     by: i64,
     now: &str,
@@ -141,9 +447,33 @@ fn seed_holding(
          VALUES (?1, ?2, ?3, 'CNY', substr(?5, 1, 10), 'open', ?4, ?5, ?5)",
     )?
     .execute(params![client, product, amount.to_string(), by, now])?;
-    let minor = to_minor(amount)
+    let mut total = amount;
+    if let Some((pid, extra, term, n)) = second {
+        // Maturities spread over the next 120 days: a few each week on the home screen.
+        let ahead = u64::try_from(n / 5 % 120).unwrap_or(0);
+        let maturity = today.checked_add_days(Days::new(ahead)).unwrap_or(today);
+        let start = maturity
+            .checked_sub_days(Days::new(u64::try_from(term).unwrap_or(365)))
+            .unwrap_or(today);
+        tx.prepare_cached(
+            "INSERT INTO holdings (client_id, product_id, amount, currency, start_date, maturity_date, status,
+                                   created_by, created_at, updated_at)
+             VALUES (?1, ?2, ?3, 'CNY', ?4, ?5, 'open', ?6, ?7, ?7)",
+        )?
+        .execute(params![
+            client,
+            pid,
+            extra.to_string(),
+            start.to_string(),
+            maturity.to_string(),
+            by,
+            now
+        ])?;
+        total += extra;
+    }
+    let minor = to_minor(total)
         .ok_or_else(|| StoreError::invalid("amount", "err.amount", "out of range"))?;
-    let tier = Tier::from_aum(amount, t.key(), t.core());
+    let tier = Tier::from_aum(total, t.key(), t.core());
     tx.prepare_cached("UPDATE clients SET aum_minor = ?1, tier = ?2 WHERE id = ?3")?
         .execute(params![minor, tier.code(), client])?;
     Ok(())

@@ -6,7 +6,7 @@ use super::{StoreError, APPLICATION_ID};
 const SCHEMA: &str = include_str!("../../schema.sql");
 
 /// The schema version this build writes: the last migration in `schema.sql`.
-pub const LATEST_VERSION: u32 = 1;
+pub const LATEST_VERSION: u32 = 2;
 
 /// The migrations of `schema.sql`, as (number, SQL), in order. A migration starts at a
 /// line that is exactly `-- migration: N`; text before the first one is the file's preface.

@@ -17,6 +17,7 @@ use super::screens::admin::Admin;
 use super::screens::clients::Clients;
 use super::screens::gate::{Gate, GateEvent, GateKind};
 use super::screens::home::{role_key, Home};
+use super::screens::products::Products;
 use super::screens::visits::Visits;
 use super::screens::{store_error_text, Ctx, Screen, ScreenId, Status, View};
 use super::theme::Theme;
@@ -34,6 +35,7 @@ struct Session {
     home: Home,
     clients: Clients,
     visits: Visits,
+    products: Products,
     admin: Admin,
     /// The lock screen, while locked. The screens behind it keep their state.
     lock: Option<Gate>,
@@ -45,6 +47,7 @@ impl Session {
             ScreenId::Home => &self.home,
             ScreenId::Clients => &self.clients,
             ScreenId::Visits => &self.visits,
+            ScreenId::Products => &self.products,
             ScreenId::Admin => &self.admin,
         }
     }
@@ -54,6 +57,7 @@ impl Session {
             ScreenId::Home => &mut self.home,
             ScreenId::Clients => &mut self.clients,
             ScreenId::Visits => &mut self.visits,
+            ScreenId::Products => &mut self.products,
             ScreenId::Admin => &mut self.admin,
         }
     }
@@ -296,6 +300,7 @@ impl App {
                     ScreenId::Home => session.home.on_key(&key, &mut ctx),
                     ScreenId::Clients => session.clients.on_key(&key, &mut ctx),
                     ScreenId::Visits => session.visits.on_key(&key, &mut ctx),
+                    ScreenId::Products => session.products.on_key(&key, &mut ctx),
                     ScreenId::Admin => session.admin.on_key(&key, &mut ctx),
                 };
                 if ctx.status.is_some() {
@@ -332,6 +337,7 @@ impl App {
             home: Home::default(),
             clients: Clients::default(),
             visits: Visits::default(),
+            products: Products::default(),
             admin: Admin::default(),
             lock: None,
         };
@@ -347,6 +353,8 @@ impl App {
         let allowed = match to {
             ScreenId::Home => true,
             ScreenId::Clients | ScreenId::Visits => session.actor.role != Role::Admin,
+            // Everyone reads the catalogue; administrators maintain it.
+            ScreenId::Products => true,
             ScreenId::Admin => session.actor.role == Role::Admin,
         };
         if !allowed {
@@ -368,6 +376,7 @@ impl App {
             ScreenId::Home => session.home.reload(&mut ctx),
             ScreenId::Clients => session.clients.reload(&mut ctx),
             ScreenId::Visits => session.visits.reload(&mut ctx),
+            ScreenId::Products => session.products.reload(&mut ctx),
             ScreenId::Admin => session.admin.reload(&mut ctx),
         }
         if ctx.status.is_some() {
@@ -399,6 +408,8 @@ impl App {
                 self.go(ScreenId::Clients);
             } else if k.is(key, Action::Visits) {
                 self.go(ScreenId::Visits);
+            } else if k.is(key, Action::Products) {
+                self.go(ScreenId::Products);
             } else if k.is(key, Action::Admin) {
                 self.go(ScreenId::Admin);
             } else if k.is(key, Action::Back) && current != ScreenId::Home {
@@ -421,10 +432,12 @@ impl App {
         match &self.phase {
             Phase::Main(s) if s.lock.is_none() => {
                 let mut a = vec![Action::Help, Action::Home];
+                if s.actor.role != Role::Admin {
+                    a.extend([Action::Clients, Action::Visits]);
+                }
+                a.push(Action::Products);
                 if s.actor.role == Role::Admin {
                     a.push(Action::Admin);
-                } else {
-                    a.extend([Action::Clients, Action::Visits]);
                 }
                 if s.current != ScreenId::Home {
                     a.push(Action::Back);

@@ -21,6 +21,8 @@ pub enum Action {
     Visits,
     /// Go to user administration (admins).
     Admin,
+    /// Go to the product catalogue.
+    Products,
     /// Lock the screen now.
     Lock,
     /// Quit the application.
@@ -85,6 +87,12 @@ pub enum Action {
     ReturnCall,
     /// Switch to the screen's next tab.
     NextTab,
+    /// The open client's holdings and suitable products.
+    Holdings,
+    /// Record a holding (of the open product for the selected client, or for the open client).
+    AddHolding,
+    /// Close the selected product or holding.
+    CloseRecord,
     /// Answer yes in a dialog.
     Yes,
     /// Answer no in a dialog.
@@ -98,6 +106,7 @@ const DEFAULTS: &[(Action, &[&str])] = &[
     (Action::Clients, &["f3"]),
     (Action::Visits, &["f4"]),
     (Action::Admin, &["f8"]),
+    (Action::Products, &["f5"]),
     (Action::Lock, &["ctrl-l"]),
     (Action::Quit, &["ctrl-q"]),
     (Action::Back, &["esc"]),
@@ -130,6 +139,9 @@ const DEFAULTS: &[(Action, &[&str])] = &[
     (Action::FileFeedback, &["c"]),
     (Action::ReturnCall, &["c"]),
     (Action::NextTab, &["tab"]),
+    (Action::Holdings, &["h"]),
+    (Action::AddHolding, &["a"]),
+    (Action::CloseRecord, &["c"]),
     (Action::Yes, &["y"]),
     (Action::No, &["n"]),
 ];
@@ -148,6 +160,7 @@ impl Action {
             Action::Clients => "clients",
             Action::Visits => "visits",
             Action::Admin => "admin",
+            Action::Products => "products",
             Action::Lock => "lock",
             Action::Quit => "quit",
             Action::Back => "back",
@@ -180,6 +193,9 @@ impl Action {
             Action::FileFeedback => "file_feedback",
             Action::ReturnCall => "return_call",
             Action::NextTab => "next_tab",
+            Action::Holdings => "holdings",
+            Action::AddHolding => "add_holding",
+            Action::CloseRecord => "close_record",
             Action::Yes => "yes",
             Action::No => "no",
         }
@@ -540,6 +556,24 @@ mod tests {
         assert!(k.is(&shift_s, Action::SortReverse) && !k.is(&shift_s, Action::Sort));
         let ctrl_s = key(KeyCode::Char('s'), KeyModifiers::CONTROL);
         assert!(k.is(&ctrl_s, Action::SaveAnyway) && !k.is(&ctrl_s, Action::Sort));
+    }
+
+    #[test]
+    fn product_keys() {
+        let k = Keymap::default();
+        assert!(k.is(&key(KeyCode::F(5), KeyModifiers::NONE), Action::Products));
+        assert!(k.is(
+            &key(KeyCode::Char('h'), KeyModifiers::NONE),
+            Action::Holdings
+        ));
+        assert!(k.is(
+            &key(KeyCode::Char('a'), KeyModifiers::NONE),
+            Action::AddHolding
+        ));
+        assert!(k.is(
+            &key(KeyCode::Char('c'), KeyModifiers::NONE),
+            Action::CloseRecord
+        ));
     }
 
     #[test]

@@ -1,7 +1,5 @@
 //! The coded values of a client record (kind, gender, ID type, risk level, tier, status),
 //! dates and the length limits of its fields.
-use std::fmt;
-use std::str::FromStr;
 
 use chrono::{Months, NaiveDate};
 use rust_decimal::Decimal;
@@ -52,21 +50,21 @@ macro_rules! coded_enum {
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.code())
             }
         }
 
-        impl FromStr for $name {
-            type Err = UnknownCode;
+        impl std::str::FromStr for $name {
+            type Err = $crate::domain::client::UnknownCode;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 let t = s.trim();
                 $name::ALL
                     .iter()
                     .copied()
                     .find(|v| v.code().eq_ignore_ascii_case(t))
-                    .ok_or_else(|| UnknownCode {
+                    .ok_or_else(|| $crate::domain::client::UnknownCode {
                         what: $what,
                         value: s.to_string(),
                         expected: $expected,
@@ -75,6 +73,9 @@ macro_rules! coded_enum {
         }
     };
 }
+
+// The product codes (domain::product) are defined the same way.
+pub(crate) use coded_enum;
 
 coded_enum! {
     /// A natural person or an organisation.

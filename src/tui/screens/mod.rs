@@ -7,6 +7,7 @@ pub mod clients;
 pub mod codes;
 pub mod gate;
 pub mod home;
+pub mod products;
 pub mod visits;
 
 use crossterm::event::KeyEvent;
@@ -28,6 +29,8 @@ pub enum ScreenId {
     Clients,
     /// Visits and feedback.
     Visits,
+    /// The product catalogue.
+    Products,
     /// User administration.
     Admin,
 }

@@ -143,6 +143,7 @@ impl Detail {
             Action::Edit,
             Action::RecordVisit,
             Action::FileFeedback,
+            Action::Holdings,
             Action::Back,
         ];
         if !self.is_revealed() {

@@ -7,6 +7,7 @@
 mod detail;
 mod dialogs;
 mod form;
+pub mod holdings;
 mod list;
 mod table;
 mod transfer;
@@ -24,6 +25,7 @@ use crate::tui::screens::visits::form::{VisitForm, VisitResult};
 use detail::Detail;
 use dialogs::{FilterDialog, FilterResult};
 use form::{ClientForm, FormResult, Target};
+use holdings::{HoldingsPanel, PanelResult};
 use list::ClientList;
 use transfer::{Transfer, TransferResult};
 
@@ -45,6 +47,8 @@ pub struct Clients {
     users: Vec<UserSummary>,
     /// Import or export, over the list.
     transfer: Option<Transfer>,
+    /// The holdings popup, over the 360 view.
+    holdings: Option<Box<HoldingsPanel>>,
 }
 
 /// An instant as a local date/time in `format`, or the text as stored when it is not one.
@@ -166,17 +170,9 @@ impl Clients {
             }
             VisitResult::Edited(_) => {
                 self.visit = None;
-                self.reopen(ctx);
+                self.reload_open_client(ctx);
                 true
             }
-        }
-    }
-
-    /// Loads the open 360 view again (after something was recorded about the client).
-    fn reopen(&mut self, ctx: &mut Ctx<'_>) {
-        if let Some(id) = self.detail.as_ref().map(Detail::id) {
-            self.detail = None;
-            self.open_client(id, ctx);
         }
     }
 
@@ -193,11 +189,25 @@ impl Clients {
             }
             RecordResult::Saved(_) => {
                 self.feedback = None;
-                self.reopen(ctx);
+                self.reload_open_client(ctx);
                 ctx.info(ctx.i18n.t("status.feedback_filed").to_string());
                 true
             }
         }
+    }
+
+    /// Loads the open client's 360 view again (after its holdings changed) and the list
+    /// (whose AUM and tier columns changed with them).
+    fn reload_open_client(&mut self, ctx: &mut Ctx<'_>) {
+        if let Some(id) = self.detail.as_ref().map(Detail::id) {
+            let status = ctx.status.take();
+            self.detail = None;
+            self.open_client(id, ctx);
+            if ctx.status.is_none() {
+                ctx.status = status;
+            }
+        }
+        self.list.reload(ctx);
     }
 
     fn on_list_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> bool {
@@ -290,6 +300,19 @@ impl Screen for Clients {
         if self.feedback.is_some() {
             return self.on_feedback_key(key, ctx);
         }
+        if let Some(panel) = &mut self.holdings {
+            return match panel.on_key(key, ctx) {
+                PanelResult::Open => true,
+                PanelResult::Ignored => false,
+                PanelResult::Closed(changed) => {
+                    self.holdings = None;
+                    if changed {
+                        self.reload_open_client(ctx);
+                    }
+                    true
+                }
+            };
+        }
         if let Some(dialog) = &mut self.filter {
             return match dialog.on_key(key, ctx.keys) {
                 FilterResult::Open => true,
@@ -317,6 +340,15 @@ impl Screen for Clients {
                 d.hide();
                 let id = d.id();
                 self.open_edit(id, ctx);
+                return true;
+            }
+            if ctx.keys.is(key, Action::Holdings) {
+                d.hide();
+                let who = format!("{} {}", d.client_no(), d.name());
+                match HoldingsPanel::open(ctx, d.id(), &who) {
+                    Ok(p) => self.holdings = Some(Box::new(p)),
+                    Err(e) => ctx.error(store_error_text(&e, ctx.i18n)),
+                }
                 return true;
             }
             if ctx.keys.is(key, Action::RecordVisit) {
@@ -353,6 +385,8 @@ impl Screen for Clients {
             form.popup.paste(text);
         } else if let Some(form) = &mut self.feedback {
             form.popup.paste(text);
+        } else if let Some(panel) = &mut self.holdings {
+            panel.paste(text);
         }
     }
 
@@ -382,6 +416,9 @@ impl Screen for Clients {
         if let Some(form) = &self.feedback {
             form.popup.draw(f, area, v);
         }
+        if let Some(panel) = &self.holdings {
+            panel.draw(f, area, v);
+        }
         if let Some(form) = &self.form {
             form.draw(f, area, v);
         }
@@ -403,6 +440,9 @@ impl Screen for Clients {
         if let Some(form) = &self.feedback {
             return form.popup.commands();
         }
+        if let Some(panel) = &self.holdings {
+            return panel.commands();
+        }
         if let Some(dialog) = &self.filter {
             return dialog.commands();
         }
@@ -418,6 +458,7 @@ impl Screen for Clients {
         self.form.as_ref().is_some_and(|f| f.is_dirty())
             || self.visit.as_ref().is_some_and(|f| f.is_dirty())
             || self.feedback.as_ref().is_some_and(|f| f.is_dirty())
+            || self.holdings.as_ref().is_some_and(|p| p.is_dirty())
             || self.busy()
     }
 }

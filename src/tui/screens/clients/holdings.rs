@@ -1,0 +1,502 @@
+//! Holdings from the client 360 view (`h`): a popup listing the client's open holdings
+//! and the on-sale products that suit the client; `a` records a holding, `e` changes
+//! the selected one's amount and maturity, `c` closes it (after a question). The form
+//! ([`HoldingForm`]) is shared with the product screen, which records a holding of the
+//! open product for one of the clients it suits.
+//!
+//! The store decides: the product's minimum, sale window and currency, suitability (a
+//! refusal shows its reason at the product field; managers may give an override reason),
+//! and the client's AUM and tier in the same transaction.
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph};
+use ratatui::Frame;
+
+use crate::domain::money::format_money;
+use crate::domain::product::HoldingInput;
+use crate::store::client360::Holding;
+use crate::store::holdings::NewHolding;
+use crate::store::products::{Product, ProductFilter};
+use crate::store::{Role, StoreError};
+use crate::tui::i18n::I18n;
+use crate::tui::keymap::Action;
+use crate::tui::screens::products::{product_label, yield_text};
+use crate::tui::screens::{show_store_error, store_error_text, Ctx, View};
+use crate::tui::widgets::discard::{Discard, DiscardStep};
+use crate::tui::widgets::field::Field;
+use crate::tui::widgets::form::Form;
+use crate::tui::widgets::{centered, confirm, fit, pad, popup};
+
+/// What the form saves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    /// A new holding for this client.
+    New(i64),
+    /// A change to this holding.
+    Change(i64),
+}
+
+/// What a key did to the holding form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HoldingResult {
+    /// Still open.
+    Open,
+    /// Not a key of the form.
+    Ignored,
+    /// Closed without saving.
+    Cancelled,
+    /// Saved.
+    Saved,
+}
+
+/// The form of a new holding or of a change to one.
+#[derive(Debug, Clone)]
+pub struct HoldingForm {
+    target: Target,
+    title: String,
+    /// The fields.
+    pub form: Form,
+    discard: Discard,
+    message: Option<String>,
+}
+
+impl HoldingForm {
+    /// A new holding for client `client_id` (`who` for the title) of one of `products`,
+    /// `preselect` chosen first. Managers also get the override reason field.
+    pub fn new_holding(
+        i: &I18n,
+        client_id: i64,
+        who: &str,
+        products: &[Product],
+        preselect: Option<i64>,
+        role: Role,
+        today: &str,
+    ) -> HoldingForm {
+        let options: Vec<(String, String)> = products
+            .iter()
+            .map(|p| (p.id.to_string(), product_label(i, p)))
+            .collect();
+        let chosen = preselect.map(|id| id.to_string()).unwrap_or_default();
+        let mut fields = vec![
+            Field::choice("product", i.t("holding.field.product"), options, &chosen),
+            Field::text("amount", i.t("holding.field.amount"), ""),
+            Field::text("start_date", i.t("holding.field.start_date"), today),
+            Field::text("maturity_date", i.t("holding.field.maturity_date"), ""),
+        ];
+        if role == Role::Manager {
+            fields.push(Field::text(
+                "override_reason",
+                i.t("holding.field.override_reason"),
+                "",
+            ));
+        }
+        let mut form = Form::new(fields);
+        if products.len() == 1 {
+            form.focus_on("amount");
+        }
+        HoldingForm {
+            target: Target::New(client_id),
+            title: i.f("holding.form.new", &[("who", who)]),
+            form,
+            discard: Discard::default(),
+            message: None,
+        }
+    }
+
+    /// A change to holding `h`: its amount and maturity.
+    pub fn change(i: &I18n, h: &Holding) -> HoldingForm {
+        let fields = vec![
+            Field::text("amount", i.t("holding.field.amount"), &h.amount.to_string()),
+            Field::text(
+                "maturity_date",
+                i.t("holding.field.maturity_date"),
+                h.maturity_date.as_deref().unwrap_or(""),
+            ),
+        ];
+        HoldingForm {
+            target: Target::Change(h.id),
+            title: i.f(
+                "holding.form.change",
+                &[("product", &h.product_name), ("code", &h.product_code)],
+            ),
+            form: Form::new(fields),
+            discard: Discard::default(),
+            message: None,
+        }
+    }
+
+    /// Whether something was typed.
+    pub fn is_dirty(&self) -> bool {
+        self.form.is_dirty()
+    }
+
+    /// Handles a key: the discard question, save, back, then the fields (Enter moves on).
+    pub fn on_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> HoldingResult {
+        let k = ctx.keys;
+        match self.discard.on_key(key, k, self.form.is_dirty()) {
+            DiscardStep::Pass => {}
+            DiscardStep::Stay => return HoldingResult::Open,
+            DiscardStep::Leave => return HoldingResult::Cancelled,
+            DiscardStep::NotMine => return HoldingResult::Ignored,
+        }
+        if k.is(key, Action::Save) {
+            return self.submit(ctx);
+        }
+        let mut used = self.form.on_key(key, k);
+        if !used && k.is(key, Action::Open) {
+            used = self.form.on_key(&KeyEvent::from(KeyCode::Tab), k);
+        }
+        if used {
+            HoldingResult::Open
+        } else {
+            HoldingResult::Ignored
+        }
+    }
+
+    fn submit(&mut self, ctx: &mut Ctx<'_>) -> HoldingResult {
+        self.form.clear_errors();
+        self.message = None;
+        let f = &self.form;
+        let result = match self.target {
+            Target::New(client_id) => {
+                let Ok(product_id) = f.value("product").parse::<i64>() else {
+                    self.form
+                        .set_error("product", ctx.i18n.t("err.holding.no_product"));
+                    return HoldingResult::Open;
+                };
+                let h = NewHolding {
+                    product_id,
+                    input: HoldingInput {
+                        amount: f.trimmed("amount"),
+                        currency: String::new(),
+                        start_date: f.trimmed("start_date"),
+                        maturity_date: f.trimmed("maturity_date"),
+                    },
+                    override_reason: f.trimmed("override_reason"),
+                };
+                ctx.store.add_holding(ctx.actor, client_id, &h).map(|_| ())
+            }
+            Target::Change(id) => ctx.store.change_holding(
+                ctx.actor,
+                id,
+                &f.trimmed("amount"),
+                &f.trimmed("maturity_date"),
+            ),
+        };
+        match result {
+            Ok(()) => HoldingResult::Saved,
+            Err(e) => {
+                self.message = show_store_error(&mut self.form, &e, ctx.i18n);
+                if let Some(m) = &self.message {
+                    ctx.error(m.clone());
+                }
+                HoldingResult::Open
+            }
+        }
+    }
+
+    /// The form's keys (or the discard question's).
+    pub fn commands(&self) -> Vec<Action> {
+        if self.discard.asking() {
+            return vec![Action::Yes, Action::No];
+        }
+        vec![
+            Action::Save,
+            Action::Back,
+            Action::NextField,
+            Action::PrevField,
+        ]
+    }
+
+    /// Pasted text goes to the focused field.
+    pub fn paste(&mut self, text: &str) {
+        if !self.discard.asking() {
+            self.form.paste(text);
+        }
+    }
+
+    /// Draws the form over `area`.
+    pub fn draw(&self, f: &mut Frame, area: Rect, v: &View<'_>) {
+        let has_message = self.message.is_some();
+        let wanted = self.form.height() + 2 + u16::from(has_message);
+        let rect = centered(area, area.width.min(76), wanted.min(area.height));
+        let inner = popup(f, rect, &self.title, v.theme);
+        let body = Rect::new(
+            inner.x + 1,
+            inner.y,
+            inner.width.saturating_sub(2),
+            inner.height.saturating_sub(u16::from(has_message)),
+        );
+        self.form.draw(f, body, v.theme);
+        if let Some(msg) = &self.message {
+            if inner.height > 0 {
+                let y = inner.y + inner.height - 1;
+                f.render_widget(
+                    Paragraph::new(Line::from(Span::styled(msg.as_str(), v.theme.error))),
+                    Rect::new(body.x, y, body.width, 1),
+                );
+            }
+        }
+        self.discard.draw(f, area, v);
+    }
+}
+
+/// What a key did to the holdings popup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PanelResult {
+    /// Still open.
+    Open,
+    /// Not a key of the popup.
+    Ignored,
+    /// Closed; `true` when a holding was recorded, changed or closed.
+    Closed(bool),
+}
+
+/// The holdings popup of one client.
+#[derive(Debug, Clone)]
+pub struct HoldingsPanel {
+    client_id: i64,
+    who: String,
+    holdings: Vec<Holding>,
+    suitable: Vec<Product>,
+    on_sale: Vec<Product>,
+    selected: usize,
+    form: Option<Box<HoldingForm>>,
+    asking_close: bool,
+    changed: bool,
+    today: String,
+}
+
+impl HoldingsPanel {
+    /// Opens the popup for client `client_id` (`who`: number and name, for titles).
+    pub fn open(ctx: &mut Ctx<'_>, client_id: i64, who: &str) -> Result<HoldingsPanel, StoreError> {
+        let mut p = HoldingsPanel {
+            client_id,
+            who: who.to_string(),
+            holdings: Vec::new(),
+            suitable: Vec::new(),
+            on_sale: Vec::new(),
+            selected: 0,
+            form: None,
+            asking_close: false,
+            changed: false,
+            today: ctx.store.today().to_string(),
+        };
+        p.load(ctx)?;
+        Ok(p)
+    }
+
+    fn load(&mut self, ctx: &mut Ctx<'_>) -> Result<(), StoreError> {
+        let (s, a) = (&*ctx.store, ctx.actor);
+        self.holdings = s.client_holdings(a, self.client_id)?;
+        self.suitable = s.suitable_products(a, self.client_id)?;
+        let today = s.today();
+        let filter = ProductFilter {
+            on_sale: Some(true),
+            ..ProductFilter::default()
+        };
+        self.on_sale = s
+            .products(a, &filter)?
+            .into_iter()
+            .filter(|p| p.rules().sells_on(today))
+            .collect();
+        self.selected = self.selected.min(self.holdings.len().saturating_sub(1));
+        Ok(())
+    }
+
+    /// Whether an open form holds typed changes.
+    pub fn is_dirty(&self) -> bool {
+        self.form.as_ref().is_some_and(|f| f.is_dirty())
+    }
+
+    /// Pasted text goes to the open form.
+    pub fn paste(&mut self, text: &str) {
+        if let Some(f) = &mut self.form {
+            f.paste(text);
+        }
+    }
+
+    /// Handles a key: the form or the close question first, then the popup's keys.
+    pub fn on_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> PanelResult {
+        let k = ctx.keys;
+        if let Some(form) = &mut self.form {
+            return match form.on_key(key, ctx) {
+                HoldingResult::Open => PanelResult::Open,
+                HoldingResult::Ignored => PanelResult::Ignored,
+                HoldingResult::Cancelled => {
+                    self.form = None;
+                    PanelResult::Open
+                }
+                HoldingResult::Saved => {
+                    self.form = None;
+                    self.changed = true;
+                    ctx.info(ctx.i18n.f("holdings.saved", &[("who", &self.who)]));
+                    if let Err(e) = self.load(ctx) {
+                        ctx.error(store_error_text(&e, ctx.i18n));
+                    }
+                    PanelResult::Open
+                }
+            };
+        }
+        if self.asking_close {
+            if k.is(key, Action::Yes) {
+                self.asking_close = false;
+                if let Some(h) = self.holdings.get(self.selected) {
+                    match ctx.store.close_holding(ctx.actor, h.id) {
+                        Ok(()) => {
+                            self.changed = true;
+                            ctx.info(
+                                ctx.i18n
+                                    .f("holdings.closed", &[("product", &h.product_name)]),
+                            );
+                        }
+                        Err(e) => ctx.error(store_error_text(&e, ctx.i18n)),
+                    }
+                }
+                if let Err(e) = self.load(ctx) {
+                    ctx.error(store_error_text(&e, ctx.i18n));
+                }
+            } else if k.is(key, Action::No) || k.is(key, Action::Back) {
+                self.asking_close = false;
+            } else {
+                return PanelResult::Ignored;
+            }
+            return PanelResult::Open;
+        }
+        if k.is(key, Action::Back) {
+            return PanelResult::Closed(self.changed);
+        }
+        if k.is(key, Action::AddHolding) || k.is(key, Action::New) {
+            let first = self.suitable.first().map(|p| p.id);
+            self.form = Some(Box::new(HoldingForm::new_holding(
+                ctx.i18n,
+                self.client_id,
+                &self.who,
+                &self.on_sale,
+                first,
+                ctx.actor.role,
+                &self.today,
+            )));
+        } else if k.is(key, Action::Edit) {
+            if let Some(h) = self.holdings.get(self.selected) {
+                self.form = Some(Box::new(HoldingForm::change(ctx.i18n, h)));
+            }
+        } else if k.is(key, Action::CloseRecord) {
+            self.asking_close = !self.holdings.is_empty();
+        } else if k.is(key, Action::Down) {
+            self.selected = (self.selected + 1).min(self.holdings.len().saturating_sub(1));
+        } else if k.is(key, Action::Up) {
+            self.selected = self.selected.saturating_sub(1);
+        } else {
+            return PanelResult::Ignored;
+        }
+        PanelResult::Open
+    }
+
+    /// The popup's keys (the form's while it is open).
+    pub fn commands(&self) -> Vec<Action> {
+        if let Some(f) = &self.form {
+            return f.commands();
+        }
+        if self.asking_close {
+            return vec![Action::Yes, Action::No];
+        }
+        let mut a = vec![Action::AddHolding];
+        if !self.holdings.is_empty() {
+            a.extend([Action::Edit, Action::CloseRecord]);
+        }
+        a.extend([Action::Back, Action::Up, Action::Down]);
+        a
+    }
+
+    /// Draws the popup (and its form or question) over `area`.
+    pub fn draw(&self, f: &mut Frame, area: Rect, v: &View<'_>) {
+        let i = v.i18n;
+        f.render_widget(Clear, area);
+        let rect = centered(area, area.width.min(78), area.height);
+        let inner = popup(
+            f,
+            rect,
+            &i.f("holdings.title", &[("who", &self.who)]),
+            v.theme,
+        );
+        let w = usize::from(inner.width.saturating_sub(2));
+        let mut lines = vec![Line::from(Span::styled(
+            i.f("holdings.open", &[("n", &self.holdings.len().to_string())]),
+            v.theme.header,
+        ))];
+        if self.holdings.is_empty() {
+            lines.push(Line::from(Span::styled(
+                i.t("c360.holdings.none"),
+                v.theme.dim,
+            )));
+        }
+        // product name | amount | start → maturity
+        let amount_w = 18;
+        let dates_w = 23;
+        let name_w = w.saturating_sub(amount_w + dates_w + 4).max(8);
+        for (n, h) in self.holdings.iter().enumerate() {
+            let dates = format!(
+                "{} → {}",
+                h.start_date,
+                h.maturity_date.as_deref().unwrap_or("—")
+            );
+            let text = format!(
+                "{} {:>amount_w$} {}",
+                pad(&format!("{} {}", h.product_code, h.product_name), name_w),
+                format_money(h.amount, &h.currency),
+                dates
+            );
+            let style = if n == self.selected {
+                v.theme.selected
+            } else {
+                Style::default()
+            };
+            lines.push(Line::from(Span::styled(fit(&text, w), style)));
+        }
+        lines.push(Line::from(""));
+        lines.push(Line::from(Span::styled(
+            i.f(
+                "holdings.suitable",
+                &[("n", &self.suitable.len().to_string())],
+            ),
+            v.theme.header,
+        )));
+        if self.suitable.is_empty() {
+            lines.push(Line::from(Span::styled(
+                i.t("holdings.suitable.none"),
+                v.theme.warning,
+            )));
+        }
+        for p in &self.suitable {
+            let text = format!(
+                "{} {} {} · {}",
+                p.risk.code(),
+                p.code,
+                p.name,
+                yield_text(p)
+            );
+            lines.push(Line::from(fit(&text, w)));
+        }
+        let body = Rect::new(
+            inner.x + 1,
+            inner.y,
+            inner.width.saturating_sub(2),
+            inner.height,
+        );
+        f.render_widget(Paragraph::new(lines), body);
+        if let Some(form) = &self.form {
+            form.draw(f, area, v);
+        }
+        if self.asking_close {
+            let h = self.holdings.get(self.selected);
+            let q = i.f(
+                "holdings.close_question",
+                &[("product", h.map_or("", |h| h.product_name.as_str()))],
+            );
+            confirm(f, area, i.t("confirm.title"), &q, v.keys, i, v.theme);
+        }
+    }
+}

@@ -591,3 +591,91 @@ fn feedback_lists_pending_first_and_records_handler_resolution_and_satisfaction(
     assert!(entries.len() >= 4);
     assert!(store.integrity_problems().expect("check").is_empty());
 }
+
+#[test]
+fn products_discussed_must_suit_the_client_unless_a_manager_overrides() {
+    use rmdesk::domain::product::ProductInput;
+    let (_dir, path) = temp_db();
+    let (mut store, admin) = seeded(&path);
+    let rm1 = store.login("rm1", PASSWORD).expect("rm1");
+    let mgr1 = store.login("mgr1", PASSWORD).expect("mgr1");
+    for (code, risk) in [("WM-R2", "R2"), ("WM-R4", "R4")] {
+        let p = ProductInput {
+            code: code.into(),
+            name: format!("理财 {risk}"),
+            category: "wealth".into(),
+            risk_level: risk.into(),
+            min_amount: "10000".into(),
+            ..ProductInput::default()
+        };
+        store.create_product(&admin, &p).expect("product");
+    }
+    // A C3 client assessed this year: R2 suits, R4 does not.
+    let input = ClientInput {
+        kind: "individual".into(),
+        name: "王小明".into(),
+        id_type: "passport".into(),
+        id_number: "E55555555".into(),
+        risk_level: "C3".into(),
+        risk_assessed_on: "2026-03-01".into(),
+        ..ClientInput::default()
+    };
+    let id = match store.create_client(&rm1, &input, true).expect("client") {
+        SaveOutcome::Saved(id) => id,
+        other => panic!("{other:?}"),
+    };
+    let with = |products: &str, reason: &str| VisitInput {
+        products: products.into(),
+        override_reason: reason.into(),
+        ..visit("")
+    };
+    let rec = store
+        .record_visit(&rm1, id, &with("wm-r2", ""))
+        .expect("a suitable product, any case");
+    let d = store.visit(&rm1, rec.visit_id).expect("detail");
+    assert_eq!(d.products, [("WM-R2".to_string(), "理财 R2".to_string())]);
+    let before = store
+        .visit_list(&rm1, &VisitFilter::default(), 50)
+        .expect("l")
+        .len();
+    match store.record_visit(&rm1, id, &with("WM-R2, WM-R4", "")) {
+        Err(StoreError::Invalid { field, key, .. }) => {
+            assert_eq!((field, key), ("products", "err.suit.risk"));
+        }
+        other => panic!("{other:?}"),
+    }
+    match store.record_visit(&rm1, id, &with("WM-R4", "客户坚持")) {
+        Err(StoreError::Invalid { field, .. }) => assert_eq!(field, "override_reason"),
+        other => panic!("an RM may not override: {other:?}"),
+    }
+    match store.record_visit(&rm1, id, &with("NOPE", "")) {
+        Err(StoreError::Invalid { field, key, .. }) => {
+            assert_eq!((field, key), ("products", "err.visit.product_unknown"));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        store
+            .visit_list(&rm1, &VisitFilter::default(), 50)
+            .expect("l")
+            .len(),
+        before,
+        "a refused visit writes nothing"
+    );
+    let rec = store
+        .record_visit(&mgr1, id, &with("WM-R4", "客户有相关投资经验，书面确认"))
+        .expect("a manager's override");
+    assert_eq!(
+        store.visit(&mgr1, rec.visit_id).expect("d").products.len(),
+        1
+    );
+    let overrides = store
+        .audit_recent(&admin, Some("suitability.override"), 10)
+        .expect("audit");
+    assert_eq!(overrides.len(), 1);
+    assert!(overrides[0]
+        .after
+        .as_deref()
+        .is_some_and(|a| a.contains(&format!("visit {}", rec.visit_id))));
+    assert!(store.integrity_problems().expect("check").is_empty());
+}

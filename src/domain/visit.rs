@@ -143,6 +143,10 @@ pub struct VisitInput {
     pub next_step: String,
     /// Date of the next step, `YYYY-MM-DD`; empty for none. A date creates a follow-up task.
     pub next_step_on: String,
+    /// Codes of the products discussed, separated by commas or spaces.
+    pub products: String,
+    /// A manager's reason for recommending a product that does not suit the client.
+    pub override_reason: String,
 }
 
 /// A visit whose fields passed [`VisitInput::validate`].
@@ -162,6 +166,23 @@ pub struct ValidVisit {
     pub next_step: Option<String>,
     /// Date of the follow-up task, if any.
     pub next_step_on: Option<NaiveDate>,
+    /// Codes of the products discussed, each once, in the order typed.
+    pub products: Vec<String>,
+    /// The override reason, if given.
+    pub override_reason: Option<String>,
+}
+
+/// The product codes in `typed`: separated by commas (also `，` and `、`) or spaces, each
+/// once, in the order typed.
+pub fn product_codes(typed: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for code in typed.split(|c: char| c == ',' || c == '，' || c == '、' || c.is_whitespace()) {
+        let code = code.trim();
+        if !code.is_empty() && !out.iter().any(|c| c.eq_ignore_ascii_case(code)) {
+            out.push(code.to_string());
+        }
+    }
+    out
 }
 
 impl VisitInput {
@@ -240,6 +261,8 @@ impl VisitInput {
                 outcome: optional(&self.outcome),
                 next_step,
                 next_step_on,
+                products: product_codes(&self.products),
+                override_reason: optional(&self.override_reason),
             }),
             _ => Err(errors),
         }
@@ -461,6 +484,15 @@ mod tests {
             no_step.validate(now()).expect_err("needs a step")[0].field,
             "next_step"
         );
+    }
+
+    #[test]
+    fn product_codes_are_split_and_kept_once() {
+        assert_eq!(
+            product_codes(" WM-R2, fund-01，WM-R2 、DEP-3Y  "),
+            ["WM-R2", "fund-01", "DEP-3Y"]
+        );
+        assert!(product_codes(" , ").is_empty());
     }
 
     #[test]

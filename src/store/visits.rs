@@ -8,6 +8,7 @@ use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, OptionalExtension, Transaction};
 
 use super::clients::scope;
+use super::holdings::{audit_override, suitability_in, Verdict};
 use super::{audit, ts, Actor, Result, Role, Store, StoreError};
 use crate::domain::client::FieldError;
 use crate::domain::visit::{ValidVisit, VisitInput, RETURN_OUTCOMES};
@@ -137,6 +138,8 @@ impl Store {
         let now_local = self.now().with_timezone(&Local).naive_local();
         let v: ValidVisit = input.validate(now_local).map_err(StoreError::Fields)?;
         let at = ts(local_to_utc(v.visited_at));
+        let products = self.product_ids(&v.products)?;
+        let today = self.today();
         self.write(|tx, now| {
             let stamp = ts(now);
             tx.execute(
@@ -165,6 +168,9 @@ impl Store {
             let mut e = audit::Entry::new("visit.create", "visit", Some(visit_id));
             e.after = Some(&after);
             audit::append(tx, now, actor.into(), e)?;
+            for &product_id in &products {
+                discussed(tx, now, actor, client_id, visit_id, product_id, &v, today)?;
+            }
             let task_id = match (v.next_step_on, &v.next_step) {
                 (Some(due), Some(title)) => Some(follow_up(
                     tx,
@@ -291,6 +297,28 @@ impl Store {
         Ok(d)
     }
 
+    /// The ids of the products with `codes` (any case); an unknown code is refused at the
+    /// form's products field.
+    fn product_ids(&self, codes: &[String]) -> Result<Vec<i64>> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT id FROM products WHERE code = ?1 COLLATE NOCASE")?;
+        let mut ids = Vec::new();
+        for code in codes {
+            match stmt.query_row([code], |r| r.get(0)).optional()? {
+                Some(id) => ids.push(id),
+                None => {
+                    return Err(StoreError::invalid(
+                        "products",
+                        "err.visit.product_unknown",
+                        format!("no product {code}"),
+                    ))
+                }
+            }
+        }
+        Ok(ids)
+    }
+
     /// The visit as its form shows it for editing (local time).
     pub fn visit_for_edit(&self, actor: &Actor, id: i64) -> Result<VisitInput> {
         let d = self.visit(actor, id)?;
@@ -302,6 +330,7 @@ impl Store {
             outcome: d.outcome.unwrap_or_default(),
             next_step: d.next_step.unwrap_or_default(),
             next_step_on: d.next_step_on.unwrap_or_default(),
+            ..VisitInput::default()
         })
     }
 
@@ -500,6 +529,62 @@ fn describe_visit(
         next_step.unwrap_or(""),
         next_step_on.unwrap_or("-")
     )
+}
+
+/// Records that product `product_id` was discussed (recommended) at visit `visit_id`: only
+/// when it suits the client, or a manager overrides with the visit's reason (audited).
+/// A refusal names the products field of the visit form.
+#[allow(clippy::too_many_arguments)]
+fn discussed(
+    tx: &Transaction<'_>,
+    now: chrono::DateTime<Utc>,
+    actor: &Actor,
+    client_id: i64,
+    visit_id: i64,
+    product_id: i64,
+    v: &ValidVisit,
+    today: NaiveDate,
+) -> Result<()> {
+    let verdict = suitability_in(
+        tx,
+        actor,
+        client_id,
+        product_id,
+        v.override_reason.as_deref(),
+        today,
+    )
+    .map_err(|e| match e {
+        StoreError::Invalid {
+            field: "product",
+            key,
+            message,
+        } => StoreError::Invalid {
+            field: "products",
+            key,
+            message,
+        },
+        other => other,
+    })?;
+    let reason = match &verdict {
+        Verdict::Suits => None,
+        Verdict::Overridden(r) => Some(r.as_str()),
+    };
+    tx.execute(
+        "INSERT INTO visit_products (visit_id, product_id, override_reason) VALUES (?1, ?2, ?3)",
+        params![visit_id, product_id, reason],
+    )?;
+    if let Some(r) = reason {
+        audit_override(
+            tx,
+            now,
+            actor,
+            client_id,
+            product_id,
+            r,
+            &format!("visit {visit_id}"),
+        )?;
+    }
+    Ok(())
 }
 
 /// Creates the follow-up task of visit `visit_id`, with its audit entry.

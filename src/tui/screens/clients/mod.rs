@@ -359,7 +359,14 @@ impl Screen for Clients {
                     .with_timezone(&chrono::Local)
                     .format("%Y-%m-%d %H:%M")
                     .to_string();
-                let form = VisitForm::new(ctx.i18n, d.id(), d.client_no(), d.name(), &now);
+                let form = VisitForm::new(
+                    ctx.i18n,
+                    ctx.actor.role,
+                    d.id(),
+                    d.client_no(),
+                    d.name(),
+                    &now,
+                );
                 self.visit = Some(Box::new(form));
                 return true;
             }

@@ -6,7 +6,7 @@ use crossterm::event::KeyEvent;
 
 use crate::domain::visit::{Channel, VisitInput};
 use crate::store::visits::Recorded;
-use crate::store::StoreError;
+use crate::store::{Role, StoreError};
 use crate::tui::i18n::I18n;
 use crate::tui::screens::codes::channel_key;
 use crate::tui::screens::Ctx;
@@ -47,7 +47,9 @@ pub struct VisitForm {
     pub popup: PopupForm,
 }
 
-fn fields(i: &I18n, v: &VisitInput) -> Vec<Field> {
+/// The fields of a visit; a new one also names the products discussed, and a manager's
+/// the reason for recommending one that does not suit the client.
+fn fields(i: &I18n, v: &VisitInput, new_by: Option<Role>) -> Vec<Field> {
     let channels = Channel::ALL
         .iter()
         .map(|c| {
@@ -60,7 +62,7 @@ fn fields(i: &I18n, v: &VisitInput) -> Vec<Field> {
     } else {
         v.channel.as_str()
     };
-    vec![
+    let mut list = vec![
         Field::text("visited_at", i.t("visit.field.visited_at"), &v.visited_at),
         Field::choice("channel", i.t("visit.field.channel"), channels, channel),
         Field::text("purpose", i.t("visit.field.purpose"), &v.purpose),
@@ -72,7 +74,22 @@ fn fields(i: &I18n, v: &VisitInput) -> Vec<Field> {
             i.t("visit.field.next_step_on"),
             &v.next_step_on,
         ),
-    ]
+    ];
+    if let Some(role) = new_by {
+        list.push(Field::text(
+            "products",
+            i.t("visit.field.products_codes"),
+            &v.products,
+        ));
+        if role == Role::Manager {
+            list.push(Field::text(
+                "override_reason",
+                i.t("visit.field.override_reason"),
+                &v.override_reason,
+            ));
+        }
+    }
+    list
 }
 
 fn dated(now: &str) -> VisitInput {
@@ -85,22 +102,29 @@ fn dated(now: &str) -> VisitInput {
 impl VisitForm {
     /// A form for a visit to client `client_id` (`client_no`, `name` for the title),
     /// dated `now` (local `YYYY-MM-DD HH:MM`).
-    pub fn new(i: &I18n, client_id: i64, client_no: &str, name: &str, now: &str) -> VisitForm {
+    pub fn new(
+        i: &I18n,
+        role: Role,
+        client_id: i64,
+        client_no: &str,
+        name: &str,
+        now: &str,
+    ) -> VisitForm {
         let title = i.f(
             "visit.form.title",
             &[("client_no", client_no), ("name", name)],
         );
         VisitForm {
             target: Target::Client(client_id),
-            popup: PopupForm::new(title, fields(i, &dated(now))),
+            popup: PopupForm::new(title, fields(i, &dated(now), Some(role))),
         }
     }
 
     /// A form for a visit to any client the user may see, chosen by client no. or name
     /// in its first field.
-    pub fn any_client(i: &I18n, now: &str) -> VisitForm {
+    pub fn any_client(i: &I18n, role: Role, now: &str) -> VisitForm {
         let mut list = vec![Field::text("client", i.t("visit.field.client"), "")];
-        list.extend(fields(i, &dated(now)));
+        list.extend(fields(i, &dated(now), Some(role)));
         VisitForm {
             target: Target::AnyClient,
             popup: PopupForm::new(i.t("visit.form.title_new").to_string(), list),
@@ -113,7 +137,7 @@ impl VisitForm {
             target: Target::Edit(visit_id),
             popup: PopupForm::new(
                 i.f("visit.form.title_edit", &[("client", client)]),
-                fields(i, input),
+                fields(i, input, None),
             ),
         }
     }
@@ -129,6 +153,8 @@ impl VisitForm {
             outcome: f.value("outcome").to_string(),
             next_step: f.value("next_step").to_string(),
             next_step_on: f.value("next_step_on").to_string(),
+            products: f.value("products").to_string(),
+            override_reason: f.value("override_reason").to_string(),
         }
     }
 

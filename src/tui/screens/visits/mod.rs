@@ -195,6 +195,7 @@ impl Visits {
         self.overlay = Some(match self.tab {
             Tab::Visits => Overlay::Visit(Box::new(VisitForm::any_client(
                 ctx.i18n,
+                ctx.actor.role,
                 &now_text(ctx, "%Y-%m-%d %H:%M"),
             ))),
             Tab::Feedback => Overlay::Record(

@@ -14,8 +14,10 @@ pub mod clients_io;
 mod clients_write;
 pub mod demo;
 mod error;
+pub mod home;
 mod migrate;
 pub mod settings;
+pub mod tasks;
 pub mod users;
 pub mod visits;
 

@@ -288,10 +288,11 @@ impl Store {
     ) -> Result<()> {
         let md = today.format("-%m-%d").to_string();
         // 29 February birthdays are kept on 28 February in common years.
-        let leap_day = (today.month() == 2 && today.day() == 28 && today.with_day(29).is_none())
-            .then_some("-02-29")
-            .unwrap_or(md.as_str())
-            .to_string();
+        let leap_day = if today.month() == 2 && today.day() == 28 && today.with_day(29).is_none() {
+            "-02-29".to_string()
+        } else {
+            md.clone()
+        };
         let mut stmt = self.conn().prepare_cached(
             "SELECT c.id, c.name FROM clients c
              WHERE c.owner_id = ?1 AND c.kind = 'individual' AND c.status <> 'closed'

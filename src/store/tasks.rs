@@ -525,6 +525,32 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Writes `actor`'s calendar to `path` as an iCalendar file (through a `.partial`
+    /// file renamed at the end, so a failed export leaves no half file). Returns how
+    /// many tasks it holds.
+    pub fn export_calendar_to_file(
+        &mut self,
+        actor: &Actor,
+        path: &std::path::Path,
+    ) -> Result<usize> {
+        let tasks = self.calendar_export(actor)?;
+        let text = crate::domain::ics::calendar(&tasks, self.now());
+        let io = |e: std::io::Error| {
+            StoreError::Conflict(format!("{} cannot be written: {e}", path.display()))
+        };
+        let mut partial = path.as_os_str().to_owned();
+        partial.push(".partial");
+        let partial = std::path::PathBuf::from(partial);
+        let written = std::fs::write(&partial, text).and_then(|()| std::fs::rename(&partial, path));
+        if let Err(e) = written {
+            let _ = std::fs::remove_file(&partial);
+            return Err(io(e));
+        }
+        Ok(tasks.len())
+    }
+}
+
 /// A stored task as an iCalendar entry.
 fn ics_task(t: &Task) -> IcsTask {
     let mut description = t.notes.clone().unwrap_or_default();

@@ -14,10 +14,11 @@ use ratatui::Frame;
 use super::i18n::I18n;
 use super::keymap::{Action, Keymap};
 use super::screens::admin::Admin;
+use super::screens::calendar::Calendar;
 use super::screens::clients::Clients;
 use super::screens::gate::{Gate, GateEvent, GateKind};
 use super::screens::home::{role_key, Home};
-use super::screens::{store_error_text, Ctx, Screen, ScreenId, Status, View};
+use super::screens::{store_error_text, Ctx, Screen, ScreenId, Status, Target, View};
 use super::theme::Theme;
 use super::widgets::{command_bar, confirm, help};
 use crate::store::{Actor, Role, Store};
@@ -32,6 +33,7 @@ struct Session {
     current: ScreenId,
     home: Home,
     clients: Clients,
+    calendar: Calendar,
     admin: Admin,
     /// The lock screen, while locked. The screens behind it keep their state.
     lock: Option<Gate>,
@@ -42,6 +44,7 @@ impl Session {
         match self.current {
             ScreenId::Home => &self.home,
             ScreenId::Clients => &self.clients,
+            ScreenId::Calendar => &self.calendar,
             ScreenId::Admin => &self.admin,
         }
     }
@@ -50,6 +53,7 @@ impl Session {
         match self.current {
             ScreenId::Home => &mut self.home,
             ScreenId::Clients => &mut self.clients,
+            ScreenId::Calendar => &mut self.calendar,
             ScreenId::Admin => &mut self.admin,
         }
     }
@@ -174,6 +178,7 @@ impl App {
             keys: &self.keys,
             i18n: &self.i18n,
             status: None,
+            goto: None,
         };
         session.clients.tick(&mut ctx);
         if ctx.status.is_some() {
@@ -287,16 +292,21 @@ impl App {
                     keys: &self.keys,
                     i18n: &self.i18n,
                     status: None,
+                    goto: None,
                 };
                 let used = match session.current {
                     ScreenId::Home => session.home.on_key(&key, &mut ctx),
                     ScreenId::Clients => session.clients.on_key(&key, &mut ctx),
+                    ScreenId::Calendar => session.calendar.on_key(&key, &mut ctx),
                     ScreenId::Admin => session.admin.on_key(&key, &mut ctx),
                 };
+                let goto = ctx.goto;
                 if ctx.status.is_some() {
                     self.status = ctx.status;
                 }
-                if !used {
+                if let Some(target) = goto {
+                    self.open(target);
+                } else if !used {
                     self.global_key(&key);
                 }
             }
@@ -326,6 +336,7 @@ impl App {
             current: ScreenId::Home,
             home: Home::default(),
             clients: Clients::default(),
+            calendar: Calendar::default(),
             admin: Admin::default(),
             lock: None,
         };
@@ -340,7 +351,7 @@ impl App {
         // Administrators see no client data; everyone else has no administration.
         let allowed = match to {
             ScreenId::Home => true,
-            ScreenId::Clients => session.actor.role != Role::Admin,
+            ScreenId::Clients | ScreenId::Calendar => session.actor.role != Role::Admin,
             ScreenId::Admin => session.actor.role == Role::Admin,
         };
         if !allowed {
@@ -357,11 +368,48 @@ impl App {
             keys: &self.keys,
             i18n: &self.i18n,
             status: None,
+            goto: None,
         };
         match to {
             ScreenId::Home => session.home.reload(&mut ctx),
             ScreenId::Clients => session.clients.reload(&mut ctx),
+            ScreenId::Calendar => session.calendar.reload(&mut ctx),
             ScreenId::Admin => session.admin.reload(&mut ctx),
+        }
+        if ctx.status.is_some() {
+            self.status = ctx.status;
+        }
+    }
+
+    /// Shows what `target` is about: a client's 360 view, or a task on its day in the
+    /// calendar. Complaints and holdings open their client's 360 view for now.
+    fn open(&mut self, target: Target) {
+        let screen = match target {
+            Target::Task { .. } => ScreenId::Calendar,
+            Target::Client(_) | Target::Feedback { .. } | Target::Holding { .. } => {
+                ScreenId::Clients
+            }
+        };
+        self.go(screen);
+        let Phase::Main(session) = &mut self.phase else {
+            return;
+        };
+        if session.current != screen {
+            return; // refused (the status line says why)
+        }
+        let mut ctx = Ctx {
+            store: &mut self.store,
+            actor: &session.actor,
+            keys: &self.keys,
+            i18n: &self.i18n,
+            status: None,
+            goto: None,
+        };
+        match target {
+            Target::Task { id, date } => session.calendar.show_task(id, date, &mut ctx),
+            Target::Client(client_id)
+            | Target::Feedback { client_id, .. }
+            | Target::Holding { client_id, .. } => session.clients.show_client(client_id, &mut ctx),
         }
         if ctx.status.is_some() {
             self.status = ctx.status;
@@ -390,6 +438,8 @@ impl App {
                 self.go(ScreenId::Home);
             } else if k.is(key, Action::Clients) {
                 self.go(ScreenId::Clients);
+            } else if k.is(key, Action::Calendar) {
+                self.go(ScreenId::Calendar);
             } else if k.is(key, Action::Admin) {
                 self.go(ScreenId::Admin);
             } else if k.is(key, Action::Back) && current != ScreenId::Home {
@@ -415,7 +465,7 @@ impl App {
                 if s.actor.role == Role::Admin {
                     a.push(Action::Admin);
                 } else {
-                    a.push(Action::Clients);
+                    a.extend([Action::Clients, Action::Calendar]);
                 }
                 if s.current != ScreenId::Home {
                     a.push(Action::Back);
@@ -455,6 +505,8 @@ impl App {
     /// always shows, and the obvious movement keys left to the help.
     fn bar_actions(&self) -> Vec<Action> {
         let movement = [
+            Action::Left,
+            Action::Right,
             Action::Up,
             Action::Down,
             Action::PageUp,

@@ -95,11 +95,16 @@ fn counts(c: &Calendar) -> HashMap<NaiveDate, (usize, bool)> {
 }
 
 fn month(c: &Calendar, f: &mut Frame, area: Rect, v: &View<'_>) {
-    let cell_w = (area.width.saturating_sub(42) / 7).clamp(5, 12);
+    let cell_w = (area.width.saturating_sub(50) / 7).clamp(5, 10);
     let grid_w = (cell_w * 7 + 2).min(area.width);
     let [left, right] =
         Layout::horizontal([Constraint::Length(grid_w), Constraint::Min(0)]).areas(area);
-    let row_h: u16 = if area.height >= 19 { 2 } else { 1 };
+    // Two rows a week (day, count) from 80×24; three (and the first title) when tall.
+    let row_h: u16 = match area.height {
+        h if h >= 27 => 3,
+        h if h >= 19 => 2,
+        _ => 1,
+    };
     let grid_h = (3 + 6 * row_h).min(left.height);
     let [grid_area, notes_area] =
         Layout::vertical([Constraint::Length(grid_h), Constraint::Min(0)]).areas(left);
@@ -123,6 +128,7 @@ fn month(c: &Calendar, f: &mut Frame, area: Rect, v: &View<'_>) {
     for w in 0..6u64 {
         let mut top = Vec::new();
         let mut bottom = Vec::new();
+        let mut third = Vec::new();
         for d in 0..7u64 {
             let day = plus(start, w * 7 + d);
             let (n, overdue) = counts.get(&day).copied().unwrap_or_default();
@@ -140,17 +146,35 @@ fn month(c: &Calendar, f: &mut Frame, area: Rect, v: &View<'_>) {
                 count_style = v.theme.selected;
             }
             let count = if n > 0 { n.to_string() } else { String::new() };
-            if row_h == 2 {
+            if row_h >= 2 {
                 top.push(Span::styled(pad(&format!(" {:>2}", day.day()), cw), style));
                 bottom.push(Span::styled(pad(&format!("  {count:>2}"), cw), count_style));
+                let first = c
+                    .items
+                    .iter()
+                    .find(|o| o.date == day && o.task.status != TaskStatus::Cancelled)
+                    .map(|o| o.task.title.as_str())
+                    .unwrap_or("");
+                let first_style = if day == c.selected {
+                    style
+                } else {
+                    v.theme.dim
+                };
+                third.push(Span::styled(
+                    pad(&format!(" {}", fit(first, cw.saturating_sub(2))), cw),
+                    first_style,
+                ));
             } else {
                 top.push(Span::styled(format!(" {:>2}", day.day()), style));
                 top.push(Span::styled(pad(&count, cw.saturating_sub(3)), count_style));
             }
         }
         lines.push(Line::from(top));
-        if row_h == 2 {
+        if row_h >= 2 {
             lines.push(Line::from(bottom));
+        }
+        if row_h >= 3 {
+            lines.push(Line::from(third));
         }
     }
     f.render_widget(Paragraph::new(lines), inner);

@@ -317,6 +317,7 @@ impl Screen for Calendar {
 
     fn reload(&mut self, ctx: &mut Ctx<'_>) {
         self.today = ctx.store.today();
+        self.focus = Focus::Days;
         if !self.loaded {
             self.selected = self.today;
             self.loaded = true;

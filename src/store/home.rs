@@ -150,9 +150,7 @@ impl Store {
         self.work_tasks(actor, today, &mut items)?;
         self.work_complaints(actor, today, &mut items)?;
         self.work_maturities(actor, today, &mut items)?;
-        self.work_birthdays(actor, today, &mut items)?;
-        self.work_risk(actor, today, &mut items)?;
-        self.work_contact(actor, today, &mut items)?;
+        self.work_clients(actor, today, &mut items)?;
         sort_items(&mut items);
         Ok(items)
     }
@@ -280,121 +278,99 @@ impl Store {
         Ok(())
     }
 
-    fn work_birthdays(
-        &self,
-        actor: &Actor,
-        today: NaiveDate,
-        out: &mut Vec<WorkItem>,
-    ) -> Result<()> {
-        let md = today.format("-%m-%d").to_string();
-        // 29 February birthdays are kept on 28 February in common years.
-        let leap_day = if today.month() == 2 && today.day() == 28 && today.with_day(29).is_none() {
-            "-02-29".to_string()
-        } else {
-            md.clone()
-        };
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT c.id, c.name FROM clients c
-             WHERE c.owner_id = ?1 AND c.kind = 'individual' AND c.status <> 'closed'
-               AND (substr(c.birth_date, 5) = ?2 OR substr(c.birth_date, 5) = ?3)",
-        )?;
-        let rows = stmt.query_map(params![actor.user_id, md, leap_day], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
-        })?;
-        for row in rows {
-            let (id, name) = row?;
-            out.push(client_item(
-                WorkKind::Birthday,
-                today,
-                name,
-                None,
-                WorkRef::Client(id),
-            ));
-        }
-        Ok(())
-    }
-
-    fn work_risk(&self, actor: &Actor, today: NaiveDate, out: &mut Vec<WorkItem>) -> Result<()> {
-        // Expiry = assessment + 12 months, within today ± 30 days.
-        let window = |d: NaiveDate| d.checked_sub_months(Months::new(12)).unwrap_or(d);
-        let from = window(today.checked_sub_days(Days::new(30)).unwrap_or(today));
-        let to = window(today.checked_add_days(Days::new(30)).unwrap_or(today));
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT c.id, c.name, c.risk_assessed_on FROM clients c
-             WHERE c.owner_id = ?1 AND c.status <> 'closed'
-               AND c.risk_assessed_on BETWEEN ?2 AND ?3",
-        )?;
-        let rows = stmt.query_map(
-            params![actor.user_id, from.to_string(), to.to_string()],
-            |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                ))
-            },
-        )?;
-        for row in rows {
-            let (id, name, assessed) = row?;
-            let Some(expiry) =
-                parse_day(&assessed).and_then(|d| d.checked_add_months(Months::new(12)))
-            else {
-                continue;
-            };
-            out.push(client_item(
-                WorkKind::RiskReview,
-                expiry,
-                name,
-                None,
-                WorkRef::Client(id),
-            ));
-        }
-        Ok(())
-    }
-
-    fn work_contact(&self, actor: &Actor, today: NaiveDate, out: &mut Vec<WorkItem>) -> Result<()> {
+    /// Birthdays, risk assessments and contact cadence in one pass over the user's
+    /// clients (each rule alone would read every client row again).
+    fn work_clients(&self, actor: &Actor, today: NaiveDate, out: &mut Vec<WorkItem>) -> Result<()> {
         let cutoff = |key: &str, default: u64| -> Result<String> {
             let days = u64::try_from(self.setting_i64(key)?).unwrap_or(default);
             Ok(local_midnight(
                 today.checked_sub_days(Days::new(days)).unwrap_or(today),
             ))
         };
-        let core = cutoff("cadence.core_days", 30)?;
-        let key = cutoff("cadence.key_days", 90)?;
-        let general = cutoff("cadence.general_days", 180)?;
+        let cutoffs = [
+            cutoff("cadence.core_days", 30)?,
+            cutoff("cadence.key_days", 90)?,
+            cutoff("cadence.general_days", 180)?,
+        ];
         let mut stmt = self.conn().prepare_cached(
-            "SELECT c.id, c.name, coalesce(c.tier_override, c.tier), c.last_contact_at, c.created_at
-             FROM clients c
-             WHERE c.owner_id = ?1 AND c.status <> 'closed'
-               AND coalesce(c.last_contact_at, c.created_at) <
-                   CASE coalesce(c.tier_override, c.tier) WHEN 'core' THEN ?2 WHEN 'key' THEN ?3 ELSE ?4 END
-             ORDER BY coalesce(c.last_contact_at, c.created_at), c.id
-             LIMIT ?5",
+            "SELECT c.id, c.name, c.kind, c.birth_date, c.risk_assessed_on,
+                    coalesce(c.tier_override, c.tier), c.last_contact_at, c.created_at
+             FROM clients c WHERE c.owner_id = ?1 AND c.status <> 'closed'",
         )?;
-        let rows = stmt.query_map(
-            params![actor.user_id, core, key, general, CONTACT_LIMIT as i64],
-            |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, Option<String>>(3)?,
-                    r.get::<_, String>(4)?,
-                ))
-            },
-        )?;
-        for row in rows {
-            let (id, name, tier, last, created) = row?;
-            let Some(date) = local_day(last.as_deref().unwrap_or(&created)) else {
-                continue;
+        let mut rows = stmt.query([actor.user_id])?;
+        let mut due: Vec<(String, WorkItem)> = Vec::new();
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            let name: String = r.get(1)?;
+            let kind: String = r.get(2)?;
+            let birth: Option<String> = r.get(3)?;
+            let assessed: Option<String> = r.get(4)?;
+            let tier: Tier = r.get::<_, String>(5)?.parse().unwrap_or(Tier::General);
+            let last: Option<String> = r.get(6)?;
+            let created: String = r.get(7)?;
+            if kind == "individual" && birth.as_deref().is_some_and(|b| birthday_on(b, today)) {
+                out.push(client_item(
+                    WorkKind::Birthday,
+                    today,
+                    name.clone(),
+                    None,
+                    WorkRef::Client(id),
+                ));
+            }
+            if let Some(expiry) = assessed.as_deref().and_then(|a| risk_expiry_near(a, today)) {
+                out.push(client_item(
+                    WorkKind::RiskReview,
+                    expiry,
+                    name.clone(),
+                    None,
+                    WorkRef::Client(id),
+                ));
+            }
+            let since = last.as_deref().unwrap_or(&created);
+            let limit = match tier {
+                Tier::Core => &cutoffs[0],
+                Tier::Key => &cutoffs[1],
+                Tier::General => &cutoffs[2],
             };
-            let mut item = client_item(WorkKind::ContactDue, date, name, None, WorkRef::Client(id));
-            item.tier = tier.parse().ok();
-            item.never_contacted = last.is_none();
-            out.push(item);
+            if since < limit.as_str() {
+                let Some(date) = local_day(since) else {
+                    continue;
+                };
+                let mut item =
+                    client_item(WorkKind::ContactDue, date, name, None, WorkRef::Client(id));
+                item.tier = Some(tier);
+                item.never_contacted = last.is_none();
+                due.push((since.to_string(), item));
+            }
         }
+        due.sort_by(|a, b| a.0.cmp(&b.0));
+        out.extend(due.into_iter().take(CONTACT_LIMIT).map(|(_, item)| item));
         Ok(())
     }
+}
+
+/// Whether someone born on `birth` (`YYYY-MM-DD`) has their birthday on `today`; a
+/// 29 February birthday is kept on 28 February in common years.
+pub fn birthday_on(birth: &str, today: NaiveDate) -> bool {
+    let Some(b) = parse_day(birth) else {
+        return false;
+    };
+    if b.month() == today.month() && b.day() == today.day() {
+        return true;
+    }
+    b.month() == 2
+        && b.day() == 29
+        && today.month() == 2
+        && today.day() == 28
+        && today.with_day(29).is_none()
+}
+
+/// The expiry (assessment + 12 months) of a risk assessment made on `assessed`, when it
+/// falls within 30 days of `today` either way.
+pub fn risk_expiry_near(assessed: &str, today: NaiveDate) -> Option<NaiveDate> {
+    let expiry = parse_day(assessed)?.checked_add_months(Months::new(12))?;
+    let days = (expiry - today).num_days();
+    (-30..=30).contains(&days).then_some(expiry)
 }
 
 fn client_item(
@@ -439,6 +415,42 @@ mod tests {
             never_contacted: false,
             target: WorkRef::Client(1),
         }
+    }
+
+    #[test]
+    fn birthdays_and_risk_windows() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
+        assert!(birthday_on("1980-11-23", d("2026-11-23")));
+        assert!(!birthday_on("1980-11-24", d("2026-11-23")));
+        assert!(
+            birthday_on("2000-02-29", d("2027-02-28")),
+            "common year: the 28th"
+        );
+        assert!(
+            !birthday_on("2000-02-29", d("2028-02-28")),
+            "leap year: the 29th"
+        );
+        assert!(birthday_on("2000-02-29", d("2028-02-29")));
+        assert!(!birthday_on("not a date", d("2028-02-29")));
+        assert_eq!(
+            risk_expiry_near("2025-12-23", d("2026-11-23")),
+            Some(d("2026-12-23"))
+        );
+        assert_eq!(
+            risk_expiry_near("2025-12-24", d("2026-11-23")),
+            None,
+            "31 days ahead"
+        );
+        assert_eq!(
+            risk_expiry_near("2025-10-24", d("2026-11-23")),
+            Some(d("2026-10-24")),
+            "expired 30 days ago"
+        );
+        assert_eq!(risk_expiry_near("2025-10-23", d("2026-11-23")), None);
+        assert_eq!(
+            risk_expiry_near("2024-02-29", d("2025-03-01")),
+            Some(d("2025-02-28"))
+        );
     }
 
     #[test]

@@ -227,6 +227,7 @@ fn month_week_and_day_views_at_80x24_and_larger() {
         insta::assert_snapshot!(format!("calendar_month_{l}_120x32"), render(&app, 120, 32));
         app.on_key(key(KeyCode::Char('v')));
         insta::assert_snapshot!(format!("calendar_week_{l}"), render(&app, 80, 24));
+        insta::assert_snapshot!(format!("calendar_week_{l}_120x32"), render(&app, 120, 32));
         app.on_key(key(KeyCode::Char('v')));
         insta::assert_snapshot!(format!("calendar_day_{l}"), render(&app, 80, 24));
         insta::assert_snapshot!(format!("calendar_day_{l}_120x32"), render(&app, 120, 32));

@@ -245,9 +245,11 @@ impl Store {
         out: &mut Vec<WorkItem>,
     ) -> Result<()> {
         let end = today.checked_add_days(Days::new(7)).unwrap_or(today);
+        // Holdings first (the partial maturity index), so the cost follows the maturities
+        // of the week, not the number of clients.
         let mut stmt = self.conn().prepare_cached(
             "SELECT h.id, h.client_id, c.name, p.name, h.maturity_date
-             FROM holdings h JOIN clients c ON c.id = h.client_id JOIN products p ON p.id = h.product_id
+             FROM holdings h CROSS JOIN clients c ON c.id = h.client_id JOIN products p ON p.id = h.product_id
              WHERE h.status = 'open' AND h.maturity_date BETWEEN ?1 AND ?2 AND c.owner_id = ?3",
         )?;
         let rows = stmt.query_map(
@@ -298,7 +300,16 @@ impl Store {
              FROM clients c WHERE c.owner_id = ?1 AND c.status <> 'closed'",
         )?;
         let mut rows = stmt.query([actor.user_id])?;
-        let mut due: Vec<(String, WorkItem)> = Vec::new();
+        // Cheap text comparisons first; dates are parsed only for the rows that match.
+        let birthday = today.format("-%m-%d").to_string();
+        let window = |d: Option<NaiveDate>| {
+            d.and_then(|d| d.checked_sub_months(Months::new(12)))
+                .map(|d| d.to_string())
+                .unwrap_or_default()
+        };
+        let risk_from = window(today.checked_sub_days(Days::new(30)));
+        let risk_to = window(today.checked_add_days(Days::new(30)));
+        let mut due: Vec<(String, i64, String, Tier, bool)> = Vec::new();
         while let Some(r) = rows.next()? {
             let id: i64 = r.get(0)?;
             let name: String = r.get(1)?;
@@ -308,7 +319,12 @@ impl Store {
             let tier: Tier = r.get::<_, String>(5)?.parse().unwrap_or(Tier::General);
             let last: Option<String> = r.get(6)?;
             let created: String = r.get(7)?;
-            if kind == "individual" && birth.as_deref().is_some_and(|b| birthday_on(b, today)) {
+            if kind == "individual"
+                && birth.as_deref().is_some_and(|b| {
+                    b.get(4..) == Some(birthday.as_str())
+                        || (b.ends_with("-02-29") && birthday_on(b, today))
+                })
+            {
                 out.push(client_item(
                     WorkKind::Birthday,
                     today,
@@ -317,34 +333,41 @@ impl Store {
                     WorkRef::Client(id),
                 ));
             }
-            if let Some(expiry) = assessed.as_deref().and_then(|a| risk_expiry_near(a, today)) {
-                out.push(client_item(
-                    WorkKind::RiskReview,
-                    expiry,
-                    name.clone(),
-                    None,
-                    WorkRef::Client(id),
-                ));
+            if let Some(a) = assessed
+                .as_deref()
+                .filter(|a| (risk_from.as_str()..=risk_to.as_str()).contains(a))
+            {
+                if let Some(expiry) = risk_expiry_near(a, today) {
+                    out.push(client_item(
+                        WorkKind::RiskReview,
+                        expiry,
+                        name.clone(),
+                        None,
+                        WorkRef::Client(id),
+                    ));
+                }
             }
-            let since = last.as_deref().unwrap_or(&created);
             let limit = match tier {
                 Tier::Core => &cutoffs[0],
                 Tier::Key => &cutoffs[1],
                 Tier::General => &cutoffs[2],
             };
-            if since < limit.as_str() {
-                let Some(date) = local_day(since) else {
-                    continue;
-                };
-                let mut item =
-                    client_item(WorkKind::ContactDue, date, name, None, WorkRef::Client(id));
-                item.tier = Some(tier);
-                item.never_contacted = last.is_none();
-                due.push((since.to_string(), item));
+            let never = last.is_none();
+            let since = last.unwrap_or(created);
+            if since.as_str() < limit.as_str() {
+                due.push((since, id, name, tier, never));
             }
         }
-        due.sort_by(|a, b| a.0.cmp(&b.0));
-        out.extend(due.into_iter().take(CONTACT_LIMIT).map(|(_, item)| item));
+        due.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+        for (since, id, name, tier, never) in due.into_iter().take(CONTACT_LIMIT) {
+            let Some(date) = local_day(&since) else {
+                continue;
+            };
+            let mut item = client_item(WorkKind::ContactDue, date, name, None, WorkRef::Client(id));
+            item.tier = Some(tier);
+            item.never_contacted = never;
+            out.push(item);
+        }
         Ok(())
     }
 }

@@ -328,3 +328,27 @@ fn a_manager_reads_an_rms_calendar_read_only() {
         );
     }
 }
+
+#[test]
+fn export_from_the_calendar_screen_writes_the_ics_file() {
+    let (dir, path) = temp_db();
+    let mut app = signed_in(&path, Lang::En, "rm1");
+    app.on_key(key(KeyCode::F(6)));
+    app.on_key(key(KeyCode::Char('x')));
+    let popup = render(&app, 80, 24);
+    assert!(
+        popup.contains("Export calendar (.ics)") && popup.contains("rmdesk-rm1.ics"),
+        "{popup}"
+    );
+    let file = dir.path().join("mine.ics");
+    app.on_key(ctrl('u'));
+    type_text(&mut app, file.to_str().expect("utf-8"));
+    app.on_key(key(KeyCode::Enter));
+    let done = render(&app, 80, 24);
+    assert!(done.contains("6 tasks exported to"), "{done}");
+    let text = std::fs::read_to_string(&file).expect("written");
+    assert!(
+        text.starts_with("BEGIN:VCALENDAR\r\n") && text.contains("SUMMARY:周例会 Team meeting\r\n")
+    );
+    assert!(text.contains("RRULE:FREQ=WEEKLY;BYDAY=MO\r\n"));
+}

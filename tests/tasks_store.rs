@@ -3,7 +3,7 @@
 //! who may read and write whose calendar, and the rules and order of the work list.
 mod common;
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, TimeZone};
 use common::*;
 use rmdesk::domain::client::ClientInput;
 use rmdesk::domain::task::{TaskInput, TaskStatus};
@@ -360,10 +360,18 @@ fn the_work_list_has_every_rule_in_order_of_urgency() {
         .expect("task");
     store.complete_task(&rm1, done).expect("done");
     drop(store);
+    // Noon of 5 January, local: the same date in every time zone.
+    let stale_at = chrono::Local
+        .with_ymd_and_hms(2026, 1, 5, 12, 0, 0)
+        .earliest()
+        .expect("noon")
+        .with_timezone(&chrono::Utc)
+        .format("%Y-%m-%dT%H:%M:%SZ")
+        .to_string();
     sql(
         &path,
         &format!(
-            "UPDATE clients SET last_contact_at = '2026-01-05T02:00:00Z' WHERE id = {stale};
+            "UPDATE clients SET last_contact_at = '{stale_at}' WHERE id = {stale};
              UPDATE clients SET last_contact_at = '2026-11-01T02:00:00Z' WHERE id IN ({fresh}, {birthday}, {risky}, {complainer}, {maturing});
              INSERT INTO products (code, name, category, risk_level, created_at, updated_at)
                  VALUES ('TD', '三个月定期 3-month deposit', 'deposit', 'R1', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');

@@ -118,6 +118,17 @@ fn a_monthly_series_on_the_31st_shows_on_every_month_and_completing_writes_the_n
     edit.status = "done".into();
     let via_form = store.update_task(&rm1, weekly, &edit).expect("update");
     assert_eq!(via_form.next.map(|n| n.1), Some(date("2026-11-30")));
+    edit.status = "open".into();
+    assert!(
+        matches!(
+            store.update_task(&rm1, weekly, &edit),
+            Err(StoreError::Invalid {
+                key: "err.task.reopen_series",
+                ..
+            })
+        ),
+        "the next occurrence exists: no reopening"
+    );
 }
 
 #[test]

@@ -149,7 +149,7 @@ pub fn calendar(today: NaiveDate) -> (Vec<DemoTask>, Vec<(PlanPeriod, String)>) 
         DemoTask {
             time: Some("09:00"),
             recurrence: "weekly",
-            anchor: Some(monday),
+            anchor: Some(monday.checked_sub_days(Days::new(7)).unwrap_or(monday)),
             done: true,
             ..task(
                 "周例会 Weekly team meeting",

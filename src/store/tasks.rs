@@ -389,6 +389,17 @@ impl Store {
             (_, true) => Some(v.due_date),
             (_, false) => Some(old.anchor()),
         };
+        if old.status == TaskStatus::Done
+            && v.status == TaskStatus::Open
+            && old.recurrence != Recurrence::None
+        {
+            // Its next occurrence was written when it was done; reopening would double it.
+            return Err(StoreError::invalid(
+                "status",
+                "err.task.reopen_series",
+                "a done occurrence of a series cannot be reopened",
+            ));
+        }
         let completing = old.status == TaskStatus::Open && v.status == TaskStatus::Done;
         self.write(|tx, now| {
             let stamp = ts(now);

@@ -13,7 +13,7 @@ use rand::{Rng, SeedableRng};
 use rmdesk::domain::client::ClientInput;
 use rmdesk::domain::task::{month_start, week_start};
 use rmdesk::store::clients::SaveOutcome;
-use rmdesk::store::tasks::PlanPeriod;
+use rmdesk::store::plans::PlanPeriod;
 use rmdesk::store::Store;
 
 mod common;

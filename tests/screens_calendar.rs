@@ -11,7 +11,7 @@ use rmdesk::domain::client::ClientInput;
 use rmdesk::domain::task::{TaskInput, TaskStatus};
 use rmdesk::domain::visit::VisitInput;
 use rmdesk::store::clients::SaveOutcome;
-use rmdesk::store::tasks::PlanPeriod;
+use rmdesk::store::plans::PlanPeriod;
 use rmdesk::store::{Actor, Store};
 use rmdesk::tui::i18n::Lang;
 use rmdesk::tui::App;

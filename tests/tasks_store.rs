@@ -9,7 +9,7 @@ use rmdesk::domain::client::ClientInput;
 use rmdesk::domain::task::{TaskInput, TaskStatus};
 use rmdesk::store::clients::SaveOutcome;
 use rmdesk::store::home::{WorkKind, WorkRef};
-use rmdesk::store::tasks::PlanPeriod;
+use rmdesk::store::plans::PlanPeriod;
 use rmdesk::store::{Actor, Store, StoreError};
 
 fn date(s: &str) -> NaiveDate {

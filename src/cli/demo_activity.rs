@@ -8,7 +8,7 @@ use chrono::{Datelike, Days, NaiveDate};
 
 use crate::domain::task::{month_start, next_occurrence, week_start, Recurrence};
 use crate::store::demo::{DemoEvent, DemoTask};
-use crate::store::tasks::PlanPeriod;
+use crate::store::plans::PlanPeriod;
 
 const CHANNELS: [&str; 5] = ["branch", "client_site", "phone", "video", "message"];
 

@@ -350,7 +350,7 @@ impl Store {
     pub fn seed_demo_calendar(
         &mut self,
         tasks: &[DemoTask],
-        notes: &[(crate::store::tasks::PlanPeriod, String)],
+        notes: &[(crate::store::plans::PlanPeriod, String)],
     ) -> Result<usize> {
         let demo: bool = self.conn().query_row(
             "SELECT EXISTS (SELECT 1 FROM settings WHERE key = 'demo.seeded')",
@@ -404,8 +404,8 @@ impl Store {
                 }
                 for (period, body) in notes {
                     let (kind, start) = match period {
-                        crate::store::tasks::PlanPeriod::Month(d) => ("month", d),
-                        crate::store::tasks::PlanPeriod::Week(d) => ("week", d),
+                        crate::store::plans::PlanPeriod::Month(d) => ("month", d),
+                        crate::store::plans::PlanPeriod::Week(d) => ("week", d),
                     };
                     tx.prepare_cached(
                         "INSERT OR REPLACE INTO plan_notes (owner_id, period_kind, period_start, body, updated_at)

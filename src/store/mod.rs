@@ -16,6 +16,7 @@ pub mod demo;
 mod error;
 pub mod home;
 mod migrate;
+pub mod plans;
 pub mod settings;
 pub mod tasks;
 pub mod users;

@@ -1,4 +1,5 @@
-//! Tasks and plan notes of the calendar (工作计划), scoped by whose calendar it is.
+//! Tasks of the calendar (工作计划), scoped by whose calendar it is (plan notes:
+//! `plans.rs`).
 //!
 //! An RM reads and writes their own calendar; a manager reads the calendar of any user of
 //! their branch and writes only their own; an administrator has none (`Forbidden`). A
@@ -107,24 +108,6 @@ pub struct CalendarOwner {
     pub display_name: String,
 }
 
-/// Plan note periods (月有规划、周有目标).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PlanPeriod {
-    /// The month starting on this first day.
-    Month(NaiveDate),
-    /// The week starting on this Monday.
-    Week(NaiveDate),
-}
-
-impl PlanPeriod {
-    fn parts(self) -> (&'static str, String) {
-        match self {
-            PlanPeriod::Month(d) => ("month", d.to_string()),
-            PlanPeriod::Week(d) => ("week", d.to_string()),
-        }
-    }
-}
-
 /// What completing a task did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Completed {
@@ -177,7 +160,7 @@ fn read_task(r: &Row<'_>) -> rusqlite::Result<Task> {
 impl Store {
     /// `Ok` when `actor` may read `owner`'s calendar: their own, or (managers) any user's
     /// of their branch.
-    fn readable_calendar(&self, actor: &Actor, owner: i64) -> Result<()> {
+    pub(super) fn readable_calendar(&self, actor: &Actor, owner: i64) -> Result<()> {
         match actor.role {
             Role::Admin => Err(StoreError::Forbidden),
             _ if owner == actor.user_id => Ok(()),
@@ -462,52 +445,6 @@ impl Store {
             audit::append(tx, now, actor.into(), e)?;
             let next = write_next(tx, actor, id, task.recurrence, task.anchor(), task.due_date, now)?;
             Ok(Completed { next })
-        })
-    }
-
-    /// The plan note of `owner` for `period` (empty when none was written).
-    pub fn plan_note(&self, actor: &Actor, owner: i64, period: PlanPeriod) -> Result<String> {
-        self.readable_calendar(actor, owner)?;
-        let (kind, start) = period.parts();
-        let body: Option<String> = self
-            .conn()
-            .prepare_cached(
-                "SELECT body FROM plan_notes WHERE owner_id = ?1 AND period_kind = ?2 AND period_start = ?3",
-            )?
-            .query_row(params![owner, kind, start], |r| r.get(0))
-            .optional()?;
-        Ok(body.unwrap_or_default())
-    }
-
-    /// Writes `actor`'s own plan note for `period` (an empty body keeps an empty note:
-    /// notes are replaced, never deleted).
-    pub fn save_plan_note(&mut self, actor: &Actor, period: PlanPeriod, body: &str) -> Result<()> {
-        if actor.role == Role::Admin {
-            return Err(StoreError::Forbidden);
-        }
-        let (kind, start) = period.parts();
-        let body = body.trim_end().to_string();
-        self.write(|tx, now| {
-            tx.execute(
-                "INSERT INTO plan_notes (owner_id, period_kind, period_start, body, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT (owner_id, period_kind, period_start)
-                 DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
-                params![actor.user_id, kind, start, body, ts(now)],
-            )?;
-            let id = format!("{kind}:{start}");
-            audit::append(
-                tx,
-                now,
-                actor.into(),
-                audit::Entry {
-                    action: "plan_note.save",
-                    entity: "plan_note",
-                    entity_id: Some(id),
-                    before: None,
-                    after: None,
-                },
-            )
         })
     }
 

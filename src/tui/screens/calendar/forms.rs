@@ -8,7 +8,8 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use crate::domain::task::{Priority, Recurrence, TaskInput, TaskStatus};
-use crate::store::tasks::{PlanPeriod, Task};
+use crate::store::plans::PlanPeriod;
+use crate::store::tasks::Task;
 use crate::tui::i18n::I18n;
 use crate::tui::keymap::Action;
 use crate::tui::screens::{show_store_error, store_error_text, Ctx, View};

@@ -18,7 +18,8 @@ use ratatui::Frame;
 
 use super::{store_error_text, Ctx, Screen, View};
 use crate::domain::task::{month_start, week_start, TaskStatus};
-use crate::store::tasks::{CalendarOwner, Occurrence, PlanPeriod};
+use crate::store::plans::PlanPeriod;
+use crate::store::tasks::{CalendarOwner, Occurrence};
 use crate::tui::keymap::Action;
 use forms::{ExportForm, NoteForm, PopupResult, TaskForm};
 

@@ -446,6 +446,21 @@ fn the_demo_has_visits_follow_ups_and_feedback_and_the_same_seed_gives_the_same_
             early.is_empty(),
             "follow-ups due before their visit: {early:?}"
         );
+        // The calendar: each demo RM has manual tasks around today, every recurrence,
+        // overdue and done ones, and this month's plan and this week's goal.
+        let calendar = rows(
+            "SELECT u.username || ' ' || count(*) || ' ' || count(DISTINCT t.recurrence) || ' '
+                    || sum(t.status = 'open' AND t.due_date < date('now', 'localtime')) || ' '
+                    || sum(t.status = 'done') || ' '
+                    || (SELECT count(*) FROM plan_notes p WHERE p.owner_id = u.id)
+             FROM tasks t JOIN users u ON u.id = t.owner_id
+             WHERE t.source = 'manual' GROUP BY u.id ORDER BY u.username",
+        );
+        assert_eq!(
+            calendar,
+            vec!["rm1 12 5 2 2 2", "rm2 12 5 2 2 2", "rm3 12 5 2 2 2"],
+            "tasks, recurrences, overdue, done, plan notes"
+        );
         let check = rmdesk(
             dir.path(),
             &["--db", db.to_str().expect("utf-8"), "check"],

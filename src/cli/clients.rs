@@ -16,7 +16,7 @@ use crate::store::clients_io::read_client_file;
 use crate::store::Store;
 
 /// Opens the database and signs in as `--user`.
-fn open_as(cli: &Cli) -> anyhow::Result<(Store, crate::store::Actor)> {
+pub(super) fn open_as(cli: &Cli) -> anyhow::Result<(Store, crate::store::Actor)> {
     let mut store = Store::open_existing(&db_path(cli)?)?;
     let actor = sign_in(cli, &mut store, &mut Secrets::stdin())?;
     Ok((store, actor))
@@ -117,6 +117,8 @@ pub fn seed_demo_clients(path: &Path, count: u32, seed: u64) -> anyhow::Result<u
     store.seed_demo_activity(today, &mut |_client| {
         super::demo_activity::events(&mut activity)
     })?;
+    let (tasks, notes) = super::demo_activity::calendar(today);
+    store.seed_demo_calendar(&tasks, &notes)?;
     Ok(n)
 }
 

@@ -53,6 +53,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Export(ExportCommand::Clients { ref file, unmasked })) => {
             super::clients::export(&cli, file, unmasked)
         }
+        Some(Command::Export(ExportCommand::Calendar { ref file })) => {
+            super::calendar::export(&cli, file)
+        }
         Some(Command::Search {
             ref text,
             stats,

@@ -4,7 +4,11 @@
 use rand::rngs::StdRng;
 use rand::Rng;
 
-use crate::store::demo::DemoEvent;
+use chrono::{Datelike, Days, NaiveDate};
+
+use crate::domain::task::{month_start, next_occurrence, week_start, Recurrence};
+use crate::store::demo::{DemoEvent, DemoTask};
+use crate::store::plans::PlanPeriod;
 
 const CHANNELS: [&str; 5] = ["branch", "client_site", "phone", "video", "message"];
 
@@ -100,4 +104,122 @@ pub fn events(rng: &mut StdRng) -> Vec<DemoEvent> {
         });
     }
     out
+}
+
+/// The demo calendar around `today`: a weekly meeting, a month-end report (a monthly
+/// series anchored on a 31st), a daily market check, a yearly review, overdue and
+/// today's tasks, a few done; and this month's plan and this week's goal.
+pub fn calendar(today: NaiveDate) -> (Vec<DemoTask>, Vec<(PlanPeriod, String)>) {
+    let day = |n: i64| {
+        today
+            .checked_add_signed(chrono::Duration::days(n))
+            .unwrap_or(today)
+    };
+    let monday = week_start(today);
+    // The last 31st on or before today's month start: the month-end series' anchor.
+    let mut anchor = month_start(today).pred_opt().unwrap_or(today);
+    while anchor.day() != 31 {
+        anchor = month_start(anchor).pred_opt().unwrap_or(anchor);
+    }
+    let pending = next_occurrence(
+        Recurrence::Monthly,
+        anchor,
+        month_start(today).pred_opt().unwrap_or(today),
+    )
+    .unwrap_or(today);
+    let weekly_due = if monday < today {
+        monday.checked_add_days(Days::new(7)).unwrap_or(today)
+    } else {
+        monday
+    };
+    let task = |title: &str, due: NaiveDate| DemoTask {
+        title: title.to_string(),
+        due,
+        time: None,
+        priority: "normal",
+        recurrence: "none",
+        anchor: None,
+        client: None,
+        done: false,
+    };
+    let tasks = vec![
+        DemoTask {
+            time: Some("09:00"),
+            recurrence: "weekly",
+            anchor: Some(monday),
+            ..task("周例会 Weekly team meeting", weekly_due)
+        },
+        DemoTask {
+            time: Some("09:00"),
+            recurrence: "weekly",
+            anchor: Some(monday.checked_sub_days(Days::new(7)).unwrap_or(monday)),
+            done: true,
+            ..task(
+                "周例会 Weekly team meeting",
+                monday.checked_sub_days(Days::new(7)).unwrap_or(monday),
+            )
+        },
+        DemoTask {
+            priority: "high",
+            recurrence: "monthly",
+            anchor: Some(anchor),
+            ..task("月末业绩报表 Month-end report", pending)
+        },
+        DemoTask {
+            time: Some("08:30"),
+            recurrence: "daily",
+            anchor: Some(today),
+            priority: "low",
+            ..task("查看市场行情 Market check", today)
+        },
+        DemoTask {
+            recurrence: "yearly",
+            anchor: Some(day(12)),
+            client: Some(0),
+            ..task("年度资产检视 Annual portfolio review", day(12))
+        },
+        DemoTask {
+            priority: "high",
+            client: Some(1),
+            ..task("补充开户资料 Collect account documents", day(-3))
+        },
+        DemoTask {
+            client: Some(2),
+            ..task("电话回访 Call back", day(-1))
+        },
+        DemoTask {
+            time: Some("14:00"),
+            client: Some(3),
+            ..task("面谈理财方案 Meet about the allocation", today)
+        },
+        DemoTask {
+            priority: "high",
+            ..task("准备季度培训 Prepare the quarterly training", today)
+        },
+        DemoTask {
+            client: Some(4),
+            ..task("寄送产品说明书 Send the product sheet", day(2))
+        },
+        DemoTask {
+            time: Some("10:00"),
+            client: Some(5),
+            ..task("拜访企业客户 Visit a corporate client", day(6))
+        },
+        DemoTask {
+            done: true,
+            client: Some(6),
+            ..task("生日问候 Birthday call", day(-5))
+        },
+    ];
+    let notes = vec![
+        (
+            PlanPeriod::Month(month_start(today)),
+            "本月规划：新增有效客户 10 户，到期资金留存 80%。\nThis month: 10 new active clients; keep 80% of maturing funds.".to_string(),
+        ),
+        (
+            PlanPeriod::Week(monday),
+            "本周目标：回访核心客户 5 户。\nThis week: call back 5 core clients.".to_string(),
+        ),
+    ];
+    (tasks, notes)
 }

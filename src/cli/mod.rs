@@ -2,6 +2,7 @@
 //!
 //! Exit codes (product.md): 0 ok, 1 failure with a one-line reason on standard error,
 //! 2 bad usage (clap's own code for usage errors).
+mod calendar;
 mod clients;
 mod commands;
 pub mod demo_activity;
@@ -117,6 +118,12 @@ pub enum ExportCommand {
         /// Write ID numbers, mobiles and emails in full (audited).
         #[arg(long)]
         unmasked: bool,
+    },
+    /// Your tasks to an iCalendar file (RFC 5545) that calendar programs import: open
+    /// tasks as events (with their recurrence rules), done and cancelled ones as to-dos.
+    Calendar {
+        /// The .ics file to write.
+        file: PathBuf,
     },
 }
 

@@ -3,10 +3,12 @@
 pub mod client;
 pub mod contact;
 pub mod csv_import;
+pub mod ics;
 pub mod ids;
 pub mod money;
 pub mod password;
 pub mod product;
 pub mod search_terms;
+pub mod task;
 pub mod user;
 pub mod visit;

@@ -16,9 +16,12 @@ pub mod demo;
 mod error;
 pub mod feedback;
 pub mod holdings;
+pub mod home;
 mod migrate;
+pub mod plans;
 pub mod products;
 pub mod settings;
+pub mod tasks;
 pub mod users;
 pub mod visits;
 

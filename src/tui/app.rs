@@ -14,12 +14,13 @@ use ratatui::Frame;
 use super::i18n::I18n;
 use super::keymap::{Action, Keymap};
 use super::screens::admin::Admin;
+use super::screens::calendar::Calendar;
 use super::screens::clients::Clients;
 use super::screens::gate::{Gate, GateEvent, GateKind};
 use super::screens::home::{role_key, Home};
 use super::screens::products::Products;
 use super::screens::visits::Visits;
-use super::screens::{store_error_text, Ctx, Screen, ScreenId, Status, View};
+use super::screens::{store_error_text, Ctx, Screen, ScreenId, Status, Target, View};
 use super::theme::Theme;
 use super::widgets::{command_bar, confirm, help};
 use crate::store::{Actor, Role, Store};
@@ -36,6 +37,7 @@ struct Session {
     clients: Clients,
     visits: Visits,
     products: Products,
+    calendar: Calendar,
     admin: Admin,
     /// The lock screen, while locked. The screens behind it keep their state.
     lock: Option<Gate>,
@@ -48,6 +50,7 @@ impl Session {
             ScreenId::Clients => &self.clients,
             ScreenId::Visits => &self.visits,
             ScreenId::Products => &self.products,
+            ScreenId::Calendar => &self.calendar,
             ScreenId::Admin => &self.admin,
         }
     }
@@ -58,6 +61,7 @@ impl Session {
             ScreenId::Clients => &mut self.clients,
             ScreenId::Visits => &mut self.visits,
             ScreenId::Products => &mut self.products,
+            ScreenId::Calendar => &mut self.calendar,
             ScreenId::Admin => &mut self.admin,
         }
     }
@@ -182,6 +186,7 @@ impl App {
             keys: &self.keys,
             i18n: &self.i18n,
             status: None,
+            goto: None,
         };
         session.clients.tick(&mut ctx);
         if ctx.status.is_some() {
@@ -295,18 +300,23 @@ impl App {
                     keys: &self.keys,
                     i18n: &self.i18n,
                     status: None,
+                    goto: None,
                 };
                 let used = match session.current {
                     ScreenId::Home => session.home.on_key(&key, &mut ctx),
                     ScreenId::Clients => session.clients.on_key(&key, &mut ctx),
                     ScreenId::Visits => session.visits.on_key(&key, &mut ctx),
                     ScreenId::Products => session.products.on_key(&key, &mut ctx),
+                    ScreenId::Calendar => session.calendar.on_key(&key, &mut ctx),
                     ScreenId::Admin => session.admin.on_key(&key, &mut ctx),
                 };
+                let goto = ctx.goto;
                 if ctx.status.is_some() {
                     self.status = ctx.status;
                 }
-                if !used {
+                if let Some(target) = goto {
+                    self.open(target);
+                } else if !used {
                     self.global_key(&key);
                 }
             }
@@ -338,6 +348,7 @@ impl App {
             clients: Clients::default(),
             visits: Visits::default(),
             products: Products::default(),
+            calendar: Calendar::default(),
             admin: Admin::default(),
             lock: None,
         };
@@ -352,7 +363,9 @@ impl App {
         // Administrators see no client data; everyone else has no administration.
         let allowed = match to {
             ScreenId::Home => true,
-            ScreenId::Clients | ScreenId::Visits => session.actor.role != Role::Admin,
+            ScreenId::Clients | ScreenId::Visits | ScreenId::Calendar => {
+                session.actor.role != Role::Admin
+            }
             // Everyone reads the catalogue; administrators maintain it.
             ScreenId::Products => true,
             ScreenId::Admin => session.actor.role == Role::Admin,
@@ -371,13 +384,50 @@ impl App {
             keys: &self.keys,
             i18n: &self.i18n,
             status: None,
+            goto: None,
         };
         match to {
             ScreenId::Home => session.home.reload(&mut ctx),
             ScreenId::Clients => session.clients.reload(&mut ctx),
             ScreenId::Visits => session.visits.reload(&mut ctx),
             ScreenId::Products => session.products.reload(&mut ctx),
+            ScreenId::Calendar => session.calendar.reload(&mut ctx),
             ScreenId::Admin => session.admin.reload(&mut ctx),
+        }
+        if ctx.status.is_some() {
+            self.status = ctx.status;
+        }
+    }
+
+    /// Shows what `target` is about: a client's 360 view (also for a holding), a task on
+    /// its day in the calendar, a complaint on the feedback tab of F4.
+    fn open(&mut self, target: Target) {
+        let screen = match target {
+            Target::Task { .. } => ScreenId::Calendar,
+            Target::Feedback { .. } => ScreenId::Visits,
+            Target::Client(_) | Target::Holding { .. } => ScreenId::Clients,
+        };
+        self.go(screen);
+        let Phase::Main(session) = &mut self.phase else {
+            return;
+        };
+        if session.current != screen {
+            return; // refused (the status line says why)
+        }
+        let mut ctx = Ctx {
+            store: &mut self.store,
+            actor: &session.actor,
+            keys: &self.keys,
+            i18n: &self.i18n,
+            status: None,
+            goto: None,
+        };
+        match target {
+            Target::Task { id, date } => session.calendar.show_task(id, date, &mut ctx),
+            Target::Feedback { id, .. } => session.visits.show_feedback(id, &mut ctx),
+            Target::Client(client_id) | Target::Holding { client_id, .. } => {
+                session.clients.show_client(client_id, &mut ctx)
+            }
         }
         if ctx.status.is_some() {
             self.status = ctx.status;
@@ -410,6 +460,8 @@ impl App {
                 self.go(ScreenId::Visits);
             } else if k.is(key, Action::Products) {
                 self.go(ScreenId::Products);
+            } else if k.is(key, Action::Calendar) {
+                self.go(ScreenId::Calendar);
             } else if k.is(key, Action::Admin) {
                 self.go(ScreenId::Admin);
             } else if k.is(key, Action::Back) && current != ScreenId::Home {
@@ -438,6 +490,8 @@ impl App {
                 a.push(Action::Products);
                 if s.actor.role == Role::Admin {
                     a.push(Action::Admin);
+                } else {
+                    a.push(Action::Calendar);
                 }
                 if s.current != ScreenId::Home {
                     a.push(Action::Back);
@@ -477,6 +531,8 @@ impl App {
     /// always shows, and the obvious movement keys left to the help.
     fn bar_actions(&self) -> Vec<Action> {
         let movement = [
+            Action::Left,
+            Action::Right,
             Action::Up,
             Action::Down,
             Action::PageUp,

@@ -93,6 +93,26 @@ pub enum Action {
     AddHolding,
     /// Close the selected product or holding.
     CloseRecord,
+    /// Go to the calendar.
+    Calendar,
+    /// Move the calendar's selection one day back.
+    Left,
+    /// Move the calendar's selection one day on.
+    Right,
+    /// Back to today in the calendar.
+    Today,
+    /// Mark the selected task done.
+    Done,
+    /// Switch between the month, week and day views.
+    CycleView,
+    /// Move focus between the calendar and its list of tasks.
+    SwitchPane,
+    /// Edit the month's plan note.
+    PlanNote,
+    /// Edit the week's goal note.
+    WeekGoal,
+    /// Show another user's calendar (managers: the branch's RMs, read-only).
+    Owner,
     /// Answer yes in a dialog.
     Yes,
     /// Answer no in a dialog.
@@ -142,6 +162,16 @@ const DEFAULTS: &[(Action, &[&str])] = &[
     (Action::Holdings, &["h"]),
     (Action::AddHolding, &["a"]),
     (Action::CloseRecord, &["c"]),
+    (Action::Calendar, &["f6"]),
+    (Action::Left, &["left"]),
+    (Action::Right, &["right"]),
+    (Action::Today, &["t"]),
+    (Action::Done, &["d"]),
+    (Action::CycleView, &["v"]),
+    (Action::SwitchPane, &["tab"]),
+    (Action::PlanNote, &["p"]),
+    (Action::WeekGoal, &["w"]),
+    (Action::Owner, &["o"]),
     (Action::Yes, &["y"]),
     (Action::No, &["n"]),
 ];
@@ -196,6 +226,16 @@ impl Action {
             Action::Holdings => "holdings",
             Action::AddHolding => "add_holding",
             Action::CloseRecord => "close_record",
+            Action::Calendar => "calendar",
+            Action::Left => "left",
+            Action::Right => "right",
+            Action::Today => "today",
+            Action::Done => "done",
+            Action::CycleView => "cycle_view",
+            Action::SwitchPane => "switch_pane",
+            Action::PlanNote => "plan_note",
+            Action::WeekGoal => "week_goal",
+            Action::Owner => "owner",
             Action::Yes => "yes",
             Action::No => "no",
         }

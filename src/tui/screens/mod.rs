@@ -3,6 +3,7 @@
 //! their data on [`Screen::reload`] (navigation, after a change), never while drawing.
 pub mod admin;
 mod admin_forms;
+pub mod calendar;
 pub mod clients;
 pub mod codes;
 pub mod gate;
@@ -31,8 +32,39 @@ pub enum ScreenId {
     Visits,
     /// The product catalogue.
     Products,
+    /// Calendar: month, week and day views of tasks, plan notes.
+    Calendar,
     /// User administration.
     Admin,
+}
+
+/// Where a screen asks the application to go: the one place that knows which screen
+/// shows what (the home list's Enter goes through it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// A client's 360 view.
+    Client(i64),
+    /// A task, opened on its day in the calendar.
+    Task {
+        /// Task id.
+        id: i64,
+        /// The day to show.
+        date: chrono::NaiveDate,
+    },
+    /// A complaint or other feedback of a client: its detail on the feedback tab of F4.
+    Feedback {
+        /// The client.
+        client_id: i64,
+        /// The feedback item.
+        id: i64,
+    },
+    /// A holding of a client (the client's 360 view, which lists holdings).
+    Holding {
+        /// The client.
+        client_id: i64,
+        /// The holding.
+        id: i64,
+    },
 }
 
 /// What a screen may use while handling a key.
@@ -47,6 +79,8 @@ pub struct Ctx<'a> {
     pub i18n: &'a I18n,
     /// A message for the status line, set by the screen.
     pub status: Option<Status>,
+    /// Another screen to show, asked for by the screen.
+    pub goto: Option<Target>,
 }
 
 impl Ctx<'_> {

@@ -70,6 +70,16 @@ impl Clients {
         self.list.rows_in_memory()
     }
 
+    /// Opens client `id`'s 360 view (from another screen: the home list), over the list
+    /// and closing whatever popup was open.
+    pub fn show_client(&mut self, id: i64, ctx: &mut Ctx<'_>) {
+        self.form = None;
+        self.visit = None;
+        self.filter = None;
+        self.detail = None;
+        self.open_client(id, ctx);
+    }
+
     fn open_client(&mut self, id: i64, ctx: &mut Ctx<'_>) -> bool {
         match Detail::load(ctx, id) {
             Ok(d) => {

@@ -102,6 +102,18 @@ impl Visits {
         self.search = None;
     }
 
+    /// Shows feedback item `id` (home's complaint lines): the feedback tab with every item,
+    /// the item selected and its detail open.
+    pub fn show_feedback(&mut self, id: i64, ctx: &mut Ctx<'_>) {
+        self.show_tab(Tab::Feedback);
+        self.ffilter = FeedbackFilter::default();
+        self.load(ctx);
+        if let Some(at) = self.feedback.iter().position(|f| f.id == id) {
+            self.fcur.selected = at;
+            self.open_detail(ctx);
+        }
+    }
+
     fn load(&mut self, ctx: &mut Ctx<'_>) {
         let loaded = match self.tab {
             Tab::Visits => ctx

@@ -562,3 +562,195 @@ fn demo_clients_have_real_aum_and_spread_over_rms_and_tiers() {
     }
     assert!(store.integrity_problems().expect("check").is_empty());
 }
+
+const HEADER: &str = "client_no,kind,name,gender,birth_date,id_type,id_number,mobile,email,address,occupation,risk_level,risk_assessed_on,status,owner,notes";
+
+fn ids(found: &[rmdesk::store::clients::ClientSummary]) -> Vec<i64> {
+    found.iter().map(|c| c.id).collect()
+}
+
+#[test]
+fn search_finds_by_phone_fragment_after_an_import_and_after_the_mobile_changes() {
+    let (_dir, mut store) = demo_store();
+    let manager = store.login("manager", "demo-password").expect("manager");
+    let csv = format!(
+        "{HEADER}\n,individual,欧阳娜娜,,,passport,E1234567,13812345678,,,,,,active,rm1,\n\
+         ,individual,John Smith,,,passport,E7654321,+85290001111,,,,,,active,rm2,\n"
+    );
+    let report = store
+        .import_clients(
+            &manager,
+            &parse_csv(csv.as_bytes()).expect("parses"),
+            false,
+            &mut |_, _| {},
+        )
+        .expect("import");
+    assert_eq!(report.imported, 2);
+    let nana = store.search_clients(&manager, "欧阳", 10).expect("search")[0].id;
+    let john = store.search_clients(&manager, "smith", 10).expect("search")[0].id;
+    for (typed, expected) in [
+        ("138", vec![nana]),
+        ("2345", vec![nana]),
+        ("13812345678", vec![nana]),
+        ("138-1234-5678", vec![nana]),
+        ("852", vec![john]),
+        ("90001111", vec![john]),
+        ("000", vec![john]),
+        ("234", vec![nana]),
+        ("欧阳 5678", vec![nana]),
+        ("oynn 123", vec![nana]),
+        ("5678 欧阳", vec![nana]),
+        ("john 0001", vec![john]),
+        ("1234 5678", vec![nana]),
+        ("1111 852", vec![john]),
+    ] {
+        let mut found = ids(&store.search_clients(&manager, typed, 10).expect("search"));
+        found.sort_unstable();
+        assert_eq!(found, expected, "{typed:?}");
+    }
+    for typed in ["欧阳 852", "john 5678", "1234 852", "1381234567899", "139"] {
+        assert!(
+            store
+                .search_clients(&manager, typed, 10)
+                .expect("search")
+                .is_empty(),
+            "{typed:?}"
+        );
+    }
+    // The RM sees only their own client, whatever is typed.
+    let rm1 = store.login("rm1", "demo-password").expect("rm1");
+    assert_eq!(
+        ids(&store.search_clients(&rm1, "234", 10).expect("search")),
+        [nana]
+    );
+
+    let mut edit = store.client_for_edit(&manager, nana).expect("edit");
+    edit.mobile = "13998765432".into();
+    store
+        .update_client(&manager, nana, &edit, true)
+        .expect("update");
+    assert!(store
+        .search_clients(&manager, "2345", 10)
+        .expect("search")
+        .is_empty());
+    assert_eq!(
+        ids(&store.search_clients(&manager, "98765", 10).expect("search")),
+        [nana]
+    );
+    assert_eq!(
+        ids(&store
+            .search_clients(&manager, "欧阳 987", 10)
+            .expect("search")),
+        [nana]
+    );
+    // A mobile taken away leaves nothing to find by it.
+    edit.mobile = String::new();
+    store
+        .update_client(&manager, nana, &edit, true)
+        .expect("update");
+    assert!(store
+        .search_clients(&manager, "98765", 10)
+        .expect("search")
+        .is_empty());
+    assert!(store.integrity_problems().expect("check").is_empty());
+}
+
+#[test]
+fn a_database_of_migration_1_is_searched_as_before_after_migration_2() {
+    let (_dir, path) = temp_db();
+    let (nana, john, nana_no) = {
+        let (mut store, _admin) = seeded(&path);
+        let rm1 = store.login("rm1", PASSWORD).expect("rm1");
+        let nana = save(
+            &mut store,
+            &rm1,
+            &person("欧阳娜娜", &resident_id("19800101", 123), "13812345678"),
+        );
+        let john = save(
+            &mut store,
+            &rm1,
+            &ClientInput {
+                id_type: "passport".into(),
+                ..person("John Smith", "E7654321", "+85290001111")
+            },
+        );
+        let no = store.client(&rm1, nana).expect("client").fields.client_no;
+        (nana, john, no)
+    };
+    // Put the file back to what migration 1 left: its full-text table, holding every
+    // suffix of each mobile behind a marker, and no phone table.
+    {
+        let conn = rusqlite::Connection::open(&path).expect("raw");
+        conn.execute_batch(
+            "DROP TABLE client_phone; DROP TABLE client_search;
+             CREATE VIRTUAL TABLE client_search USING fts5 (terms, content = '',
+                 contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2',
+                 prefix = '1 2 3');",
+        )
+        .expect("migration 1 tables");
+        let rows: Vec<(i64, String, String, String, String)> = conn
+            .prepare("SELECT id, name, client_no, coalesce(mobile, ''), id_number FROM clients")
+            .expect("sql")
+            .query_map([], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })
+            .expect("rows")
+            .collect::<rusqlite::Result<_>>()
+            .expect("rows");
+        for (id, name, no, mobile, id_number) in rows {
+            let mut terms = rmdesk::domain::search_terms::terms(&name, &no, &id_number);
+            let digits: String = mobile.chars().filter(char::is_ascii_digit).collect();
+            for i in 0..digits.len() {
+                terms.push_str(&format!(" 0t{}", &digits[i..]));
+            }
+            conn.execute(
+                "INSERT INTO client_search (rowid, terms) VALUES (?1, ?2)",
+                rusqlite::params![id, terms],
+            )
+            .expect("old terms");
+        }
+        conn.execute_batch("PRAGMA user_version = 1")
+            .expect("version 1");
+    }
+
+    let mut store = Store::open(&path).expect("open migrates");
+    let rm1 = store.login("rm1", PASSWORD).expect("rm1");
+    let tail = &resident_id("19800101", 123)[14..];
+    for (typed, expected) in [
+        ("欧阳", nana),
+        ("oynn", nana),
+        ("5678", nana),
+        ("欧阳 1381", nana),
+        (tail, nana),
+        (nana_no.as_str(), nana),
+        ("smi", john),
+        ("852", john),
+        ("90001111", john),
+    ] {
+        assert_eq!(
+            ids(&store.search_clients(&rm1, typed, 10).expect("search")),
+            [expected],
+            "{typed:?}"
+        );
+    }
+    let conn = rusqlite::Connection::open(&path).expect("raw");
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .expect("version");
+    assert_eq!(version, 2);
+    let old_tokens: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM client_search WHERE client_search MATCH '\"0t\"*'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("old tokens");
+    assert_eq!(old_tokens, 0, "the phone suffixes left the full-text index");
+    let phones: i64 = conn
+        .query_row("SELECT count(*) FROM client_phone_docsize", [], |r| {
+            r.get(0)
+        })
+        .expect("phones");
+    assert_eq!(phones, 2);
+    assert!(store.integrity_problems().expect("check").is_empty());
+}

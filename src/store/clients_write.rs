@@ -275,7 +275,7 @@ fn gender_code(g: Option<Gender>) -> Option<&'static str> {
     g.map(Gender::code)
 }
 
-/// Inserts a validated client (and its search terms); returns its id.
+/// Inserts a validated client and its search entries; returns its id.
 pub(crate) fn insert_row(
     tx: &Connection,
     v: &ValidClient,
@@ -283,6 +283,17 @@ pub(crate) fn insert_row(
     t: Thresholds,
     now: &str,
 ) -> Result<i64> {
+    Ok(insert_client(tx, v, owner, t, now)?.0)
+}
+
+/// Inserts a validated client and its search entries; returns its id and client number.
+pub(crate) fn insert_client(
+    tx: &Connection,
+    v: &ValidClient,
+    owner: (i64, i64),
+    t: Thresholds,
+    now: &str,
+) -> Result<(i64, String)> {
     let client_no = match &v.client_no {
         Some(no) => no.clone(),
         None => next_client_no(tx)?,
@@ -319,17 +330,26 @@ pub(crate) fn insert_row(
         now,
     ])?;
     let id = tx.last_insert_rowid();
+    index_new(
+        tx,
+        id,
+        &search_terms::terms(&v.name, &client_no, &v.id_number),
+        v.mobile.as_deref(),
+    )?;
+    Ok((id, client_no))
+}
+
+/// Writes the search entries of a client that has none: its full-text terms and, when
+/// it has a mobile, the mobile's digits.
+pub(crate) fn index_new(tx: &Connection, id: i64, terms: &str, mobile: Option<&str>) -> Result<()> {
     tx.prepare_cached("INSERT INTO client_search (rowid, terms) VALUES (?1, ?2)")?
-        .execute(params![
-            id,
-            search_terms::terms(
-                &v.name,
-                &client_no,
-                v.mobile.as_deref().unwrap_or(""),
-                &v.id_number
-            )
-        ])?;
-    Ok(id)
+        .execute(params![id, terms])?;
+    let digits = search_terms::phone_digits(mobile.unwrap_or(""));
+    if !digits.is_empty() {
+        tx.prepare_cached("INSERT INTO client_phone (rowid, digits) VALUES (?1, ?2)")?
+            .execute(params![id, digits])?;
+    }
+    Ok(())
 }
 
 fn update_row(
@@ -374,7 +394,7 @@ fn update_row(
     Ok(())
 }
 
-/// Rewrites a client's search terms from its stored row.
+/// Rewrites a client's search entries after a change.
 fn index_client(tx: &Connection, id: i64, v: &ValidClient) -> Result<()> {
     let client_no: String =
         tx.query_row("SELECT client_no FROM clients WHERE id = ?1", [id], |r| {
@@ -382,16 +402,30 @@ fn index_client(tx: &Connection, id: i64, v: &ValidClient) -> Result<()> {
         })?;
     tx.prepare_cached("DELETE FROM client_search WHERE rowid = ?1")?
         .execute([id])?;
-    tx.prepare_cached("INSERT INTO client_search (rowid, terms) VALUES (?1, ?2)")?
-        .execute(params![
-            id,
-            search_terms::terms(
-                &v.name,
-                &client_no,
-                v.mobile.as_deref().unwrap_or(""),
-                &v.id_number
-            )
-        ])?;
+    tx.prepare_cached("DELETE FROM client_phone WHERE rowid = ?1")?
+        .execute([id])?;
+    index_new(
+        tx,
+        id,
+        &search_terms::terms(&v.name, &client_no, &v.id_number),
+        v.mobile.as_deref(),
+    )
+}
+
+/// Writes the full-text terms of every client from the stored rows into an empty
+/// `client_search` (migration 2 made it again).
+pub(crate) fn rebuild_search(conn: &Connection) -> Result<()> {
+    let mut read = conn.prepare("SELECT id, name, client_no, id_number FROM clients")?;
+    let mut insert = conn.prepare("INSERT INTO client_search (rowid, terms) VALUES (?1, ?2)")?;
+    let mut rows = read.query([])?;
+    let mut count = 0u64;
+    while let Some(r) = rows.next()? {
+        let (id, name, no, id_number): (i64, String, String, String) =
+            (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+        insert.execute(params![id, search_terms::terms(&name, &no, &id_number)])?;
+        count += 1;
+    }
+    tracing::info!(clients = count, "full-text search terms rebuilt");
     Ok(())
 }
 

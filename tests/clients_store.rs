@@ -565,6 +565,19 @@ fn demo_clients_have_real_aum_and_spread_over_rms_and_tiers() {
 
 const HEADER: &str = "client_no,kind,name,gender,birth_date,id_type,id_number,mobile,email,address,occupation,risk_level,risk_assessed_on,status,owner,notes";
 
+/// A client file of `n` valid passport holders owned by `owner`, the i-th with mobile
+/// `139` + i as 8 digits; `client_no(i)` gives an explicit client number or none.
+fn passport_file(n: usize, owner: &str, client_no: impl Fn(usize) -> String) -> String {
+    let mut csv = format!("{HEADER}\n");
+    for i in 0..n {
+        csv.push_str(&format!(
+            "{},individual,Client {i},,,passport,P{i:08},139{i:08},,,,,,active,{owner},\n",
+            client_no(i)
+        ));
+    }
+    csv
+}
+
 fn ids(found: &[rmdesk::store::clients::ClientSummary]) -> Vec<i64> {
     found.iter().map(|c| c.id).collect()
 }
@@ -652,6 +665,142 @@ fn search_finds_by_phone_fragment_after_an_import_and_after_the_mobile_changes()
         .search_clients(&manager, "98765", 10)
         .expect("search")
         .is_empty());
+    assert!(store.integrity_problems().expect("check").is_empty());
+}
+
+#[test]
+fn an_import_names_every_client_in_its_audit_entries() {
+    let (_dir, mut store) = demo_store();
+    let manager = store.login("manager", "demo-password").expect("manager");
+    let n = 2_500;
+    let csv = passport_file(n, "rm1", |_| String::new());
+    let report = store
+        .import_clients(
+            &manager,
+            &parse_csv(csv.as_bytes()).expect("parses"),
+            false,
+            &mut |_, _| {},
+        )
+        .expect("import");
+    assert_eq!(report.imported, n);
+    let admin = store.login("admin", "demo-password").expect("admin");
+    let entries = store
+        .audit_recent(&admin, Some("client.import"), 10)
+        .expect("audit");
+    assert_eq!(entries.len(), 3, "1,000 clients an entry");
+    let mut named: Vec<String> = Vec::new();
+    for e in &entries {
+        assert_eq!(e.username, "manager");
+        let after = e.after.as_deref().unwrap_or("");
+        let list = after.split(" clients=").nth(1).expect("clients listed");
+        named.extend(list.split(' ').map(str::to_string));
+    }
+    named.sort();
+    let mut stored: Vec<String> = Vec::new();
+    let mut from = rmdesk::store::clients::PageFrom::Start;
+    let spec = ListSpec {
+        sort: SortKey::ClientNo,
+        ..ListSpec::default()
+    };
+    loop {
+        let page = store
+            .client_page(&manager, &spec, &from, 500)
+            .expect("page");
+        let Some(last) = page.keys.last().cloned() else {
+            break;
+        };
+        stored.extend(
+            page.rows
+                .iter()
+                .map(|c| format!("{}:{}", c.id, c.client_no)),
+        );
+        from = PageFrom::After(last);
+    }
+    stored.sort();
+    assert_eq!(named, stored, "every imported client, by id and number");
+    assert!(store.verify_audit_chain().expect("chain").is_empty());
+}
+
+/// The names of the indexes on `clients`, read from the file.
+fn client_indexes(path: &std::path::Path) -> Vec<String> {
+    let conn = rusqlite::Connection::open(path).expect("raw");
+    let mut stmt = conn
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'clients' ORDER BY name")
+        .expect("sql");
+    let names = stmt
+        .query_map([], |r| r.get(0))
+        .expect("query")
+        .collect::<rusqlite::Result<Vec<String>>>()
+        .expect("names");
+    names
+}
+
+#[test]
+fn a_large_import_builds_the_list_indexes_again_and_a_failed_one_keeps_them() {
+    let (_dir, mut store) = demo_store();
+    let path = store.path().to_path_buf();
+    let before = client_indexes(&path);
+    assert!(before.len() >= 9, "{before:?}");
+    let manager = store.login("manager", "demo-password").expect("manager");
+    let n = 10_000;
+
+    // A client number given twice: the second insert fails after thousands of rows were
+    // written without the list indexes; nothing of it stays, the indexes are all there.
+    let csv = passport_file(n, "rm1", |i| {
+        if i == n - 1 {
+            "K000001".to_string()
+        } else {
+            format!("K{i:06}")
+        }
+    });
+    let failed = store.import_clients(
+        &manager,
+        &parse_csv(csv.as_bytes()).expect("parses"),
+        false,
+        &mut |_, _| {},
+    );
+    assert!(failed.is_err(), "{failed:?}");
+    assert_eq!(client_indexes(&path), before);
+    assert_eq!(
+        store
+            .client_count(&manager, &ListSpec::default())
+            .expect("count"),
+        0
+    );
+
+    let mut progress = Vec::new();
+    let csv = passport_file(n, "rm1", |_| String::new());
+    let report = store
+        .import_clients(
+            &manager,
+            &parse_csv(csv.as_bytes()).expect("parses"),
+            false,
+            &mut |done, total| progress.push((done, total)),
+        )
+        .expect("import");
+    assert_eq!(report.imported, n);
+    assert_eq!(progress.len(), 10, "{progress:?}");
+    assert_eq!(progress.last(), Some(&(n, n)));
+    assert_eq!(client_indexes(&path), before);
+    // The indexes hold every row: lists sorted by name use them.
+    let spec = ListSpec::default();
+    assert_eq!(
+        store.client_count(&manager, &spec).expect("count"),
+        n as u64
+    );
+    let first = store
+        .client_page(&manager, &spec, &PageFrom::Start, 3)
+        .expect("page");
+    let names: Vec<&str> = first.rows.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["Client 0", "Client 1", "Client 10"]);
+    let rm1 = store.login("rm1", "demo-password").expect("rm1");
+    assert_eq!(
+        store
+            .search_clients(&rm1, "13900009999", 10)
+            .expect("search")
+            .len(),
+        1
+    );
     assert!(store.integrity_problems().expect("check").is_empty());
 }
 
@@ -753,4 +902,35 @@ fn a_database_of_migration_1_is_searched_as_before_after_migration_2() {
         .expect("phones");
     assert_eq!(phones, 2);
     assert!(store.integrity_problems().expect("check").is_empty());
+}
+
+#[test]
+fn a_generated_client_number_skips_one_named_later_in_the_file() {
+    let (_dir, mut store) = demo_store();
+    let manager = store.login("manager", "demo-password").expect("manager");
+    // The first row would get C000000001, which the second row names.
+    let csv = passport_file(2, "rm1", |i| {
+        if i == 1 {
+            "C000000001".into()
+        } else {
+            String::new()
+        }
+    });
+    let report = store
+        .import_clients(
+            &manager,
+            &parse_csv(csv.as_bytes()).expect("parses"),
+            false,
+            &mut |_, _| {},
+        )
+        .expect("import");
+    assert_eq!(report.imported, 2);
+    let mut numbers: Vec<String> = store
+        .search_clients(&manager, "client", 10)
+        .expect("search")
+        .into_iter()
+        .map(|c| c.client_no)
+        .collect();
+    numbers.sort();
+    assert_eq!(numbers, ["C000000001", "C000000002"]);
 }

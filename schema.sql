@@ -271,3 +271,36 @@ END;
 -- as many rows as it shows, however rare the suitable clients are.
 CREATE INDEX clients_owner_risk_name ON clients (owner_id, risk_level, name, id);
 CREATE INDEX clients_branch_risk_name ON clients (branch_id, risk_level, name, id);
+
+-- migration: 3
+-- Search, rebuilt for speed of writing (imports) as much as of reading.
+--
+-- The full-text index no longer holds phone fragments: every suffix of every mobile,
+-- each also written into three prefix indexes, was most of its size and of the cost of
+-- an import. It is made again with detail = 'none' (it is only ever asked for token
+-- prefixes, never phrases, so positions are not kept); the store writes every client's
+-- terms into it right after this SQL, in the same transaction (the terms hold pinyin
+-- initials, which SQL cannot compute).
+DROP TABLE client_search;
+CREATE VIRTUAL TABLE client_search USING fts5 (
+    terms,
+    content = '',
+    contentless_delete = 1,
+    tokenize = 'unicode61 remove_diacritics 2',
+    prefix = '1 2 3',
+    detail = 'none'
+);
+
+-- The digits of each client's mobile, indexed by trigrams (rowid = clients.id): any 3
+-- or more consecutive digits typed are a phrase of trigrams, found without storing every
+-- suffix. Maintained by the store with every save, like client_search.
+CREATE VIRTUAL TABLE client_phone USING fts5 (
+    digits,
+    content = '',
+    contentless_delete = 1,
+    tokenize = 'trigram'
+);
+
+-- The store keeps mobiles as digits, or '+' and digits.
+INSERT INTO client_phone (rowid, digits)
+SELECT id, replace(mobile, '+', '') FROM clients WHERE mobile IS NOT NULL AND mobile != '';

@@ -562,3 +562,377 @@ fn demo_clients_have_real_aum_and_spread_over_rms_and_tiers() {
     }
     assert!(store.integrity_problems().expect("check").is_empty());
 }
+
+const HEADER: &str = "client_no,kind,name,gender,birth_date,id_type,id_number,mobile,email,address,occupation,risk_level,risk_assessed_on,status,owner,notes";
+
+/// A client file of `n` valid passport holders owned by `owner`, the i-th with mobile
+/// `139` + i as 8 digits; `client_no(i)` gives an explicit client number or none.
+fn passport_file(n: usize, owner: &str, client_no: impl Fn(usize) -> String) -> String {
+    let mut csv = format!("{HEADER}\n");
+    for i in 0..n {
+        csv.push_str(&format!(
+            "{},individual,Client {i},,,passport,P{i:08},139{i:08},,,,,,active,{owner},\n",
+            client_no(i)
+        ));
+    }
+    csv
+}
+
+fn ids(found: &[rmdesk::store::clients::ClientSummary]) -> Vec<i64> {
+    found.iter().map(|c| c.id).collect()
+}
+
+#[test]
+fn search_finds_by_phone_fragment_after_an_import_and_after_the_mobile_changes() {
+    let (_dir, mut store) = demo_store();
+    let manager = store.login("manager", "demo-password").expect("manager");
+    let csv = format!(
+        "{HEADER}\n,individual,欧阳娜娜,,,passport,E1234567,13812345678,,,,,,active,rm1,\n\
+         ,individual,John Smith,,,passport,E7654321,+85290001111,,,,,,active,rm2,\n"
+    );
+    let report = store
+        .import_clients(
+            &manager,
+            &parse_csv(csv.as_bytes()).expect("parses"),
+            false,
+            &mut |_, _| {},
+        )
+        .expect("import");
+    assert_eq!(report.imported, 2);
+    let nana = store.search_clients(&manager, "欧阳", 10).expect("search")[0].id;
+    let john = store.search_clients(&manager, "smith", 10).expect("search")[0].id;
+    for (typed, expected) in [
+        ("138", vec![nana]),
+        ("2345", vec![nana]),
+        ("13812345678", vec![nana]),
+        ("138-1234-5678", vec![nana]),
+        ("852", vec![john]),
+        ("90001111", vec![john]),
+        ("000", vec![john]),
+        ("234", vec![nana]),
+        ("欧阳 5678", vec![nana]),
+        ("oynn 123", vec![nana]),
+        ("5678 欧阳", vec![nana]),
+        ("john 0001", vec![john]),
+        ("1234 5678", vec![nana]),
+        ("1111 852", vec![john]),
+    ] {
+        let mut found = ids(&store.search_clients(&manager, typed, 10).expect("search"));
+        found.sort_unstable();
+        assert_eq!(found, expected, "{typed:?}");
+    }
+    for typed in ["欧阳 852", "john 5678", "1234 852", "1381234567899", "139"] {
+        assert!(
+            store
+                .search_clients(&manager, typed, 10)
+                .expect("search")
+                .is_empty(),
+            "{typed:?}"
+        );
+    }
+    // The RM sees only their own client, whatever is typed.
+    let rm1 = store.login("rm1", "demo-password").expect("rm1");
+    assert_eq!(
+        ids(&store.search_clients(&rm1, "234", 10).expect("search")),
+        [nana]
+    );
+
+    let mut edit = store.client_for_edit(&manager, nana).expect("edit");
+    edit.mobile = "13998765432".into();
+    store
+        .update_client(&manager, nana, &edit, true)
+        .expect("update");
+    assert!(store
+        .search_clients(&manager, "2345", 10)
+        .expect("search")
+        .is_empty());
+    assert_eq!(
+        ids(&store.search_clients(&manager, "98765", 10).expect("search")),
+        [nana]
+    );
+    assert_eq!(
+        ids(&store
+            .search_clients(&manager, "欧阳 987", 10)
+            .expect("search")),
+        [nana]
+    );
+    // A mobile taken away leaves nothing to find by it.
+    edit.mobile = String::new();
+    store
+        .update_client(&manager, nana, &edit, true)
+        .expect("update");
+    assert!(store
+        .search_clients(&manager, "98765", 10)
+        .expect("search")
+        .is_empty());
+    assert!(store.integrity_problems().expect("check").is_empty());
+}
+
+#[test]
+fn an_import_names_every_client_in_its_audit_entries() {
+    let (_dir, mut store) = demo_store();
+    let manager = store.login("manager", "demo-password").expect("manager");
+    let n = 2_500;
+    let csv = passport_file(n, "rm1", |_| String::new());
+    let report = store
+        .import_clients(
+            &manager,
+            &parse_csv(csv.as_bytes()).expect("parses"),
+            false,
+            &mut |_, _| {},
+        )
+        .expect("import");
+    assert_eq!(report.imported, n);
+    let admin = store.login("admin", "demo-password").expect("admin");
+    let entries = store
+        .audit_recent(&admin, Some("client.import"), 10)
+        .expect("audit");
+    assert_eq!(entries.len(), 3, "1,000 clients an entry");
+    let mut named: Vec<String> = Vec::new();
+    for e in &entries {
+        assert_eq!(e.username, "manager");
+        let after = e.after.as_deref().unwrap_or("");
+        let list = after.split(" clients=").nth(1).expect("clients listed");
+        named.extend(list.split(' ').map(str::to_string));
+    }
+    named.sort();
+    let mut stored: Vec<String> = Vec::new();
+    let mut from = rmdesk::store::clients::PageFrom::Start;
+    let spec = ListSpec {
+        sort: SortKey::ClientNo,
+        ..ListSpec::default()
+    };
+    loop {
+        let page = store
+            .client_page(&manager, &spec, &from, 500)
+            .expect("page");
+        let Some(last) = page.keys.last().cloned() else {
+            break;
+        };
+        stored.extend(
+            page.rows
+                .iter()
+                .map(|c| format!("{}:{}", c.id, c.client_no)),
+        );
+        from = PageFrom::After(last);
+    }
+    stored.sort();
+    assert_eq!(named, stored, "every imported client, by id and number");
+    assert!(store.verify_audit_chain().expect("chain").is_empty());
+}
+
+/// The names of the indexes on `clients`, read from the file.
+fn client_indexes(path: &std::path::Path) -> Vec<String> {
+    let conn = rusqlite::Connection::open(path).expect("raw");
+    let mut stmt = conn
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'clients' ORDER BY name")
+        .expect("sql");
+    let names = stmt
+        .query_map([], |r| r.get(0))
+        .expect("query")
+        .collect::<rusqlite::Result<Vec<String>>>()
+        .expect("names");
+    names
+}
+
+#[test]
+fn a_large_import_builds_the_list_indexes_again_and_a_failed_one_keeps_them() {
+    let (_dir, mut store) = demo_store();
+    let path = store.path().to_path_buf();
+    let before = client_indexes(&path);
+    assert!(before.len() >= 9, "{before:?}");
+    let manager = store.login("manager", "demo-password").expect("manager");
+    let n = 10_000;
+
+    // A client number given twice: the second insert fails after thousands of rows were
+    // written without the list indexes; nothing of it stays, the indexes are all there.
+    let csv = passport_file(n, "rm1", |i| {
+        if i == n - 1 {
+            "K000001".to_string()
+        } else {
+            format!("K{i:06}")
+        }
+    });
+    let failed = store.import_clients(
+        &manager,
+        &parse_csv(csv.as_bytes()).expect("parses"),
+        false,
+        &mut |_, _| {},
+    );
+    assert!(failed.is_err(), "{failed:?}");
+    assert_eq!(client_indexes(&path), before);
+    assert_eq!(
+        store
+            .client_count(&manager, &ListSpec::default())
+            .expect("count"),
+        0
+    );
+
+    let mut progress = Vec::new();
+    let csv = passport_file(n, "rm1", |_| String::new());
+    let report = store
+        .import_clients(
+            &manager,
+            &parse_csv(csv.as_bytes()).expect("parses"),
+            false,
+            &mut |done, total| progress.push((done, total)),
+        )
+        .expect("import");
+    assert_eq!(report.imported, n);
+    assert_eq!(progress.len(), 10, "{progress:?}");
+    assert_eq!(progress.last(), Some(&(n, n)));
+    assert_eq!(client_indexes(&path), before);
+    // The indexes hold every row: lists sorted by name use them.
+    let spec = ListSpec::default();
+    assert_eq!(
+        store.client_count(&manager, &spec).expect("count"),
+        n as u64
+    );
+    let first = store
+        .client_page(&manager, &spec, &PageFrom::Start, 3)
+        .expect("page");
+    let names: Vec<&str> = first.rows.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["Client 0", "Client 1", "Client 10"]);
+    let rm1 = store.login("rm1", "demo-password").expect("rm1");
+    assert_eq!(
+        store
+            .search_clients(&rm1, "13900009999", 10)
+            .expect("search")
+            .len(),
+        1
+    );
+    assert!(store.integrity_problems().expect("check").is_empty());
+}
+
+#[test]
+fn a_database_of_migration_1_is_searched_as_before_after_the_search_migration() {
+    let (_dir, path) = temp_db();
+    let (nana, john, nana_no) = {
+        let (mut store, _admin) = seeded(&path);
+        let rm1 = store.login("rm1", PASSWORD).expect("rm1");
+        let nana = save(
+            &mut store,
+            &rm1,
+            &person("欧阳娜娜", &resident_id("19800101", 123), "13812345678"),
+        );
+        let john = save(
+            &mut store,
+            &rm1,
+            &ClientInput {
+                id_type: "passport".into(),
+                ..person("John Smith", "E7654321", "+85290001111")
+            },
+        );
+        let no = store.client(&rm1, nana).expect("client").fields.client_no;
+        (nana, john, no)
+    };
+    // Put the file back to what migration 1 left: its full-text table, holding every
+    // suffix of each mobile behind a marker, no phone table, and no indexes of the later
+    // migrations.
+    {
+        let conn = rusqlite::Connection::open(&path).expect("raw");
+        conn.execute_batch(
+            "DROP TABLE client_phone; DROP TABLE client_search;
+             DROP INDEX clients_owner_risk_name; DROP INDEX clients_branch_risk_name;
+             CREATE VIRTUAL TABLE client_search USING fts5 (terms, content = '',
+                 contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2',
+                 prefix = '1 2 3');",
+        )
+        .expect("migration 1 tables");
+        let rows: Vec<(i64, String, String, String, String)> = conn
+            .prepare("SELECT id, name, client_no, coalesce(mobile, ''), id_number FROM clients")
+            .expect("sql")
+            .query_map([], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })
+            .expect("rows")
+            .collect::<rusqlite::Result<_>>()
+            .expect("rows");
+        for (id, name, no, mobile, id_number) in rows {
+            let mut terms = rmdesk::domain::search_terms::terms(&name, &no, &id_number);
+            let digits: String = mobile.chars().filter(char::is_ascii_digit).collect();
+            for i in 0..digits.len() {
+                terms.push_str(&format!(" 0t{}", &digits[i..]));
+            }
+            conn.execute(
+                "INSERT INTO client_search (rowid, terms) VALUES (?1, ?2)",
+                rusqlite::params![id, terms],
+            )
+            .expect("old terms");
+        }
+        conn.execute_batch("PRAGMA user_version = 1")
+            .expect("version 1");
+    }
+
+    let mut store = Store::open(&path).expect("open migrates");
+    let rm1 = store.login("rm1", PASSWORD).expect("rm1");
+    let tail = &resident_id("19800101", 123)[14..];
+    for (typed, expected) in [
+        ("欧阳", nana),
+        ("oynn", nana),
+        ("5678", nana),
+        ("欧阳 1381", nana),
+        (tail, nana),
+        (nana_no.as_str(), nana),
+        ("smi", john),
+        ("852", john),
+        ("90001111", john),
+    ] {
+        assert_eq!(
+            ids(&store.search_clients(&rm1, typed, 10).expect("search")),
+            [expected],
+            "{typed:?}"
+        );
+    }
+    let conn = rusqlite::Connection::open(&path).expect("raw");
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .expect("version");
+    assert_eq!(version, 2);
+    let old_tokens: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM client_search WHERE client_search MATCH '\"0t\"*'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("old tokens");
+    assert_eq!(old_tokens, 0, "the phone suffixes left the full-text index");
+    let phones: i64 = conn
+        .query_row("SELECT count(*) FROM client_phone_docsize", [], |r| {
+            r.get(0)
+        })
+        .expect("phones");
+    assert_eq!(phones, 2);
+    assert!(store.integrity_problems().expect("check").is_empty());
+}
+
+#[test]
+fn a_generated_client_number_skips_one_named_later_in_the_file() {
+    let (_dir, mut store) = demo_store();
+    let manager = store.login("manager", "demo-password").expect("manager");
+    // The first row would get C000000001, which the second row names.
+    let csv = passport_file(2, "rm1", |i| {
+        if i == 1 {
+            "C000000001".into()
+        } else {
+            String::new()
+        }
+    });
+    let report = store
+        .import_clients(
+            &manager,
+            &parse_csv(csv.as_bytes()).expect("parses"),
+            false,
+            &mut |_, _| {},
+        )
+        .expect("import");
+    assert_eq!(report.imported, 2);
+    let mut numbers: Vec<String> = store
+        .search_clients(&manager, "client", 10)
+        .expect("search")
+        .into_iter()
+        .map(|c| c.client_no)
+        .collect();
+    numbers.sort();
+    assert_eq!(numbers, ["C000000001", "C000000002"]);
+}

@@ -1,27 +1,34 @@
 //! What is indexed to find a client as one types, and the query for what was typed.
 //!
-//! The store keeps one row per client in the FTS5 table `client_search` (tokenizer
-//! `unicode61 remove_diacritics 2`, prefix indexes 1, 2 and 3): [`terms`] gives its text,
-//! [`query`] the `MATCH` expression for what the user typed. Every query term is a
-//! token-prefix search, so the terms hold every token a client should be found by:
+//! Two indexes answer a search. The FTS5 table `client_search` (tokenizer
+//! `unicode61 remove_diacritics 2`, prefix indexes 1, 2 and 3) holds one row per client:
+//! [`terms`] gives its text. Every full-text query term is a token-prefix search, so the
+//! terms hold every token a client should be found by:
 //!
 //! - name parts, lower-cased. `unicode61` takes a run of Chinese characters as one
 //!   token, so a Chinese name gives the whole name and the given name (after a 1- or
 //!   2-character surname) as separate tokens, and their pinyin initials
 //!   (张三丰 → `张三丰 三丰 zsf sf`); a longer run (a company name) gives every suffix, so
 //!   any part of it is found.
-//! - the mobile's digits: every suffix, behind a marker, so that a prefix match is a
-//!   substring match (`0t13812345678 0t3812345678 … 0t8`);
-//! - the last 4 characters of the ID number behind another marker (`0i7822`);
-//! - the client number, lower-cased and behind a third marker (`0nc000123`).
+//! - the last 4 characters of the ID number behind a marker (`0i7822`);
+//! - the client number, lower-cased and behind another marker (`0nc000123`).
 //!
 //! Markers start with a digit: letters typed never match them, and digits typed are
 //! only ever searched behind a marker.
+//!
+//! The mobile is not in that index: its digits ([`phone_digits`]) are the one column of
+//! the FTS5 table `client_phone` (tokenizer `trigram`), and digits typed are searched as
+//! a phrase of trigrams ([`phone_match`]), which finds them anywhere in the number.
+//! Eleven long, nearly unique suffix tokens per client, each also written into three
+//! prefix indexes, used to be most of the full-text index and of the cost of an import;
+//! 9 trigrams out of 1,000 possible are a fraction of it to write, as quick to read.
+//!
+//! [`query`] splits what the user typed into the two: words that only the full-text
+//! index answers, and words of digits, each answered by the mobile or by the full-text
+//! index (client number, ID tail).
 
 use pinyin::ToPinyin;
 
-/// Marker of mobile-number suffixes.
-const PHONE: &str = "0t";
 /// Marker of the last 4 characters of the ID number.
 const ID_TAIL: &str = "0i";
 /// Marker of the client number.
@@ -32,7 +39,7 @@ const PERSONAL_NAME_MAX: usize = 4;
 const SUFFIX_RUN_MAX: usize = 40;
 /// Fewest digits searched as a phone fragment: one or two digits are in nearly every
 /// mobile, so they would list everyone, slowly; they still match client numbers.
-const PHONE_FRAGMENT_MIN: usize = 3;
+pub const PHONE_FRAGMENT_MIN: usize = 3;
 /// Most words of a query that are used; the rest are ignored.
 const QUERY_WORDS_MAX: usize = 8;
 /// Most characters of a query word that are used.
@@ -149,9 +156,10 @@ fn push_name_piece(out: &mut String, piece: &str) {
     }
 }
 
-/// The search text of a client (see the module documentation); empty arguments add
-/// nothing. Tokens are separated by single spaces.
-pub fn terms(name: &str, client_no: &str, mobile: &str, id_number: &str) -> String {
+/// The full-text search text of a client (see the module documentation); empty
+/// arguments add nothing. Tokens are separated by single spaces. The mobile is indexed
+/// apart, by [`phone_digits`].
+pub fn terms(name: &str, client_no: &str, id_number: &str) -> String {
     let mut out = String::new();
     for word in name.split_whitespace() {
         let pieces: Vec<&str> = word
@@ -179,11 +187,6 @@ pub fn terms(name: &str, client_no: &str, mobile: &str, id_number: &str) -> Stri
         }
     }
 
-    let digits: String = mobile.chars().filter(char::is_ascii_digit).collect();
-    for (i, _) in digits.char_indices() {
-        push(&mut out, &format!("{PHONE}{}", &digits[i..]));
-    }
-
     let id: Vec<char> = id_number.trim().chars().collect();
     if id.len() >= 4 && id.iter().all(char::is_ascii_alphanumeric) {
         let tail: String = id[id.len() - 4..].iter().collect();
@@ -194,20 +197,54 @@ pub fn terms(name: &str, client_no: &str, mobile: &str, id_number: &str) -> Stri
     out
 }
 
+/// The text of a client's row in `client_phone`: the digits of the mobile (`+852…` →
+/// `852…`).
+pub fn phone_digits(mobile: &str) -> String {
+    mobile.chars().filter(char::is_ascii_digit).collect()
+}
+
+/// The `client_phone` `MATCH` expression for digits typed: the trigrams of the digits as
+/// one phrase, so that they are found as a run anywhere in the number. `digits` holds
+/// only ASCII digits (a [`DigitWord`]'s), so it cannot break the query syntax.
+pub fn phone_match(digits: &str) -> String {
+    format!("\"{digits}\"")
+}
+
 /// `true` when `w` may be the last 4 characters of a resident ID: 4 digits, or 3 and `x`.
 fn looks_like_id_tail(w: &str) -> bool {
     let b = w.as_bytes();
     b.len() == 4 && b[..3].iter().all(u8::is_ascii_digit) && (b[3].is_ascii_digit() || b[3] == b'x')
 }
 
-/// The FTS5 `MATCH` expression for what a user typed, or `None` when nothing searchable
-/// was typed. Words (split at white space and commas) must all match; within a word
-/// everything but letters and digits is dropped, so no text can break the query syntax.
-/// A word of digits is searched in the mobile (anywhere), the client number (prefix) and,
-/// with 4 digits, the ID number's tail; any other word as the prefix of a name part,
-/// pinyin initials or client number.
-pub fn query(user_text: &str) -> Option<String> {
-    let mut clauses = Vec::new();
+/// What a user typed, as the two indexes answer it. Every word must match.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Query {
+    /// The words only the full-text index answers, as one FTS5 `MATCH` expression.
+    pub text: Option<String>,
+    /// Words of [`PHONE_FRAGMENT_MIN`] or more digits, each found in the mobile or in
+    /// the full-text index.
+    pub digits: Vec<DigitWord>,
+}
+
+/// A word of digits: a client matches when its mobile holds `digits`, or its full-text
+/// terms match `other` (the client number's start, the ID number's tail).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DigitWord {
+    /// The digits typed.
+    pub digits: String,
+    /// The FTS5 `MATCH` expression of the word's other meanings.
+    pub other: String,
+}
+
+/// The query for what a user typed, or `None` when nothing searchable was typed. Words
+/// (split at white space and commas) must all match; within a word everything but
+/// letters and digits is dropped, so no text can break the query syntax. A word of
+/// digits is searched in the mobile (anywhere, from 3 digits), the client number
+/// (prefix) and, with 4 digits, the ID number's tail; any other word as the prefix of a
+/// name part, pinyin initials or client number.
+pub fn query(user_text: &str) -> Option<Query> {
+    let mut clauses: Vec<String> = Vec::new();
+    let mut digits: Vec<DigitWord> = Vec::new();
     for raw in user_text
         .split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '，' | '；' | '、'))
         .take(QUERY_WORDS_MAX * 4)
@@ -221,11 +258,9 @@ pub fn query(user_text: &str) -> Option<String> {
         if word.is_empty() {
             continue;
         }
+        let all_digits = word.bytes().all(|b| b.is_ascii_digit());
         let mut alternatives = Vec::new();
-        if word.bytes().all(|b| b.is_ascii_digit()) {
-            if word.len() >= PHONE_FRAGMENT_MIN {
-                alternatives.push(format!("\"{PHONE}{word}\"*"));
-            }
+        if all_digits {
             alternatives.push(format!("\"{CLIENT_NO}{word}\"*"));
         } else {
             alternatives.push(format!("\"{word}\"*"));
@@ -238,14 +273,27 @@ pub fn query(user_text: &str) -> Option<String> {
         } else {
             format!("({})", alternatives.join(" OR "))
         };
-        if !clauses.contains(&clause) {
+        if all_digits && word.len() >= PHONE_FRAGMENT_MIN {
+            if !digits.iter().any(|d| d.digits == word) {
+                digits.push(DigitWord {
+                    digits: word,
+                    other: clause,
+                });
+            }
+        } else if !clauses.contains(&clause) {
             clauses.push(clause);
         }
-        if clauses.len() == QUERY_WORDS_MAX {
+        if clauses.len() + digits.len() == QUERY_WORDS_MAX {
             break;
         }
     }
-    (!clauses.is_empty()).then(|| clauses.join(" AND "))
+    if clauses.is_empty() && digits.is_empty() {
+        return None;
+    }
+    Some(Query {
+        text: (!clauses.is_empty()).then(|| clauses.join(" AND ")),
+        digits,
+    })
 }
 
 #[cfg(test)]
@@ -254,9 +302,18 @@ mod tests {
 
     #[test]
     fn one_or_two_digits_are_not_searched_in_mobiles() {
-        let q = query("13").unwrap_or_default();
-        assert!(!q.contains(PHONE), "{q}");
-        assert!(query("138").unwrap_or_default().contains(PHONE));
+        let q = query("13").expect("a client-number search");
+        assert!(q.digits.is_empty(), "{q:?}");
+        assert_eq!(q.text.as_deref(), Some("\"0n13\"*"));
+        assert_eq!(query("138").expect("query").digits.len(), 1);
+    }
+
+    #[test]
+    fn phone_text_is_the_digits_and_the_match_one_phrase() {
+        assert_eq!(phone_digits("13812345678"), "13812345678");
+        assert_eq!(phone_digits("+85291234"), "85291234");
+        assert_eq!(phone_digits(""), "");
+        assert_eq!(phone_match("5678"), "\"5678\"");
     }
 
     /// A stand-in for FTS5 over the generated text and queries: `unicode61` splits at
@@ -301,65 +358,81 @@ mod tests {
     /// Whether typing `typed` finds the client with these fields.
     fn finds(typed: &str, name: &str, client_no: &str, mobile: &str, id: &str) -> bool {
         let q = query(typed).unwrap_or_else(|| panic!("no query for {typed:?}"));
-        matches(&terms(name, client_no, mobile, id), &q)
+        let t = terms(name, client_no, id);
+        // The trigram index finds a phrase of digits wherever it is in the number.
+        let phone = phone_digits(mobile);
+        q.text.as_deref().map_or(true, |text| matches(&t, text))
+            && q.digits
+                .iter()
+                .all(|d| phone.contains(&d.digits) || matches(&t, &d.other))
+    }
+
+    /// A query written out on one line: the full-text part, then each word of digits.
+    fn flat(typed: &str) -> Option<String> {
+        query(typed).map(|q| {
+            let mut parts: Vec<String> = q.text.into_iter().collect();
+            parts.extend(
+                q.digits
+                    .iter()
+                    .map(|d| format!("[mobile {} | {}]", d.digits, d.other)),
+            );
+            parts.join(" AND ")
+        })
     }
 
     #[test]
     fn terms_of_a_chinese_name() {
         assert_eq!(
-            terms("张三丰", "C000123", "13812345678", "110105197009087822"),
-            "张三丰 三丰 zsf sf 0nc000123 c000123 0t13812345678 0t3812345678 0t812345678 \
-             0t12345678 0t2345678 0t345678 0t45678 0t5678 0t678 0t78 0t8 0i7822"
+            terms("张三丰", "C000123", "110105197009087822"),
+            "张三丰 三丰 zsf sf 0nc000123 c000123 0i7822"
         );
-        assert_eq!(terms("欧阳娜娜", "", "", ""), "欧阳娜娜 娜娜 oynn nn");
-        assert_eq!(terms("司马光", "", "", ""), "司马光 光 smg g");
-        assert_eq!(terms("曾国藩", "", "", ""), "曾国藩 国藩 zgf gf");
-        assert_eq!(terms("王五", "", "", ""), "王五 五 ww w");
+        assert_eq!(terms("欧阳娜娜", "", ""), "欧阳娜娜 娜娜 oynn nn");
+        assert_eq!(terms("司马光", "", ""), "司马光 光 smg g");
+        assert_eq!(terms("曾国藩", "", ""), "曾国藩 国藩 zgf gf");
+        assert_eq!(terms("王五", "", ""), "王五 五 ww w");
         // A compound surname alone is a surname and a given name.
-        assert_eq!(terms("欧阳", "", "", ""), "欧阳 阳 oy y");
-        assert_eq!(terms("", "", "", ""), "");
+        assert_eq!(terms("欧阳", "", ""), "欧阳 阳 oy y");
+        assert_eq!(terms("", "", ""), "");
     }
 
     #[test]
     fn terms_of_other_names() {
-        assert_eq!(terms("John  SMITH", "", "", ""), "john smith");
-        assert_eq!(terms("Seán O'Brien", "", "", ""), "seán o brien obrien");
+        assert_eq!(terms("John  SMITH", "", ""), "john smith");
+        assert_eq!(terms("Seán O'Brien", "", ""), "seán o brien obrien");
         assert_eq!(
-            terms("上海浦江贸易有限公司", "", "", ""),
+            terms("上海浦江贸易有限公司", "", ""),
             "上海浦江贸易有限公司 海浦江贸易有限公司 浦江贸易有限公司 江贸易有限公司 \
              贸易有限公司 易有限公司 有限公司 限公司 公司 司 shpjmyyxgs"
         );
         assert_eq!(
-            terms("阿卜杜·买买提", "", "", ""),
+            terms("阿卜杜·买买提", "", ""),
             "阿卜杜 卜杜 abd bd 买买提 买提 mmt mt 阿卜杜买买提 卜杜买买提 杜买买提 提 abdmmt"
         );
     }
 
     #[test]
     fn terms_of_numbers() {
-        assert_eq!(terms("", "KH-2026-01", "", ""), "0nkh202601 kh202601");
-        assert_eq!(terms("", "20260001", "", ""), "0n20260001");
-        assert_eq!(
-            terms("", "", "+85291234", "33010619841217854X"),
-            "0t85291234 0t5291234 0t291234 0t91234 0t1234 0t234 0t34 0t4 0i854x"
-        );
-        assert_eq!(terms("", "", "", "E12"), "");
+        assert_eq!(terms("", "KH-2026-01", ""), "0nkh202601 kh202601");
+        assert_eq!(terms("", "20260001", ""), "0n20260001");
+        assert_eq!(terms("", "", "33010619841217854X"), "0i854x");
+        assert_eq!(terms("", "", "E12"), "");
     }
 
     #[test]
     fn queries() {
-        assert_eq!(query("张"), Some("\"张\"*".into()));
-        assert_eq!(query("  John "), Some("\"john\"*".into()));
+        assert_eq!(flat("张"), Some("\"张\"*".into()));
+        assert_eq!(flat("  John "), Some("\"john\"*".into()));
         assert_eq!(
-            query("5678"),
-            Some("(\"0t5678\"* OR \"0n5678\"* OR \"0i5678\")".into())
+            flat("5678"),
+            Some("[mobile 5678 | (\"0n5678\"* OR \"0i5678\")]".into())
         );
-        assert_eq!(query("138"), Some("(\"0t138\"* OR \"0n138\"*)".into()));
-        assert_eq!(query("854x"), Some("(\"854x\"* OR \"0i854x\")".into()));
+        assert_eq!(flat("138"), Some("[mobile 138 | \"0n138\"*]".into()));
+        assert_eq!(flat("854x"), Some("(\"854x\"* OR \"0i854x\")".into()));
         assert_eq!(
-            query("王 138"),
-            Some("\"王\"* AND (\"0t138\"* OR \"0n138\"*)".into())
+            flat("王 138"),
+            Some("\"王\"* AND [mobile 138 | \"0n138\"*]".into())
         );
+        assert_eq!(flat("138 王 138"), flat("王 138"));
         assert_eq!(query("138-1234-5678"), query("13812345678"));
         for nothing in ["", "   ", "\"", "*", "()", "-", "^:+", " , ; 、"] {
             assert_eq!(query(nothing), None, "{nothing:?}");
@@ -382,8 +455,16 @@ mod tests {
             "'; DROP TABLE clients; --",
             "{name}",
             "\u{0}\u{1b}",
+            "12345 \"*",
         ] {
-            if let Some(q) = query(typed) {
+            let Some(q) = query(typed) else {
+                continue;
+            };
+            for d in &q.digits {
+                assert!(d.digits.bytes().all(|b| b.is_ascii_digit()), "{typed:?}");
+            }
+            let expressions = q.text.iter().chain(q.digits.iter().map(|d| &d.other));
+            for q in expressions {
                 // Only quoted letters and digits, '*', brackets and the two operators.
                 let stripped = q.replace(" AND ", " ").replace(" OR ", " ");
                 assert!(
@@ -400,13 +481,13 @@ mod tests {
             }
         }
         // Keywords become search words, not operators.
-        assert_eq!(
-            query("a OR b"),
-            Some("\"a\"* AND \"or\"* AND \"b\"*".into())
-        );
+        assert_eq!(flat("a OR b"), Some("\"a\"* AND \"or\"* AND \"b\"*".into()));
         // Long input is bounded.
         let long = "x ".repeat(1000) + &"y".repeat(10_000);
-        let q = query(&long).unwrap();
+        let q = flat(&long).unwrap();
+        assert!(q.len() < 200, "{q}");
+        let digits = "1234 ".repeat(1000) + &"5".repeat(10_000);
+        let q = flat(&digits).unwrap();
         assert!(q.len() < 200, "{q}");
     }
 
@@ -528,9 +609,16 @@ mod tests {
     #[test]
     fn letters_never_match_numbers() {
         // A letter typed must not find every client through the markers of their numbers.
-        let t = terms("王五", "20260001", "13812345678", "110105197009087822");
+        let t = terms("王五", "20260001", "110105197009087822");
         for typed in ["t", "i", "n", "o", "p"] {
-            let q = query(typed).unwrap();
+            assert!(!finds(
+                typed,
+                "王五",
+                "20260001",
+                "13812345678",
+                "110105197009087822"
+            ));
+            let q = query(typed).unwrap().text.unwrap();
             assert!(!matches(&t, &q), "{typed} matched {t}");
         }
     }

@@ -13,7 +13,7 @@ use super::{audit, Actor, Result, Role, Store, StoreError};
 use crate::domain::client::{ClientInput, ClientKind, ClientStatus, RiskLevel, Tier};
 use crate::domain::contact::{mask_email, mask_id_number, mask_mobile};
 use crate::domain::money::from_minor;
-use crate::domain::search_terms;
+use crate::domain::search_terms::{self, PHONE_FRAGMENT_MIN};
 
 /// One line of the client list.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -365,20 +365,87 @@ impl Store {
             return Ok(Vec::new());
         };
         let (scope_sql, scope_arg) = scope(actor);
-        let sql = format!(
-            // CROSS JOIN keeps SQLite from driving the join from `clients` and re-running
-            // the full-text query once per client: the index is read first, then each
-            // hit is looked up by rowid.
+        let limit_arg = Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX));
+        // The query is driven by the index that finds fewest rows: the phone index for
+        // a word of 4 digits or more (about one mobile in a thousand holds 4 given
+        // digits), else the full-text words. Every other word is checked on each row.
+        let lead = query
+            .digits
+            .iter()
+            .enumerate()
+            .max_by_key(|(_, d)| d.digits.len())
+            .filter(|(_, d)| query.text.is_none() || d.digits.len() > PHONE_FRAGMENT_MIN)
+            .map(|(i, _)| i);
+        let mut checks = String::new();
+        let mut check_args: Vec<Value> = Vec::new();
+        if let (Some(text), Some(_)) = (&query.text, lead) {
+            checks.push_str(
+                " AND EXISTS (SELECT 1 FROM client_search f WHERE f.client_search MATCH ? AND f.rowid = c.id)",
+            );
+            check_args.push(Value::Text(text.clone()));
+        }
+        for (i, d) in query.digits.iter().enumerate() {
+            if Some(i) == lead {
+                continue;
+            }
+            checks.push_str(
+                " AND (instr(c.mobile, ?) > 0 OR EXISTS (SELECT 1 FROM client_search f WHERE f.client_search MATCH ? AND f.rowid = c.id))",
+            );
+            check_args.push(Value::Text(d.digits.clone()));
+            check_args.push(Value::Text(d.other.clone()));
+        }
+        // CROSS JOIN keeps SQLite from driving the join from `clients` and re-running
+        // the index query once per client: the index is read first, then each hit is
+        // looked up by rowid.
+        let from_text = format!(
             "SELECT {SUMMARY_COLUMNS} FROM client_search s
              CROSS JOIN clients c ON c.id = s.rowid CROSS JOIN users u ON u.id = c.owner_id
-             WHERE client_search MATCH ? AND {scope_sql} LIMIT ?"
+             WHERE client_search MATCH ? AND {scope_sql}{checks} LIMIT ?"
         );
-        let mut stmt = self.conn().prepare_cached(&sql)?;
-        let rows = stmt.query_map(
-            params![query, scope_arg, i64::try_from(limit).unwrap_or(i64::MAX)],
-            read_summary,
-        )?;
-        let mut out = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut runs: Vec<(String, Vec<Value>)> = Vec::new();
+        let with = |first: Vec<Value>| -> Vec<Value> {
+            let mut args = first;
+            args.push(scope_arg.clone());
+            args.extend(check_args.iter().cloned());
+            args.push(limit_arg.clone());
+            args
+        };
+        match lead.and_then(|i| query.digits.get(i)) {
+            Some(d) => {
+                // Mobiles holding the digits, then the word's other meanings (client
+                // number, ID tail) in the full-text index; a client found both ways is
+                // listed once.
+                runs.push((
+                    format!(
+                        "SELECT {SUMMARY_COLUMNS} FROM client_phone p
+                         CROSS JOIN clients c ON c.id = p.rowid CROSS JOIN users u ON u.id = c.owner_id
+                         WHERE client_phone MATCH ? AND {scope_sql}{checks} LIMIT ?"
+                    ),
+                    with(vec![Value::Text(search_terms::phone_match(&d.digits))]),
+                ));
+                runs.push((from_text.clone(), with(vec![Value::Text(d.other.clone())])));
+            }
+            None => {
+                let Some(text) = &query.text else {
+                    return Ok(Vec::new());
+                };
+                runs.push((from_text, with(vec![Value::Text(text.clone())])));
+            }
+        }
+        let mut out: Vec<ClientSummary> = Vec::new();
+        for (sql, args) in runs {
+            if out.len() >= limit {
+                break;
+            }
+            let mut stmt = self.conn().prepare_cached(&sql)?;
+            let rows = stmt.query_map(params_from_iter(args), read_summary)?;
+            for row in rows {
+                let row = row?;
+                if out.len() < limit && !out.iter().any(|c| c.id == row.id) {
+                    out.push(row);
+                }
+            }
+        }
         out.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
         Ok(out)
     }

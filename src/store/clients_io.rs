@@ -4,20 +4,27 @@
 //! then what needs the database: an ID number that already belongs to a client, a
 //! client number in use, an owner the importing user may not assign). A file with any
 //! refused row writes nothing unless `skip_invalid`; then the good rows are written in
-//! one transaction, each with its audit entry.
-use std::collections::HashMap;
+//! one transaction, in batches of [`IMPORT_BATCH`] clients, each batch with one audit
+//! entry naming its clients.
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::Path;
 
-use rusqlite::params;
+use rusqlite::types::Value;
+use rusqlite::{params, params_from_iter, Connection};
+use rust_decimal::Decimal;
 
-use super::clients_write::{describe, id_owner, insert_row, resolve_owner};
+use super::clients::Thresholds;
+use super::clients_write::{
+    client_values, id_owner, placeholders, resolve_owner, CLIENT_COLUMNS, CLIENT_WIDTH,
+};
 use super::{audit, ts, Actor, Result, Role, Store, StoreError};
-use crate::domain::client::ClientInput;
+use crate::domain::client::{ClientInput, Tier, ValidClient};
 use crate::domain::contact::{mask_email, mask_id_number, mask_mobile};
 use crate::domain::csv_import::{
     check_rows, csv_header, csv_row, parse_csv, CsvFileError, ParsedFile, RowError,
 };
+use crate::domain::search_terms;
 
 /// What an import did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -49,6 +56,172 @@ fn reject(
         keys,
         duplicate_of: None,
     });
+}
+
+/// Clients written (and named in one audit entry) at a time by an import.
+pub const IMPORT_BATCH: usize = 1000;
+
+/// The audit text of an import batch: how many clients, and each one's id and client
+/// number (`rows=2 clients=41:C000000041 42:KH-7`), so that every imported client is
+/// found in the audit log. Their fields are the client rows' own, and any later change
+/// is audited with its before and after.
+pub(crate) fn import_entry(batch: &[(i64, String)]) -> String {
+    let mut out = format!("rows={} clients=", batch.len());
+    for (i, (id, no)) in batch.iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(&format!("{id}:{no}"));
+    }
+    out
+}
+
+/// Clients written by one INSERT statement of an import.
+const CLIENTS_PER_INSERT: usize = 50;
+
+/// Search entries written by one INSERT statement of an import. Each statement inside a
+/// transaction opens a statement savepoint, and at every savepoint FTS5 writes the terms
+/// it holds in memory to a new segment of its index, to be merged later: written one row
+/// to a statement, an index is flushed and merged once per client, which was most of
+/// the cost of importing. Hundreds of rows to a statement make segments worth writing.
+const ENTRIES_PER_INSERT: usize = 500;
+
+/// Inserts `values` (rows of `width` values each) with `head` (`INSERT INTO t (a, b)`),
+/// `per` rows to a statement.
+fn insert_many(
+    tx: &Connection,
+    head: &str,
+    width: usize,
+    per: usize,
+    values: &[Value],
+) -> Result<()> {
+    let row = format!("({})", placeholders(width));
+    for chunk in values.chunks(width * per) {
+        let rows = vec![row.as_str(); chunk.len() / width].join(", ");
+        tx.prepare_cached(&format!("{head} VALUES {rows}"))?
+            .execute(params_from_iter(chunk))?;
+    }
+    Ok(())
+}
+
+/// Writes the clients of an import with their search entries, many rows to a statement.
+/// Ids are given, from the table's next one up (the import holds the write lock, so
+/// nothing else takes one); generated client numbers follow them, skipping any number
+/// in use or named by a row of the file.
+struct BulkWriter<'a> {
+    tx: &'a Connection,
+    next_id: i64,
+    next_no: i64,
+    named: HashSet<&'a str>,
+    tier: Tier,
+}
+
+impl<'a> BulkWriter<'a> {
+    fn new(tx: &'a Connection, ready: &'a [Ready<'_>], t: Thresholds) -> Result<Self> {
+        let next_id: i64 =
+            tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM clients", [], |r| {
+                r.get(0)
+            })?;
+        Ok(BulkWriter {
+            tx,
+            next_id,
+            next_no: next_id,
+            named: ready
+                .iter()
+                .filter_map(|(c, _)| c.client_no.as_deref())
+                .collect(),
+            tier: Tier::from_aum(Decimal::ZERO, t.key(), t.core()),
+        })
+    }
+
+    /// A generated client number (`C` and nine digits), never below the row's id.
+    fn client_no(&mut self, id: i64) -> Result<String> {
+        self.next_no = self.next_no.max(id);
+        loop {
+            let no = format!("C{:09}", self.next_no);
+            self.next_no += 1;
+            let taken: bool = self
+                .tx
+                .prepare_cached("SELECT EXISTS (SELECT 1 FROM clients WHERE client_no = ?1)")?
+                .query_row([&no], |r| r.get(0))?;
+            if !taken && !self.named.contains(no.as_str()) {
+                return Ok(no);
+            }
+        }
+    }
+
+    /// Writes `batch`; returns each client's id and number.
+    fn write(&mut self, batch: &[Ready<'_>], now: &str) -> Result<Vec<(i64, String)>> {
+        let mut rows = Vec::with_capacity(batch.len() * CLIENT_WIDTH);
+        let mut terms = Vec::with_capacity(batch.len() * 2);
+        let mut phones = Vec::with_capacity(batch.len() * 2);
+        let mut named = Vec::with_capacity(batch.len());
+        for (client, owner) in batch {
+            let id = self.next_id;
+            self.next_id += 1;
+            let no = match &client.client_no {
+                Some(no) => no.clone(),
+                None => self.client_no(id)?,
+            };
+            rows.extend(client_values(Some(id), &no, client, *owner, self.tier, now));
+            terms.push(Value::Integer(id));
+            terms.push(Value::Text(search_terms::terms(
+                &client.name,
+                &no,
+                &client.id_number,
+            )));
+            let digits = search_terms::phone_digits(client.mobile.as_deref().unwrap_or(""));
+            if !digits.is_empty() {
+                phones.push(Value::Integer(id));
+                phones.push(Value::Text(digits));
+            }
+            named.push((id, no));
+        }
+        let head = format!("INSERT INTO clients ({CLIENT_COLUMNS})");
+        insert_many(self.tx, &head, CLIENT_WIDTH, CLIENTS_PER_INSERT, &rows)?;
+        let search = "INSERT INTO client_search (rowid, terms)";
+        insert_many(self.tx, search, 2, ENTRIES_PER_INSERT, &terms)?;
+        let phone = "INSERT INTO client_phone (rowid, digits)";
+        insert_many(self.tx, phone, 2, ENTRIES_PER_INSERT, &phones)?;
+        Ok(named)
+    }
+}
+
+/// A checked row of an import and its owner (user id, branch id).
+type Ready<'a> = (&'a ValidClient, (i64, i64));
+
+/// Fewest rows for which an import may leave the list indexes out while it writes.
+const DEFER_INDEXES_MIN: usize = 10_000;
+
+/// Whether writing `rows` new clients is cheaper without the list indexes: when there are
+/// many, and at least as many as the clients already stored (building an index sorts
+/// every row of the table, old and new; keeping it costs a random insert per new row).
+fn defer_indexes(tx: &Connection, rows: usize) -> Result<bool> {
+    if rows < DEFER_INDEXES_MIN {
+        return Ok(false);
+    }
+    let existing: i64 = tx.query_row("SELECT count(*) FROM clients", [], |r| r.get(0))?;
+    Ok(usize::try_from(existing).is_ok_and(|n| n <= rows))
+}
+
+/// Drops the indexes of `clients` that serve lists and duplicate checks (every index
+/// declared in the schema except the unique ones, which keep enforcing their rule during
+/// the import) and returns the SQL that makes them again.
+fn drop_list_indexes(tx: &Connection) -> Result<Vec<String>> {
+    let indexes: Vec<(String, String)> = tx
+        .prepare(
+            "SELECT name, sql FROM sqlite_schema
+             WHERE type = 'index' AND tbl_name = 'clients' AND sql IS NOT NULL
+               AND sql NOT LIKE 'CREATE UNIQUE%'",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut again = Vec::with_capacity(indexes.len());
+    for (name, sql) in indexes {
+        tx.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
+        again.push(sql);
+    }
+    Ok(again)
 }
 
 /// Why an owner cannot be assigned: the English reason and its (field, key) pairs.
@@ -206,19 +379,31 @@ impl Store {
                     total,
                 });
             }
-            // Second pass: write, each client with its audit entry.
+            // Second pass: write, a batch at a time, each batch with one audit entry
+            // naming its clients. A large import into a small table leaves the list
+            // indexes out while it writes and builds them again at the end, in this
+            // same transaction: sorting once is cheaper than a random insert per row
+            // into each.
+            let deferred = if defer_indexes(tx, ready.len())? {
+                drop_list_indexes(tx)?
+            } else {
+                Vec::new()
+            };
             let stamp = ts(now);
-            for (i, (client, owner)) in ready.iter().enumerate() {
-                let id = insert_row(tx, client, *owner, thresholds, &stamp)?;
-                let after = describe(&client.to_input());
-                let mut e = audit::Entry::new("client.import", "client", Some(id));
+            let mut writer = BulkWriter::new(tx, &ready, thresholds)?;
+            let mut done = 0;
+            for batch in ready.chunks(IMPORT_BATCH) {
+                let named = writer.write(batch, &stamp)?;
+                let after = import_entry(&named);
+                let mut e = audit::Entry::new("client.import", "client", None);
                 e.after = Some(&after);
                 audit::append(tx, now, actor.into(), e)?;
-                if i % 1000 == 999 {
-                    progress(i + 1, ready.len());
-                }
+                done += batch.len();
+                progress(done, ready.len());
             }
-            progress(ready.len(), ready.len());
+            for sql in &deferred {
+                tx.execute_batch(sql)?;
+            }
             Ok(ImportReport {
                 imported: ready.len(),
                 rejected,

@@ -2,7 +2,8 @@
 //! rows and their search terms, and the AUM and tier that follow from holdings. Every
 //! change is audited in its own transaction (see `clients.rs` for the reads).
 use chrono::NaiveDate;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::types::Value;
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
 use rust_decimal::Decimal;
 
 use super::clients::{
@@ -266,6 +267,58 @@ pub(crate) fn id_owner(conn: &Connection, id_number: &str) -> Result<Option<(i64
         .optional()?)
 }
 
+/// The columns of a new client's row, in the order of [`client_values`].
+pub(crate) const CLIENT_COLUMNS: &str = "id, client_no, kind, name, gender, birth_date, id_type, \
+     id_number, mobile, email, address, occupation, risk_level, risk_assessed_on, tier, status, \
+     owner_id, branch_id, source, notes, contact_person, registered_capital, created_at, updated_at";
+
+/// How many [`CLIENT_COLUMNS`] there are.
+pub(crate) const CLIENT_WIDTH: usize = 24;
+
+/// `?, ?, …`: `n` parameters.
+pub(crate) fn placeholders(n: usize) -> String {
+    vec!["?"; n].join(", ")
+}
+
+/// The values of a new client's row for [`CLIENT_COLUMNS`]; no `id` lets SQLite choose.
+pub(crate) fn client_values(
+    id: Option<i64>,
+    client_no: &str,
+    v: &ValidClient,
+    owner: (i64, i64),
+    tier: Tier,
+    now: &str,
+) -> [Value; CLIENT_WIDTH] {
+    let text = |s: Option<&str>| s.map_or(Value::Null, |s| Value::Text(s.to_string()));
+    [
+        id.map_or(Value::Null, Value::Integer),
+        Value::Text(client_no.to_string()),
+        text(Some(v.kind.code())),
+        Value::Text(v.name.clone()),
+        text(gender_code(v.gender)),
+        opt_date(v.birth_date).map_or(Value::Null, Value::Text),
+        text(Some(v.id_type.code())),
+        Value::Text(v.id_number.clone()),
+        text(v.mobile.as_deref()),
+        text(v.email.as_deref()),
+        text(v.address.as_deref()),
+        text(v.occupation.as_deref()),
+        text(v.risk_level.map(RiskLevel::code)),
+        opt_date(v.risk_assessed_on).map_or(Value::Null, Value::Text),
+        text(Some(tier.code())),
+        text(Some(v.status.code())),
+        Value::Integer(owner.0),
+        Value::Integer(owner.1),
+        text(v.source.as_deref()),
+        text(v.notes.as_deref()),
+        text(v.contact_person.as_deref()),
+        v.registered_capital
+            .map_or(Value::Null, |d| Value::Text(d.to_string())),
+        Value::Text(now.to_string()),
+        Value::Text(now.to_string()),
+    ]
+}
+
 fn opt_date(d: Option<NaiveDate>) -> Option<String> {
     d.map(|d| d.format("%Y-%m-%d").to_string())
 }
@@ -274,7 +327,7 @@ fn gender_code(g: Option<Gender>) -> Option<&'static str> {
     g.map(Gender::code)
 }
 
-/// Inserts a validated client (and its search terms); returns its id.
+/// Inserts a validated client and its search entries; returns its id.
 pub(crate) fn insert_row(
     tx: &Connection,
     v: &ValidClient,
@@ -282,53 +335,50 @@ pub(crate) fn insert_row(
     t: Thresholds,
     now: &str,
 ) -> Result<i64> {
+    Ok(insert_client(tx, v, owner, t, now)?.0)
+}
+
+/// Inserts a validated client and its search entries; returns its id and client number.
+pub(crate) fn insert_client(
+    tx: &Connection,
+    v: &ValidClient,
+    owner: (i64, i64),
+    t: Thresholds,
+    now: &str,
+) -> Result<(i64, String)> {
     let client_no = match &v.client_no {
         Some(no) => no.clone(),
         None => next_client_no(tx)?,
     };
     let tier = Tier::from_aum(Decimal::ZERO, t.key(), t.core());
-    tx.prepare_cached(
-        "INSERT INTO clients (client_no, kind, name, gender, birth_date, id_type, id_number, mobile, email,
-            address, occupation, risk_level, risk_assessed_on, tier, status, owner_id, branch_id, source,
-            notes, contact_person, registered_capital, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?22)",
-    )?
-    .execute(params![
-        client_no,
-        v.kind.code(),
-        v.name,
-        gender_code(v.gender),
-        opt_date(v.birth_date),
-        v.id_type.code(),
-        v.id_number,
-        v.mobile,
-        v.email,
-        v.address,
-        v.occupation,
-        v.risk_level.map(RiskLevel::code),
-        opt_date(v.risk_assessed_on),
-        tier.code(),
-        v.status.code(),
-        owner.0,
-        owner.1,
-        v.source,
-        v.notes,
-        v.contact_person,
-        v.registered_capital.map(|d| d.to_string()),
-        now,
-    ])?;
+    tx.prepare_cached(&format!(
+        "INSERT INTO clients ({CLIENT_COLUMNS}) VALUES ({})",
+        placeholders(CLIENT_WIDTH)
+    ))?
+    .execute(params_from_iter(client_values(
+        None, &client_no, v, owner, tier, now,
+    )))?;
     let id = tx.last_insert_rowid();
+    index_new(
+        tx,
+        id,
+        &search_terms::terms(&v.name, &client_no, &v.id_number),
+        v.mobile.as_deref(),
+    )?;
+    Ok((id, client_no))
+}
+
+/// Writes the search entries of a client that has none: its full-text terms and, when
+/// it has a mobile, the mobile's digits.
+pub(crate) fn index_new(tx: &Connection, id: i64, terms: &str, mobile: Option<&str>) -> Result<()> {
     tx.prepare_cached("INSERT INTO client_search (rowid, terms) VALUES (?1, ?2)")?
-        .execute(params![
-            id,
-            search_terms::terms(
-                &v.name,
-                &client_no,
-                v.mobile.as_deref().unwrap_or(""),
-                &v.id_number
-            )
-        ])?;
-    Ok(id)
+        .execute(params![id, terms])?;
+    let digits = search_terms::phone_digits(mobile.unwrap_or(""));
+    if !digits.is_empty() {
+        tx.prepare_cached("INSERT INTO client_phone (rowid, digits) VALUES (?1, ?2)")?
+            .execute(params![id, digits])?;
+    }
+    Ok(())
 }
 
 fn update_row(
@@ -373,7 +423,7 @@ fn update_row(
     Ok(())
 }
 
-/// Rewrites a client's search terms from its stored row.
+/// Rewrites a client's search entries after a change.
 fn index_client(tx: &Connection, id: i64, v: &ValidClient) -> Result<()> {
     let client_no: String =
         tx.query_row("SELECT client_no FROM clients WHERE id = ?1", [id], |r| {
@@ -381,16 +431,30 @@ fn index_client(tx: &Connection, id: i64, v: &ValidClient) -> Result<()> {
         })?;
     tx.prepare_cached("DELETE FROM client_search WHERE rowid = ?1")?
         .execute([id])?;
-    tx.prepare_cached("INSERT INTO client_search (rowid, terms) VALUES (?1, ?2)")?
-        .execute(params![
-            id,
-            search_terms::terms(
-                &v.name,
-                &client_no,
-                v.mobile.as_deref().unwrap_or(""),
-                &v.id_number
-            )
-        ])?;
+    tx.prepare_cached("DELETE FROM client_phone WHERE rowid = ?1")?
+        .execute([id])?;
+    index_new(
+        tx,
+        id,
+        &search_terms::terms(&v.name, &client_no, &v.id_number),
+        v.mobile.as_deref(),
+    )
+}
+
+/// Writes the full-text terms of every client from the stored rows into an empty
+/// `client_search` (migration 3 made it again).
+pub(crate) fn rebuild_search(conn: &Connection) -> Result<()> {
+    let mut read = conn.prepare("SELECT id, name, client_no, id_number FROM clients")?;
+    let mut insert = conn.prepare("INSERT INTO client_search (rowid, terms) VALUES (?1, ?2)")?;
+    let mut rows = read.query([])?;
+    let mut count = 0u64;
+    while let Some(r) = rows.next()? {
+        let (id, name, no, id_number): (i64, String, String, String) =
+            (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+        insert.execute(params![id, search_terms::terms(&name, &no, &id_number)])?;
+        count += 1;
+    }
+    tracing::info!(clients = count, "full-text search terms rebuilt");
     Ok(())
 }
 

@@ -6,7 +6,13 @@ use super::{StoreError, APPLICATION_ID};
 const SCHEMA: &str = include_str!("../../schema.sql");
 
 /// The schema version this build writes: the last migration in `schema.sql`.
-pub const LATEST_VERSION: u32 = 2;
+pub const LATEST_VERSION: u32 = 3;
+
+/// Work a migration needs that SQL cannot do, run after its SQL in the same transaction:
+/// migration 3 rewrites every client's full-text terms (pinyin initials are computed in
+/// Rust) without the phone fragments it moved to `client_phone`.
+type Step = fn(&Connection) -> Result<(), StoreError>;
+const RUST_STEPS: &[(u32, Step)] = &[(3, super::clients_write::rebuild_search)];
 
 /// The migrations of `schema.sql`, as (number, SQL), in order. A migration starts at a
 /// line that is exactly `-- migration: N`; text before the first one is the file's preface.
@@ -43,6 +49,9 @@ pub(crate) fn apply(conn: &mut Connection) -> Result<(), StoreError> {
             continue;
         }
         tx.execute_batch(&sql)?;
+        for (_, step) in RUST_STEPS.iter().filter(|(n, _)| *n == number) {
+            step(&tx)?;
+        }
         tx.execute_batch(&format!(
             "PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {number};"
         ))?;

@@ -888,7 +888,7 @@ fn a_database_of_migration_1_is_searched_as_before_after_the_search_migration() 
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .expect("version");
-    assert_eq!(version, 2);
+    assert_eq!(version, i64::from(rmdesk::store::LATEST_VERSION));
     let old_tokens: i64 = conn
         .query_row(
             "SELECT count(*) FROM client_search WHERE client_search MATCH '\"0t\"*'",

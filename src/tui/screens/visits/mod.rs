@@ -426,10 +426,11 @@ impl Visits {
             }
         }
         if parts.is_empty() {
-            i.f(
-                "visits.no_filters",
-                &[("key", &v.keys.primary(Action::Filter))],
-            )
+            let key = match self.tab {
+                Tab::Visits => "visits.no_filters",
+                Tab::Feedback => "feedback.no_filters",
+            };
+            i.f(key, &[("key", &v.keys.primary(Action::Filter))])
         } else {
             parts.join(" · ")
         }

@@ -1,9 +1,11 @@
 //! A form in a popup: a title, the fields, the discard question and a message line.
 //! Every record popup (visit, return call, feedback, handling feedback) is one of these
 //! plus the store call its Ctrl-S makes, so they all take keys, ask before dropping what
-//! was typed and show refusals the same way.
+//! was typed and show refusals the same way. The calendar's task popup also opens one
+//! read-only, to show another user's task.
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 use ratatui::Frame;
@@ -38,6 +40,15 @@ pub struct PopupForm {
     pub form: Form,
     /// The widest the popup grows.
     pub max_width: u16,
+    /// Only for reading: Esc or Enter closes, Tab moves between the fields, nothing
+    /// can be typed or saved.
+    pub read_only: bool,
+    /// Whether drawing clears the whole area behind the popup (a record popup hides the
+    /// personal data behind it); `false` leaves the screen showing around the popup.
+    pub hide_behind: bool,
+    /// A dim line under the fields (a hint, where a record came from), shown while no
+    /// refusal is.
+    pub note: Option<String>,
     discard: Discard,
     message: Option<String>,
 }
@@ -49,14 +60,17 @@ impl PopupForm {
             title,
             form: Form::new(fields),
             max_width: 76,
+            read_only: false,
+            hide_behind: true,
+            note: None,
             discard: Discard::default(),
             message: None,
         }
     }
 
-    /// Whether something was changed.
+    /// Whether something was changed (never, read-only).
     pub fn is_dirty(&self) -> bool {
-        self.form.is_dirty()
+        !self.read_only && self.form.is_dirty()
     }
 
     /// The value of field `id`.
@@ -66,8 +80,19 @@ impl PopupForm {
 
     /// Handles a key: the discard question first, then save / back, then the fields.
     /// Enter moves to the next field, except in a multi-line field (a line break there).
+    /// Read-only, Esc and Enter close and only the field moves are taken.
     pub fn on_key(&mut self, key: &KeyEvent, ctx: &Ctx<'_>) -> PopupStep {
         let k = ctx.keys;
+        if self.read_only {
+            if k.is(key, Action::Back) || k.is(key, Action::Open) {
+                return PopupStep::Cancelled;
+            }
+            if k.is(key, Action::NextField) || k.is(key, Action::PrevField) {
+                self.form.on_key(key, k);
+                return PopupStep::Open;
+            }
+            return PopupStep::Ignored;
+        }
         match self.discard.on_key(key, k, self.form.is_dirty()) {
             DiscardStep::Pass => {}
             DiscardStep::Stay => return PopupStep::Open,
@@ -99,29 +124,37 @@ impl PopupForm {
         }
     }
 
-    /// The popup's keys (or the discard question's).
+    /// The popup's keys (or the discard question's), without the field moves when there
+    /// is one field; read-only, back and the next field.
     pub fn commands(&self) -> Vec<Action> {
-        self.discard.form_commands()
+        if self.read_only {
+            return vec![Action::Back, Action::NextField];
+        }
+        let mut keys = self.discard.form_commands();
+        if self.form.fields.len() < 2 {
+            keys.retain(|a| !matches!(a, Action::NextField | Action::PrevField));
+        }
+        keys
     }
 
-    /// Pasted text goes to the focused field.
+    /// Pasted text goes to the focused field (nowhere, read-only).
     pub fn paste(&mut self, text: &str) {
-        if !self.discard.asking() {
+        if !self.read_only && !self.discard.asking() {
             self.form.paste(text);
         }
     }
 
     /// Draws the popup centred over `area` (and the discard question over it).
     pub fn draw(&self, f: &mut Frame, area: Rect, v: &View<'_>) {
-        draw_form(
-            f,
-            area,
-            &self.title,
-            &self.form,
-            self.message.as_deref(),
-            self.max_width,
-            v,
-        );
+        if self.hide_behind {
+            f.render_widget(Clear, area);
+        }
+        let line = match (&self.message, &self.note) {
+            (Some(m), _) => Some((m.as_str(), v.theme.error)),
+            (None, Some(n)) => Some((n.as_str(), v.theme.dim)),
+            (None, None) => None,
+        };
+        draw_popup(f, area, &self.title, &self.form, line, self.max_width, v);
         self.discard.draw(f, area, v);
     }
 }
@@ -139,7 +172,22 @@ pub fn draw_form(
     v: &View<'_>,
 ) {
     f.render_widget(Clear, area);
-    let has_message = message.is_some();
+    let line = message.map(|m| (m, v.theme.error));
+    draw_popup(f, area, title, form, line, max_width, v);
+}
+
+/// Draws `form` in a popup titled `title` centred over `area` (leaving the rest of
+/// `area` as it is), with `line` in its style on the popup's last line.
+fn draw_popup(
+    f: &mut Frame,
+    area: Rect,
+    title: &str,
+    form: &Form,
+    line: Option<(&str, Style)>,
+    max_width: u16,
+    v: &View<'_>,
+) {
+    let has_message = line.is_some();
     let wanted = form.height() + 2 + u16::from(has_message);
     let rect = centered(area, area.width.min(max_width), wanted.min(area.height));
     let inner = popup(f, rect, title, v.theme);
@@ -150,11 +198,11 @@ pub fn draw_form(
         inner.height.saturating_sub(u16::from(has_message)),
     );
     form.draw(f, body, v.theme);
-    if let Some(msg) = message {
+    if let Some((msg, style)) = line {
         if inner.height > 0 {
             let y = inner.y + inner.height - 1;
             f.render_widget(
-                Paragraph::new(Line::from(Span::styled(msg, v.theme.error))),
+                Paragraph::new(Line::from(Span::styled(msg, style))),
                 Rect::new(body.x, y, body.width, 1),
             );
         }

@@ -1,22 +1,16 @@
 //! The calendar's popups: a task (new, edit, or read-only for another's calendar), a
 //! plan note (the month's plan or the week's goal), and the export file.
 use chrono::NaiveDate;
-use crossterm::event::{KeyCode, KeyEvent};
-use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
-use ratatui::Frame;
+use crossterm::event::KeyEvent;
 
 use crate::domain::task::{Priority, Recurrence, TaskInput, TaskStatus};
 use crate::store::plans::PlanPeriod;
 use crate::store::tasks::Task;
 use crate::tui::i18n::I18n;
 use crate::tui::keymap::Action;
-use crate::tui::screens::{show_store_error, store_error_text, Ctx, View};
-use crate::tui::widgets::discard::{Discard, DiscardStep};
+use crate::tui::screens::{show_store_error, store_error_text, Ctx};
 use crate::tui::widgets::field::Field;
-use crate::tui::widgets::form::Form;
-use crate::tui::widgets::{centered, popup};
+use crate::tui::widgets::popup_form::{PopupForm, PopupStep};
 
 /// What a key did to a popup.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,36 +65,23 @@ fn choices<T: Copy>(
         .collect()
 }
 
-/// Draws `form` in a popup titled `title` over `area`, with `message` under it.
-fn draw_form(
-    f: &mut Frame,
-    area: Rect,
-    v: &View<'_>,
-    title: &str,
-    form: &Form,
-    message: Option<&str>,
-    width: u16,
-) {
-    let extra = u16::from(message.is_some());
-    let wanted = form.height() + 2 + extra;
-    let rect = centered(area, area.width.min(width), wanted.min(area.height));
-    let inner = popup(f, rect, title, v.theme);
-    let body = Rect::new(
-        inner.x + 1,
-        inner.y,
-        inner.width.saturating_sub(2),
-        inner.height.saturating_sub(extra),
-    );
-    form.draw(f, body, v.theme);
-    if let Some(msg) = message {
-        if inner.height > 0 {
-            let y = inner.y + inner.height - 1;
-            f.render_widget(
-                Paragraph::new(Line::from(Span::styled(msg, v.theme.dim))),
-                Rect::new(body.x, y, body.width, 1),
-            );
-        }
+/// What `step` means to the calendar; `None` when the popup asks for a save.
+fn unless_submit(step: PopupStep) -> Option<PopupResult> {
+    match step {
+        PopupStep::Open => Some(PopupResult::Open),
+        PopupStep::Ignored => Some(PopupResult::Ignored),
+        PopupStep::Cancelled => Some(PopupResult::Closed),
+        PopupStep::Submit => None,
     }
+}
+
+/// A popup over the calendar (which stays in view around it), 72 columns at most.
+fn calendar_popup(title: String, fields: Vec<Field>, note: Option<String>) -> PopupForm {
+    let mut popup = PopupForm::new(title, fields);
+    popup.max_width = 72;
+    popup.hide_behind = false;
+    popup.note = note;
+    popup
 }
 
 /// The task popup.
@@ -108,11 +89,8 @@ fn draw_form(
 pub struct TaskForm {
     /// `None` for a new task.
     id: Option<i64>,
-    read_only: bool,
-    title: String,
-    form: Form,
-    discard: Discard,
-    message: Option<String>,
+    /// The popup with the fields (read-only for another user's calendar).
+    pub popup: PopupForm,
 }
 
 impl TaskForm {
@@ -157,11 +135,11 @@ impl TaskForm {
         };
         TaskForm {
             id: None,
-            read_only: false,
-            title: i.f("calendar.form.new", &[("date", &day.to_string())]),
-            form: Form::new(Self::fields(i, &input, false)),
-            discard: Discard::default(),
-            message: None,
+            popup: calendar_popup(
+                i.f("calendar.form.new", &[("date", &day.to_string())]),
+                Self::fields(i, &input, false),
+                None,
+            ),
         }
     }
 
@@ -173,23 +151,20 @@ impl TaskForm {
             "calendar.form.edit"
         };
         let source = i.t(source_key(task.source.code())).to_string();
+        let mut popup = calendar_popup(
+            i.f(key, &[("id", &task.id.to_string())]),
+            Self::fields(i, &task.input(), true),
+            Some(i.f("calendar.form.source", &[("source", &source)])),
+        );
+        popup.read_only = read_only;
         TaskForm {
             id: Some(task.id),
-            read_only,
-            title: i.f(key, &[("id", &task.id.to_string())]),
-            form: Form::new(Self::fields(i, &task.input(), true)),
-            discard: Discard::default(),
-            message: Some(i.f("calendar.form.source", &[("source", &source)])),
+            popup,
         }
     }
 
-    /// Whether something was changed.
-    pub fn is_dirty(&self) -> bool {
-        !self.read_only && self.form.is_dirty()
-    }
-
     fn input(&self) -> TaskInput {
-        let f = &self.form;
+        let f = &self.popup;
         TaskInput {
             title: f.value("title").to_string(),
             notes: f.value("notes").to_string(),
@@ -202,42 +177,12 @@ impl TaskForm {
         }
     }
 
-    /// Handles a key: the discard question, save, back, then the fields.
+    /// Handles a key: the popup's, then Ctrl-S saves.
     pub fn on_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> PopupResult {
-        let k = ctx.keys;
-        if self.read_only {
-            // Read-only: Esc closes, Tab moves between the fields to read them.
-            if k.is(key, Action::Back) || k.is(key, Action::Open) {
-                return PopupResult::Closed;
-            }
-            if k.is(key, Action::NextField) || k.is(key, Action::PrevField) {
-                self.form.on_key(key, k);
-                return PopupResult::Open;
-            }
-            return PopupResult::Ignored;
-        }
-        match self.discard.on_key(key, k, self.form.is_dirty()) {
-            DiscardStep::Pass => {}
-            DiscardStep::Stay => return PopupResult::Open,
-            DiscardStep::Leave => return PopupResult::Closed,
-            DiscardStep::NotMine => return PopupResult::Ignored,
-        }
-        if k.is(key, Action::Save) {
-            return self.submit(ctx);
-        }
-        let mut used = self.form.on_key(key, k);
-        if !used && k.is(key, Action::Open) {
-            used = self.form.on_key(&KeyEvent::from(KeyCode::Tab), k);
-        }
-        if used {
-            PopupResult::Open
-        } else {
-            PopupResult::Ignored
-        }
+        unless_submit(self.popup.on_key(key, ctx)).unwrap_or_else(|| self.submit(ctx))
     }
 
     fn submit(&mut self, ctx: &mut Ctx<'_>) -> PopupResult {
-        self.form.clear_errors();
         let input = self.input();
         let day = NaiveDate::parse_from_str(input.due_date.trim(), "%Y-%m-%d").ok();
         let result = match self.id {
@@ -261,49 +206,14 @@ impl TaskForm {
                 PopupResult::Saved(day)
             }
             Err(e) => {
-                if let Some(m) = show_store_error(&mut self.form, &e, ctx.i18n) {
+                // The popup's last line keeps the task's source; the refusal goes to
+                // the fields and the status line.
+                if let Some(m) = show_store_error(&mut self.popup.form, &e, ctx.i18n) {
                     ctx.error(m);
                 }
                 PopupResult::Open
             }
         }
-    }
-
-    /// The popup's keys.
-    pub fn commands(&self) -> Vec<Action> {
-        if self.read_only {
-            return vec![Action::Back, Action::NextField];
-        }
-        if self.discard.asking() {
-            return vec![Action::Yes, Action::No];
-        }
-        vec![
-            Action::Save,
-            Action::Back,
-            Action::NextField,
-            Action::PrevField,
-        ]
-    }
-
-    /// Pasted text goes to the focused field.
-    pub fn paste(&mut self, text: &str) {
-        if !self.read_only && !self.discard.asking() {
-            self.form.paste(text);
-        }
-    }
-
-    /// Draws the popup over `area`.
-    pub fn draw(&self, f: &mut Frame, area: Rect, v: &View<'_>) {
-        draw_form(
-            f,
-            area,
-            v,
-            &self.title,
-            &self.form,
-            self.message.as_deref(),
-            72,
-        );
-        self.discard.draw(f, area, v);
     }
 }
 
@@ -322,9 +232,8 @@ pub fn source_key(code: &str) -> &'static str {
 #[derive(Debug, Clone)]
 pub struct NoteForm {
     period: PlanPeriod,
-    title: String,
-    form: Form,
-    discard: Discard,
+    /// The popup with the note.
+    pub popup: PopupForm,
 }
 
 impl NoteForm {
@@ -337,100 +246,65 @@ impl NoteForm {
             ),
             PlanPeriod::Week(d) => i.f("calendar.note.week_title", &[("date", &d.to_string())]),
         };
+        let fields = vec![Field::multi("body", i.t("calendar.note.body"), body)];
         NoteForm {
             period,
-            title,
-            form: Form::new(vec![Field::multi("body", i.t("calendar.note.body"), body)]),
-            discard: Discard::default(),
+            popup: calendar_popup(title, fields, None),
         }
     }
 
-    /// Whether something was changed.
-    pub fn is_dirty(&self) -> bool {
-        self.form.is_dirty()
-    }
-
-    /// Handles a key.
+    /// Handles a key: the popup's, then Ctrl-S saves the note.
     pub fn on_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> PopupResult {
-        let k = ctx.keys;
-        match self.discard.on_key(key, k, self.form.is_dirty()) {
-            DiscardStep::Pass => {}
-            DiscardStep::Stay => return PopupResult::Open,
-            DiscardStep::Leave => return PopupResult::Closed,
-            DiscardStep::NotMine => return PopupResult::Ignored,
+        if let Some(result) = unless_submit(self.popup.on_key(key, ctx)) {
+            return result;
         }
-        if k.is(key, Action::Save) {
-            return match ctx
-                .store
-                .save_plan_note(ctx.actor, self.period, self.form.value("body"))
-            {
-                Ok(()) => {
-                    ctx.info(ctx.i18n.t("status.note_saved").to_string());
-                    PopupResult::Saved(None)
-                }
-                Err(e) => {
-                    ctx.error(store_error_text(&e, ctx.i18n));
-                    PopupResult::Open
-                }
-            };
+        match ctx
+            .store
+            .save_plan_note(ctx.actor, self.period, self.popup.value("body"))
+        {
+            Ok(()) => {
+                ctx.info(ctx.i18n.t("status.note_saved").to_string());
+                PopupResult::Saved(None)
+            }
+            Err(e) => {
+                ctx.error(store_error_text(&e, ctx.i18n));
+                PopupResult::Open
+            }
         }
-        if self.form.on_key(key, k) {
-            PopupResult::Open
-        } else {
-            PopupResult::Ignored
-        }
-    }
-
-    /// The popup's keys.
-    pub fn commands(&self) -> Vec<Action> {
-        if self.discard.asking() {
-            return vec![Action::Yes, Action::No];
-        }
-        vec![Action::Save, Action::Back]
-    }
-
-    /// Pasted text goes to the note.
-    pub fn paste(&mut self, text: &str) {
-        if !self.discard.asking() {
-            self.form.paste(text);
-        }
-    }
-
-    /// Draws the popup over `area`.
-    pub fn draw(&self, f: &mut Frame, area: Rect, v: &View<'_>) {
-        draw_form(f, area, v, &self.title, &self.form, None, 72);
-        self.discard.draw(f, area, v);
     }
 }
 
-/// The export popup: the file to write the user's calendar to.
+/// The export popup: the file to write the user's calendar to. It asks nothing before
+/// closing, and Enter writes the file.
 #[derive(Debug, Clone)]
 pub struct ExportForm {
-    title: String,
-    form: Form,
-    hint: String,
+    /// The popup with the file name and the hint.
+    pub popup: PopupForm,
 }
 
 impl ExportForm {
     /// The popup, suggesting `file`.
     pub fn new(i: &I18n, file: &str) -> ExportForm {
         ExportForm {
-            title: i.t("calendar.export.title").to_string(),
-            form: Form::new(vec![Field::text("file", i.t("calendar.export.file"), file)]),
-            hint: i.t("calendar.export.hint").to_string(),
+            popup: calendar_popup(
+                i.t("calendar.export.title").to_string(),
+                vec![Field::text("file", i.t("calendar.export.file"), file)],
+                Some(i.t("calendar.export.hint").to_string()),
+            ),
         }
     }
 
     /// Handles a key: Enter or Ctrl-S writes the file, Esc closes.
     pub fn on_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> PopupResult {
         let k = ctx.keys;
+        let form = &mut self.popup.form;
         if k.is(key, Action::Back) {
             return PopupResult::Closed;
         }
         if k.is(key, Action::Save) || k.is(key, Action::Submit) {
-            let file = self.form.trimmed("file");
+            let file = form.trimmed("file");
             if file.is_empty() {
-                self.form.set_error("file", ctx.i18n.t("err.required"));
+                form.set_error("file", ctx.i18n.t("err.required"));
                 return PopupResult::Open;
             }
             return match ctx
@@ -445,12 +319,12 @@ impl ExportForm {
                     PopupResult::Closed
                 }
                 Err(e) => {
-                    self.form.set_error("file", store_error_text(&e, ctx.i18n));
+                    form.set_error("file", store_error_text(&e, ctx.i18n));
                     PopupResult::Open
                 }
             };
         }
-        if self.form.on_key(key, k) {
+        if form.on_key(key, k) {
             PopupResult::Open
         } else {
             PopupResult::Ignored
@@ -460,15 +334,5 @@ impl ExportForm {
     /// The popup's keys.
     pub fn commands(&self) -> Vec<Action> {
         vec![Action::Submit, Action::Back]
-    }
-
-    /// Pasted text goes to the file name.
-    pub fn paste(&mut self, text: &str) {
-        self.form.paste(text);
-    }
-
-    /// Draws the popup over `area`.
-    pub fn draw(&self, f: &mut Frame, area: Rect, v: &View<'_>) {
-        draw_form(f, area, v, &self.title, &self.form, Some(&self.hint), 72);
     }
 }

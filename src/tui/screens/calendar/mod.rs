@@ -381,31 +381,31 @@ impl Screen for Calendar {
 
     fn on_paste(&mut self, text: &str) {
         if let Some(f) = &mut self.task_form {
-            f.paste(text);
+            f.popup.paste(text);
         } else if let Some(f) = &mut self.note_form {
-            f.paste(text);
+            f.popup.paste(text);
         } else if let Some(f) = &mut self.export {
-            f.paste(text);
+            f.popup.paste(text);
         }
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, v: &View<'_>) {
         views::draw(self, f, area, v);
         if let Some(form) = &self.task_form {
-            form.draw(f, area, v);
+            form.popup.draw(f, area, v);
         } else if let Some(form) = &self.note_form {
-            form.draw(f, area, v);
+            form.popup.draw(f, area, v);
         } else if let Some(form) = &self.export {
-            form.draw(f, area, v);
+            form.popup.draw(f, area, v);
         }
     }
 
     fn commands(&self) -> Vec<Action> {
         if let Some(form) = &self.task_form {
-            return form.commands();
+            return form.popup.commands();
         }
         if let Some(form) = &self.note_form {
-            return form.commands();
+            return form.popup.commands();
         }
         if let Some(form) = &self.export {
             return form.commands();
@@ -442,8 +442,8 @@ impl Screen for Calendar {
     }
 
     fn has_unsaved(&self) -> bool {
-        self.task_form.as_ref().is_some_and(|f| f.is_dirty())
-            || self.note_form.as_ref().is_some_and(|f| f.is_dirty())
+        self.task_form.as_ref().is_some_and(|f| f.popup.is_dirty())
+            || self.note_form.as_ref().is_some_and(|f| f.popup.is_dirty())
     }
 }
 

@@ -7,7 +7,7 @@
 //! The store decides: the product's minimum, sale window and currency, suitability (a
 //! refusal shows its reason at the product field; managers may give an override reason),
 //! and the client's AUM and tier in the same transaction.
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -23,10 +23,9 @@ use crate::store::{Role, StoreError};
 use crate::tui::i18n::I18n;
 use crate::tui::keymap::Action;
 use crate::tui::screens::products::{product_label, yield_text};
-use crate::tui::screens::{show_store_error, store_error_text, Ctx, View};
-use crate::tui::widgets::discard::{Discard, DiscardStep};
+use crate::tui::screens::{store_error_text, Ctx, View};
 use crate::tui::widgets::field::Field;
-use crate::tui::widgets::form::Form;
+use crate::tui::widgets::popup_form::{PopupForm, PopupStep};
 use crate::tui::widgets::{centered, confirm, fit, pad, popup};
 
 /// What the form saves.
@@ -55,11 +54,15 @@ pub enum HoldingResult {
 #[derive(Debug, Clone)]
 pub struct HoldingForm {
     target: Target,
-    title: String,
-    /// The fields.
-    pub form: Form,
-    discard: Discard,
-    message: Option<String>,
+    /// The popup with the fields.
+    pub popup: PopupForm,
+}
+
+/// A holding popup over the screen that opened it (which stays in view around it).
+fn holding_popup(title: String, fields: Vec<Field>) -> PopupForm {
+    let mut popup = PopupForm::new(title, fields);
+    popup.hide_behind = false;
+    popup
 }
 
 impl HoldingForm {
@@ -92,16 +95,13 @@ impl HoldingForm {
                 "",
             ));
         }
-        let mut form = Form::new(fields);
+        let mut popup = holding_popup(i.f("holding.form.new", &[("who", who)]), fields);
         if products.len() == 1 {
-            form.focus_on("amount");
+            popup.form.focus_on("amount");
         }
         HoldingForm {
             target: Target::New(client_id),
-            title: i.f("holding.form.new", &[("who", who)]),
-            form,
-            discard: Discard::default(),
-            message: None,
+            popup,
         }
     }
 
@@ -115,131 +115,62 @@ impl HoldingForm {
                 h.maturity_date.as_deref().unwrap_or(""),
             ),
         ];
+        let title = i.f(
+            "holding.form.change",
+            &[("product", &h.product_name), ("code", &h.product_code)],
+        );
         HoldingForm {
             target: Target::Change(h.id),
-            title: i.f(
-                "holding.form.change",
-                &[("product", &h.product_name), ("code", &h.product_code)],
-            ),
-            form: Form::new(fields),
-            discard: Discard::default(),
-            message: None,
+            popup: holding_popup(title, fields),
         }
     }
 
-    /// Whether something was typed.
-    pub fn is_dirty(&self) -> bool {
-        self.form.is_dirty()
-    }
-
-    /// Handles a key: the discard question, save, back, then the fields (Enter moves on).
+    /// Handles a key: the popup's, then Ctrl-S saves.
     pub fn on_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> HoldingResult {
-        let k = ctx.keys;
-        match self.discard.on_key(key, k, self.form.is_dirty()) {
-            DiscardStep::Pass => {}
-            DiscardStep::Stay => return HoldingResult::Open,
-            DiscardStep::Leave => return HoldingResult::Cancelled,
-            DiscardStep::NotMine => return HoldingResult::Ignored,
-        }
-        if k.is(key, Action::Save) {
-            return self.submit(ctx);
-        }
-        let mut used = self.form.on_key(key, k);
-        if !used && k.is(key, Action::Open) {
-            used = self.form.on_key(&KeyEvent::from(KeyCode::Tab), k);
-        }
-        if used {
-            HoldingResult::Open
-        } else {
-            HoldingResult::Ignored
+        match self.popup.on_key(key, ctx) {
+            PopupStep::Open => HoldingResult::Open,
+            PopupStep::Ignored => HoldingResult::Ignored,
+            PopupStep::Cancelled => HoldingResult::Cancelled,
+            PopupStep::Submit => self.submit(ctx),
         }
     }
 
     fn submit(&mut self, ctx: &mut Ctx<'_>) -> HoldingResult {
-        self.form.clear_errors();
-        self.message = None;
-        let f = &self.form;
+        let f = &self.popup;
         let result = match self.target {
             Target::New(client_id) => {
                 let Ok(product_id) = f.value("product").parse::<i64>() else {
-                    self.form
+                    self.popup
+                        .form
                         .set_error("product", ctx.i18n.t("err.holding.no_product"));
                     return HoldingResult::Open;
                 };
                 let h = NewHolding {
                     product_id,
                     input: HoldingInput {
-                        amount: f.trimmed("amount"),
+                        amount: f.form.trimmed("amount"),
                         currency: String::new(),
-                        start_date: f.trimmed("start_date"),
-                        maturity_date: f.trimmed("maturity_date"),
+                        start_date: f.form.trimmed("start_date"),
+                        maturity_date: f.form.trimmed("maturity_date"),
                     },
-                    override_reason: f.trimmed("override_reason"),
+                    override_reason: f.form.trimmed("override_reason"),
                 };
                 ctx.store.add_holding(ctx.actor, client_id, &h).map(|_| ())
             }
             Target::Change(id) => ctx.store.change_holding(
                 ctx.actor,
                 id,
-                &f.trimmed("amount"),
-                &f.trimmed("maturity_date"),
+                &f.form.trimmed("amount"),
+                &f.form.trimmed("maturity_date"),
             ),
         };
         match result {
             Ok(()) => HoldingResult::Saved,
             Err(e) => {
-                self.message = show_store_error(&mut self.form, &e, ctx.i18n);
-                if let Some(m) = &self.message {
-                    ctx.error(m.clone());
-                }
+                self.popup.refused(&e, ctx);
                 HoldingResult::Open
             }
         }
-    }
-
-    /// The form's keys (or the discard question's).
-    pub fn commands(&self) -> Vec<Action> {
-        if self.discard.asking() {
-            return vec![Action::Yes, Action::No];
-        }
-        vec![
-            Action::Save,
-            Action::Back,
-            Action::NextField,
-            Action::PrevField,
-        ]
-    }
-
-    /// Pasted text goes to the focused field.
-    pub fn paste(&mut self, text: &str) {
-        if !self.discard.asking() {
-            self.form.paste(text);
-        }
-    }
-
-    /// Draws the form over `area`.
-    pub fn draw(&self, f: &mut Frame, area: Rect, v: &View<'_>) {
-        let has_message = self.message.is_some();
-        let wanted = self.form.height() + 2 + u16::from(has_message);
-        let rect = centered(area, area.width.min(76), wanted.min(area.height));
-        let inner = popup(f, rect, &self.title, v.theme);
-        let body = Rect::new(
-            inner.x + 1,
-            inner.y,
-            inner.width.saturating_sub(2),
-            inner.height.saturating_sub(u16::from(has_message)),
-        );
-        self.form.draw(f, body, v.theme);
-        if let Some(msg) = &self.message {
-            if inner.height > 0 {
-                let y = inner.y + inner.height - 1;
-                f.render_widget(
-                    Paragraph::new(Line::from(Span::styled(msg.as_str(), v.theme.error))),
-                    Rect::new(body.x, y, body.width, 1),
-                );
-            }
-        }
-        self.discard.draw(f, area, v);
     }
 }
 
@@ -308,13 +239,13 @@ impl HoldingsPanel {
 
     /// Whether an open form holds typed changes.
     pub fn is_dirty(&self) -> bool {
-        self.form.as_ref().is_some_and(|f| f.is_dirty())
+        self.form.as_ref().is_some_and(|f| f.popup.is_dirty())
     }
 
     /// Pasted text goes to the open form.
     pub fn paste(&mut self, text: &str) {
         if let Some(f) = &mut self.form {
-            f.paste(text);
+            f.popup.paste(text);
         }
     }
 
@@ -398,7 +329,7 @@ impl HoldingsPanel {
     /// The popup's keys (the form's while it is open).
     pub fn commands(&self) -> Vec<Action> {
         if let Some(f) = &self.form {
-            return f.commands();
+            return f.popup.commands();
         }
         if self.asking_close {
             return vec![Action::Yes, Action::No];
@@ -488,7 +419,7 @@ impl HoldingsPanel {
         );
         f.render_widget(Paragraph::new(lines), body);
         if let Some(form) = &self.form {
-            form.draw(f, area, v);
+            form.popup.draw(f, area, v);
         }
         if self.asking_close {
             let h = self.holdings.get(self.selected);

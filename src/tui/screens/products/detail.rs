@@ -78,13 +78,13 @@ impl ProductDetail {
 
     /// Whether the holding form holds typed changes.
     pub fn is_dirty(&self) -> bool {
-        self.holding.as_ref().is_some_and(|h| h.is_dirty())
+        self.holding.as_ref().is_some_and(|h| h.popup.is_dirty())
     }
 
     /// Pasted text goes to the holding form.
     pub fn paste(&mut self, text: &str) {
         if let Some(h) = &mut self.holding {
-            h.paste(text);
+            h.popup.paste(text);
         }
     }
 
@@ -174,7 +174,7 @@ impl ProductDetail {
     /// The detail's actions.
     pub fn commands(&self) -> Vec<Action> {
         if let Some(h) = &self.holding {
-            return h.commands();
+            return h.popup.commands();
         }
         let mut a = Vec::new();
         if self.role == Role::Admin {
@@ -265,7 +265,7 @@ impl ProductDetail {
                 Rect::new(list.x + 1, list.y, list.width.saturating_sub(2), 1),
             );
             if let Some(h) = &self.holding {
-                h.draw(f, area, v);
+                h.popup.draw(f, area, v);
             }
             return;
         }
@@ -340,7 +340,7 @@ impl ProductDetail {
             );
         }
         if let Some(h) = &self.holding {
-            h.draw(f, area, v);
+            h.popup.draw(f, area, v);
         }
     }
 }

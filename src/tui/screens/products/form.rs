@@ -1,20 +1,14 @@
 //! The administrator's product form (new and edit, every field of the catalogue) and
 //! the catalogue's filter dialog (category, risk level, on sale).
-use crossterm::event::{KeyCode, KeyEvent};
-use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
-use ratatui::Frame;
+use crossterm::event::KeyEvent;
 
 use crate::domain::product::{Category, ProductInput, ProductRisk, ProductStatus};
 use crate::store::products::{Product, ProductFilter};
 use crate::tui::i18n::I18n;
 use crate::tui::keymap::{Action, Keymap};
-use crate::tui::screens::{show_store_error, Ctx, View};
-use crate::tui::widgets::discard::{Discard, DiscardStep};
+use crate::tui::screens::Ctx;
 use crate::tui::widgets::field::Field;
-use crate::tui::widgets::form::Form;
-use crate::tui::widgets::{centered, popup};
+use crate::tui::widgets::popup_form::{PopupForm, PopupStep};
 
 /// What a key did to the product form.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,10 +27,16 @@ pub enum ProductFormResult {
 #[derive(Debug)]
 pub struct ProductForm {
     id: Option<i64>,
-    title: String,
-    form: Form,
-    discard: Discard,
-    message: Option<String>,
+    /// The popup with the fields.
+    pub popup: PopupForm,
+}
+
+/// A popup over the catalogue (which stays in view around it), `max_width` at most.
+fn catalogue_popup(title: String, fields: Vec<Field>, max_width: u16) -> PopupForm {
+    let mut popup = PopupForm::new(title, fields);
+    popup.max_width = max_width;
+    popup.hide_behind = false;
+    popup
 }
 
 fn options<T: Copy>(
@@ -122,15 +122,12 @@ impl ProductForm {
         ];
         ProductForm {
             id,
-            title: title.to_string(),
-            form: Form::new(fields),
-            discard: Discard::default(),
-            message: None,
+            popup: catalogue_popup(title.to_string(), fields, 76),
         }
     }
 
     fn input(&self) -> ProductInput {
-        let f = &self.form;
+        let f = &self.popup;
         let v = |id: &str| f.value(id).to_string();
         ProductInput {
             code: v("code"),
@@ -149,92 +146,27 @@ impl ProductForm {
         }
     }
 
-    /// Whether something was typed.
-    pub fn is_dirty(&self) -> bool {
-        self.form.is_dirty()
-    }
-
-    /// Pasted text goes to the focused field.
-    pub fn paste(&mut self, text: &str) {
-        if !self.discard.asking() {
-            self.form.paste(text);
-        }
-    }
-
-    /// Handles a key: the discard question, save, then the fields.
+    /// Handles a key: the popup's, then Ctrl-S saves.
     pub fn on_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> ProductFormResult {
-        let k = ctx.keys;
-        match self.discard.on_key(key, k, self.form.is_dirty()) {
-            DiscardStep::Pass => {}
-            DiscardStep::Stay => return ProductFormResult::Open,
-            DiscardStep::Leave => return ProductFormResult::Cancelled,
-            DiscardStep::NotMine => return ProductFormResult::Ignored,
-        }
-        if k.is(key, Action::Save) {
-            self.form.clear_errors();
-            self.message = None;
-            let input = self.input();
-            let saved = match self.id {
-                Some(id) => ctx.store.update_product(ctx.actor, id, &input).map(|()| id),
-                None => ctx.store.create_product(ctx.actor, &input),
-            };
-            return match saved {
-                Ok(id) => ProductFormResult::Saved(id, input.code.trim().to_ascii_uppercase()),
-                Err(e) => {
-                    self.message = show_store_error(&mut self.form, &e, ctx.i18n);
-                    if let Some(m) = &self.message {
-                        ctx.error(m.clone());
+        match self.popup.on_key(key, ctx) {
+            PopupStep::Open => ProductFormResult::Open,
+            PopupStep::Ignored => ProductFormResult::Ignored,
+            PopupStep::Cancelled => ProductFormResult::Cancelled,
+            PopupStep::Submit => {
+                let input = self.input();
+                let saved = match self.id {
+                    Some(id) => ctx.store.update_product(ctx.actor, id, &input).map(|()| id),
+                    None => ctx.store.create_product(ctx.actor, &input),
+                };
+                match saved {
+                    Ok(id) => ProductFormResult::Saved(id, input.code.trim().to_ascii_uppercase()),
+                    Err(e) => {
+                        self.popup.refused(&e, ctx);
+                        ProductFormResult::Open
                     }
-                    ProductFormResult::Open
                 }
-            };
-        }
-        let mut used = self.form.on_key(key, k);
-        if !used && k.is(key, Action::Open) {
-            used = self.form.on_key(&KeyEvent::from(KeyCode::Tab), k);
-        }
-        if used {
-            ProductFormResult::Open
-        } else {
-            ProductFormResult::Ignored
-        }
-    }
-
-    /// The form's keys.
-    pub fn commands(&self) -> Vec<Action> {
-        if self.discard.asking() {
-            return vec![Action::Yes, Action::No];
-        }
-        vec![
-            Action::Save,
-            Action::Back,
-            Action::NextField,
-            Action::PrevField,
-        ]
-    }
-
-    /// Draws the form over `area`.
-    pub fn draw(&self, f: &mut Frame, area: Rect, v: &View<'_>) {
-        let has_message = self.message.is_some();
-        let wanted = self.form.height() + 2 + u16::from(has_message);
-        let rect = centered(area, area.width.min(76), wanted.min(area.height));
-        let inner = popup(f, rect, &self.title, v.theme);
-        let body = Rect::new(
-            inner.x + 1,
-            inner.y,
-            inner.width.saturating_sub(2),
-            inner.height.saturating_sub(u16::from(has_message)),
-        );
-        self.form.draw(f, body, v.theme);
-        if let Some(msg) = &self.message {
-            if inner.height > 0 {
-                f.render_widget(
-                    Paragraph::new(Line::from(Span::styled(msg.as_str(), v.theme.error))),
-                    Rect::new(body.x, inner.y + inner.height - 1, body.width, 1),
-                );
             }
         }
-        self.discard.draw(f, area, v);
     }
 }
 
@@ -251,11 +183,12 @@ pub enum FilterResult {
     Apply(ProductFilter),
 }
 
-/// Category, risk level and on-sale choices, each with "all".
+/// Category, risk level and on-sale choices, each with "all". It asks nothing before
+/// closing, and Enter applies.
 #[derive(Debug)]
 pub struct FilterDialog {
-    form: Form,
-    title: String,
+    /// The popup with the choices.
+    pub popup: PopupForm,
 }
 
 impl FilterDialog {
@@ -308,8 +241,7 @@ impl FilterDialog {
             Field::choice("status", i.t("product.field.status"), sale, sale_now),
         ];
         FilterDialog {
-            form: Form::new(fields),
-            title: i.t("products.filter.title").to_string(),
+            popup: catalogue_popup(i.t("products.filter.title").to_string(), fields, 56),
         }
     }
 
@@ -319,7 +251,7 @@ impl FilterDialog {
             return FilterResult::Cancelled;
         }
         if keys.is(key, Action::Open) || keys.is(key, Action::Save) {
-            let f = &self.form;
+            let f = &self.popup;
             return FilterResult::Apply(ProductFilter {
                 category: f.value("category").parse().ok(),
                 risk: f.value("risk_level").parse().ok(),
@@ -331,7 +263,7 @@ impl FilterDialog {
                 text: String::new(),
             });
         }
-        if self.form.on_key(key, keys) {
+        if self.popup.form.on_key(key, keys) {
             FilterResult::Open
         } else {
             FilterResult::Ignored
@@ -341,21 +273,5 @@ impl FilterDialog {
     /// The dialog's keys.
     pub fn commands(&self) -> Vec<Action> {
         vec![Action::Open, Action::Back, Action::NextField]
-    }
-
-    /// Draws the dialog over `area`.
-    pub fn draw(&self, f: &mut Frame, area: Rect, v: &View<'_>) {
-        let rect = centered(area, area.width.min(56), self.form.height() + 2);
-        let inner = popup(f, rect, &self.title, v.theme);
-        self.form.draw(
-            f,
-            Rect::new(
-                inner.x + 1,
-                inner.y,
-                inner.width.saturating_sub(2),
-                inner.height,
-            ),
-            v.theme,
-        );
     }
 }

@@ -17,6 +17,7 @@ use crate::tui::keymap::Action;
 use crate::tui::screens::{store_error_text, Ctx, View};
 use crate::tui::widgets::field::{cols, Field};
 use crate::tui::widgets::fit;
+use crate::tui::widgets::list_table::draw_empty;
 
 /// Widths of code, category, risk, yield, minimum and status.
 const FIXED: [u16; 6] = [11, 9, 4, 11, 14, 7];
@@ -277,11 +278,8 @@ impl ProductList {
         self.offset.set(state.offset());
         self.visible
             .set(usize::from(inner.height.saturating_sub(1)).max(1));
-        if self.rows.is_empty() && inner.height > 1 {
-            f.render_widget(
-                Paragraph::new(Span::styled(i.t("products.empty"), v.theme.dim)),
-                Rect::new(inner.x + 2, inner.y + 1, inner.width.saturating_sub(4), 1),
-            );
+        if self.rows.is_empty() {
+            draw_empty(f, inner, i.t("products.empty"), v);
         }
     }
 }

@@ -205,7 +205,7 @@ impl Screen for Products {
 
     fn on_paste(&mut self, text: &str) {
         if let Some(f) = &mut self.form {
-            f.paste(text);
+            f.popup.paste(text);
         } else if let Some(d) = &mut self.detail {
             d.paste(text);
         } else {
@@ -219,10 +219,10 @@ impl Screen for Products {
             None => self.list.draw(f, area, v),
         }
         if let Some(dialog) = &self.filter {
-            dialog.draw(f, area, v);
+            dialog.popup.draw(f, area, v);
         }
         if let Some(form) = &self.form {
-            form.draw(f, area, v);
+            form.popup.draw(f, area, v);
         }
         if self.asking_close {
             let i = v.i18n;
@@ -240,7 +240,7 @@ impl Screen for Products {
 
     fn commands(&self) -> Vec<Action> {
         if let Some(form) = &self.form {
-            return form.commands();
+            return form.popup.commands();
         }
         if let Some(dialog) = &self.filter {
             return dialog.commands();
@@ -255,7 +255,7 @@ impl Screen for Products {
     }
 
     fn has_unsaved(&self) -> bool {
-        self.form.as_ref().is_some_and(|f| f.is_dirty())
+        self.form.as_ref().is_some_and(|f| f.popup.is_dirty())
             || self.detail.as_ref().is_some_and(ProductDetail::is_dirty)
     }
 }

@@ -212,6 +212,18 @@ impl Store {
             return Err(StoreError::Forbidden);
         }
         let cur = self.feedback_item(actor, id)?;
+        self.apply_feedback_update(actor, &cur, upd)
+    }
+
+    /// [`update_feedback`](Self::update_feedback) of `cur`, already read with the actor's
+    /// scope.
+    fn apply_feedback_update(
+        &mut self,
+        actor: &Actor,
+        cur: &FeedbackItem,
+        upd: &FeedbackUpdate,
+    ) -> Result<()> {
+        let id = cur.id;
         let from: FeedbackStatus = cur
             .status
             .parse()
@@ -314,13 +326,16 @@ impl Store {
         to: FeedbackStatus,
         resolution: Option<&str>,
     ) -> Result<()> {
+        if actor.role == Role::Admin {
+            return Err(StoreError::Forbidden);
+        }
         let cur = self.feedback_item(actor, id)?;
-        self.update_feedback(
+        self.apply_feedback_update(
             actor,
-            id,
+            &cur,
             &FeedbackUpdate {
                 status: to.code().to_string(),
-                handler_id: cur.handler.map(|h| h.0),
+                handler_id: cur.handler.as_ref().map(|h| h.0),
                 resolution: resolution.unwrap_or_default().to_string(),
                 satisfaction: cur.satisfaction.map(|s| s.to_string()).unwrap_or_default(),
             },

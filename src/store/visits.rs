@@ -507,9 +507,9 @@ fn day_start(day: NaiveDate) -> Option<String> {
 }
 
 /// A stored instant as the form's local `YYYY-MM-DD HH:MM`.
-pub fn local_minute(stored: &str) -> String {
-    chrono::DateTime::parse_from_rfc3339(stored).map_or_else(
-        |_| stored.to_string(),
+fn local_minute(stored: &str) -> String {
+    super::parse_ts(stored).map_or_else(
+        || stored.to_string(),
         |t| t.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string(),
     )
 }

@@ -156,28 +156,24 @@ impl Clients {
             VisitResult::Saved(recorded) => {
                 let due = form.popup.form.trimmed("next_step_on");
                 self.visit = None;
-                if let Some(id) = self.detail.as_ref().map(Detail::id) {
-                    self.detail = None;
-                    if self.open_client(id, ctx) {
-                        let no = self
-                            .detail
-                            .as_ref()
-                            .map(|d| d.client_no().to_string())
-                            .unwrap_or_default();
-                        let text = if recorded.task_id.is_some() {
-                            ctx.i18n.f(
-                                "status.visit_recorded_task",
-                                &[("client_no", &no), ("date", &due)],
-                            )
-                        } else {
-                            ctx.i18n.f("status.visit_recorded", &[("client_no", &no)])
-                        };
-                        ctx.info(text);
-                    }
-                }
-                self.list.reload(ctx);
+                let no = self
+                    .detail
+                    .as_ref()
+                    .map(|d| d.client_no().to_string())
+                    .unwrap_or_default();
+                self.reload_open_client(ctx);
+                let text = if recorded.task_id.is_some() {
+                    ctx.i18n.f(
+                        "status.visit_recorded_task",
+                        &[("client_no", &no), ("date", &due)],
+                    )
+                } else {
+                    ctx.i18n.f("status.visit_recorded", &[("client_no", &no)])
+                };
+                ctx.info(text);
                 true
             }
+            // The 360 view opens the form for new visits only.
             VisitResult::Edited(_) => {
                 self.visit = None;
                 self.reload_open_client(ctx);

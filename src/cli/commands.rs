@@ -8,13 +8,35 @@ use super::secrets::Secrets;
 use super::{Cli, Command, ExportCommand, ImportCommand, UserCommand};
 use crate::store::demo::{DEMO_PASSWORD, DEMO_USERS};
 use crate::store::users::NewUser;
-use crate::store::{Actor, Role, Store};
+use crate::store::{damage, Actor, Role, Store, StoreError};
 
 /// Clients in a demo made by `rmdesk --demo` (as `rmdesk demo`'s default).
 const DEFAULT_DEMO_CLIENTS: u32 = 1000;
 
-/// Runs the parsed command line.
+/// Runs the parsed command line. An error that is SQLite reporting corruption marks the
+/// database damaged (`NAME.damaged`), so nothing writes to it again.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
+    let db = if cli.demo {
+        paths::demo_db_path().ok()
+    } else {
+        db_path(&cli).ok()
+    };
+    let result = dispatch(cli);
+    if let (Err(e), Some(db)) = (&result, db) {
+        let corrupt = e.chain().any(|c| match c.downcast_ref::<StoreError>() {
+            Some(StoreError::Sqlite(s)) => damage::is_corruption(s),
+            _ => c
+                .downcast_ref::<rusqlite::Error>()
+                .is_some_and(damage::is_corruption),
+        });
+        if corrupt && db.exists() {
+            damage::mark(&db, &format!("{e:#}"));
+        }
+    }
+    result
+}
+
+fn dispatch(cli: Cli) -> anyhow::Result<()> {
     let lang = cli.lang.clone().unwrap_or_else(paths::lang_from_env);
     match cli.command {
         None => {
@@ -182,21 +204,44 @@ fn user(cli: &Cli, cmd: &UserCommand) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `rmdesk check`: prints every problem and fails when there is one.
+/// `rmdesk check`: prints every problem and fails when there is one. A problem marks
+/// the file damaged (`NAME.damaged`); a clean check of a marked file removes the mark.
+/// A marked file is checked read-only, without bringing its schema up to date.
 fn check(path: &Path) -> anyhow::Result<()> {
-    let store = Store::open_existing(path)?;
-    let problems = store.integrity_problems()?;
+    let marked = damage::is_marked(path);
+    let store = if marked {
+        Store::open_read_only(path)?
+    } else {
+        Store::open_existing(path)?
+    };
+    let problems = match store.integrity_problems() {
+        Ok(p) => p,
+        Err(StoreError::Sqlite(e)) if damage::is_corruption(&e) => {
+            vec![format!("integrity: {e}")]
+        }
+        Err(e) => return Err(e.into()),
+    };
     if problems.is_empty() {
+        if marked {
+            damage::clear(path).with_context(|| {
+                format!("the damage mark of {} cannot be removed", path.display())
+            })?;
+        }
         println!(
             "{}: integrity ok, foreign keys ok, audit chain ok",
             path.display()
         );
         return Ok(());
     }
+    damage::mark(path, &problems.join("; "));
     for p in &problems {
         println!("{p}");
     }
-    bail!("{} has {} problem(s)", path.display(), problems.len())
+    bail!(
+        "{} is damaged ({} problem(s)) and will not be written to; restore it from a backup",
+        path.display(),
+        problems.len()
+    )
 }
 
 /// Creates and seeds the demo database at `path` unless it already has users.

@@ -183,18 +183,15 @@ pub fn main() -> i32 {
     }
 }
 
-/// Sends `tracing` output to `rmdesk.log` in the data directory (never to the screen).
+/// Sends `tracing` output to `rmdesk.log` in the data directory (never to the screen);
+/// the folder is `0700` and the log `0600`.
 /// Without a writable data directory the program runs without a log.
 fn init_logging() {
     let Ok(dir) = data_dir() else { return };
-    if std::fs::create_dir_all(&dir).is_err() {
+    if crate::store::files::create_private_dir(&dir).is_err() {
         return;
     }
-    let Ok(file) = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(dir.join("rmdesk.log"))
-    else {
+    let Ok(file) = crate::store::files::open_private_append(&dir.join("rmdesk.log")) else {
         return;
     };
     let filter = tracing_subscriber::EnvFilter::try_from_env("RMDESK_LOG")

@@ -18,7 +18,7 @@ use super::clients::Thresholds;
 use super::clients_write::{
     client_values, id_owner, placeholders, resolve_owner, CLIENT_COLUMNS, CLIENT_WIDTH,
 };
-use super::{audit, ts, Actor, Result, Role, Store, StoreError};
+use super::{audit, files, ts, Actor, Result, Role, Store, StoreError};
 use crate::domain::client::{ClientInput, Tier, ValidClient};
 use crate::domain::contact::{mask_email, mask_id_number, mask_mobile};
 use crate::domain::csv_import::{
@@ -248,6 +248,19 @@ pub enum FileError {
     },
 }
 
+/// What stops an export file: the file system, or the store.
+#[derive(Debug)]
+enum ExportError {
+    Io(std::io::Error),
+    Store(StoreError),
+}
+
+impl From<std::io::Error> for ExportError {
+    fn from(e: std::io::Error) -> Self {
+        ExportError::Io(e)
+    }
+}
+
 /// Reads and splits a client file into rows (not yet checked).
 pub fn read_client_file(path: &Path) -> std::result::Result<ParsedFile, FileError> {
     let shown = path.display().to_string();
@@ -263,36 +276,31 @@ pub fn read_client_file(path: &Path) -> std::result::Result<ParsedFile, FileErro
 
 impl Store {
     /// Writes the clients `actor` sees to `path` in the CSV format (masked unless
-    /// `unmasked`). The file is written beside the target and renamed at the end, so a
-    /// failed export leaves no half-written file. Returns the number of clients.
+    /// `unmasked`), through [`files::write_private_atomic`]: mode `0600`, written beside
+    /// the target, flushed to disk and renamed, so a failed export or a power loss leaves
+    /// no half-written file. The export is audited once the file is safely on disk.
+    /// Returns the number of clients.
     pub fn export_clients_to_file(
         &mut self,
         actor: &Actor,
         path: &Path,
         unmasked: bool,
     ) -> Result<usize> {
-        let io = |e: std::io::Error| {
-            StoreError::Conflict(format!("{} cannot be written: {e}", path.display()))
-        };
-        let mut partial = path.as_os_str().to_owned();
-        partial.push(".partial");
-        let partial = std::path::PathBuf::from(partial);
-        let file = std::fs::File::create(&partial).map_err(io)?;
-        let mut out = std::io::BufWriter::new(file);
-        out.write_all(csv_header().as_bytes()).map_err(io)?;
-        let written = self.export_clients(actor, unmasked, &mut |row| {
-            out.write_all(csv_row(row).as_bytes())
-        });
-        let finished = written.and_then(|n| {
-            out.flush().map_err(io)?;
-            drop(out);
-            std::fs::rename(&partial, path).map_err(io)?;
-            Ok(n)
-        });
-        if finished.is_err() {
-            let _ = std::fs::remove_file(&partial);
-        }
-        finished
+        let n = files::write_private_atomic(path, |out| {
+            out.write_all(csv_header().as_bytes())?;
+            self.export_rows(actor, unmasked, &mut |row| {
+                out.write_all(csv_row(row).as_bytes())
+            })
+            .map_err(ExportError::Store)
+        })
+        .map_err(|e| match e {
+            ExportError::Io(e) => {
+                StoreError::Conflict(format!("{} cannot be written: {e}", path.display()))
+            }
+            ExportError::Store(e) => e,
+        })?;
+        self.audit_export(actor, n, unmasked)?;
+        Ok(n)
     }
 
     /// Imports the rows of a parsed client file as `actor`. `progress(done, total)` is
@@ -422,6 +430,28 @@ impl Store {
         unmasked: bool,
         each: &mut dyn FnMut(&ClientInput) -> std::io::Result<()>,
     ) -> Result<usize> {
+        let count = self.export_rows(actor, unmasked, each)?;
+        self.audit_export(actor, count, unmasked)?;
+        Ok(count)
+    }
+
+    /// The `client.export` audit entry of an export of `count` rows.
+    fn audit_export(&mut self, actor: &Actor, count: usize, unmasked: bool) -> Result<()> {
+        let after = format!("rows={count} masked={}", !unmasked);
+        self.write(|tx, now| {
+            let mut e = audit::Entry::new("client.export", "client", None);
+            e.after = Some(&after);
+            audit::append(tx, now, actor.into(), e)
+        })
+    }
+
+    /// The rows of [`Store::export_clients`], without its audit entry.
+    fn export_rows(
+        &self,
+        actor: &Actor,
+        unmasked: bool,
+        each: &mut dyn FnMut(&ClientInput) -> std::io::Result<()>,
+    ) -> Result<usize> {
         let (scope_sql, scope_arg) = super::clients::scope(actor);
         if actor.role == Role::Admin {
             return Err(StoreError::Forbidden);
@@ -474,12 +504,6 @@ impl Store {
                 count += 1;
             }
         }
-        let after = format!("rows={count} masked={}", !unmasked);
-        self.write(|tx, now| {
-            let mut e = audit::Entry::new("client.export", "client", None);
-            e.after = Some(&after);
-            audit::append(tx, now, actor.into(), e)
-        })?;
         Ok(count)
     }
 }

@@ -34,6 +34,14 @@ pub enum OpenError {
         /// The newest this build knows.
         supported: u32,
     },
+    /// An empty file: only a path where nothing exists becomes a new database.
+    #[error("{0} is an empty file, not a database; it was left untouched — give the path of the database, or of a file that does not exist yet to create one")]
+    Empty(PathBuf),
+    /// The file carries a damage marker (`NAME.damaged` beside it): SQLite reported
+    /// corruption, or `check` or a backup's check failed. Nothing writes to it until it
+    /// is restored or checked clean.
+    #[error("{0} is damaged and nothing will be written to it; restore it from a backup, or run `rmdesk check` once it has been repaired")]
+    MarkedDamaged(PathBuf),
     /// The operating system refused to read the file.
     #[error("{path} cannot be read: {source}")]
     Unreadable {
@@ -137,6 +145,10 @@ pub enum StoreError {
     /// SQLite failed.
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// The database is damaged (marked, or SQLite just reported corruption); nothing was
+    /// written.
+    #[error("the database is damaged; nothing was written — restore it from a backup")]
+    Damaged,
     /// Password hashing failed (not a wrong password: the hasher itself).
     #[error("password hashing failed: {0}")]
     Hash(String),

@@ -630,6 +630,11 @@ impl App {
             }
             _ => " rmdesk".to_string(),
         };
+        let title = if self.store.is_damaged() {
+            format!("{title} · {}", self.i18n.t("app.read_only_damaged"))
+        } else {
+            title
+        };
         let right = match &self.phase {
             Phase::Main(s) if s.lock.is_none() => {
                 format!(

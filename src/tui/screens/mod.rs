@@ -182,6 +182,7 @@ pub fn store_error_text(err: &StoreError, i18n: &I18n) -> String {
         StoreError::DuplicateId { client_no } => {
             i18n.f("err.id.duplicate", &[("client_no", client_no)])
         }
+        StoreError::Damaged => i18n.t("err.damaged").to_string(),
         StoreError::Sqlite(_) | StoreError::Hash(_) => {
             tracing::error!("store failure: {err}");
             i18n.t("err.database").to_string()

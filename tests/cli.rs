@@ -366,7 +366,7 @@ fn import_export_and_search_from_the_command_line() {
     assert!(rows
         .next()
         .expect("header")
-        .starts_with("client_no,kind,name"));
+        .starts_with("\u{feff}client_no,kind,name"));
     let data: Vec<&str> = rows.collect();
     assert!(
         !data.is_empty() && data.iter().all(|r| r.contains(",rm1,")),

@@ -24,6 +24,7 @@ use crate::domain::contact::{mask_email, mask_id_number, mask_mobile};
 use crate::domain::csv_import::{
     check_rows, csv_header, csv_row, parse_csv, CsvFileError, ParsedFile, RowError,
 };
+use crate::domain::csv_text;
 use crate::domain::search_terms;
 
 /// What an import did.
@@ -287,6 +288,7 @@ impl Store {
         unmasked: bool,
     ) -> Result<usize> {
         let n = files::write_private_atomic(path, |out| {
+            out.write_all(csv_text::BOM.as_bytes())?;
             out.write_all(csv_header().as_bytes())?;
             self.export_rows(actor, unmasked, &mut |row| {
                 out.write_all(csv_row(row).as_bytes())

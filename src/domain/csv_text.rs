@@ -157,7 +157,7 @@ pub fn read_records(text: &str) -> Vec<Record> {
             }
             if error.is_some() {
                 // Skip what is left of this line.
-                while let Some(c) = chars.next() {
+                for c in chars.by_ref() {
                     if c == '\n' {
                         line += 1;
                         break;

@@ -11,5 +11,6 @@ pub mod password;
 pub mod product;
 pub mod search_terms;
 pub mod task;
+pub mod text;
 pub mod user;
 pub mod visit;

@@ -84,6 +84,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             limit,
         }) => super::clients::search(&cli, text, stats, limit),
         Some(Command::Check) => check(&db_path(&cli)?),
+        Some(Command::Passwd) => passwd(&cli),
         Some(Command::Demo { clients, seed }) => {
             let path = match &cli.db {
                 Some(p) => p.clone(),
@@ -135,13 +136,45 @@ pub(super) fn sign_in(
     store: &mut Store,
     secrets: &mut Secrets,
 ) -> anyhow::Result<Actor> {
+    let (actor, _) = sign_in_any(cli, store, secrets)?;
+    if actor.must_change_password {
+        bail!(
+            "{} must choose a new password before doing anything else; change it with `rmdesk --user {} passwd` (or at sign-in in the application)",
+            actor.username,
+            actor.username
+        );
+    }
+    Ok(actor)
+}
+
+/// Signs in as `--user` even when the account must change its password (for `passwd`);
+/// returns the user and the password given.
+fn sign_in_any(
+    cli: &Cli,
+    store: &mut Store,
+    secrets: &mut Secrets,
+) -> anyhow::Result<(Actor, String)> {
     let Some(name) = cli.user.as_deref() else {
         bail!(
             "this command needs --user NAME (its password from RMDESK_PASSWORD or standard input)"
         );
     };
     let password = secrets.acting(name)?;
-    Ok(store.login(name, &password)?)
+    let actor = store.login(name, &password)?;
+    Ok((actor, password))
+}
+
+/// `rmdesk passwd`: the signed-in user changes their own password (also after an
+/// administrator reset it).
+fn passwd(cli: &Cli) -> anyhow::Result<()> {
+    let path = db_path(cli)?;
+    let mut store = Store::open_existing(&path)?;
+    let mut secrets = Secrets::stdin();
+    let (mut actor, current) = sign_in_any(cli, &mut store, &mut secrets)?;
+    let new = secrets.next(&format!("new password for {}", actor.username))?;
+    store.change_own_password(&mut actor, &current, &new)?;
+    println!("the password of {} is changed", actor.username);
+    Ok(())
 }
 
 /// `rmdesk user add|passwd|unlock|disable` (as an administrator).

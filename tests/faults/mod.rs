@@ -68,9 +68,16 @@ pub fn demo_db(dir: &Path, name: &str, clients: u32) -> PathBuf {
     db
 }
 
-/// A valid resident ID number: born 1980-01-01 in Beijing, sequence `seq` (0..1000).
+/// A valid resident ID number, different for every `seq` below 16,800,000 (born on a
+/// day from 1950 to 1999 in Beijing, with a sequence number).
 pub fn resident_id(seq: u32) -> String {
-    let first = format!("110101198001{:02}{:03}", 1 + (seq / 1000) % 28, seq % 1000);
+    let first = format!(
+        "110101{}{:02}{:02}{:03}",
+        1950 + (seq / 336_000) % 50,
+        1 + (seq / 28_000) % 12,
+        1 + (seq / 1000) % 28,
+        seq % 1000
+    );
     let check = rmdesk::domain::ids::resident_id_check_char(&first).expect("17 digits");
     format!("{first}{check}")
 }
@@ -78,20 +85,43 @@ pub fn resident_id(seq: u32) -> String {
 /// The header of the client format.
 pub const HEADER: &str = "client_no,kind,name,gender,birth_date,id_type,id_number,mobile,email,address,occupation,risk_level,risk_assessed_on,status,owner,notes";
 
-/// A valid client row with a unique ID number from `seq`, owned by `owner` (an RM).
-pub fn client_row(seq: u32, owner: &str) -> String {
+/// A valid client row with a unique ID number from `seq`, owned by `owner` (an RM),
+/// its notes `notes`.
+pub fn tagged_row(seq: u32, owner: &str, notes: &str) -> String {
     format!(
-        ",individual,客户{seq},,,resident_id,{},139{:08},,北京市东城区{seq}号,,C3,2026-01-05,active,{owner},import {seq}",
+        ",individual,客户{seq},,,resident_id,{},139{:08},,北京市东城区{seq}号,,C3,2026-01-05,active,{owner},{notes}",
         resident_id(seq),
         seq
     )
 }
 
+/// A valid client row with a unique ID number from `seq`, owned by `owner` (an RM).
+pub fn client_row(seq: u32, owner: &str) -> String {
+    tagged_row(seq, owner, &format!("import {seq}"))
+}
+
+/// The same client as a form's input.
+pub fn client_input(seq: u32, owner: &str, notes: &str) -> rmdesk::domain::client::ClientInput {
+    let mut input = rmdesk::domain::client::ClientInput::default();
+    let row = tagged_row(seq, owner, notes);
+    for (column, value) in HEADER.split(',').zip(row.split(',')) {
+        if let Some(f) = input.field_mut(column) {
+            *f = value.to_string();
+        }
+    }
+    input
+}
+
 /// A client file of `rows` valid rows starting at `first`.
 pub fn client_file(path: &Path, first: u32, rows: u32, owner: &str) {
+    tagged_file(path, first, rows, owner, "import");
+}
+
+/// A client file of `rows` valid rows starting at `first`, notes `TAG SEQ`.
+pub fn tagged_file(path: &Path, first: u32, rows: u32, owner: &str, tag: &str) {
     let mut text = format!("{HEADER}\r\n");
     for seq in first..first + rows {
-        text.push_str(&client_row(seq, owner));
+        text.push_str(&tagged_row(seq, owner, &format!("{tag} {seq}")));
         text.push_str("\r\n");
     }
     std::fs::write(path, text).expect("client file");

@@ -484,3 +484,23 @@ fn the_demo_has_visits_follow_ups_and_feedback_and_the_same_seed_gives_the_same_
         "the same seed gives the same activity"
     );
 }
+
+#[test]
+fn a_database_error_at_start_is_shown_not_taken_for_a_first_run() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("bank.db");
+    let db_text = db.to_str().expect("utf-8 path");
+    init(dir.path(), db_text);
+    // The users table is gone: asking whether there are users fails.
+    let conn = rusqlite::Connection::open(&db).expect("open");
+    conn.execute_batch("ALTER TABLE users RENAME TO users_gone")
+        .expect("rename");
+    drop(conn);
+    let o = rmdesk(dir.path(), &["--db", db_text], "", &[]);
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out} {err}");
+    assert!(
+        err.contains("cannot be read") && err.contains("no such table: users"),
+        "the database error is told before the terminal is taken: {err}"
+    );
+}

@@ -32,8 +32,9 @@ impl Store {
     /// already has users (a demo is never written over real data).
     pub fn seed_demo(&mut self) -> Result<()> {
         if self.has_users()? {
-            return Err(super::StoreError::Conflict(
-                "this database already has users; the demo is only seeded into a new one".into(),
+            return Err(super::StoreError::conflict(
+                "err.conflict.demo_has_users",
+                "this database already has users; the demo is only seeded into a new one",
             ));
         }
         let branch = self.create_branch_as(audit::SYSTEM, DEMO_BRANCH, "示范支行 Demo Branch")?;
@@ -92,8 +93,9 @@ impl Store {
             |r| r.get(0),
         )?;
         if !demo {
-            return Err(StoreError::Conflict(
-                "demo clients are only added to a demo database".into(),
+            return Err(StoreError::conflict(
+                "err.conflict.not_demo",
+                "demo clients are only added to a demo database",
             ));
         }
         let mut owners = Vec::new();
@@ -525,8 +527,9 @@ impl Store {
             |r| r.get(0),
         )?;
         if !demo {
-            return Err(StoreError::Conflict(
-                "demo activity is only added to a demo database".into(),
+            return Err(StoreError::conflict(
+                "err.conflict.not_demo",
+                "demo activity is only added to a demo database",
             ));
         }
         let days = u64::try_from(self.setting_i64("feedback.deadline_days")?).unwrap_or(15);
@@ -688,8 +691,9 @@ impl Store {
             |r| r.get(0),
         )?;
         if !demo {
-            return Err(StoreError::Conflict(
-                "demo tasks are only added to a demo database".into(),
+            return Err(StoreError::conflict(
+                "err.conflict.not_demo",
+                "demo tasks are only added to a demo database",
             ));
         }
         let rms: Vec<i64> = {

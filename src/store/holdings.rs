@@ -482,8 +482,9 @@ impl Store {
                 )?
                 .query_row([holding_id], |r| r.get(0))?;
             if exists {
-                return Err(StoreError::Conflict(
-                    "this maturity already has an open follow-up task".into(),
+                return Err(StoreError::conflict(
+                    "err.conflict.maturity_task",
+                    "this maturity already has an open follow-up task",
                 ));
             }
             let stamp = ts(now);

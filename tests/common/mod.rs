@@ -77,6 +77,7 @@ pub fn app(store: Store, lang: Lang) -> App {
         I18n::new(lang),
         Theme::new("default", false),
     )
+    .expect("the test database opens")
 }
 
 /// A key press with no modifiers.

@@ -15,6 +15,7 @@ fn rmdesk(dir: &Path, args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Outpu
         .env("RMDESK_CONFIG_DIR", dir.join("config"))
         .env_remove("RMDESK_DB")
         .env_remove("RMDESK_PASSWORD")
+        .envs(common::clock_env())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -440,17 +441,18 @@ fn the_demo_has_visits_follow_ups_and_feedback_and_the_same_seed_gives_the_same_
         let open_complaints = rows("SELECT deadline FROM feedback WHERE kind = 'complaint' AND status = 'open' ORDER BY id");
         let early = rows(
             "SELECT t.due_date FROM tasks t JOIN visits v ON v.id = t.visit_id
-             WHERE t.due_date < substr(v.visited_at, 1, 10) AND t.due_date < date(v.visited_at, 'localtime')",
+             WHERE t.due_date < substr(v.visited_at, 1, 10) AND t.due_date < date(v.visited_at, '+8 hours')",
         );
         assert!(
             early.is_empty(),
             "follow-ups due before their visit: {early:?}"
         );
-        // The calendar: each demo RM has manual tasks around today, every recurrence,
+        // The calendar (the binary runs on the fixed clock: 2026-11-23, UTC+8): each demo RM
+        // has manual tasks around today, every recurrence,
         // overdue and done ones, and this month's plan and this week's goal.
         let calendar = rows(
             "SELECT u.username || ' ' || count(*) || ' ' || count(DISTINCT t.recurrence) || ' '
-                    || sum(t.status = 'open' AND t.due_date < date('now', 'localtime')) || ' '
+                    || sum(t.status = 'open' AND t.due_date < '2026-11-23') || ' '
                     || sum(t.status = 'done') || ' '
                     || (SELECT count(*) FROM plan_notes p WHERE p.owner_id = u.id)
              FROM tasks t JOIN users u ON u.id = t.owner_id
@@ -473,7 +475,7 @@ fn the_demo_has_visits_follow_ups_and_feedback_and_the_same_seed_gives_the_same_
     let (visits, tasks, complaints) = dump("a.db");
     assert!(visits.len() > 100, "{}", visits.len());
     assert!(!tasks.is_empty() && !complaints.is_empty());
-    let today = chrono::Local::now().date_naive().to_string();
+    let today = common::today().to_string();
     assert!(
         tasks.iter().any(|d| *d < today) && tasks.iter().any(|d| *d >= today),
         "some follow-ups overdue, some ahead"

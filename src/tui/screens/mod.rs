@@ -112,6 +112,8 @@ pub struct View<'a> {
     pub theme: &'a Theme,
     /// Live key bindings.
     pub keys: &'a Keymap,
+    /// The time zone dates and times are shown in (the store's clock's).
+    pub zone: crate::store::Zone,
 }
 
 /// A full screen of the signed-in application.

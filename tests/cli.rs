@@ -298,9 +298,12 @@ fn import_export_and_search_from_the_command_line() {
     assert!(text(&o).0.contains("90 clients"), "{:?}", text(&o));
     let manager = [("RMDESK_PASSWORD", "demo-password")];
 
-    let sample = std::path::Path::new("../shared/data/clients-sample.csv")
-        .canonicalize()
-        .expect("sample");
+    let sample = std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/clients-sample.csv"
+    ))
+    .canonicalize()
+    .expect("sample");
     let sample = sample.to_str().expect("utf-8");
     let o = rmdesk(
         dir.path(),
@@ -314,11 +317,14 @@ fn import_export_and_search_from_the_command_line() {
         .lines()
         .filter_map(|l| l.strip_prefix("line ")?.split(':').next()?.parse().ok())
         .collect();
-    let expected: Vec<u64> = std::fs::read_to_string("../shared/data/clients-sample.rejects")
-        .expect("rejects")
-        .lines()
-        .filter_map(|l| l.split('\t').next()?.parse().ok())
-        .collect();
+    let expected: Vec<u64> = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/clients-sample.rejects"
+    ))
+    .expect("rejects")
+    .lines()
+    .filter_map(|l| l.split('\t').next()?.parse().ok())
+    .collect();
     assert_eq!(lines, expected);
     assert!(out.contains("line 15: id_number: check digit"), "{out}");
     assert_eq!(err.trim(), "rmdesk: 31 of 300 rows are invalid; nothing was imported (fix them, or use --skip-invalid to import the rest)");

@@ -296,8 +296,9 @@ impl Store {
             .map_err(ExportError::Store)
         })
         .map_err(|e| match e {
-            ExportError::Io(e) => {
-                StoreError::Conflict(format!("{} cannot be written: {e}", path.display()))
+            ExportError::Io(e) => StoreError::write_failed(path, e),
+            ExportError::Store(StoreError::Io { source, .. }) => {
+                StoreError::write_failed(path, source)
             }
             ExportError::Store(e) => e,
         })?;
@@ -425,7 +426,8 @@ impl Store {
 
     /// Every client `actor` may see, by client number, as rows of the CSV format, handed
     /// one at a time to `each` (a million rows never sit in memory). ID number, mobile
-    /// and email are masked unless `unmasked`. The export is audited.
+    /// and email are masked unless `unmasked`. The export is audited. An error of `each`
+    /// comes back as [`StoreError::Io`] with an empty path (the caller knows the file).
     pub fn export_clients(
         &mut self,
         actor: &Actor,
@@ -500,9 +502,7 @@ impl Store {
                         row.email = mask_email(&row.email);
                     }
                 }
-                each(&row).map_err(|e| {
-                    StoreError::Conflict(format!("the export file cannot be written: {e}"))
-                })?;
+                each(&row).map_err(|e| StoreError::write_failed(Path::new(""), e))?;
                 count += 1;
             }
         }

@@ -485,9 +485,8 @@ impl Store {
     ) -> Result<usize> {
         let tasks = self.calendar_export(actor)?;
         let text = crate::domain::ics::calendar(&tasks, self.now());
-        super::files::write_private_bytes(path, text.as_bytes()).map_err(|e| {
-            StoreError::Conflict(format!("{} cannot be written: {e}", path.display()))
-        })?;
+        super::files::write_private_bytes(path, text.as_bytes())
+            .map_err(|e| StoreError::write_failed(path, e))?;
         Ok(tasks.len())
     }
 }

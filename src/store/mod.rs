@@ -12,8 +12,8 @@ pub mod client360;
 pub mod clients;
 pub mod clients_io;
 mod clients_write;
-pub mod damage;
 pub mod clock;
+pub mod damage;
 pub mod demo;
 mod error;
 pub mod feedback;
@@ -36,7 +36,7 @@ use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
 pub use crate::domain::user::{Actor, Role};
 pub use clock::{Clock, FixedClock, SystemClock, Zone, ZonedClock};
-pub use error::{OpenError, StoreError};
+pub use error::{DbCause, OpenError, StoreError};
 pub use migrate::LATEST_VERSION;
 
 /// `PRAGMA application_id` of an rmdesk database ("rmdk").

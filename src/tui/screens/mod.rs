@@ -202,7 +202,11 @@ pub fn store_error_text(err: &StoreError, i18n: &I18n) -> String {
             i18n.f("err.id.duplicate", &[("client_no", client_no)])
         }
         StoreError::Damaged => i18n.t("err.damaged").to_string(),
-        StoreError::Sqlite(_) | StoreError::Hash(_) => {
+        StoreError::Sqlite(e) => {
+            tracing::error!("store failure: {e}");
+            i18n.t(crate::store::DbCause::of(e).key()).to_string()
+        }
+        StoreError::Hash(_) => {
             tracing::error!("store failure: {err}");
             i18n.t("err.database").to_string()
         }

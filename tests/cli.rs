@@ -660,7 +660,9 @@ fn a_scripted_deployment_needs_no_screen() {
     let users = store.list_users(&chief).expect("users");
     let wang = users.iter().find(|u| u.username == "wang").expect("wang");
     assert_eq!(wang.branch_id, Some(east.id));
-    let wang = store.login("wang", "the-new-one-chosen-today").expect("wang");
+    let wang = store
+        .login("wang", "the-new-one-chosen-today")
+        .expect("wang");
     let mut names = Vec::new();
     store
         .export_clients(&wang, false, &mut |c| {

@@ -278,7 +278,10 @@ fn an_rm_cannot_reach_administration() {
     sign_in(&mut app, "rm1");
     app.on_key(key(KeyCode::F(8)));
     let screen = render(&app, 80, 24);
-    assert!(screen.contains("Your role may not do this"));
+    assert!(
+        screen.contains("Administration is not available to the RM role."),
+        "{screen}"
+    );
     assert!(!screen.contains("Users ("));
     assert!(!screen.contains("F8"), "the bar shows only keys that work");
 }
@@ -303,4 +306,24 @@ fn nothing_panics_at_any_small_size() {
     check_sizes(&app);
     app.on_key(key(KeyCode::F(1)));
     check_sizes(&app);
+}
+
+#[test]
+fn a_screen_still_to_come_says_so() {
+    let (_dir, path) = temp_db();
+    let (store, _) = seeded(&path);
+    let mut en = app(store, Lang::En);
+    sign_in(&mut en, "rm1");
+    en.on_key(key(KeyCode::F(7)));
+    let screen = render(&en, 80, 24);
+    assert!(screen.contains("Reports is not available yet."), "{screen}");
+    assert!(screen.contains("rmdesk · Home"), "{screen}");
+
+    let (_dir, path) = temp_db();
+    let (store, _) = seeded(&path);
+    let mut zh = app(store, Lang::ZhCn);
+    sign_in(&mut zh, "admin");
+    zh.on_key(key(KeyCode::F(7)));
+    let screen = render(&zh, 80, 24);
+    assert!(screen.contains("系统管理员角色不能使用业绩报表。"), "{screen}");
 }

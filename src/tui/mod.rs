@@ -4,6 +4,8 @@ pub mod app;
 pub mod i18n;
 pub mod jobs;
 pub mod keymap;
+pub mod popup;
+pub mod registry;
 pub mod screens;
 pub mod theme;
 pub mod widgets;

@@ -34,6 +34,8 @@ pub enum ScreenId {
     Products,
     /// Calendar: month, week and day views of tasks, plan notes.
     Calendar,
+    /// Reports (a later version).
+    Reports,
     /// User administration.
     Admin,
 }
@@ -114,8 +116,9 @@ pub struct View<'a> {
     pub keys: &'a Keymap,
 }
 
-/// A full screen of the signed-in application.
-pub trait Screen {
+/// A full screen of the signed-in application. Screens are listed, with their key and
+/// who may open them, in `tui::registry`.
+pub trait Screen: std::any::Any {
     /// Catalogue key of the screen's title.
     fn title_key(&self) -> &'static str;
     /// Loads what the screen shows. Errors are shown on the status line.
@@ -137,6 +140,17 @@ pub trait Screen {
     /// Whether an open form holds changes not yet saved.
     fn has_unsaved(&self) -> bool {
         false
+    }
+    /// Whether a popup is open: then only help, lock and quit work beside its keys.
+    fn modal(&self) -> bool {
+        false
+    }
+    /// Shows `target` (a record another screen pointed at), closing open popups.
+    fn show(&mut self, _target: Target, _ctx: &mut Ctx<'_>) {}
+    /// Catalogue key of what `action` does on this screen, when it differs from the
+    /// general `help.<action>` (the calendar's export writes .ics, not client CSV).
+    fn help_key(&self, _action: Action) -> Option<&'static str> {
+        None
     }
 }
 

@@ -16,7 +16,7 @@ use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use ratatui::Frame;
 
-use super::{store_error_text, Ctx, Screen, View};
+use super::{store_error_text, Ctx, Screen, Target, View};
 use crate::domain::task::{month_start, week_start, TaskStatus};
 use crate::store::plans::PlanPeriod;
 use crate::store::tasks::{CalendarOwner, Occurrence};
@@ -314,6 +314,12 @@ impl Calendar {
 impl Screen for Calendar {
     fn title_key(&self) -> &'static str {
         "screen.calendar"
+    }
+
+    fn show(&mut self, target: Target, ctx: &mut Ctx<'_>) {
+        if let Target::Task { id, date } = target {
+            self.show_task(id, date, ctx);
+        }
     }
 
     fn reload(&mut self, ctx: &mut Ctx<'_>) {

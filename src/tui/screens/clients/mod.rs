@@ -16,7 +16,7 @@ use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use ratatui::Frame;
 
-use super::{store_error_text, Ctx, Screen, View};
+use super::{store_error_text, Ctx, Screen, Target as Shown, View};
 use crate::store::users::UserSummary;
 use crate::store::{parse_ts, Role};
 use crate::tui::keymap::Action;
@@ -259,6 +259,12 @@ impl Clients {
 impl Screen for Clients {
     fn title_key(&self) -> &'static str {
         "screen.clients"
+    }
+
+    fn show(&mut self, target: Shown, ctx: &mut Ctx<'_>) {
+        if let Shown::Client(id) | Shown::Holding { client_id: id, .. } = target {
+            self.show_client(id, ctx);
+        }
     }
 
     fn reload(&mut self, ctx: &mut Ctx<'_>) {

@@ -25,7 +25,7 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::codes::{channel_key, code_text, feedback_kind_key};
-use super::{store_error_text, Ctx, Screen, View};
+use super::{store_error_text, Ctx, Screen, Target, View};
 use crate::store::feedback::{FeedbackFilter, FeedbackItem};
 use crate::store::visits::{VisitDetail, VisitFilter, VisitRow};
 use crate::store::Role;
@@ -494,6 +494,12 @@ fn step_used(step: PopupStep, close: &mut bool) -> bool {
 impl Screen for Visits {
     fn title_key(&self) -> &'static str {
         "screen.visits"
+    }
+
+    fn show(&mut self, target: Target, ctx: &mut Ctx<'_>) {
+        if let Target::Feedback { id, .. } = target {
+            self.show_feedback(id, ctx);
+        }
     }
 
     fn reload(&mut self, ctx: &mut Ctx<'_>) {

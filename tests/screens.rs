@@ -327,3 +327,28 @@ fn a_screen_still_to_come_says_so() {
     let screen = render(&zh, 80, 24);
     assert!(screen.contains("系统管理员角色不能使用业绩报表。"), "{screen}");
 }
+
+/// Enter moves through the sign-in form and signs in on the last field, whatever key
+/// the next field is bound to.
+#[test]
+fn enter_signs_in_with_next_field_rebound() {
+    let (_dir, path) = temp_db();
+    let (store, _) = seeded(&path);
+    let (keys, problems) = rmdesk::tui::keymap::Keymap::from_toml("[keys]\nnext_field = \"ctrl-n\"\n");
+    assert!(problems.is_empty(), "{problems:?}");
+    let mut app = rmdesk::tui::App::new(
+        store,
+        keys,
+        rmdesk::tui::i18n::I18n::new(Lang::En),
+        rmdesk::tui::theme::Theme::new("default", true),
+    );
+    for c in "rm1".chars() {
+        app.on_key(key(KeyCode::Char(c)));
+    }
+    app.on_key(key(KeyCode::Enter));
+    for c in PASSWORD.chars() {
+        app.on_key(key(KeyCode::Char(c)));
+    }
+    app.on_key(key(KeyCode::Enter));
+    assert_eq!(app.actor().map(|a| a.username.as_str()), Some("rm1"));
+}

@@ -176,8 +176,7 @@ impl FormPopup {
         }
         if ctx.keys.is(key, Action::Open) {
             // Enter moves on, as Tab does; saving is always the explicit save key.
-            self.form
-                .on_key(&KeyEvent::from(crossterm::event::KeyCode::Tab), ctx.keys);
+            self.form.focus_next();
             return PopupResult::Open;
         }
         PopupResult::Ignored

@@ -110,8 +110,7 @@ impl Gate {
             return GateEvent::Submit;
         }
         if keys.is(key, Action::Submit) {
-            self.form
-                .on_key(&KeyEvent::from(crossterm::event::KeyCode::Tab), keys);
+            self.form.focus_next();
             return GateEvent::None;
         }
         if self.form.on_key(key, keys) {

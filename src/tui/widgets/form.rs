@@ -139,12 +139,11 @@ impl Form {
     /// Printable keys always go to a focused text field, before any command binding.
     pub fn on_key(&mut self, key: &KeyEvent, keys: &Keymap) -> bool {
         if keys.is(key, Action::NextField) {
-            self.focus = (self.focus + 1) % self.fields.len().max(1);
+            self.focus_next();
             return true;
         }
         if keys.is(key, Action::PrevField) {
-            let n = self.fields.len().max(1);
-            self.focus = (self.focus + n - 1) % n;
+            self.focus_prev();
             return true;
         }
         let Some(field) = self.fields.get_mut(self.focus) else {
@@ -169,6 +168,17 @@ impl Form {
             return true;
         }
         false
+    }
+
+    /// Moves focus to the next field (from the last, to the first).
+    pub fn focus_next(&mut self) {
+        self.focus = (self.focus + 1) % self.fields.len().max(1);
+    }
+
+    /// Moves focus to the previous field (from the first, to the last).
+    pub fn focus_prev(&mut self) {
+        let n = self.fields.len().max(1);
+        self.focus = (self.focus + n - 1) % n;
     }
 
     /// Pastes into the focused field.

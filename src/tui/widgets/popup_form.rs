@@ -106,7 +106,8 @@ impl PopupForm {
         }
         let mut used = self.form.on_key(key, k);
         if !used && k.is(key, Action::Open) {
-            used = self.form.on_key(&KeyEvent::from(KeyCode::Tab), k);
+            self.form.focus_next();
+            used = true;
         }
         if used {
             PopupStep::Open

@@ -310,9 +310,8 @@ impl ClientForm {
         let mut used = self.form.on_key(key, k);
         if !used && k.is(key, Action::Open) {
             // Enter moves on, as Tab does; saving is always the explicit save key.
-            used = self
-                .form
-                .on_key(&KeyEvent::from(crossterm::event::KeyCode::Tab), k);
+            self.form.focus_next();
+            used = true;
         }
         if !used {
             return FormResult::Ignored;

@@ -201,7 +201,7 @@ impl Transfer {
                     return TransferResult::Open;
                 }
                 if k.is(key, Action::Submit) {
-                    form.on_key(&KeyEvent::from(crossterm::event::KeyCode::Tab), k);
+                    form.focus_next();
                     return TransferResult::Open;
                 }
                 TransferResult::Ignored

@@ -325,7 +325,10 @@ fn a_screen_still_to_come_says_so() {
     sign_in(&mut zh, "admin");
     zh.on_key(key(KeyCode::F(7)));
     let screen = render(&zh, 80, 24);
-    assert!(screen.contains("系统管理员角色不能使用业绩报表。"), "{screen}");
+    assert!(
+        screen.contains("系统管理员角色不能使用业绩报表。"),
+        "{screen}"
+    );
 }
 
 /// Enter moves through the sign-in form and signs in on the last field, whatever key
@@ -334,7 +337,8 @@ fn a_screen_still_to_come_says_so() {
 fn enter_signs_in_with_next_field_rebound() {
     let (_dir, path) = temp_db();
     let (store, _) = seeded(&path);
-    let (keys, problems) = rmdesk::tui::keymap::Keymap::from_toml("[keys]\nnext_field = \"ctrl-n\"\n");
+    let (keys, problems) =
+        rmdesk::tui::keymap::Keymap::from_toml("[keys]\nnext_field = \"ctrl-n\"\n");
     assert!(problems.is_empty(), "{problems:?}");
     let mut app = rmdesk::tui::App::new(
         store,

@@ -182,26 +182,26 @@ impl<T> Stack<T> {
 
 /// A popup whose results are changed into another type: a popup shared by two screens
 /// (the visit form on the 360 view and on F4) reports into each screen's own results.
-pub struct Mapped<P, A, B> {
+pub struct Mapped<P, A, F> {
     inner: P,
-    map: fn(A) -> B,
-    _types: PhantomData<fn(A) -> B>,
+    map: F,
+    _from: PhantomData<fn(A)>,
 }
 
-impl<P, A, B> Mapped<P, A, B> {
+impl<P, A, F> Mapped<P, A, F> {
     /// `inner`, its results changed by `map`.
-    pub fn new(inner: P, map: fn(A) -> B) -> Self {
+    pub fn new(inner: P, map: F) -> Self {
         Mapped {
             inner,
             map,
-            _types: PhantomData,
+            _from: PhantomData,
         }
     }
 }
 
-impl<P: Popup<A>, A, B> Popup<B> for Mapped<P, A, B> {
+impl<P: Popup<A>, A, B, F: Fn(A) -> B> Popup<B> for Mapped<P, A, F> {
     fn on_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> Step<B> {
-        self.inner.on_key(key, ctx).map(self.map)
+        self.inner.on_key(key, ctx).map(&self.map)
     }
     fn draw(&self, f: &mut Frame, area: Rect, v: &View<'_>) {
         self.inner.draw(f, area, v);
@@ -219,7 +219,7 @@ impl<P: Popup<A>, A, B> Popup<B> for Mapped<P, A, B> {
         self.inner.busy()
     }
     fn tick(&mut self, ctx: &mut Ctx<'_>) -> Step<B> {
-        self.inner.tick(ctx).map(self.map)
+        self.inner.tick(ctx).map(&self.map)
     }
 }
 
@@ -260,35 +260,165 @@ impl<T: Clone> Popup<T> for Question<T> {
     }
 }
 
-/// Test support: the keys a popup shows and the keys it takes. Every key bound to an
-/// action by default is offered to a fresh popup from `make`; it is taken when the popup
-/// used it. Keys that are text are left out when `typing` (a focused field takes them as
-/// text). Returns (keys of the shown actions, keys taken), both sorted, as shown to users.
+/// Test support: a real database, a user and a context to drive popups with, and the
+/// check that a popup takes exactly the keys its command bar and help show.
 #[cfg(test)]
-pub fn shown_and_taken<T>(
-    make: &dyn Fn() -> Box<dyn Popup<T>>,
-    ctx: &mut Ctx<'_>,
-    typing: bool,
-) -> (Vec<String>, Vec<String>) {
-    use super::keymap::{is_text, KeyBinding};
-    let keep = |k: &KeyEvent| !(typing && is_text(k));
-    let mut shown: Vec<String> = make()
-        .commands()
-        .into_iter()
-        .flat_map(|a| ctx.keys.events(a))
-        .filter(|k| keep(k))
-        .map(|k| KeyBinding::of(&k).to_string())
-        .collect();
-    let mut all: Vec<KeyEvent> = Action::all().flat_map(|a| ctx.keys.events(a)).collect();
-    all.retain(|k| keep(k));
-    let mut taken: Vec<String> = all
-        .iter()
-        .filter(|k| make().on_key(k, ctx).used())
-        .map(|k| KeyBinding::of(k).to_string())
-        .collect();
-    for v in [&mut shown, &mut taken] {
-        v.sort();
-        v.dedup();
+pub mod testing {
+    use crossterm::event::KeyEvent;
+
+    use super::Popup;
+    use crate::store::users::NewUser;
+    use crate::store::{Actor, FixedClock, Role, Store};
+    use crate::tui::i18n::{I18n, Lang};
+    use crate::tui::keymap::{is_text, Action, KeyBinding, Keymap};
+    use crate::tui::screens::Ctx;
+
+    /// What a test needs to build popups and offer them keys.
+    pub struct Env {
+        _dir: tempfile::TempDir,
+        /// The database.
+        pub store: Store,
+        /// A user of the role asked for.
+        pub actor: Actor,
+        /// Default keys.
+        pub keys: Keymap,
+        /// English.
+        pub i18n: I18n,
     }
-    (shown, taken)
+
+    /// A database on a fixed clock with an administrator and, for another role, a user of
+    /// it in branch 0101, who is the actor.
+    pub fn env(role: Role) -> Env {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut store = Store::open(&dir.path().join("t.db")).expect("open");
+        let noon = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 11, 23, 4, 0, 0)
+            .single()
+            .expect("instant");
+        store.set_clock(Box::new(FixedClock(noon)));
+        let admin = store
+            .create_first_admin("admin", "Ada Admin", "long-enough-pass")
+            .expect("admin");
+        let branch = store.create_branch(&admin, "0101", "East").expect("branch");
+        let actor = if role == Role::Admin {
+            admin
+        } else {
+            let u = NewUser {
+                username: "user1".into(),
+                display_name: "User One".into(),
+                role,
+                branch_id: Some(branch),
+                password: "long-enough-pass".into(),
+            };
+            store.create_user(&admin, &u).expect("user");
+            store.login("user1", "long-enough-pass").expect("login")
+        };
+        Env {
+            _dir: dir,
+            store,
+            actor,
+            keys: Keymap::default(),
+            i18n: I18n::new(Lang::En),
+        }
+    }
+
+    impl Env {
+        /// A context for one key.
+        pub fn ctx(&mut self) -> Ctx<'_> {
+            Ctx {
+                store: &mut self.store,
+                actor: &self.actor,
+                keys: &self.keys,
+                i18n: &self.i18n,
+                status: None,
+                goto: None,
+            }
+        }
+    }
+
+    /// Editing keys a focused text field takes (they are not commands).
+    pub const TEXT_FIELD: &[Action] = &[Action::Left, Action::Right, Action::First, Action::Last];
+    /// … and a focused multi-line field also takes these.
+    pub const MULTI_LINE: &[Action] = &[
+        Action::Left,
+        Action::Right,
+        Action::First,
+        Action::Last,
+        Action::Up,
+        Action::Down,
+        Action::EnterNext,
+    ];
+
+    /// Asserts that the popup `make` builds takes exactly the keys its commands show:
+    /// every key bound by default is offered to a fresh popup. When `typing`, keys that
+    /// are text and the keys of `editing` are left out (the focused field takes them).
+    pub fn assert_shows_what_it_takes<T>(
+        env: &mut Env,
+        typing: bool,
+        editing: &[Action],
+        make: &dyn Fn(&mut Ctx<'_>) -> Box<dyn Popup<T>>,
+    ) {
+        let skipped: Vec<KeyEvent> = editing.iter().flat_map(|a| env.keys.events(*a)).collect();
+        let keep = |k: &KeyEvent| {
+            !(typing && is_text(k))
+                && !skipped
+                    .iter()
+                    .any(|s| KeyBinding::of(s) == KeyBinding::of(k))
+        };
+        let name = |k: &KeyEvent| KeyBinding::of(k).to_string();
+        let mut ctx = env.ctx();
+        let shown_actions = make(&mut ctx).commands();
+        let mut shown: Vec<String> = shown_actions
+            .iter()
+            .flat_map(|a| ctx.keys.events(*a))
+            .filter(|k| keep(k))
+            .map(|k| name(&k))
+            .collect();
+        let all: Vec<KeyEvent> = Action::all()
+            .flat_map(|a| ctx.keys.events(a))
+            .filter(|k| keep(k))
+            .collect();
+        let mut taken = Vec::new();
+        for k in &all {
+            let mut popup = make(&mut ctx);
+            if popup.on_key(k, &mut ctx).used() {
+                taken.push(name(k));
+            }
+        }
+        for v in [&mut shown, &mut taken] {
+            v.sort();
+            v.dedup();
+        }
+        assert_eq!(shown, taken, "shown ({shown_actions:?}) vs taken");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::{assert_shows_what_it_takes, env};
+    use super::*;
+    use crate::store::Role;
+
+    #[test]
+    fn a_question_takes_yes_no_and_back() {
+        let mut env = env(Role::Rm);
+        assert_shows_what_it_takes(&mut env, false, &[], &|_| {
+            Box::new(Question::new("t".into(), "q?".into(), 1))
+        });
+    }
+
+    #[test]
+    fn the_top_popup_gets_the_key_and_closes() {
+        let mut env = env(Role::Rm);
+        let mut ctx = env.ctx();
+        let mut stack: Stack<i32> = Stack::default();
+        stack.push(Question::new("a".into(), "a?".into(), 1));
+        stack.push(Question::new("b".into(), "b?".into(), 2));
+        let yes = ctx.keys.events(Action::Yes)[0];
+        assert_eq!(stack.on_key(&yes, &mut ctx), Some(Step::Done(2)));
+        assert_eq!(stack.len(), 1);
+        let esc = ctx.keys.events(Action::Back)[0];
+        assert_eq!(stack.on_key(&esc, &mut ctx), Some(Step::Closed));
+        assert!(stack.is_empty());
+        assert_eq!(stack.on_key(&yes, &mut ctx), None);
+    }
 }

@@ -135,10 +135,7 @@ mod tests {
             .filter(|e| e.open_to(Role::Admin))
             .map(|e| e.id)
             .collect();
-        assert_eq!(
-            admin,
-            [ScreenId::Home, ScreenId::Products, ScreenId::Admin]
-        );
+        assert_eq!(admin, [ScreenId::Home, ScreenId::Products, ScreenId::Admin]);
         assert!(!entry(ScreenId::Reports).is_some_and(|e| e.open_to(Role::Rm)));
     }
 }

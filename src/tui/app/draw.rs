@@ -54,6 +54,7 @@ impl App {
             Action::First,
             Action::Last,
             Action::PrevField,
+            Action::EnterNext,
         ];
         let all = self.commands();
         let mut bar: Vec<Action> = all.iter().copied().filter(|a| *a == Action::Help).collect();
@@ -137,7 +138,16 @@ impl App {
                     .and_then(|x| x.help_key(a))
                     .map_or_else(|| format!("help.{}", a.name()), str::to_string)
             };
-            help(f, body, &all, scroll, &text_key, &self.keys, &self.i18n, &self.theme);
+            help(
+                f,
+                body,
+                &all,
+                scroll,
+                &text_key,
+                &self.keys,
+                &self.i18n,
+                &self.theme,
+            );
         }
         if self.quit_asked {
             let i = &self.i18n;
@@ -179,5 +189,4 @@ impl App {
         let line = Line::from(vec![Span::raw(title), Span::raw(pad), Span::raw(right)]);
         f.render_widget(Paragraph::new(line).style(self.theme.bar), area);
     }
-
 }

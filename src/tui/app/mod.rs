@@ -102,7 +102,9 @@ impl App {
             return None;
         };
         let screen: &dyn std::any::Any = s.get(ScreenId::Clients)?;
-        screen.downcast_ref::<Clients>().map(Clients::rows_in_memory)
+        screen
+            .downcast_ref::<Clients>()
+            .map(Clients::rows_in_memory)
     }
 
     /// Whether the current screen has unsaved changes (a form with something typed).

@@ -47,6 +47,8 @@ actions! {
     Open = "open" ["enter"];
     /// Submit a sign-in or confirmation form.
     Submit = "submit" ["enter"];
+    /// Next field of a record form (a new line in a multi-line field).
+    EnterNext = "enter_next" ["enter"];
     /// Next form field.
     NextField = "next_field" ["tab"];
     /// Previous form field.
@@ -150,7 +152,10 @@ impl Action {
 
     /// The action named `name` in `keymap.toml`.
     pub fn from_name(name: &str) -> Option<Action> {
-        ACTIONS.iter().find(|(_, n, _)| *n == name).map(|(a, _, _)| *a)
+        ACTIONS
+            .iter()
+            .find(|(_, n, _)| *n == name)
+            .map(|(a, _, _)| *a)
     }
 
     /// The keys bound to the action by default.

@@ -77,6 +77,13 @@ impl Form {
         self.fields.get(self.focus).is_some_and(Field::takes_text)
     }
 
+    /// Whether the focused field is multi-line (Enter breaks its line).
+    pub fn focused_is_multi_line(&self) -> bool {
+        self.fields
+            .get(self.focus)
+            .is_some_and(|f| matches!(f.kind, super::field::FieldKind::Multi(_)))
+    }
+
     /// Whether the last field has focus.
     pub fn on_last(&self) -> bool {
         self.focus + 1 >= self.fields.len()
@@ -138,11 +145,13 @@ impl Form {
     /// Handles focus movement and editing keys; returns whether the key was used.
     /// Printable keys always go to a focused text field, before any command binding.
     pub fn on_key(&mut self, key: &KeyEvent, keys: &Keymap) -> bool {
-        if keys.is(key, Action::NextField) {
+        // One field: nowhere to move, so the move keys are not taken (nor shown).
+        let several = self.fields.len() > 1;
+        if several && keys.is(key, Action::NextField) {
             self.focus_next();
             return true;
         }
-        if keys.is(key, Action::PrevField) {
+        if several && keys.is(key, Action::PrevField) {
             self.focus_prev();
             return true;
         }
@@ -155,8 +164,8 @@ impl Form {
             self.dirty = true;
             field.error = None;
         }
-        if used {
-            return true;
+        if used || !several {
+            return used;
         }
         // Up/Down move between fields when the field itself has no use for them.
         if key.code == crossterm::event::KeyCode::Down {

@@ -1,7 +1,6 @@
 //! The feedback popups: filing a complaint, suggestion or praise (for the open client, or
 //! any client typed by number or name), handling one (status, handler, resolution,
 //! satisfaction), and the manager's return call on a visit.
-use crossterm::event::KeyEvent;
 
 use crate::domain::visit::{
     FeedbackInput, FeedbackStatus, FeedbackUpdate, FEEDBACK_CHANNELS, FEEDBACK_KINDS,
@@ -9,28 +8,16 @@ use crate::domain::visit::{
 };
 use crate::store::feedback::FeedbackItem;
 use crate::tui::i18n::I18n;
+use crate::tui::popup::Step;
 use crate::tui::screens::codes::{
     code_text, feedback_channel_key, feedback_kind_key, feedback_status_key, return_outcome_key,
     severity_key,
 };
 use crate::tui::screens::Ctx;
 use crate::tui::widgets::field::Field;
-use crate::tui::widgets::popup_form::{PopupForm, PopupStep};
+use crate::tui::widgets::popup_form::{form_popup, PopupForm};
 
 use super::form::pick_client;
-
-/// What a key did to a record popup.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RecordResult {
-    /// Still open.
-    Open,
-    /// Not a key of the popup.
-    Ignored,
-    /// Closed without saving.
-    Cancelled,
-    /// Saved; the id of the record saved.
-    Saved(i64),
-}
 
 /// What the popup records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -179,23 +166,18 @@ impl RecordForm {
         self.popup.is_dirty()
     }
 
-    /// Handles a key; Ctrl-S saves through the store.
-    pub fn on_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> RecordResult {
-        match self.popup.on_key(key, ctx) {
-            PopupStep::Open => RecordResult::Open,
-            PopupStep::Ignored => RecordResult::Ignored,
-            PopupStep::Cancelled => RecordResult::Cancelled,
-            PopupStep::Submit => match self.submit(ctx) {
-                Ok(id) => RecordResult::Saved(id),
-                Err(e) => {
-                    self.popup.refused(&e, ctx);
-                    RecordResult::Open
-                }
-            },
+    /// Ctrl-S: saves through the store; closes with the id of the record saved.
+    fn submit(&mut self, ctx: &mut Ctx<'_>) -> Step<i64> {
+        match self.save(ctx) {
+            Ok(id) => Step::Done(id),
+            Err(e) => {
+                self.popup.refused(&e, ctx);
+                Step::Open
+            }
         }
     }
 
-    fn submit(&mut self, ctx: &mut Ctx<'_>) -> crate::store::Result<i64> {
+    fn save(&mut self, ctx: &mut Ctx<'_>) -> crate::store::Result<i64> {
         let f = &self.popup;
         match self.kind {
             Kind::File(client) => {
@@ -228,3 +210,5 @@ impl RecordForm {
         }
     }
 }
+
+form_popup!(RecordForm => i64);

@@ -1,18 +1,20 @@
-//! The filter popups of the visit and feedback lists. Ctrl-S applies; a date that is not
-//! one, or a client that is not one client, is refused at its field with what was typed
-//! kept.
+//! The filter popups of the visit and feedback lists. Enter applies and Esc closes
+//! without asking, as in every filter; a date that is not one, or a client that is not
+//! one client, is refused at its field with what was typed kept.
 use crate::domain::client::{parse_date, FieldError};
 use crate::domain::visit::{Channel, FEEDBACK_KINDS};
 use crate::store::feedback::FeedbackFilter;
 use crate::store::visits::VisitFilter;
 use crate::store::StoreError;
 use crate::tui::i18n::I18n;
+use crate::tui::popup::Step;
 use crate::tui::screens::codes::{channel_key, code_text, feedback_kind_key};
 use crate::tui::screens::Ctx;
 use crate::tui::widgets::field::Field;
-use crate::tui::widgets::popup_form::PopupForm;
+use crate::tui::widgets::popup_form::{form_popup, PopupForm};
 
 use super::form::pick_client;
+use super::popups::Done;
 
 fn with_all(i: &I18n, list: impl Iterator<Item = (String, String)>) -> Vec<(String, String)> {
     std::iter::once((String::new(), i.t("clients.filter.all").to_string()))
@@ -86,16 +88,25 @@ impl VisitFilterForm {
                 unchecked,
             ));
         }
+        let mut popup = PopupForm::new(i.t("visits.filter.title").to_string(), fields);
+        popup.filter = true;
         VisitFilterForm {
-            popup: PopupForm::new(i.t("visits.filter.title").to_string(), fields),
+            popup,
             rms: rms.to_vec(),
             current: current.clone(),
         }
     }
 
-    /// The filter typed, with the labels of its client and RM; `None` (and errors at
-    /// the fields) when a date or the client is not one.
-    pub fn apply(&mut self, ctx: &mut Ctx<'_>) -> Option<(VisitFilter, Vec<String>)> {
+    /// Enter: the filter typed, with the labels of its client and RM; the popup stays
+    /// open (errors at the fields) when a date or the client is not one.
+    fn submit(&mut self, ctx: &mut Ctx<'_>) -> Step<Done> {
+        match self.apply(ctx) {
+            Some((filter, labels)) => Step::Done(Done::VisitFilter(filter, labels)),
+            None => Step::Open,
+        }
+    }
+
+    fn apply(&mut self, ctx: &mut Ctx<'_>) -> Option<(VisitFilter, Vec<String>)> {
         let f = &self.popup;
         let mut errors = Vec::new();
         let mut date = |id: &'static str| match f.value(id).trim() {
@@ -187,17 +198,20 @@ impl FeedbackFilterForm {
                 current.kind.as_deref().unwrap_or(""),
             ),
         ];
-        FeedbackFilterForm {
-            popup: PopupForm::new(i.t("feedback.filter.title").to_string(), fields),
-        }
+        let mut popup = PopupForm::new(i.t("feedback.filter.title").to_string(), fields);
+        popup.filter = true;
+        FeedbackFilterForm { popup }
     }
 
-    /// The filter chosen.
-    pub fn apply(&self) -> FeedbackFilter {
-        FeedbackFilter {
+    /// Enter: the filter chosen.
+    fn submit(&mut self, _ctx: &mut Ctx<'_>) -> Step<Done> {
+        Step::Done(Done::FeedbackFilter(FeedbackFilter {
             pending_only: self.popup.value("shown") == "pending",
             kind: Some(self.popup.value("kind").to_string()).filter(|k| !k.is_empty()),
             client_id: None,
-        }
+        }))
     }
 }
+
+form_popup!(VisitFilterForm => Done);
+form_popup!(FeedbackFilterForm => Done);

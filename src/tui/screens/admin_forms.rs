@@ -300,3 +300,20 @@ impl Popup<Done> for FormPopup {
         self.form.paste(text);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::popup::testing::{assert_shows_what_it_takes, env, TEXT_FIELD};
+
+    #[test]
+    fn the_user_and_branch_forms_show_what_they_take() {
+        let mut env = env(Role::Admin);
+        assert_shows_what_it_takes(&mut env, true, TEXT_FIELD, &|c| {
+            Box::new(FormPopup::new_user(c.i18n, &[])) as Box<dyn Popup<Done>>
+        });
+        assert_shows_what_it_takes(&mut env, true, TEXT_FIELD, &|c| {
+            Box::new(FormPopup::new_branch(c.i18n)) as Box<dyn Popup<Done>>
+        });
+    }
+}

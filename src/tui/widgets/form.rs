@@ -168,11 +168,11 @@ impl Form {
             return used;
         }
         // Up/Down move between fields when the field itself has no use for them.
-        if key.code == crossterm::event::KeyCode::Down {
+        if keys.is(key, Action::Down) {
             self.focus = (self.focus + 1).min(self.fields.len().saturating_sub(1));
             return true;
         }
-        if key.code == crossterm::event::KeyCode::Up {
+        if keys.is(key, Action::Up) {
             self.focus = self.focus.saturating_sub(1);
             return true;
         }

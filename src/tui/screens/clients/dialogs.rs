@@ -317,3 +317,18 @@ impl Popup<Done> for FilterDialog {
         self.keys()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::popup::testing::{assert_shows_what_it_takes, env};
+
+    #[test]
+    fn the_client_filter_shows_what_it_takes() {
+        let mut env = env(Role::Rm);
+        assert_shows_what_it_takes(&mut env, false, &[Action::Left, Action::Right], &|c| {
+            let d = FilterDialog::new(c.i18n, &ClientFilter::default(), Role::Rm, &[]);
+            Box::new(d) as Box<dyn Popup<Done>>
+        });
+    }
+}

@@ -390,3 +390,23 @@ impl Popup<Done> for ClientForm {
         self.discard.draw(f, area, v);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::popup::testing::{assert_shows_what_it_takes, env};
+
+    #[test]
+    fn the_client_form_and_its_matches_show_what_they_take() {
+        let mut env = env(Role::Rm);
+        // The first field is the kind (←/→ choose).
+        assert_shows_what_it_takes(&mut env, true, &[Action::Left, Action::Right], &|c| {
+            Box::new(ClientForm::new_client(c.i18n, Role::Rm, &[])) as Box<dyn Popup<Done>>
+        });
+        assert_shows_what_it_takes(&mut env, false, &[], &|c| {
+            let mut form = ClientForm::new_client(c.i18n, Role::Rm, &[]);
+            form.matches = Some(Matches::new(Vec::new()));
+            Box::new(form) as Box<dyn Popup<Done>>
+        });
+    }
+}

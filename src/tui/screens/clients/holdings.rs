@@ -393,3 +393,37 @@ impl Popup<bool> for HoldingsPanel {
         self.popups.draw(f, area, v);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::popup::testing::{assert_shows_what_it_takes, env};
+
+    #[test]
+    fn the_holding_form_shows_what_it_takes() {
+        let mut env = env(Role::Rm);
+        // The first field is the product choice (←/→ choose).
+        assert_shows_what_it_takes(&mut env, true, &[Action::Left, Action::Right], &|c| {
+            let form = HoldingForm::new_holding(c.i18n, 1, "C1", &[], None, Role::Rm, "");
+            Box::new(form) as Box<dyn Popup<()>>
+        });
+    }
+
+    #[test]
+    fn the_holdings_popup_shows_what_it_takes() {
+        let mut env = env(Role::Rm);
+        assert_shows_what_it_takes(&mut env, false, &[], &|_| {
+            Box::new(HoldingsPanel {
+                client_id: 1,
+                who: "C1".into(),
+                holdings: Vec::new(),
+                suitable: Vec::new(),
+                on_sale: Vec::new(),
+                selected: 0,
+                popups: Stack::default(),
+                changed: false,
+                today: String::new(),
+            }) as Box<dyn Popup<bool>>
+        });
+    }
+}

@@ -363,3 +363,29 @@ impl Popup<Done> for Transfer {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Role;
+    use crate::tui::popup::testing::{assert_shows_what_it_takes, env, TEXT_FIELD};
+
+    #[test]
+    fn import_export_and_report_show_what_they_take() {
+        let mut env = env(Role::Rm);
+        // An empty file name is refused at the field: nothing is read or written.
+        assert_shows_what_it_takes(&mut env, true, TEXT_FIELD, &|c| {
+            Box::new(Transfer::import(c.i18n)) as Box<dyn Popup<Done>>
+        });
+        assert_shows_what_it_takes(&mut env, true, TEXT_FIELD, &|c| {
+            Box::new(Transfer::export(c.i18n)) as Box<dyn Popup<Done>>
+        });
+        assert_shows_what_it_takes(&mut env, false, &[], &|_| {
+            Box::new(Transfer::Report {
+                lines: vec!["a".into(), "b".into()],
+                ok: true,
+                scroll: 0,
+            }) as Box<dyn Popup<Done>>
+        });
+    }
+}

@@ -242,3 +242,28 @@ impl FilterDialog {
 }
 
 form_popup!(FilterDialog => Done);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Role;
+    use crate::tui::keymap::Action;
+    use crate::tui::popup::testing::{assert_shows_what_it_takes, env, TEXT_FIELD};
+    use crate::tui::popup::Popup;
+
+    #[test]
+    fn the_product_form_shows_what_it_takes() {
+        let mut env = env(Role::Admin);
+        assert_shows_what_it_takes(&mut env, true, TEXT_FIELD, &|c| {
+            Box::new(ProductForm::new_product(c.i18n)) as Box<dyn Popup<Done>>
+        });
+    }
+
+    #[test]
+    fn the_catalogue_filter_shows_what_it_takes() {
+        let mut env = env(Role::Rm);
+        assert_shows_what_it_takes(&mut env, false, &[Action::Left, Action::Right], &|c| {
+            Box::new(FilterDialog::new(c.i18n, &ProductFilter::default())) as Box<dyn Popup<Done>>
+        });
+    }
+}

@@ -212,3 +212,28 @@ impl RecordForm {
 }
 
 form_popup!(RecordForm => i64);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Role;
+    use crate::tui::keymap::Action;
+    use crate::tui::popup::testing::{assert_shows_what_it_takes, env, TEXT_FIELD};
+    use crate::tui::popup::Popup;
+
+    #[test]
+    fn the_feedback_popup_shows_what_it_takes() {
+        let mut env = env(Role::Rm);
+        assert_shows_what_it_takes(&mut env, true, TEXT_FIELD, &|c| {
+            Box::new(RecordForm::file(c.i18n, None, "2026-11-23")) as Box<dyn Popup<i64>>
+        });
+    }
+
+    #[test]
+    fn the_return_call_popup_shows_what_it_takes() {
+        let mut env = env(Role::Manager);
+        assert_shows_what_it_takes(&mut env, true, &[Action::Left, Action::Right], &|c| {
+            Box::new(RecordForm::return_call(c.i18n, 1, "C1")) as Box<dyn Popup<i64>>
+        });
+    }
+}

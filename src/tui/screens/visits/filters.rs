@@ -215,3 +215,49 @@ impl FeedbackFilterForm {
 
 form_popup!(VisitFilterForm => Done);
 form_popup!(FeedbackFilterForm => Done);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Role;
+    use crate::tui::keymap::Action;
+    use crate::tui::popup::testing::{assert_shows_what_it_takes, env, TEXT_FIELD};
+    use crate::tui::popup::Popup;
+
+    #[test]
+    fn the_visit_filter_shows_what_it_takes() {
+        let mut env = env(Role::Rm);
+        assert_shows_what_it_takes(&mut env, true, TEXT_FIELD, &|c| {
+            let form = VisitFilterForm::new(c.i18n, &VisitFilter::default(), &[], &[]);
+            Box::new(form) as Box<dyn Popup<Done>>
+        });
+    }
+
+    #[test]
+    fn the_feedback_filter_shows_what_it_takes() {
+        let mut env = env(Role::Rm);
+        assert_shows_what_it_takes(&mut env, false, &[Action::Left, Action::Right], &|c| {
+            let form = FeedbackFilterForm::new(c.i18n, &FeedbackFilter::default());
+            Box::new(form) as Box<dyn Popup<Done>>
+        });
+    }
+
+    /// Untouched or not, Esc closes a filter without asking; Enter applies.
+    #[test]
+    fn a_filter_applies_with_enter_and_closes_on_esc() {
+        let mut env = env(Role::Rm);
+        let mut ctx = env.ctx();
+        let right = ctx.keys.events(Action::Right)[0];
+        let esc = ctx.keys.events(Action::Back)[0];
+        let enter = ctx.keys.events(Action::Submit)[0];
+        let mut form = FeedbackFilterForm::new(ctx.i18n, &FeedbackFilter::default());
+        assert!(form.on_key(&right, &mut ctx).used());
+        assert!(form.on_key(&esc, &mut ctx).closes());
+        let mut form = FeedbackFilterForm::new(ctx.i18n, &FeedbackFilter::default());
+        form.on_key(&right, &mut ctx);
+        match form.on_key(&enter, &mut ctx) {
+            crate::tui::popup::Step::Done(Done::FeedbackFilter(f)) => assert!(f.pending_only),
+            other => panic!("{other:?}"),
+        }
+    }
+}

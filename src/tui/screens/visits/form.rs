@@ -204,3 +204,19 @@ pub fn pick_client(ctx: &Ctx<'_>, typed: &str) -> Result<i64, StoreError> {
         _ => Err(refuse("err.client.several")),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::popup::testing::{assert_shows_what_it_takes, env, TEXT_FIELD};
+    use crate::tui::popup::Popup;
+
+    #[test]
+    fn the_visit_form_shows_what_it_takes() {
+        let mut env = env(Role::Rm);
+        assert_shows_what_it_takes(&mut env, true, TEXT_FIELD, &|c| {
+            let form = VisitForm::any_client(c.i18n, Role::Rm, "2026-11-23 10:00");
+            Box::new(form) as Box<dyn Popup<VisitSaved>>
+        });
+    }
+}

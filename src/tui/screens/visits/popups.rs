@@ -114,3 +114,62 @@ impl Popup<Done> for DetailPopup {
         a
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::client::ClientInput;
+    use crate::domain::visit::{FeedbackInput, VisitInput};
+    use crate::store::clients::SaveOutcome;
+    use crate::store::Role;
+    use crate::tui::popup::testing::{assert_shows_what_it_takes, env};
+
+    #[test]
+    fn the_detail_popups_show_what_they_take() {
+        let mut env = env(Role::Rm);
+        let input = ClientInput {
+            kind: "individual".into(),
+            name: "林黛玉".into(),
+            id_type: "passport".into(),
+            id_number: "E12345678".into(),
+            ..ClientInput::default()
+        };
+        let client = match env.store.create_client(&env.actor, &input, true) {
+            Ok(SaveOutcome::Saved(id)) => id,
+            other => panic!("{other:?}"),
+        };
+        let visit = VisitInput {
+            visited_at: "2026-11-22 10:00".into(),
+            channel: "client_site".into(),
+            purpose: "review".into(),
+            summary: "deposits".into(),
+            ..VisitInput::default()
+        };
+        let rec = env
+            .store
+            .record_visit(&env.actor, client, &visit)
+            .expect("visit");
+        let d = env.store.visit(&env.actor, rec.visit_id).expect("read");
+        for (mine, manager) in [(true, false), (false, true), (false, false)] {
+            assert_shows_what_it_takes(&mut env, false, &[], &|_| {
+                Box::new(DetailPopup::visit(d.clone(), mine, manager)) as Box<dyn Popup<Done>>
+            });
+        }
+        let fb = FeedbackInput {
+            kind: "complaint".into(),
+            received_on: "2026-11-20".into(),
+            channel: "phone".into(),
+            description: "late".into(),
+            severity: "normal".into(),
+        };
+        let id = env
+            .store
+            .file_feedback(&env.actor, client, &fb)
+            .expect("feedback");
+        let item = env.store.feedback_item(&env.actor, id).expect("read");
+        let today = env.store.today();
+        assert_shows_what_it_takes(&mut env, false, &[], &|_| {
+            Box::new(DetailPopup::feedback(item.clone(), today)) as Box<dyn Popup<Done>>
+        });
+    }
+}

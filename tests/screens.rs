@@ -345,7 +345,8 @@ fn enter_signs_in_with_next_field_rebound() {
         keys,
         rmdesk::tui::i18n::I18n::new(Lang::En),
         rmdesk::tui::theme::Theme::new("default", true),
-    );
+    )
+    .expect("opens");
     for c in "rm1".chars() {
         app.on_key(key(KeyCode::Char(c)));
     }

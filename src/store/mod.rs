@@ -12,6 +12,7 @@ pub mod client360;
 pub mod clients;
 pub mod clients_io;
 mod clients_write;
+pub mod clock;
 pub mod demo;
 mod error;
 pub mod feedback;
@@ -32,6 +33,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
 pub use crate::domain::user::{Actor, Role};
+pub use clock::{Clock, FixedClock, SystemClock, Zone, ZonedClock};
 pub use error::{OpenError, StoreError};
 pub use migrate::LATEST_VERSION;
 
@@ -43,32 +45,6 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Result of store calls.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
-
-/// A clock the store asks for "now", so tests can move time (lockout expiry, deadlines).
-pub trait Clock: Send {
-    /// The current instant.
-    fn now(&self) -> DateTime<Utc>;
-}
-
-/// The machine's clock.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> DateTime<Utc> {
-        Utc::now()
-    }
-}
-
-/// A clock standing still at one instant (tests, benchmarks, reproducible screens).
-#[derive(Debug, Clone, Copy)]
-pub struct FixedClock(pub DateTime<Utc>);
-
-impl Clock for FixedClock {
-    fn now(&self) -> DateTime<Utc> {
-        self.0
-    }
-}
 
 /// An open rmdesk database.
 pub struct Store {
@@ -108,7 +84,7 @@ impl Store {
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
-            clock: Box::new(SystemClock),
+            clock: clock::default_clock(),
         };
         migrate::apply(&mut store.conn).map_err(|e| match e {
             StoreError::Sqlite(e) => OpenError::classify(path, e),
@@ -128,6 +104,15 @@ impl Store {
         Store::open(path)
     }
 
+    /// What opens this database again on another connection with the same clock (a
+    /// background job's, on its own thread).
+    pub fn reopener(&self) -> Reopen {
+        Reopen {
+            path: self.path.clone(),
+            clock: self.clock.boxed(),
+        }
+    }
+
     /// Replaces the clock (tests move time with it).
     pub fn set_clock(&mut self, clock: Box<dyn Clock>) {
         self.clock = clock;
@@ -141,6 +126,11 @@ impl Store {
     /// The current instant by the store's clock.
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
+    }
+
+    /// The time zone of the store's clock: dates and times are shown and typed in it.
+    pub fn zone(&self) -> Zone {
+        self.clock.zone()
     }
 
     /// Runs `f` in a `BEGIN IMMEDIATE` transaction, committed when `f` returns `Ok`.
@@ -170,6 +160,28 @@ impl Store {
             .conn
             .query_row("SELECT count(*) FROM users", [], |r| r.get(0))?;
         Ok(n > 0)
+    }
+}
+
+/// A database to open again with the clock of the store it came from
+/// ([`Store::reopener`]); it may move to another thread.
+pub struct Reopen {
+    path: PathBuf,
+    clock: Box<dyn Clock>,
+}
+
+impl std::fmt::Debug for Reopen {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Reopen").field("path", &self.path).finish()
+    }
+}
+
+impl Reopen {
+    /// Opens the database (as [`Store::open_existing`]) on the clock it came with.
+    pub fn open(self) -> Result<Store, OpenError> {
+        let mut store = Store::open_existing(&self.path)?;
+        store.clock = self.clock;
+        Ok(store)
     }
 }
 

@@ -359,10 +359,11 @@ pub mod testing {
     ) {
         let skipped: Vec<KeyEvent> = editing.iter().flat_map(|a| env.keys.events(*a)).collect();
         let keep = |k: &KeyEvent| {
-            !(typing && is_text(k))
-                && !skipped
+            let skip = (typing && is_text(k))
+                || skipped
                     .iter()
-                    .any(|s| KeyBinding::of(s) == KeyBinding::of(k))
+                    .any(|s| KeyBinding::of(s) == KeyBinding::of(k));
+            !skip
         };
         let name = |k: &KeyEvent| KeyBinding::of(k).to_string();
         let mut ctx = env.ctx();

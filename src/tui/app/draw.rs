@@ -76,6 +76,7 @@ impl App {
             i18n: &self.i18n,
             theme: &self.theme,
             keys: &self.keys,
+            zone: self.store.zone(),
         };
         let [top, body, status, bar] = Layout::vertical([
             Constraint::Length(1),

@@ -75,8 +75,8 @@ pub struct Visits {
 
 fn now_text(ctx: &Ctx<'_>, format: &str) -> String {
     ctx.store
-        .now()
-        .with_timezone(&chrono::Local)
+        .zone()
+        .local(ctx.store.now())
         .format(format)
         .to_string()
 }

@@ -92,11 +92,11 @@ impl Popup<Done> for DetailPopup {
         let (title, lines) = match &self.shown {
             Shown::Visit(d) => (
                 v.i18n.t("visits.detail.title"),
-                detail::visit_lines(v.i18n, d, width, v.theme),
+                detail::visit_lines(v.i18n, d, width, v.theme, v.zone),
             ),
             Shown::Feedback(item) => (
                 v.i18n.t("feedback.detail.title"),
-                detail::feedback_lines(v.i18n, item, self.today, width, v.theme),
+                detail::feedback_lines(v.i18n, item, self.today, width, v.theme, v.zone),
             ),
         };
         detail::draw_lines(f, area, title, lines, self.scroll, v);

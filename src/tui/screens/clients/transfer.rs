@@ -124,6 +124,9 @@ impl Transfer {
                 }));
                 (lines, report.written(), report.imported > 0)
             }
+            ImportState::Failed(reason) if reason == crate::tui::jobs::STOPPED => {
+                (vec![i.t("transfer.stopped").to_string()], false, false)
+            }
             ImportState::Failed(reason) => (
                 vec![i.f("transfer.failed", &[("reason", reason)])],
                 false,

@@ -357,3 +357,36 @@ fn enter_signs_in_with_next_field_rebound() {
     app.on_key(key(KeyCode::Enter));
     assert_eq!(app.actor().map(|a| a.username.as_str()), Some("rm1"));
 }
+
+/// Once failed unlocks lock the account, the lock screen says so and offers to quit,
+/// asking first; no offer before.
+#[test]
+fn a_locked_out_lock_screen_offers_to_quit() {
+    let (_dir, path) = temp_db();
+    let (store, _) = seeded(&path);
+    let max = store.setting_i64("lockout.max_attempts").expect("setting");
+    let mut app = app(store, Lang::En);
+    sign_in(&mut app, "rm1");
+    app.on_key(ctrl('l'));
+    for n in 1..=max {
+        let before = render(&app, 80, 24);
+        assert!(
+            !before.contains("Ctrl-Q"),
+            "no quit before the lockout: {before}"
+        );
+        type_text(&mut app, "wrong-password");
+        app.on_key(key(KeyCode::Enter));
+        assert!(app.is_locked(), "attempt {n}");
+    }
+    let locked = render(&app, 80, 24);
+    assert!(locked.contains("your account is locked for"), "{locked}");
+    assert!(locked.contains("Ctrl-Q Quit"), "{locked}");
+    app.on_key(ctrl('q'));
+    let asked = render(&app, 80, 24);
+    assert!(asked.contains("Anything not saved is lost"), "{asked}");
+    app.on_key(key(KeyCode::Char('n')));
+    assert!(!app.should_quit());
+    app.on_key(ctrl('q'));
+    app.on_key(key(KeyCode::Char('y')));
+    assert!(app.should_quit());
+}

@@ -23,8 +23,8 @@ impl App {
         if self.help.is_some() {
             return vec![Action::Back, Action::Up, Action::Down];
         }
-        if self.quit_asked {
-            return vec![Action::Yes, Action::No];
+        if self.quit_asked.is_some() {
+            return vec![Action::Yes, Action::No, Action::Back];
         }
         let mut own = match &self.phase {
             Phase::Gate(g) | Phase::ChangePassword(g, _) => g.commands(),
@@ -150,13 +150,13 @@ impl App {
                 &self.theme,
             );
         }
-        if self.quit_asked {
+        if let Some(question) = self.quit_asked {
             let i = &self.i18n;
             confirm(
                 f,
                 body,
                 i.t("confirm.title"),
-                i.t("confirm.quit"),
+                i.t(question),
                 &self.keys,
                 i,
                 &self.theme,

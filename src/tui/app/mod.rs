@@ -39,7 +39,8 @@ pub struct App {
     phase: Phase,
     /// Help overlay open, scrolled to this line.
     help: Option<u16>,
-    quit_asked: bool,
+    /// The quit question, open, with its catalogue key.
+    quit_asked: Option<&'static str>,
     quit: bool,
     status: Option<Status>,
     idle_after: Duration,
@@ -70,7 +71,7 @@ impl App {
             theme,
             phase,
             help: None,
-            quit_asked: false,
+            quit_asked: None,
             quit: false,
             status: None,
             idle_after: Duration::from_secs(u64::try_from(minutes).unwrap_or(15) * 60),
@@ -190,7 +191,7 @@ impl App {
         }
         session.lock = Some(Gate::unlock(&self.i18n, &session.actor));
         self.help = None;
-        self.quit_asked = false;
+        self.quit_asked = None;
         self.status = None;
     }
 
@@ -229,11 +230,11 @@ impl App {
             };
             return;
         }
-        if self.quit_asked {
+        if self.quit_asked.is_some() {
             if self.keys.is(&key, Action::Yes) {
                 self.do_quit();
             } else if self.keys.is(&key, Action::No) || self.keys.is(&key, Action::Back) {
-                self.quit_asked = false;
+                self.quit_asked = None;
             }
             return;
         }
@@ -259,7 +260,12 @@ impl App {
             },
             Phase::Main(session) => {
                 if let Some(gate) = &mut session.lock {
-                    // Locked: only the password, nothing else, until it is right.
+                    // Locked: only the password, nothing else, until it is right — and
+                    // once failed unlocks lock the account, quitting (asked first).
+                    if gate.locked_out && self.keys.is(&key, Action::Quit) {
+                        self.quit_asked = Some("confirm.quit_locked");
+                        return;
+                    }
                     if gate.on_key(&key, &self.keys) == GateEvent::Submit
                         && gate.submit_unlock(&mut self.store, &session.actor, &self.i18n)
                     {
@@ -391,7 +397,7 @@ impl App {
         match action {
             Action::Quit => {
                 if self.has_unsaved() {
-                    self.quit_asked = true;
+                    self.quit_asked = Some("confirm.quit");
                 } else {
                     self.do_quit();
                 }
@@ -455,6 +461,9 @@ impl App {
                 }
                 a.extend([Action::Lock, Action::Quit]);
                 a
+            }
+            Phase::Main(s) if s.lock.as_ref().is_some_and(|g| g.locked_out) => {
+                vec![Action::Quit]
             }
             Phase::Main(_) => Vec::new(),
             _ => vec![Action::Help, Action::Quit],

@@ -638,10 +638,15 @@ fn a_scripted_deployment_needs_no_screen() {
     let wang = store.login("wang", "initial-password-1").expect("wang");
     let mut names = Vec::new();
     store
-        .export_clients(&wang, false, &mut |c| {
-            names.push(c.name.clone());
-            Ok(())
-        })
+        .export_clients(
+            &wang,
+            &rmdesk::store::clients::ClientFilter::default(),
+            false,
+            &mut |c| {
+                names.push(c.name.clone());
+                Ok(())
+            },
+        )
         .expect("export");
     names.sort();
     assert_eq!(names, ["林黛玉", "贾宝玉"]);

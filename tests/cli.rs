@@ -583,6 +583,17 @@ fn the_first_run_says_where_the_database_is() {
     // Not on later runs.
     let o = rmdesk(dir.path(), &["--db", db.to_str().expect("utf-8")], "", &[]);
     assert!(!text(&o).0.contains("first run"), "{:?}", text(&o));
+    // The demo's first opening says where it was made.
+    let o = rmdesk(dir.path(), &["--demo"], "", &[]);
+    let demo = dir.path().join("data").join("demo.db");
+    assert!(
+        text(&o).0.contains(&format!(
+            "first run — created the demo database {} (password for every user: demo-password)",
+            demo.display()
+        )),
+        "{:?}",
+        text(&o)
+    );
 }
 
 /// A deployment scripted without the screens: init, branches, users, then an RM imports
@@ -665,10 +676,15 @@ fn a_scripted_deployment_needs_no_screen() {
         .expect("wang");
     let mut names = Vec::new();
     store
-        .export_clients(&wang, false, &mut |c| {
-            names.push(c.name.clone());
-            Ok(())
-        })
+        .export_clients(
+            &wang,
+            &rmdesk::store::clients::ClientFilter::default(),
+            false,
+            &mut |c| {
+                names.push(c.name.clone());
+                Ok(())
+            },
+        )
         .expect("export");
     names.sort();
     assert_eq!(names, ["林黛玉", "贾宝玉"]);

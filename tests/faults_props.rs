@@ -371,7 +371,7 @@ proptest! {
                 let mut found = None;
                 let no = format!("RT{seq}");
                 db.store
-                    .export_clients(&db.rm1, true, &mut |r| {
+                    .export_clients(&db.rm1, &Default::default(), true, &mut |r| {
                         if r.client_no == no {
                             found = Some(r.clone());
                         }

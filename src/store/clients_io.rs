@@ -11,10 +11,10 @@ use std::io::Write;
 use std::path::Path;
 
 use rusqlite::types::Value;
-use rusqlite::{params, params_from_iter, Connection};
+use rusqlite::{params_from_iter, Connection};
 use rust_decimal::Decimal;
 
-use super::clients::Thresholds;
+use super::clients::{ClientFilter, Thresholds};
 use super::clients_write::{
     client_values, id_owner, placeholders, resolve_owner, CLIENT_COLUMNS, CLIENT_WIDTH,
 };
@@ -284,13 +284,14 @@ impl Store {
     pub fn export_clients_to_file(
         &mut self,
         actor: &Actor,
+        filter: &ClientFilter,
         path: &Path,
         unmasked: bool,
     ) -> Result<usize> {
         let n = files::write_private_atomic(path, |out| {
             out.write_all(csv_text::BOM.as_bytes())?;
             out.write_all(csv_header().as_bytes())?;
-            self.export_rows(actor, unmasked, &mut |row| {
+            self.export_rows(actor, filter, unmasked, &mut |row| {
                 out.write_all(csv_row(row).as_bytes())
             })
             .map_err(ExportError::Store)
@@ -424,17 +425,19 @@ impl Store {
         Ok(report)
     }
 
-    /// Every client `actor` may see, by client number, as rows of the CSV format, handed
+    /// Every client `actor` may see that `filter` keeps (the list's filter: what the screen
+    /// shows is what is written), by client number, as rows of the CSV format, handed
     /// one at a time to `each` (a million rows never sit in memory). ID number, mobile
     /// and email are masked unless `unmasked`. The export is audited. An error of `each`
     /// comes back as [`StoreError::Io`] with an empty path (the caller knows the file).
     pub fn export_clients(
         &mut self,
         actor: &Actor,
+        filter: &ClientFilter,
         unmasked: bool,
         each: &mut dyn FnMut(&ClientInput) -> std::io::Result<()>,
     ) -> Result<usize> {
-        let count = self.export_rows(actor, unmasked, each)?;
+        let count = self.export_rows(actor, filter, unmasked, each)?;
         self.audit_export(actor, count, unmasked)?;
         Ok(count)
     }
@@ -453,6 +456,7 @@ impl Store {
     fn export_rows(
         &self,
         actor: &Actor,
+        filter: &ClientFilter,
         unmasked: bool,
         each: &mut dyn FnMut(&ClientInput) -> std::io::Result<()>,
     ) -> Result<usize> {
@@ -460,16 +464,20 @@ impl Store {
         if actor.role == Role::Admin {
             return Err(StoreError::Forbidden);
         }
-        let sql = format!(
+        let mut sql = format!(
             "SELECT c.client_no, c.kind, c.name, c.gender, c.birth_date, c.id_type, c.id_number, c.mobile,
                     c.email, c.address, c.occupation, c.risk_level, c.risk_assessed_on, c.status,
                     u.username, c.notes
-             FROM clients c JOIN users u ON u.id = c.owner_id WHERE {scope_sql} ORDER BY c.client_no"
+             FROM clients c JOIN users u ON u.id = c.owner_id WHERE {scope_sql}"
         );
+        // The same filter as the list's, so a file holds what the screen shows.
+        let mut args = vec![scope_arg];
+        super::clients::filter_sql(filter, &mut sql, &mut args);
+        sql.push_str(" ORDER BY c.client_no");
         let mut count = 0usize;
         {
             let mut stmt = self.conn().prepare(&sql)?;
-            let mut rows = stmt.query(params![scope_arg])?;
+            let mut rows = stmt.query(params_from_iter(args))?;
             while let Some(r) = rows.next()? {
                 let text = |i: usize| -> rusqlite::Result<String> {
                     Ok(r.get::<_, Option<String>>(i)?.unwrap_or_default())

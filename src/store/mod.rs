@@ -5,8 +5,11 @@
 //! the numbered migrations in `schema.sql`. Every function that touches business data takes
 //! the acting user ([`Actor`]) and scopes what it reads or writes by that user's role;
 //! every change appends to the hash-chained audit log in the same transaction.
+pub mod anchor;
 pub mod audit;
+pub mod audit_view;
 pub mod auth;
+pub mod backup;
 mod check;
 pub mod client360;
 pub mod clients;
@@ -15,11 +18,14 @@ mod clients_write;
 pub mod demo;
 mod error;
 pub mod feedback;
+mod fsio;
 pub mod holdings;
 pub mod home;
+pub mod instances;
 mod migrate;
 pub mod plans;
 pub mod products;
+pub mod restore;
 pub mod settings;
 pub mod tasks;
 pub mod users;
@@ -75,6 +81,18 @@ pub struct Store {
     conn: Connection,
     path: PathBuf,
     clock: Box<dyn Clock>,
+    /// Shared lock on `NAME.lock` while open (see [`instances`]); `None` for a file
+    /// opened only to be examined (a restore's candidate), which writes no anchors.
+    lock: Option<instances::InstanceLock>,
+    anchored: bool,
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        if self.anchored {
+            self.anchor_at_exit();
+        }
+    }
 }
 
 impl std::fmt::Debug for Store {
@@ -88,6 +106,13 @@ impl Store {
     /// its schema up to date. A file that is not an rmdesk database, is damaged, or was
     /// written by a newer rmdesk is reported and left untouched.
     pub fn open(path: &Path) -> Result<Store, OpenError> {
+        Store::open_with(path, true)
+    }
+
+    /// Opens like [`Store::open`]; `anchored` joins the instances that have the file
+    /// open and keeps the audit chain's anchors beside it (false for a file only being
+    /// examined or prepared, such as a restore's candidate).
+    pub(crate) fn open_with(path: &Path, anchored: bool) -> Result<Store, OpenError> {
         let exists = path.exists();
         if exists {
             preflight(path)?;
@@ -109,6 +134,8 @@ impl Store {
             conn,
             path: path.to_path_buf(),
             clock: Box::new(SystemClock),
+            lock: None,
+            anchored: false,
         };
         migrate::apply(&mut store.conn).map_err(|e| match e {
             StoreError::Sqlite(e) => OpenError::classify(path, e),
@@ -117,6 +144,12 @@ impl Store {
                 reason: other.to_string(),
             },
         })?;
+        if anchored {
+            let joined = instances::join(path);
+            store.lock = joined.lock;
+            store.anchored = true;
+            store.anchor_on_open(joined.alone);
+        }
         Ok(store)
     }
 
@@ -188,7 +221,7 @@ pub fn parse_ts(s: &str) -> Option<DateTime<Utc>> {
 /// Looks at an existing file before SQLite may write to it (enabling WAL writes the
 /// header): it must be an SQLite file that is empty, or an rmdesk database no newer than
 /// this build.
-fn preflight(path: &Path) -> Result<(), OpenError> {
+pub(crate) fn preflight(path: &Path) -> Result<(), OpenError> {
     let meta = std::fs::metadata(path).map_err(|e| OpenError::Unreadable {
         path: path.to_path_buf(),
         source: e,

@@ -3,21 +3,64 @@ use rusqlite::{params, OptionalExtension};
 
 use super::{audit, Actor, Result, Role, Store, StoreError};
 
-/// The settings the product knows, with their defaults (also inserted by migration 1).
-pub const KNOWN: &[(&str, i64)] = &[
-    ("lockout.max_attempts", 5),
-    ("lockout.minutes", 15),
-    ("idle_lock.minutes", 15),
-    ("tier.key_min_aum", 100_000),
-    ("tier.core_min_aum", 1_000_000),
-    ("feedback.deadline_days", 15),
-    ("cadence.core_days", 30),
-    ("cadence.key_days", 90),
-    ("cadence.general_days", 180),
+/// One setting: what it means, its unit, bounds and default. The screen shows the
+/// meaning from the catalogue (`setting.KEY`); the command line shows `meaning`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Spec {
+    /// Key in the `settings` table.
+    pub key: &'static str,
+    /// What it governs (English, for the command line).
+    pub meaning: &'static str,
+    /// Unit of the value (English, for the command line).
+    pub unit: &'static str,
+    /// Smallest value allowed.
+    pub min: i64,
+    /// Largest value allowed.
+    pub max: i64,
+    /// Value of a new database.
+    pub default: i64,
+}
+
+const fn spec(
+    key: &'static str,
+    meaning: &'static str,
+    unit: &'static str,
+    (min, max): (i64, i64),
+    default: i64,
+) -> Spec {
+    Spec {
+        key,
+        meaning,
+        unit,
+        min,
+        max,
+        default,
+    }
+}
+
+/// Every setting the product knows, in the order the screen lists them.
+pub const SPECS: &[Spec] = &[
+    spec("tier.key_min_aum", "AUM from which a client is a key client (重点)", "yuan", (10_000, 100_000_000), 100_000),
+    spec("tier.core_min_aum", "AUM from which a client is a core client (核心); above the key threshold", "yuan", (100_000, 1_000_000_000), 1_000_000),
+    spec("feedback.deadline_days", "days to resolve a complaint from its receipt", "days", (1, 90), 15),
+    spec("cadence.core_days", "longest a core client may go without contact", "days", (7, 365), 30),
+    spec("cadence.key_days", "longest a key client may go without contact", "days", (7, 365), 90),
+    spec("cadence.general_days", "longest a general client may go without contact", "days", (30, 730), 180),
+    spec("lockout.max_attempts", "failed sign-ins in a row that lock an account", "attempts", (3, 10), 5),
+    spec("lockout.minutes", "how long a locked account stays locked", "minutes", (5, 1440), 15),
+    spec("idle_lock.minutes", "idle time after which the screen locks", "minutes", (1, 60), 15),
+    spec("backup.keep", "automatic daily backups kept (the oldest beyond are deleted)", "backups", (1, 365), 14),
+    spec("churn.aum_drop_percent", "fall in AUM over 90 days that flags a client as at risk of leaving", "percent", (5, 95), 30),
+    spec("churn.quiet_days", "days without contact or transaction that flag a client as at risk of leaving", "days", (30, 730), 180),
 ];
 
+/// The spec of `key`.
+pub fn spec_of(key: &str) -> Option<&'static Spec> {
+    SPECS.iter().find(|s| s.key == key)
+}
+
 fn default_of(key: &str) -> Option<i64> {
-    KNOWN.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+    spec_of(key).map(|s| s.default)
 }
 
 /// A whole-number setting read on `conn` (inside a transaction too); the default when
@@ -36,6 +79,14 @@ pub(crate) fn read_i64(conn: &rusqlite::Connection, key: &str) -> Result<i64> {
 }
 
 impl Store {
+    /// Every setting with its current value, in [`SPECS`] order.
+    pub fn all_settings(&self) -> Result<Vec<(&'static Spec, i64)>> {
+        SPECS
+            .iter()
+            .map(|s| Ok((s, self.setting_i64(s.key)?)))
+            .collect()
+    }
+
     /// A whole-number setting; the default when missing or unreadable.
     pub fn setting_i64(&self, key: &str) -> Result<i64> {
         read_i64(self.conn(), key)
@@ -46,18 +97,35 @@ impl Store {
         if actor.role != Role::Admin {
             return Err(StoreError::Forbidden);
         }
-        if default_of(key).is_none() {
+        let Some(spec) = spec_of(key) else {
             return Err(StoreError::invalid(
                 "key",
                 "err.setting.unknown",
                 format!("unknown setting {key}"),
             ));
-        }
-        if value <= 0 {
+        };
+        if value < spec.min || value > spec.max {
             return Err(StoreError::invalid(
                 "value",
-                "err.setting.positive",
-                "the value must be a positive whole number",
+                "err.setting.bounds",
+                format!(
+                    "{key} must be from {} to {} {}; {value} is out of bounds",
+                    spec.min, spec.max, spec.unit
+                ),
+            ));
+        }
+        let (key_min, core_min) = match key {
+            "tier.key_min_aum" => (value, self.setting_i64("tier.core_min_aum")?),
+            "tier.core_min_aum" => (self.setting_i64("tier.key_min_aum")?, value),
+            _ => (0, 1),
+        };
+        if key_min >= core_min {
+            return Err(StoreError::invalid(
+                "value",
+                "err.setting.tiers",
+                format!(
+                    "the core threshold ({core_min}) must be above the key threshold ({key_min})"
+                ),
             ));
         }
         let before = self.setting_i64(key)?.to_string();

@@ -41,6 +41,8 @@ const NOTHING_DUE: Duration = Duration::from_secs(3600);
 /// terminal is taken over, so a bad file is reported as plain text.
 pub fn run(opts: Options) -> anyhow::Result<()> {
     let store = crate::store::Store::open(&opts.db_path)?;
+    let auto_failure = store.last_auto_backup_failure().ok().flatten();
+    start_auto_backup(opts.db_path.clone());
     let (keys, problems) = Keymap::load(&opts.config_dir);
     let mut app = App::new(
         store,
@@ -53,6 +55,10 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
     }
     if let Some(first) = problems.first() {
         app.notice(first.clone(), true);
+    } else if let Some((at, reason)) = auto_failure {
+        let text = I18n::new(Lang::from_code(&opts.lang))
+            .f("admin.backup.auto_failed", &[("at", &at), ("reason", &reason)]);
+        app.notice(text, true);
     }
     tracing::info!(db = %opts.db_path.display(), "application started");
 
@@ -69,6 +75,26 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
     ratatui::restore();
     tracing::info!("application closed");
     result
+}
+
+/// The first start of the day takes the day's automatic backup on its own thread and
+/// connection, so the screen opens at once; a failure is logged and audited, and shown
+/// at the next start until a backup succeeds.
+fn start_auto_backup(db: std::path::PathBuf) {
+    let spawned = std::thread::Builder::new()
+        .name("auto-backup".into())
+        .spawn(move || match crate::store::Store::open(&db) {
+            Ok(mut store) => {
+                let today = chrono::Local::now().date_naive();
+                if let Err(e) = store.auto_backup_if_due(today) {
+                    tracing::error!(error = %e, "automatic backup failed");
+                }
+            }
+            Err(e) => tracing::error!(error = %e, "automatic backup: the database cannot be opened"),
+        });
+    if let Err(e) = spawned {
+        tracing::error!(error = %e, "automatic backup: no thread");
+    }
 }
 
 /// Draws, then blocks on the next event until the idle-lock deadline: no polling.

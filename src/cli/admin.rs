@@ -109,7 +109,11 @@ pub fn audit(cli: &Cli, a: AuditArgs) -> anyhow::Result<()> {
         action: a.action,
         entity: a.entity,
         client_no: a.client,
-        from: a.from.as_deref().map(|f| local_start(f, "--from")).transpose()?,
+        from: a
+            .from
+            .as_deref()
+            .map(|f| local_start(f, "--from"))
+            .transpose()?,
         to,
     };
     if let Some(file) = &a.csv {
@@ -148,16 +152,19 @@ pub fn settings(cli: &Cli, cmd: Option<&SettingsCommand>) -> anyhow::Result<()> 
     let mut store = Store::open_existing(&path)?;
     match cmd {
         None => {
+            let mut out = std::io::stdout().lock();
             for (spec, value) in store.all_settings()? {
-                println!(
+                writeln!(
+                    out,
                     "{} = {value} {} — {} (from {} to {}, default {})",
                     spec.key, spec.unit, spec.meaning, spec.min, spec.max, spec.default
-                );
+                )?;
             }
         }
         Some(SettingsCommand::Get { key }) => {
-            let spec = crate::store::settings::spec_of(key)
-                .with_context(|| format!("there is no setting {key}; `rmdesk settings` lists them"))?;
+            let spec = crate::store::settings::spec_of(key).with_context(|| {
+                format!("there is no setting {key}; `rmdesk settings` lists them")
+            })?;
             let value = store.setting_i64(key)?;
             println!("{key} = {value} {}", spec.unit);
             println!("meaning: {}", spec.meaning);
@@ -167,7 +174,10 @@ pub fn settings(cli: &Cli, cmd: Option<&SettingsCommand>) -> anyhow::Result<()> 
         Some(SettingsCommand::Set { key, value }) => {
             let actor = sign_in(cli, &mut store, &mut Secrets::stdin())?;
             if actor.role != Role::Admin {
-                bail!("only an administrator changes settings; {} is not one", actor.username);
+                bail!(
+                    "only an administrator changes settings; {} is not one",
+                    actor.username
+                );
             }
             let v: i64 = value
                 .trim()

@@ -186,7 +186,9 @@ fn mask_word(w: &str) -> String {
         mask_email(trimmed)
     } else if (trimmed.len() == 18
         && digits(&trimmed[..17])
-        && trimmed[17..].chars().all(|c| c.is_ascii_digit() || c == 'X' || c == 'x'))
+        && trimmed[17..]
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == 'X' || c == 'x'))
         || (trimmed.len() == 15 && digits(trimmed))
     {
         mask_id_number(trimmed)
@@ -217,7 +219,10 @@ mod tests {
         );
         assert_eq!(mask_in_text("m=+8613812345678."), "m=+86138****5678.");
         assert_eq!(mask_in_text("already 138****5678"), "already 138****5678");
-        assert_eq!(mask_in_text("C000000041:12345678901234"), "C000000041:12345678901234");
+        assert_eq!(
+            mask_in_text("C000000041:12345678901234"),
+            "C000000041:12345678901234"
+        );
     }
 
     #[test]

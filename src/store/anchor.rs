@@ -253,7 +253,10 @@ pub fn compare(conn: &Connection, anchors: &[Anchor]) -> Result<Vec<String>> {
             ));
         }
     }
-    let mut out: Vec<String> = [emptied, truncated, rewritten].into_iter().flatten().collect();
+    let mut out: Vec<String> = [emptied, truncated, rewritten]
+        .into_iter()
+        .flatten()
+        .collect();
     out.extend(forged);
     Ok(out)
 }

@@ -97,7 +97,11 @@ impl Store {
                 })
                 .optional()?;
             let Some(id) = id else { return Ok(Vec::new()) };
-            push("entity = 'client' AND entity_id =", Value::Text(id.to_string()), &mut sql);
+            push(
+                "entity = 'client' AND entity_id =",
+                Value::Text(id.to_string()),
+                &mut sql,
+            );
         }
         // Dates become an id range first (entries are written in time order), so the
         // walk stays on the primary key; the instants are still checked on each row.
@@ -110,7 +114,9 @@ impl Store {
                     |r| r.get(0),
                 )
                 .optional()?;
-            let Some(first) = first else { return Ok(Vec::new()) };
+            let Some(first) = first else {
+                return Ok(Vec::new());
+            };
             push("id >=", Value::Integer(first), &mut sql);
             push("+at >=", Value::Text(ts(from)), &mut sql);
         }
@@ -123,7 +129,9 @@ impl Store {
                     |r| r.get(0),
                 )
                 .optional()?;
-            let Some(last) = last else { return Ok(Vec::new()) };
+            let Some(last) = last else {
+                return Ok(Vec::new());
+            };
             push("id <=", Value::Integer(last), &mut sql);
             push("+at <", Value::Text(ts(to)), &mut sql);
         }
@@ -168,9 +176,18 @@ impl Store {
             .terminator(csv::Terminator::CRLF)
             .from_writer(Vec::new());
         let header = [
-            "id", "at", "user", "action", "entity", "entity_id", "before", "after", "hash",
+            "id",
+            "at",
+            "user",
+            "action",
+            "entity",
+            "entity_id",
+            "before",
+            "after",
+            "hash",
         ];
-        let csv_err = |e: csv::Error| StoreError::invalid("file", "err.audit.export", e.to_string());
+        let csv_err =
+            |e: csv::Error| StoreError::invalid("file", "err.audit.export", e.to_string());
         w.write_record(header).map_err(csv_err)?;
         let mut count = 0;
         let mut before = None;
@@ -200,7 +217,11 @@ impl Store {
             .into_inner()
             .map_err(|e| StoreError::invalid("file", "err.audit.export", e.to_string()))?;
         fsio::write_private_atomic(path, &bytes).map_err(|e| {
-            StoreError::invalid("file", "err.audit.export", format!("{}: {e}", path.display()))
+            StoreError::invalid(
+                "file",
+                "err.audit.export",
+                format!("{}: {e}", path.display()),
+            )
         })?;
         let after = format!("file={} rows={count} {}", path.display(), filter.describe());
         self.write(|tx, now| {

@@ -350,10 +350,7 @@ impl Store {
     /// The automatic backup of `today` (a local date) into `backups/` beside the
     /// database, unless one exists; then only the newest `backup.keep` are kept. A
     /// failure is logged and audited (`backup.auto_failed`), and returned for the screen.
-    pub fn auto_backup_if_due(
-        &mut self,
-        today: NaiveDate,
-    ) -> Result<Option<PathBuf>, BackupError> {
+    pub fn auto_backup_if_due(&mut self, today: NaiveDate) -> Result<Option<PathBuf>, BackupError> {
         let dir = backups_dir(self.path());
         let dest = dir.join(format!("{}-{today}.db", db_stem(self.path())));
         if dest.exists() {

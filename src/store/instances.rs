@@ -18,6 +18,55 @@ fn open_lock(db: &Path) -> std::io::Result<File> {
     Ok(file)
 }
 
+/// How a lock is asked for.
+#[derive(Clone, Copy)]
+enum Mode {
+    Shared,
+    Exclusive,
+}
+
+/// `flock(2)` on `file`: `wait` blocks, else `Ok(false)` when another holds it.
+#[cfg(unix)]
+fn flock(file: &File, mode: Mode, wait: bool) -> std::io::Result<bool> {
+    use std::os::unix::io::AsRawFd;
+    let mut op = match mode {
+        Mode::Shared => libc::LOCK_SH,
+        Mode::Exclusive => libc::LOCK_EX,
+    };
+    if !wait {
+        op |= libc::LOCK_NB;
+    }
+    // SAFETY: flock on a file descriptor this File owns and keeps open.
+    let rc = unsafe { libc::flock(file.as_raw_fd(), op) };
+    if rc == 0 {
+        return Ok(true);
+    }
+    let e = std::io::Error::last_os_error();
+    if e.kind() == std::io::ErrorKind::WouldBlock {
+        Ok(false)
+    } else {
+        Err(e)
+    }
+}
+
+/// Without `flock`, every instance counts as alone and nothing waits.
+#[cfg(not(unix))]
+fn flock(_file: &File, _mode: Mode, _wait: bool) -> std::io::Result<bool> {
+    Ok(true)
+}
+
+#[cfg(unix)]
+fn unlock(file: &File) {
+    use std::os::unix::io::AsRawFd;
+    // SAFETY: as in `flock`.
+    unsafe {
+        libc::flock(file.as_raw_fd(), libc::LOCK_UN);
+    }
+}
+
+#[cfg(not(unix))]
+fn unlock(_file: &File) {}
+
 /// A held lock on the database's lock file; released when dropped.
 #[derive(Debug)]
 pub struct InstanceLock {
@@ -42,24 +91,23 @@ pub fn join(db: &Path) -> Joined {
             alone: false,
         };
     };
-    let alone = match file.try_lock() {
-        Ok(()) => {
-            let _ = file.unlock();
+    let alone = match flock(&file, Mode::Exclusive, false) {
+        Ok(true) => {
+            unlock(&file);
             true
         }
-        Err(_) => false,
+        _ => false,
     };
     // A shared lock waits only for a restore holding it exclusively, which is short.
-    let lock = file.lock_shared().ok().map(|()| InstanceLock { _file: file });
+    let lock = flock(&file, Mode::Shared, true)
+        .ok()
+        .filter(|held| *held)
+        .map(|_| InstanceLock { _file: file });
     Joined { lock, alone }
 }
 
 /// The lock alone (no other rmdesk has `db` open), or `None` when another one does.
 pub fn try_exclusive(db: &Path) -> std::io::Result<Option<InstanceLock>> {
     let file = open_lock(db)?;
-    match file.try_lock() {
-        Ok(()) => Ok(Some(InstanceLock { _file: file })),
-        Err(std::fs::TryLockError::WouldBlock) => Ok(None),
-        Err(std::fs::TryLockError::Error(e)) => Err(e),
-    }
+    Ok(flock(&file, Mode::Exclusive, false)?.then_some(InstanceLock { _file: file }))
 }

@@ -77,7 +77,10 @@ mod tests {
         // Numbers are given out per branch of work, so one may still be missing here
         // until its branch is merged; they must only ever increase.
         for (i, (n, sql)) in m.iter().enumerate() {
-            assert!(i == 0 || *n > m[i - 1].0, "migrations must be numbered in order");
+            assert!(
+                i == 0 || *n > m[i - 1].0,
+                "migrations must be numbered in order"
+            );
             assert!(sql.contains("CREATE") || sql.contains("ALTER"));
         }
         assert_eq!(m.last().map(|(n, _)| *n), Some(LATEST_VERSION));

@@ -29,7 +29,9 @@ pub enum RestoreError {
     #[error("{0} is not an rmdesk database (it is not an SQLite file); nothing was restored")]
     NotADatabase(PathBuf),
     /// Another program's database.
-    #[error("{0} is an SQLite database of another program, not an rmdesk backup; nothing was restored")]
+    #[error(
+        "{0} is an SQLite database of another program, not an rmdesk backup; nothing was restored"
+    )]
     NotRmdesk(PathBuf),
     /// Newer schema.
     #[error("{path} was written by a newer rmdesk (schema {found}, this build knows up to {supported}); nothing was restored — update rmdesk first")]
@@ -159,7 +161,12 @@ pub fn examine(file: &Path) -> Result<i64, RestoreError> {
             .filter(|p| prefixes.iter().any(|x| p.starts_with(x)))
             .take(3)
             .collect();
-        (!hits.is_empty()).then(|| hits.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("; "))
+        (!hits.is_empty()).then(|| {
+            hits.iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
     };
     if let Some(detail) = first(&["integrity:"]) {
         return Err(damaged(detail));

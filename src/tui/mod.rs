@@ -56,8 +56,10 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
     if let Some(first) = problems.first() {
         app.notice(first.clone(), true);
     } else if let Some((at, reason)) = auto_failure {
-        let text = I18n::new(Lang::from_code(&opts.lang))
-            .f("admin.backup.auto_failed", &[("at", &at), ("reason", &reason)]);
+        let text = I18n::new(Lang::from_code(&opts.lang)).f(
+            "admin.backup.auto_failed",
+            &[("at", &at), ("reason", &reason)],
+        );
         app.notice(text, true);
     }
     tracing::info!(db = %opts.db_path.display(), "application started");
@@ -90,7 +92,9 @@ fn start_auto_backup(db: std::path::PathBuf) {
                     tracing::error!(error = %e, "automatic backup failed");
                 }
             }
-            Err(e) => tracing::error!(error = %e, "automatic backup: the database cannot be opened"),
+            Err(e) => {
+                tracing::error!(error = %e, "automatic backup: the database cannot be opened")
+            }
         });
     if let Err(e) = spawned {
         tracing::error!(error = %e, "automatic backup: no thread");

@@ -20,6 +20,7 @@ fn cmd(dir: &Path, db: &Path, args: &[&str], user: Option<&str>) -> Command {
         c.env_remove("RMDESK_PASSWORD");
     }
     c.args(args)
+        .envs(common::clock_env())
         .env("RMDESK_DATA_DIR", dir.join("data"))
         .env("RMDESK_CONFIG_DIR", dir.join("config"))
         .env_remove("RMDESK_DB")
@@ -267,6 +268,7 @@ fn a_restore_keeps_the_old_file_is_audited_and_can_be_undone() {
     // A change after the backup: a new branch.
     {
         let mut store = rmdesk::store::Store::open(&db).expect("open");
+        store.set_clock(Box::new(rmdesk::store::FixedClock(common::noon())));
         let admin = store.login("admin", DEMO_PASSWORD).expect("admin");
         store
             .create_branch(&admin, "0999", "After")

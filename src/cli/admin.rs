@@ -3,7 +3,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
-use chrono::{NaiveDate, TimeZone, Utc};
+use chrono::{NaiveDate, Utc};
 
 use super::commands::{db_path, sign_in};
 use super::secrets::Secrets;
@@ -52,7 +52,8 @@ pub fn restore(cli: &Cli, file: &Path) -> anyhow::Result<()> {
         bail!("restore needs --user NAME, an administrator of the backup (password from RMDESK_PASSWORD or standard input)");
     };
     let password = Secrets::stdin().acting(name)?;
-    let done = store_restore::restore(&path, file, name, &password, Utc::now())?;
+    let now = crate::store::clock::default_clock().now();
+    let done = store_restore::restore(&path, file, name, &password, now)?;
     println!("{} restored from {}", path.display(), file.display());
     if done.schema_from < i64::from(crate::store::LATEST_VERSION) {
         println!(
@@ -83,16 +84,11 @@ pub struct AuditArgs {
     pub csv: Option<PathBuf>,
 }
 
-/// A local date's first instant in UTC.
-fn local_start(text: &str, flag: &str) -> anyhow::Result<chrono::DateTime<Utc>> {
+/// A local date's first instant (in the store's time zone).
+fn local_start(store: &Store, text: &str, flag: &str) -> anyhow::Result<chrono::DateTime<Utc>> {
     let d = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
         .with_context(|| format!("{flag} {text}: a date is written YYYY-MM-DD"))?;
-    let midnight = d.and_hms_opt(0, 0, 0).context("midnight")?;
-    Ok(chrono::Local
-        .from_local_datetime(&midnight)
-        .earliest()
-        .context("that date has no midnight here")?
-        .with_timezone(&Utc))
+    Ok(store.zone().day_start(d))
 }
 
 /// `rmdesk audit …`.
@@ -101,7 +97,7 @@ pub fn audit(cli: &Cli, a: AuditArgs) -> anyhow::Result<()> {
     let mut store = Store::open_existing(&path)?;
     let actor = sign_in(cli, &mut store, &mut Secrets::stdin())?;
     let to = match &a.to {
-        Some(t) => Some(local_start(t, "--to")? + chrono::Duration::days(1)),
+        Some(t) => Some(local_start(&store, t, "--to")? + chrono::Duration::days(1)),
         None => None,
     };
     let filter = AuditFilter {
@@ -112,7 +108,7 @@ pub fn audit(cli: &Cli, a: AuditArgs) -> anyhow::Result<()> {
         from: a
             .from
             .as_deref()
-            .map(|f| local_start(f, "--from"))
+            .map(|f| local_start(&store, f, "--from"))
             .transpose()?,
         to,
     };

@@ -203,12 +203,16 @@ pub fn examine(file: &Path) -> Result<i64, RestoreError> {
     Ok(version)
 }
 
-/// `NAME.before-restore-TIME` beside `db`.
+/// `NAME.before-restore-TIME` beside `db` (`-2`, `-3`… after it when that is taken).
 pub fn kept_path(db: &Path, now: DateTime<Utc>) -> PathBuf {
-    fsio::with_suffix(
-        db,
-        &format!(".before-restore-{}", now.format("%Y%m%dT%H%M%SZ")),
-    )
+    let base = format!(".before-restore-{}", now.format("%Y%m%dT%H%M%SZ"));
+    let mut path = fsio::with_suffix(db, &base);
+    let mut n = 2;
+    while path.exists() || anchor::anchor_path(&path).exists() {
+        path = fsio::with_suffix(db, &format!("{base}-{n}"));
+        n += 1;
+    }
+    path
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> RestoreError + '_ {

@@ -131,23 +131,26 @@ pub fn spec_of(key: &str) -> Option<&'static Spec> {
     SPECS.iter().find(|s| s.key == key)
 }
 
-fn default_of(key: &str) -> Option<i64> {
-    spec_of(key).map(|s| s.default)
+/// The value used for `raw` as the setting `s`: the default when unreadable, else held
+/// within the setting's bounds, so arithmetic on it cannot overflow whatever the table
+/// holds.
+fn bounded(s: &Spec, raw: Option<&str>) -> i64 {
+    raw.and_then(|v| v.trim().parse::<i64>().ok())
+        .map_or(s.default, |v| v.clamp(s.min, s.max))
 }
 
 /// A whole-number setting read on `conn` (inside a transaction too); the default when
-/// missing or unreadable.
+/// missing or unreadable, and never outside the setting's bounds ([`SPECS`]).
 pub(crate) fn read_i64(conn: &rusqlite::Connection, key: &str) -> Result<i64> {
+    let Some(k) = spec_of(key) else {
+        return Err(StoreError::NotFound);
+    };
     let raw: Option<String> = conn
         .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
             r.get(0)
         })
         .optional()?;
-    let parsed = raw.and_then(|v| v.trim().parse::<i64>().ok());
-    match parsed.or_else(|| default_of(key)) {
-        Some(v) => Ok(v),
-        None => Err(StoreError::NotFound),
-    }
+    Ok(bounded(k, raw.as_deref()))
 }
 
 impl Store {
@@ -225,5 +228,67 @@ impl Store {
                 },
             )
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn k(key: &str) -> &'static Spec {
+        spec_of(key).expect("known")
+    }
+
+    #[test]
+    fn absurd_values_are_held_to_their_bounds() {
+        let lock = k("lockout.minutes");
+        assert_eq!(bounded(lock, Some("9223372036854775807")), 1440);
+        assert_eq!(bounded(lock, Some("-9223372036854775808")), 5);
+        assert_eq!(bounded(lock, Some("0")), 5);
+        assert_eq!(bounded(lock, Some(" 30 ")), 30);
+        assert_eq!(
+            bounded(lock, Some("99999999999999999999999")),
+            15,
+            "unreadable"
+        );
+        assert_eq!(bounded(lock, Some("fifteen")), 15);
+        assert_eq!(bounded(lock, None), 15);
+        assert_eq!(bounded(k("feedback.deadline_days"), Some("100000")), 90);
+        // The arithmetic done on the largest values cannot overflow.
+        for s in SPECS {
+            assert!(
+                s.min >= 1 && s.min <= s.default && s.default <= s.max,
+                "{}",
+                s.key
+            );
+        }
+        let minutes = bounded(k("idle_lock.minutes"), Some(&i64::MAX.to_string()));
+        assert!(u64::try_from(minutes)
+            .expect("positive")
+            .checked_mul(60)
+            .is_some());
+        assert!(
+            chrono::Duration::try_minutes(bounded(lock, Some(&i64::MAX.to_string()))).is_some()
+        );
+        let aum = bounded(k("tier.core_min_aum"), Some(&i64::MAX.to_string()));
+        assert!(aum.checked_mul(100).is_some(), "thresholds in fen fit");
+    }
+
+    #[test]
+    fn a_stored_absurd_value_is_read_within_bounds() {
+        let conn = rusqlite::Connection::open_in_memory().expect("db");
+        conn.execute_batch(
+            "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+             INSERT INTO settings VALUES ('lockout.minutes', '9223372036854775807'),
+                                         ('cadence.core_days', '-5');",
+        )
+        .expect("settings");
+        assert_eq!(read_i64(&conn, "lockout.minutes").expect("read"), 1440);
+        assert_eq!(read_i64(&conn, "cadence.core_days").expect("read"), 7);
+        assert_eq!(read_i64(&conn, "idle_lock.minutes").expect("read"), 15);
+        assert!(matches!(
+            read_i64(&conn, "no.such"),
+            Err(StoreError::NotFound)
+        ));
     }
 }

@@ -49,7 +49,8 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
         keys,
         I18n::new(Lang::from_code(&opts.lang)),
         Theme::new(&opts.theme, Theme::no_color_from_env()),
-    );
+    )
+    .with_context(|| format!("{} cannot be read", opts.db_path.display()))?;
     for p in &problems {
         tracing::warn!("{p}");
     }
@@ -87,7 +88,7 @@ fn start_auto_backup(db: std::path::PathBuf) {
         .name("auto-backup".into())
         .spawn(move || match crate::store::Store::open(&db) {
             Ok(mut store) => {
-                let today = chrono::Local::now().date_naive();
+                let today = store.zone().date(store.now());
                 if let Err(e) = store.auto_backup_if_due(today) {
                     tracing::error!(error = %e, "automatic backup failed");
                 }

@@ -94,6 +94,19 @@ pub struct Anchor {
     pub source: String,
 }
 
+/// The audit chain's state as the viewer shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainStatus {
+    /// The head now.
+    pub head: Head,
+    /// Both triggers present and as written.
+    pub triggers_intact: bool,
+    /// Anchors in the anchor file.
+    pub anchors: usize,
+    /// Disagreements with the anchors, one sentence each.
+    pub problems: Vec<String>,
+}
+
 /// `NAME.anchors` beside the database.
 pub fn anchor_path(db: &Path) -> PathBuf {
     fsio::with_suffix(db, ".anchors")
@@ -313,6 +326,18 @@ impl Store {
                 tracing::error!(error = %e, "the audit chain's anchor could not be written");
             }
         }
+    }
+
+    /// What the audit viewer shows at its top: the head, whether the triggers are
+    /// intact, and the disagreements with the anchors (cheap: the full walk of the chain
+    /// is `rmdesk check`).
+    pub fn chain_status(&self) -> Result<ChainStatus> {
+        Ok(ChainStatus {
+            head: self.chain_head()?,
+            triggers_intact: self.audit_triggers_intact()?,
+            anchors: read_anchors(self.path()).len(),
+            problems: self.anchor_problems()?,
+        })
     }
 
     /// Every disagreement between the chain and the anchors beside the database and in

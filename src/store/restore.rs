@@ -355,3 +355,32 @@ fn remove_with_sidecars(path: &Path) {
         let _ = std::fs::remove_file(fsio::with_suffix(path, side));
     }
 }
+
+impl Store {
+    /// Restores `file` over this store's own database (the administration screen): this
+    /// connection and its instance lock are let go for the restore, then the database —
+    /// restored, or as it was after a refusal — is opened again in their place.
+    pub fn restore_here(
+        &mut self,
+        actor: &super::Actor,
+        file: &Path,
+        password: &str,
+    ) -> Result<Restored, RestoreError> {
+        if actor.role != Role::Admin {
+            return Err(RestoreError::Store(StoreError::Forbidden));
+        }
+        examine(file)?;
+        let now = self.now();
+        self.anchor_at_exit();
+        let path = self.path.clone();
+        let closed = std::mem::replace(&mut self.conn, Connection::open_in_memory()?);
+        let _ = closed.close();
+        self.lock = None;
+        let result = restore(&path, file, &actor.username, password, now);
+        let mut fresh = Store::open_with(&path, true).map_err(RestoreError::Open)?;
+        std::mem::swap(&mut self.conn, &mut fresh.conn);
+        std::mem::swap(&mut self.lock, &mut fresh.lock);
+        fresh.anchored = false;
+        result
+    }
+}

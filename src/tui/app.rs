@@ -169,10 +169,10 @@ impl App {
         &self.store
     }
 
-    /// Whether a screen has background work to show (an import).
+    /// Whether a screen has background work to show (an import, a backup).
     pub fn busy(&self) -> bool {
         match &self.phase {
-            Phase::Main(s) => s.clients.busy(),
+            Phase::Main(s) => s.clients.busy() || s.admin.busy(),
             _ => false,
         }
     }
@@ -183,7 +183,7 @@ impl App {
         let Phase::Main(session) = &mut self.phase else {
             return;
         };
-        if !session.clients.busy() {
+        if !session.clients.busy() && !session.admin.busy() {
             return;
         }
         let mut ctx = Ctx {
@@ -194,7 +194,12 @@ impl App {
             status: None,
             goto: None,
         };
-        session.clients.tick(&mut ctx);
+        if session.clients.busy() {
+            session.clients.tick(&mut ctx);
+        }
+        if session.admin.busy() {
+            session.admin.tick(&mut ctx);
+        }
         if ctx.status.is_some() {
             self.status = ctx.status;
         }

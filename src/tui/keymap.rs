@@ -113,6 +113,8 @@ pub enum Action {
     WeekGoal,
     /// Show another user's calendar (managers: the branch's RMs, read-only).
     Owner,
+    /// Restore the database from a backup (administration).
+    Restore,
     /// Answer yes in a dialog.
     Yes,
     /// Answer no in a dialog.
@@ -172,6 +174,7 @@ const DEFAULTS: &[(Action, &[&str])] = &[
     (Action::PlanNote, &["p"]),
     (Action::WeekGoal, &["w"]),
     (Action::Owner, &["o"]),
+    (Action::Restore, &["r"]),
     (Action::Yes, &["y"]),
     (Action::No, &["n"]),
 ];
@@ -236,6 +239,7 @@ impl Action {
             Action::PlanNote => "plan_note",
             Action::WeekGoal => "week_goal",
             Action::Owner => "owner",
+            Action::Restore => "restore",
             Action::Yes => "yes",
             Action::No => "no",
         }

@@ -115,3 +115,46 @@ fn audit_pages_walk_back_by_id_with_filters() {
     let rm = store.login("rm1", common::PASSWORD).expect("rm");
     assert!(store.audit_page(&rm, &all, None, 10).is_err());
 }
+
+#[test]
+fn the_viewer_and_its_export_mask_personal_data_and_sign_out_anchors_the_head() {
+    let (dir, path) = temp_db();
+    let (mut store, admin) = seeded(&path);
+    // An entry holding personal data in full (as an older version might have written).
+    let raw = rusqlite::Connection::open(&path).expect("raw");
+    raw.execute(
+        "INSERT INTO audit_log (id, at, user_id, username, action, entity, entity_id, before, after, prev_hash, hash)
+         SELECT max(id) + 1, '2026-11-23T04:00:00Z', 1, 'admin', 'client.update', 'client', '7',
+                'mobile=13812345678', 'id_number=110101199003077822 email=wang.wu@example.cn', '', ''
+         FROM audit_log",
+        [],
+    )
+    .expect("insert");
+    let page = store
+        .audit_page(&admin, &AuditFilter::default(), None, 1)
+        .expect("page");
+    assert_eq!(page[0].before.as_deref(), Some("mobile=138****5678"));
+    assert_eq!(
+        page[0].after.as_deref(),
+        Some("id_number=1101**********7822 email=w***@example.cn")
+    );
+    let csv = dir.path().join("audit.csv");
+    let n = store
+        .export_audit_csv(&admin, &AuditFilter::default(), &csv)
+        .expect("export");
+    let text = std::fs::read_to_string(&csv).expect("csv");
+    assert_eq!(text.lines().count(), n + 1);
+    assert!(
+        text.contains("138****5678") && !text.contains("13812345678"),
+        "{text}"
+    );
+    assert!(!text.contains("110101199003077822"), "{text}");
+
+    let before = rmdesk::store::anchor::read_anchors(&path).len();
+    store.record_logout(&admin).expect("sign out");
+    let anchors = rmdesk::store::anchor::read_anchors(&path);
+    assert_eq!(anchors.len(), before + 1);
+    let last = anchors.last().expect("anchor");
+    assert_eq!(last.kind, rmdesk::store::anchor::Kind::SignOut);
+    assert_eq!(last.head, store.chain_head().expect("head"));
+}

@@ -197,7 +197,8 @@ impl Store {
         })
     }
 
-    /// Records that `actor` signed out.
+    /// Records that `actor` signed out, and anchors the audit chain's head outside the
+    /// database (see `anchor`).
     pub fn record_logout(&mut self, actor: &Actor) -> Result<()> {
         self.write(|tx, now| {
             audit::append(
@@ -206,7 +207,9 @@ impl Store {
                 actor.into(),
                 audit::Entry::new("logout", "session", Some(actor.user_id)),
             )
-        })
+        })?;
+        self.write_anchor(super::anchor::Kind::SignOut)?;
+        Ok(())
     }
 
     /// Changes `actor`'s own password after checking the current one and the policy.

@@ -112,8 +112,9 @@ pub fn anchor_path(db: &Path) -> PathBuf {
     fsio::with_suffix(db, ".anchors")
 }
 
-/// The head of the chain on `conn`.
-pub fn head(conn: &Connection) -> Result<Head> {
+/// The last entry's id and hash (0 and [`audit::GENESIS`] when empty): one index step,
+/// where counting the entries reads the whole index.
+fn last(conn: &Connection) -> Result<(i64, String)> {
     let last: Option<(i64, String)> = conn
         .query_row(
             "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1",
@@ -121,8 +122,13 @@ pub fn head(conn: &Connection) -> Result<Head> {
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?;
+    Ok(last.unwrap_or((0, audit::GENESIS.to_string())))
+}
+
+/// The head of the chain on `conn`.
+pub fn head(conn: &Connection) -> Result<Head> {
+    let (last_id, last_hash) = last(conn)?;
     let count: i64 = conn.query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))?;
-    let (last_id, last_hash) = last.unwrap_or((0, audit::GENESIS.to_string()));
     Ok(Head {
         count,
         last_id,
@@ -254,11 +260,17 @@ pub fn compare(conn: &Connection, anchors: &[Anchor]) -> Result<Vec<String>> {
                 |r| r.get(0),
             )
             .optional()?;
-        let count: i64 = conn.query_row(
-            "SELECT count(*) FROM audit_log WHERE id <= ?1",
-            [a.head.last_id],
-            |r| r.get(0),
-        )?;
+        // With no gaps (the count is the last id), the entries up to an id are that id;
+        // otherwise they are counted.
+        let count: i64 = if now.count == now.last_id {
+            a.head.last_id
+        } else {
+            conn.query_row(
+                "SELECT count(*) FROM audit_log WHERE id <= ?1",
+                [a.head.last_id],
+                |r| r.get(0),
+            )?
+        };
         if hash.as_deref() != Some(a.head.last_hash.as_str()) || count != a.head.count {
             rewritten = Some(format!(
                 "the audit log was rewritten since {when}: entry #{} no longer has the hash anchored then, or entries before it were removed",
@@ -293,9 +305,12 @@ impl Store {
     /// Anchors the head at exit when it moved past the newest anchor (nothing to add
     /// otherwise, so read-only commands leave the file alone).
     pub(crate) fn anchor_at_exit(&self) {
-        let Ok(h) = self.chain_head() else { return };
+        let Ok((id, hash)) = last(self.conn()) else {
+            return;
+        };
         let newest = read_anchors(self.path()).pop();
-        if newest.is_some_and(|a| a.head == h) || (h.count == 0 && h.last_id == 0) {
+        let anchored = newest.is_some_and(|a| a.head.last_id == id && a.head.last_hash == hash);
+        if anchored || id == 0 {
             return;
         }
         let _ = self.write_anchor(Kind::Exit);
@@ -305,15 +320,18 @@ impl Store {
     /// (each anchors what it wrote when it ends), so they are recorded as unanchored. A
     /// database without anchors gets its first one.
     pub(crate) fn anchor_on_open(&self, alone: bool) {
-        let Ok(h) = self.chain_head() else { return };
+        let Ok((last_id, _)) = last(self.conn()) else {
+            return;
+        };
         let anchors = read_anchors(self.path());
         let Some(newest) = anchors.last() else {
-            if h.count > 0 {
+            if last_id > 0 {
                 let _ = self.write_anchor(Kind::Start);
             }
             return;
         };
-        if alone && h.last_id > newest.head.last_id {
+        if alone && last_id > newest.head.last_id {
+            let Ok(h) = self.chain_head() else { return };
             let from = newest.head.last_id + 1;
             tracing::warn!(
                 from,

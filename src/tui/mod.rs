@@ -42,7 +42,7 @@ const NOTHING_DUE: Duration = Duration::from_secs(3600);
 pub fn run(opts: Options) -> anyhow::Result<()> {
     let store = crate::store::Store::open(&opts.db_path)?;
     let auto_failure = store.last_auto_backup_failure().ok().flatten();
-    start_auto_backup(opts.db_path.clone());
+    start_auto_backup(store.reopener());
     let (keys, problems) = Keymap::load(&opts.config_dir);
     let mut app = App::new(
         store,
@@ -83,10 +83,10 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
 /// The first start of the day takes the day's automatic backup on its own thread and
 /// connection, so the screen opens at once; a failure is logged and audited, and shown
 /// at the next start until a backup succeeds.
-fn start_auto_backup(db: std::path::PathBuf) {
+fn start_auto_backup(db: crate::store::Reopen) {
     let spawned = std::thread::Builder::new()
         .name("auto-backup".into())
-        .spawn(move || match crate::store::Store::open(&db) {
+        .spawn(move || match db.open() {
             Ok(mut store) => {
                 let today = store.zone().date(store.now());
                 if let Err(e) = store.auto_backup_if_due(today) {

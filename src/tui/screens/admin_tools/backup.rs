@@ -13,7 +13,7 @@ use ratatui::Frame;
 
 use crate::store::backup::{self, Manifest, Phase};
 use crate::store::restore::{self, RestoreError};
-use crate::store::{parse_ts, Actor, Store, Zone, ZonedClock};
+use crate::store::{parse_ts, Actor, Reopen, Zone};
 use crate::tui::i18n::I18n;
 use crate::tui::keymap::Action;
 use crate::tui::screens::{store_error_text, Ctx, Screen, View};
@@ -48,15 +48,13 @@ impl std::fmt::Debug for BackupJob {
 }
 
 impl BackupJob {
-    /// Starts a backup of the database at `db` to `file` as `actor`.
-    /// The copy is stamped with `clock`'s instant (the screen's, when it was asked for).
-    pub fn start(db: PathBuf, actor: Actor, file: PathBuf, clock: ZonedClock) -> BackupJob {
+    /// Starts a backup of the database `db` reopens (on the screen's clock) to `file`.
+    pub fn start(db: Reopen, actor: Actor, file: PathBuf) -> BackupJob {
         let (tx, rx) = channel();
         let dest = file.clone();
         std::thread::spawn(move || {
             let outcome = (|| -> Result<Manifest, String> {
-                let mut store = Store::open(&db).map_err(|e| e.to_string())?;
-                store.set_clock(Box::new(clock));
+                let mut store = db.open().map_err(|e| e.to_string())?;
                 let progress = tx.clone();
                 store
                     .backup_to(&actor, &dest, &mut |p| {
@@ -241,11 +239,7 @@ impl BackupView {
                     if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
                         let _ = std::fs::create_dir_all(dir);
                     }
-                    let clock = ZonedClock {
-                        now: ctx.store.now(),
-                        zone: ctx.store.zone(),
-                    };
-                    let job = BackupJob::start(self.db.clone(), ctx.actor.clone(), file, clock);
+                    let job = BackupJob::start(ctx.store.reopener(), ctx.actor.clone(), file);
                     self.overlay = Some(Overlay::Running(Box::new(job)));
                 }
                 true

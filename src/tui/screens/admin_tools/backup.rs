@@ -459,10 +459,10 @@ impl Screen for BackupView {
 /// The running backup's progress, or its outcome.
 fn draw_job(f: &mut Frame, area: Rect, job: &BackupJob, v: &View<'_>) {
     let i = v.i18n;
-    let rect = centered(area, area.width.min(70), 7);
+    let rect = centered(area, area.width.min(70), 8);
     let inner = popup(f, rect, i.t("backup.new"), v.theme);
     let [l1, l2, l3] = Layout::vertical([
-        Constraint::Length(2),
+        Constraint::Length(3),
         Constraint::Length(1),
         Constraint::Min(1),
     ])

@@ -571,6 +571,17 @@ fn the_first_run_says_where_the_database_is() {
     // Not on later runs.
     let o = rmdesk(dir.path(), &["--db", db.to_str().expect("utf-8")], "", &[]);
     assert!(!text(&o).0.contains("first run"), "{:?}", text(&o));
+    // The demo's first opening says where it was made.
+    let o = rmdesk(dir.path(), &["--demo"], "", &[]);
+    let demo = dir.path().join("data").join("demo.db");
+    assert!(
+        text(&o).0.contains(&format!(
+            "first run — created the demo database {} (password for every user: demo-password)",
+            demo.display()
+        )),
+        "{:?}",
+        text(&o)
+    );
 }
 
 /// A deployment scripted without the screens: init, branches, users, then an RM imports

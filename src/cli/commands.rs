@@ -35,6 +35,10 @@ pub fn screen_start(cli: &Cli) -> anyhow::Result<ScreenStart> {
         let path = paths::demo_db_path()?;
         if ensure_demo(&path)? {
             super::clients::seed_demo_clients(&path, DEFAULT_DEMO_CLIENTS, 1)?;
+            println!(
+                "rmdesk: first run — created the demo database {} (password for every user: {DEMO_PASSWORD})",
+                absolute(&path).display()
+            );
         }
         path
     } else {

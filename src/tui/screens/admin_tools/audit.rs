@@ -12,6 +12,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Row, Wrap};
 use ratatui::Frame;
 
+use super::{form_key, FormKey};
 use crate::store::anchor::ChainStatus;
 use crate::store::audit::Record;
 use crate::store::audit_view::AuditFilter;
@@ -20,7 +21,7 @@ use crate::tui::keymap::Action;
 use crate::tui::screens::{store_error_text, Ctx, Screen, View};
 use crate::tui::widgets::field::Field;
 use crate::tui::widgets::list_table::{Cursor, ListTable};
-use crate::tui::widgets::popup_form::{PopupForm, PopupStep};
+use crate::tui::widgets::popup_form::PopupForm;
 use crate::tui::widgets::{centered, popup, wrap};
 
 /// Entries fetched per page.
@@ -227,17 +228,17 @@ impl Screen for AuditView {
                 self.overlay = Some(Overlay::Detail(r, scroll));
                 true
             }
-            Some(Overlay::Filter(mut form)) => match form.on_key(key, ctx) {
-                PopupStep::Open => {
+            Some(Overlay::Filter(mut form)) => match form_key(&mut form, key, ctx.keys) {
+                FormKey::Open => {
                     self.overlay = Some(Overlay::Filter(form));
                     true
                 }
-                PopupStep::Ignored => {
+                FormKey::Ignored => {
                     self.overlay = Some(Overlay::Filter(form));
                     false
                 }
-                PopupStep::Cancelled => true,
-                PopupStep::Submit => {
+                FormKey::Cancelled => true,
+                FormKey::Submit => {
                     match Self::apply_filter(&mut form, ctx) {
                         Some(f) => {
                             self.filter = f;
@@ -248,17 +249,17 @@ impl Screen for AuditView {
                     true
                 }
             },
-            Some(Overlay::Export(mut form)) => match form.on_key(key, ctx) {
-                PopupStep::Open => {
+            Some(Overlay::Export(mut form)) => match form_key(&mut form, key, ctx.keys) {
+                FormKey::Open => {
                     self.overlay = Some(Overlay::Export(form));
                     true
                 }
-                PopupStep::Ignored => {
+                FormKey::Ignored => {
                     self.overlay = Some(Overlay::Export(form));
                     false
                 }
-                PopupStep::Cancelled => true,
-                PopupStep::Submit => {
+                FormKey::Cancelled => true,
+                FormKey::Submit => {
                     let file = PathBuf::from(form.form.trimmed("file"));
                     match ctx.store.export_audit_csv(ctx.actor, &self.filter, &file) {
                         Ok(n) => {
@@ -390,6 +391,10 @@ impl Screen for AuditView {
 
     fn has_unsaved(&self) -> bool {
         false
+    }
+
+    fn modal(&self) -> bool {
+        self.overlay.is_some()
     }
 }
 

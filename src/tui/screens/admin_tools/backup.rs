@@ -11,6 +11,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Gauge, Paragraph, Row, Wrap};
 use ratatui::Frame;
 
+use super::{form_key, FormKey};
 use crate::store::backup::{self, Manifest, Phase};
 use crate::store::restore::{self, RestoreError};
 use crate::store::{parse_ts, Actor, Reopen, Zone};
@@ -19,7 +20,7 @@ use crate::tui::keymap::Action;
 use crate::tui::screens::{store_error_text, Ctx, Screen, View};
 use crate::tui::widgets::field::Field;
 use crate::tui::widgets::list_table::{Cursor, ListTable};
-use crate::tui::widgets::popup_form::{PopupForm, PopupStep};
+use crate::tui::widgets::popup_form::PopupForm;
 use crate::tui::widgets::{centered, confirm, popup};
 
 enum Event {
@@ -197,7 +198,7 @@ impl BackupView {
 
     fn on_form(
         &mut self,
-        step: PopupStep,
+        step: FormKey,
         mut form: Box<PopupForm>,
         restore: bool,
         ctx: &mut Ctx<'_>,
@@ -210,16 +211,16 @@ impl BackupView {
             }
         };
         match step {
-            PopupStep::Open => {
+            FormKey::Open => {
                 self.overlay = Some(keep(form));
                 true
             }
-            PopupStep::Ignored => {
+            FormKey::Ignored => {
                 self.overlay = Some(keep(form));
                 false
             }
-            PopupStep::Cancelled => true,
-            PopupStep::Submit => {
+            FormKey::Cancelled => true,
+            FormKey::Submit => {
                 let file = PathBuf::from(form.form.trimmed("file"));
                 if restore {
                     match restore::examine(&file) {
@@ -281,11 +282,11 @@ impl Screen for BackupView {
         let k = ctx.keys;
         match self.overlay.take() {
             Some(Overlay::BackupForm(mut form)) => {
-                let step = form.on_key(key, ctx);
+                let step = form_key(&mut form, key, ctx.keys);
                 self.on_form(step, form, false, ctx)
             }
             Some(Overlay::RestoreForm(mut form)) => {
-                let step = form.on_key(key, ctx);
+                let step = form_key(&mut form, key, ctx.keys);
                 self.on_form(step, form, true, ctx)
             }
             Some(Overlay::Running(job)) => {
@@ -453,6 +454,10 @@ impl Screen for BackupView {
 
     fn has_unsaved(&self) -> bool {
         false
+    }
+
+    fn modal(&self) -> bool {
+        self.overlay.is_some()
     }
 }
 

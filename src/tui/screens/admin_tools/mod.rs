@@ -5,6 +5,12 @@ pub mod audit;
 pub mod backup;
 pub mod settings;
 
+use crossterm::event::KeyEvent;
+
+use crate::tui::keymap::Keymap;
+use crate::tui::popup::Step;
+use crate::tui::widgets::popup_form::{PopupForm, Submit};
+
 /// Which part of the administration screen shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Section {
@@ -42,5 +48,28 @@ impl Section {
             Section::Settings => "admin.section.settings",
             Section::Backup => "admin.section.backup",
         }
+    }
+}
+
+/// What a key did to one of the tools' popup forms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FormKey {
+    /// Still open, the key used.
+    Open,
+    /// Not the form's key.
+    Ignored,
+    /// Closed without saving.
+    Cancelled,
+    /// Save (Ctrl-S).
+    Submit,
+}
+
+/// Hands `key` to `form`.
+pub(crate) fn form_key(form: &mut PopupForm, key: &KeyEvent, keys: &Keymap) -> FormKey {
+    match form.on_key(key, keys) {
+        Step::Open => FormKey::Open,
+        Step::Ignored => FormKey::Ignored,
+        Step::Closed => FormKey::Cancelled,
+        Step::Done(Submit) | Step::Report(Submit) => FormKey::Submit,
     }
 }

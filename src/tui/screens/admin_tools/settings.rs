@@ -7,6 +7,7 @@ use ratatui::text::Line;
 use ratatui::widgets::Row;
 use ratatui::Frame;
 
+use super::{form_key, FormKey};
 use crate::store::settings::Spec;
 use crate::store::StoreError;
 use crate::tui::i18n::I18n;
@@ -14,7 +15,7 @@ use crate::tui::keymap::Action;
 use crate::tui::screens::{store_error_text, Ctx, Screen, View};
 use crate::tui::widgets::field::Field;
 use crate::tui::widgets::list_table::{Cursor, ListTable};
-use crate::tui::widgets::popup_form::{PopupForm, PopupStep};
+use crate::tui::widgets::popup_form::PopupForm;
 
 /// The settings list's state.
 #[derive(Debug, Default)]
@@ -119,17 +120,17 @@ impl Screen for SettingsView {
 
     fn on_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> bool {
         if let Some((spec, mut form)) = self.editing.take() {
-            return match form.on_key(key, ctx) {
-                PopupStep::Open => {
+            return match form_key(&mut form, key, ctx.keys) {
+                FormKey::Open => {
                     self.editing = Some((spec, form));
                     true
                 }
-                PopupStep::Ignored => {
+                FormKey::Ignored => {
                     self.editing = Some((spec, form));
                     false
                 }
-                PopupStep::Cancelled => true,
-                PopupStep::Submit => {
+                FormKey::Cancelled => true,
+                FormKey::Submit => {
                     if Self::save(spec, &mut form, ctx) {
                         self.reload(ctx);
                     } else {
@@ -209,5 +210,9 @@ impl Screen for SettingsView {
 
     fn has_unsaved(&self) -> bool {
         self.editing.as_ref().is_some_and(|(_, p)| p.is_dirty())
+    }
+
+    fn modal(&self) -> bool {
+        self.editing.is_some()
     }
 }

@@ -308,8 +308,8 @@ SELECT id, replace(mobile, '+', '') FROM clients WHERE mobile IS NOT NULL AND mo
 -- migration: 5
 -- Administration: the audit log viewer filters by user and by action, newest first and
 -- paged by id, so each filter walks its own index backwards from the newest entry.
-CREATE INDEX audit_log_user ON audit_log (username, id);
-CREATE INDEX audit_log_action ON audit_log (action, id);
+CREATE INDEX IF NOT EXISTS audit_log_user ON audit_log (username, id);
+CREATE INDEX IF NOT EXISTS audit_log_action ON audit_log (action, id);
 
 -- Settings added with the administrator's settings screen (bounds are in the store).
 INSERT OR IGNORE INTO settings (key, value) VALUES

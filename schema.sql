@@ -304,3 +304,15 @@ CREATE VIRTUAL TABLE client_phone USING fts5 (
 -- The store keeps mobiles as digits, or '+' and digits.
 INSERT INTO client_phone (rowid, digits)
 SELECT id, replace(mobile, '+', '') FROM clients WHERE mobile IS NOT NULL AND mobile != '';
+
+-- migration: 5
+-- Administration: the audit log viewer filters by user and by action, newest first and
+-- paged by id, so each filter walks its own index backwards from the newest entry.
+CREATE INDEX IF NOT EXISTS audit_log_user ON audit_log (username, id);
+CREATE INDEX IF NOT EXISTS audit_log_action ON audit_log (action, id);
+
+-- Settings added with the administrator's settings screen (bounds are in the store).
+INSERT OR IGNORE INTO settings (key, value) VALUES
+    ('backup.keep', '14'),
+    ('churn.aum_drop_percent', '30'),
+    ('churn.quiet_days', '180');

@@ -222,9 +222,12 @@ fn absurd_lockout_settings_in_the_file_are_held_to_their_bounds() {
         )
         .expect("absurd settings");
     assert_eq!(store.setting_i64("lockout.minutes").expect("read"), 24 * 60);
-    assert_eq!(store.setting_i64("lockout.max_attempts").expect("read"), 1);
-    // One failure locks (at least one attempt), for a day at most: no overflow.
-    assert!(store.login("rm1", "wrong-password!").is_err());
+    // The fewest attempts a setting may give (settings::SPECS) is 3.
+    assert_eq!(store.setting_i64("lockout.max_attempts").expect("read"), 3);
+    // Three failures lock, for a day at most: no overflow.
+    for _ in 0..3 {
+        assert!(store.login("rm1", "wrong-password!").is_err());
+    }
     store.set_clock(Box::new(FixedClock(noon() + Minutes::minutes(24 * 60 - 1))));
     assert!(store.login("rm1", PASSWORD).is_err(), "locked for the day");
     store.set_clock(Box::new(FixedClock(noon() + Minutes::minutes(24 * 60 + 1))));

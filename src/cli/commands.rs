@@ -118,6 +118,31 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
         }) => super::clients::search(&cli, text, stats, limit),
         Some(Command::Check) => check(&db_path(&cli)?),
         Some(Command::Passwd) => passwd(&cli),
+        Some(Command::Backup { ref file }) => super::admin::backup(&cli, file),
+        Some(Command::Restore { ref file }) => super::admin::restore(&cli, file),
+        Some(Command::Audit {
+            ref by,
+            ref action,
+            ref entity,
+            ref client,
+            ref from,
+            ref to,
+            limit,
+            ref csv,
+        }) => super::admin::audit(
+            &cli,
+            super::admin::AuditArgs {
+                by: by.clone(),
+                action: action.clone(),
+                entity: entity.clone(),
+                client: client.clone(),
+                from: from.clone(),
+                to: to.clone(),
+                limit,
+                csv: csv.clone(),
+            },
+        ),
+        Some(Command::Settings { ref cmd }) => super::admin::settings(&cli, cmd.as_ref()),
         Some(Command::Demo { clients, seed }) => match &cli.db {
             Some(p) => demo(
                 p,
@@ -321,9 +346,12 @@ fn check(path: &Path) -> anyhow::Result<()> {
                 format!("the damage mark of {} cannot be removed", path.display())
             })?;
         }
+        let head = store.chain_head()?;
         println!(
-            "{}: integrity ok, foreign keys ok, audit chain ok",
-            path.display()
+            "{}: integrity ok, foreign keys ok, audit chain ok, triggers ok, anchors ok ({} entries up to #{})",
+            path.display(),
+            head.count,
+            head.last_id
         );
         return Ok(());
     }

@@ -3,6 +3,7 @@
 //!
 //! Exit codes (product.md): 0 ok, 1 failure with a one-line reason on standard error,
 //! 2 bad usage (clap's own code for usage errors).
+mod admin;
 mod calendar;
 mod clients;
 mod commands;
@@ -66,11 +67,57 @@ pub enum Command {
     /// Manage branches (as an administrator: --user NAME).
     #[command(subcommand)]
     Branch(BranchCommand),
-    /// Check the database: SQLite integrity, foreign keys, the audit chain.
+    /// Check the database: SQLite integrity, foreign keys, the audit chain, its
+    /// triggers, and the chain against its anchors (anchor file, backup manifests).
     Check,
     /// Change your own password (as --user NAME): the current password from
     /// RMDESK_PASSWORD or the first line of standard input, the new one from the next line.
     Passwd,
+    /// Take a consistent backup while others keep working (as an administrator: --user
+    /// NAME): checked, then renamed into place, with FILE.manifest beside it.
+    Backup {
+        /// The backup file to write (never overwritten).
+        file: PathBuf,
+    },
+    /// Replace the database with a backup, keeping the current file as
+    /// NAME.before-restore-TIME (as an administrator of the backup: --user NAME).
+    Restore {
+        /// The backup file.
+        file: PathBuf,
+    },
+    /// Read the audit log, newest first, personal data masked (as an administrator or
+    /// manager: --user NAME).
+    Audit {
+        /// Only entries by this user (the audit on leaving a post).
+        #[arg(long, value_name = "USER")]
+        by: Option<String>,
+        /// Only this action, e.g. client.update.
+        #[arg(long)]
+        action: Option<String>,
+        /// Only this kind of thing, e.g. client.
+        #[arg(long)]
+        entity: Option<String>,
+        /// Only entries about the client with this number.
+        #[arg(long, value_name = "CLIENT_NO")]
+        client: Option<String>,
+        /// From this local date (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
+        /// Up to and including this local date (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        to: Option<String>,
+        /// Most entries to print.
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        /// Write every matching entry to this CSV file instead (audited).
+        #[arg(long, value_name = "FILE")]
+        csv: Option<PathBuf>,
+    },
+    /// List the settings, show one, or change one (as an administrator: --user NAME).
+    Settings {
+        #[command(subcommand)]
+        cmd: Option<SettingsCommand>,
+    },
     /// Import records from a file (as --user NAME).
     #[command(subcommand)]
     Import(ImportCommand),
@@ -97,6 +144,23 @@ pub enum Command {
         /// Seed of the generator: the same seed gives the same data.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+    },
+}
+
+/// `rmdesk settings …`
+#[derive(Debug, Subcommand)]
+pub enum SettingsCommand {
+    /// One setting: value, meaning, unit, bounds and default.
+    Get {
+        /// The setting's key, e.g. backup.keep.
+        key: String,
+    },
+    /// Change a setting (audited with before and after); out of bounds is refused.
+    Set {
+        /// The setting's key.
+        key: String,
+        /// The new whole-number value.
+        value: String,
     },
 }
 

@@ -155,9 +155,75 @@ pub fn mask_email(s: &str) -> String {
     out
 }
 
+/// Masks personal data wherever it appears in free text (an audit entry's before and
+/// after): ID numbers (15 digits, or 17 and a check character), mobiles (11 digits from
+/// 1, with or without +86) and e-mail addresses. Values already masked stay as they are.
+pub fn mask_in_text(text: &str) -> String {
+    let is_part = |c: char| c.is_ascii_alphanumeric() || matches!(c, '@' | '.' | '_' | '-' | '+');
+    let mut out = String::with_capacity(text.len());
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        out.push_str(&mask_word(word));
+        word.clear();
+    };
+    for c in text.chars() {
+        if is_part(c) {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
+fn mask_word(w: &str) -> String {
+    let trimmed = w.trim_end_matches(['.', '-', '_']);
+    let tail = &w[trimmed.len()..];
+    let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
+    let masked = if trimmed.contains('@') && trimmed.split('@').all(|p| !p.is_empty()) {
+        mask_email(trimmed)
+    } else if (trimmed.len() == 18
+        && digits(&trimmed[..17])
+        && trimmed[17..]
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == 'X' || c == 'x'))
+        || (trimmed.len() == 15 && digits(trimmed))
+    {
+        mask_id_number(trimmed)
+    } else if let Some(local) = trimmed
+        .strip_prefix("+86")
+        .or_else(|| trimmed.strip_prefix("86").filter(|r| r.len() == 11))
+        .or(Some(trimmed))
+        .filter(|r| r.len() == 11 && r.starts_with('1') && digits(r))
+    {
+        let _ = local;
+        mask_mobile(trimmed)
+    } else {
+        return w.to_string();
+    };
+    format!("{masked}{tail}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn personal_data_in_free_text_is_masked() {
+        let t = "id_number=110101199003077822 mobile=13812345678, email=zhang.san@example.cn name=Zhang 2026-11-23 rows=1000";
+        assert_eq!(
+            mask_in_text(t),
+            "id_number=1101**********7822 mobile=138****5678, email=z***@example.cn name=Zhang 2026-11-23 rows=1000"
+        );
+        assert_eq!(mask_in_text("m=+8613812345678."), "m=+86138****5678.");
+        assert_eq!(mask_in_text("already 138****5678"), "already 138****5678");
+        assert_eq!(
+            mask_in_text("C000000041:12345678901234"),
+            "C000000041:12345678901234"
+        );
+    }
 
     #[test]
     fn mainland_mobiles() {

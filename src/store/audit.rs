@@ -193,7 +193,7 @@ pub fn verify_chain(conn: &Connection) -> Result<Vec<ChainFault>> {
     Ok(faults)
 }
 
-fn read_record(r: &rusqlite::Row<'_>) -> rusqlite::Result<Record> {
+pub(crate) fn read_record(r: &rusqlite::Row<'_>) -> rusqlite::Result<Record> {
     Ok(Record {
         id: r.get(0)?,
         at: r.get(1)?,

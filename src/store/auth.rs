@@ -218,7 +218,8 @@ impl Store {
         })
     }
 
-    /// Records that `actor` signed out.
+    /// Records that `actor` signed out, and anchors the audit chain's head outside the
+    /// database (see `anchor`).
     pub fn record_logout(&mut self, actor: &Actor) -> Result<()> {
         if self.is_damaged() {
             return Ok(()); // a damaged file is not written, not even the audit
@@ -230,7 +231,9 @@ impl Store {
                 actor.into(),
                 audit::Entry::new("logout", "session", Some(actor.user_id)),
             )
-        })
+        })?;
+        self.write_anchor(super::anchor::Kind::SignOut)?;
+        Ok(())
     }
 
     /// Changes `actor`'s own password after checking the current one and the policy.

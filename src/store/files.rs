@@ -97,9 +97,7 @@ pub fn sync_dir(dir: &Path) -> io::Result<()> {
 
 /// `NAME.partial` beside `path`: where [`write_private_atomic`] writes first.
 pub fn partial_path(path: &Path) -> PathBuf {
-    let mut partial = path.as_os_str().to_owned();
-    partial.push(".partial");
-    PathBuf::from(partial)
+    with_suffix(path, ".partial")
 }
 
 /// Writes `path` privately and durably: `write` fills `NAME.partial` (mode `0600`,
@@ -150,13 +148,40 @@ where
     file.sync_all()?;
     drop(file);
     std::fs::rename(partial, path)?;
-    sync_dir(path.parent().unwrap_or(Path::new(".")))?;
+    sync_dir(folder_of(path))?;
     Ok(value)
 }
 
 /// Writes `bytes` to `path` as [`write_private_atomic`] does.
 pub fn write_private_bytes(path: &Path, bytes: &[u8]) -> io::Result<()> {
     write_private_atomic(path, |w| w.write_all(bytes))
+}
+
+/// Flushes a file's content to disk.
+pub fn sync_file(path: &Path) -> io::Result<()> {
+    File::open(path)?.sync_all()
+}
+
+/// Renames `from` over `to` durably: the file is flushed first and the folder after.
+pub fn rename_durable(from: &Path, to: &Path) -> io::Result<()> {
+    sync_file(from)?;
+    std::fs::rename(from, to)?;
+    sync_dir(folder_of(to))
+}
+
+/// The folder holding `path` (`.` for a bare name).
+pub fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
+/// `path` with `suffix` appended to its file name (`bank.db` → `bank.db-wal`).
+pub fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(suffix);
+    PathBuf::from(s)
 }
 
 #[cfg(all(test, unix))]

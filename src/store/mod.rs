@@ -5,8 +5,11 @@
 //! the numbered migrations in `schema.sql`. Every function that touches business data takes
 //! the acting user ([`Actor`]) and scopes what it reads or writes by that user's role;
 //! every change appends to the hash-chained audit log in the same transaction.
+pub mod anchor;
 pub mod audit;
+pub mod audit_view;
 pub mod auth;
+pub mod backup;
 mod check;
 pub mod client360;
 pub mod clients;
@@ -20,9 +23,11 @@ pub mod feedback;
 pub mod files;
 pub mod holdings;
 pub mod home;
+pub mod instances;
 mod migrate;
 pub mod plans;
 pub mod products;
+pub mod restore;
 pub mod settings;
 pub mod tasks;
 pub mod users;
@@ -55,6 +60,18 @@ pub struct Store {
     clock: Box<dyn Clock>,
     /// Opened read-only because the file is marked damaged: every write is refused.
     damaged: bool,
+    /// Shared lock on `NAME.lock` while open (see [`instances`]); `None` for a file
+    /// opened only to be examined (a restore's candidate), which writes no anchors.
+    lock: Option<instances::InstanceLock>,
+    anchored: bool,
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        if self.anchored {
+            self.anchor_at_exit();
+        }
+    }
 }
 
 impl std::fmt::Debug for Store {
@@ -69,6 +86,13 @@ impl Store {
     /// rmdesk database, damaged (or marked damaged, see [`damage`]), or written by a newer
     /// rmdesk is reported and left untouched.
     pub fn open(path: &Path) -> Result<Store, OpenError> {
+        Store::open_with(path, true)
+    }
+
+    /// Opens like [`Store::open`]; `anchored` joins the instances that have the file
+    /// open and keeps the audit chain's anchors beside it (false for a file only being
+    /// examined or prepared, such as a restore's candidate).
+    pub(crate) fn open_with(path: &Path, anchored: bool) -> Result<Store, OpenError> {
         let created = if path.exists() {
             preflight(path)?;
             if damage::is_marked(path) {
@@ -90,8 +114,14 @@ impl Store {
             Ok(store)
         });
         match opened {
-            Ok(store) => {
+            Ok(mut store) => {
                 store.narrow_modes();
+                if anchored {
+                    let joined = instances::join(path);
+                    store.lock = joined.lock;
+                    store.anchored = true;
+                    store.anchor_on_open(joined.alone);
+                }
                 Ok(store)
             }
             Err(e) => {
@@ -140,6 +170,8 @@ impl Store {
             path: path.to_path_buf(),
             clock: clock::default_clock(),
             damaged: read_only && damage::is_marked(path),
+            lock: None,
+            anchored: false,
         })
     }
 
@@ -278,7 +310,7 @@ pub fn parse_ts(s: &str) -> Option<DateTime<Utc>> {
 /// Looks at an existing file before SQLite may write to it (enabling WAL writes the
 /// header): it must be an SQLite file that is empty, or an rmdesk database no newer than
 /// this build.
-fn preflight(path: &Path) -> Result<(), OpenError> {
+pub(crate) fn preflight(path: &Path) -> Result<(), OpenError> {
     let meta = std::fs::metadata(path).map_err(|e| OpenError::Unreadable {
         path: path.to_path_buf(),
         source: e,

@@ -3,66 +3,146 @@ use rusqlite::{params, OptionalExtension};
 
 use super::{audit, Actor, Result, Role, Store, StoreError};
 
-/// A setting the product knows: its default (also inserted by migration 1) and the
-/// bounds every value read is held to, so arithmetic on it cannot overflow whatever the
-/// table holds.
-#[derive(Debug, Clone, Copy)]
-pub struct Known {
-    /// The key in the `settings` table.
+/// One setting: what it means, its unit, bounds and default. The screen shows the
+/// meaning from the catalogue (`setting.KEY`); the command line shows `meaning`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Spec {
+    /// Key in the `settings` table.
     pub key: &'static str,
-    /// The value when the row is missing or unreadable.
-    pub default: i64,
-    /// The smallest value used.
+    /// What it governs (English, for the command line).
+    pub meaning: &'static str,
+    /// Unit of the value (English, for the command line).
+    pub unit: &'static str,
+    /// Smallest value allowed.
     pub min: i64,
-    /// The largest value used.
+    /// Largest value allowed.
     pub max: i64,
+    /// Value of a new database.
+    pub default: i64,
 }
 
-const fn known(key: &'static str, default: i64, min: i64, max: i64) -> Known {
-    Known {
+const fn spec(
+    key: &'static str,
+    meaning: &'static str,
+    unit: &'static str,
+    (min, max): (i64, i64),
+    default: i64,
+) -> Spec {
+    Spec {
         key,
-        default,
+        meaning,
+        unit,
         min,
         max,
+        default,
     }
 }
 
-/// A day in minutes.
-const DAY_MINUTES: i64 = 24 * 60;
-/// Ten years in days.
-const TEN_YEARS_DAYS: i64 = 3_653;
-/// A thousand billion yuan: more than any client's assets, and far from overflowing
-/// when counted in fen.
-const MAX_AUM_YUAN: i64 = 1_000_000_000_000;
-
-/// The settings the product knows.
-pub const KNOWN: &[Known] = &[
-    known("lockout.max_attempts", 5, 1, 100),
-    known("lockout.minutes", 15, 1, DAY_MINUTES),
-    known("idle_lock.minutes", 15, 1, DAY_MINUTES),
-    known("tier.key_min_aum", 100_000, 1, MAX_AUM_YUAN),
-    known("tier.core_min_aum", 1_000_000, 1, MAX_AUM_YUAN),
-    known("feedback.deadline_days", 15, 1, 365),
-    known("cadence.core_days", 30, 1, TEN_YEARS_DAYS),
-    known("cadence.key_days", 90, 1, TEN_YEARS_DAYS),
-    known("cadence.general_days", 180, 1, TEN_YEARS_DAYS),
+/// Every setting the product knows, in the order the screen lists them.
+pub const SPECS: &[Spec] = &[
+    spec(
+        "tier.key_min_aum",
+        "AUM from which a client is a key client (重点)",
+        "yuan",
+        (10_000, 100_000_000),
+        100_000,
+    ),
+    spec(
+        "tier.core_min_aum",
+        "AUM from which a client is a core client (核心); above the key threshold",
+        "yuan",
+        (100_000, 1_000_000_000),
+        1_000_000,
+    ),
+    spec(
+        "feedback.deadline_days",
+        "days to resolve a complaint from its receipt",
+        "days",
+        (1, 90),
+        15,
+    ),
+    spec(
+        "cadence.core_days",
+        "longest a core client may go without contact",
+        "days",
+        (7, 365),
+        30,
+    ),
+    spec(
+        "cadence.key_days",
+        "longest a key client may go without contact",
+        "days",
+        (7, 365),
+        90,
+    ),
+    spec(
+        "cadence.general_days",
+        "longest a general client may go without contact",
+        "days",
+        (30, 730),
+        180,
+    ),
+    spec(
+        "lockout.max_attempts",
+        "failed sign-ins in a row that lock an account",
+        "attempts",
+        (3, 10),
+        5,
+    ),
+    spec(
+        "lockout.minutes",
+        "how long a locked account stays locked",
+        "minutes",
+        (5, 1440),
+        15,
+    ),
+    spec(
+        "idle_lock.minutes",
+        "idle time after which the screen locks",
+        "minutes",
+        (1, 60),
+        15,
+    ),
+    spec(
+        "backup.keep",
+        "automatic daily backups kept (the oldest beyond are deleted)",
+        "backups",
+        (1, 365),
+        14,
+    ),
+    spec(
+        "churn.aum_drop_percent",
+        "fall in AUM over 90 days that flags a client as at risk of leaving",
+        "percent",
+        (5, 95),
+        30,
+    ),
+    spec(
+        "churn.quiet_days",
+        "days without contact or transaction that flag a client as at risk of leaving",
+        "days",
+        (30, 730),
+        180,
+    ),
 ];
 
-fn known_of(key: &str) -> Option<&'static Known> {
-    KNOWN.iter().find(|k| k.key == key)
+/// The spec of `key`.
+pub fn spec_of(key: &str) -> Option<&'static Spec> {
+    SPECS.iter().find(|s| s.key == key)
 }
 
-/// The value used for `raw` as the setting `k`: the default when unreadable, else held
-/// within the setting's bounds.
-fn bounded(k: &Known, raw: Option<&str>) -> i64 {
+/// The value used for `raw` as the setting `s`: the default when unreadable, else held
+/// within the setting's bounds, so arithmetic on it cannot overflow whatever the table
+/// holds.
+fn bounded(s: &Spec, raw: Option<&str>) -> i64 {
     raw.and_then(|v| v.trim().parse::<i64>().ok())
-        .map_or(k.default, |v| v.clamp(k.min, k.max))
+        .map_or(s.default, |v| v.clamp(s.min, s.max))
 }
 
 /// A whole-number setting read on `conn` (inside a transaction too); the default when
-/// missing or unreadable, and never outside the setting's bounds ([`KNOWN`]).
+/// missing or unreadable, and never outside the setting's bounds ([`SPECS`]).
 pub(crate) fn read_i64(conn: &rusqlite::Connection, key: &str) -> Result<i64> {
-    let Some(k) = known_of(key) else {
+    let Some(k) = spec_of(key) else {
         return Err(StoreError::NotFound);
     };
     let raw: Option<String> = conn
@@ -74,6 +154,14 @@ pub(crate) fn read_i64(conn: &rusqlite::Connection, key: &str) -> Result<i64> {
 }
 
 impl Store {
+    /// Every setting with its current value, in [`SPECS`] order.
+    pub fn all_settings(&self) -> Result<Vec<(&'static Spec, i64)>> {
+        SPECS
+            .iter()
+            .map(|s| Ok((s, self.setting_i64(s.key)?)))
+            .collect()
+    }
+
     /// A whole-number setting; the default when missing or unreadable.
     pub fn setting_i64(&self, key: &str) -> Result<i64> {
         read_i64(self.conn(), key)
@@ -84,25 +172,35 @@ impl Store {
         if actor.role != Role::Admin {
             return Err(StoreError::Forbidden);
         }
-        let Some(k) = known_of(key) else {
+        let Some(spec) = spec_of(key) else {
             return Err(StoreError::invalid(
                 "key",
                 "err.setting.unknown",
                 format!("unknown setting {key}"),
             ));
         };
-        if value <= 0 {
+        if value < spec.min || value > spec.max {
             return Err(StoreError::invalid(
                 "value",
-                "err.setting.positive",
-                "the value must be a positive whole number",
+                "err.setting.bounds",
+                format!(
+                    "{key} must be from {} to {} {}; {value} is out of bounds",
+                    spec.min, spec.max, spec.unit
+                ),
             ));
         }
-        if !(k.min..=k.max).contains(&value) {
+        let (key_min, core_min) = match key {
+            "tier.key_min_aum" => (value, self.setting_i64("tier.core_min_aum")?),
+            "tier.core_min_aum" => (self.setting_i64("tier.key_min_aum")?, value),
+            _ => (0, 1),
+        };
+        if key_min >= core_min {
             return Err(StoreError::invalid(
                 "value",
-                "err.setting.range",
-                format!("{key} is between {} and {}", k.min, k.max),
+                "err.setting.tiers",
+                format!(
+                    "the core threshold ({core_min}) must be above the key threshold ({key_min})"
+                ),
             ));
         }
         let before = self.setting_i64(key)?.to_string();
@@ -137,16 +235,16 @@ impl Store {
 mod tests {
     use super::*;
 
-    fn k(key: &str) -> &'static Known {
-        known_of(key).expect("known")
+    fn k(key: &str) -> &'static Spec {
+        spec_of(key).expect("known")
     }
 
     #[test]
     fn absurd_values_are_held_to_their_bounds() {
         let lock = k("lockout.minutes");
-        assert_eq!(bounded(lock, Some("9223372036854775807")), DAY_MINUTES);
-        assert_eq!(bounded(lock, Some("-9223372036854775808")), 1);
-        assert_eq!(bounded(lock, Some("0")), 1);
+        assert_eq!(bounded(lock, Some("9223372036854775807")), 1440);
+        assert_eq!(bounded(lock, Some("-9223372036854775808")), 5);
+        assert_eq!(bounded(lock, Some("0")), 5);
         assert_eq!(bounded(lock, Some(" 30 ")), 30);
         assert_eq!(
             bounded(lock, Some("99999999999999999999999")),
@@ -155,9 +253,9 @@ mod tests {
         );
         assert_eq!(bounded(lock, Some("fifteen")), 15);
         assert_eq!(bounded(lock, None), 15);
-        assert_eq!(bounded(k("feedback.deadline_days"), Some("100000")), 365);
+        assert_eq!(bounded(k("feedback.deadline_days"), Some("100000")), 90);
         // The arithmetic done on the largest values cannot overflow.
-        for s in KNOWN {
+        for s in SPECS {
             assert!(
                 s.min >= 1 && s.min <= s.default && s.default <= s.max,
                 "{}",
@@ -185,11 +283,8 @@ mod tests {
                                          ('cadence.core_days', '-5');",
         )
         .expect("settings");
-        assert_eq!(
-            read_i64(&conn, "lockout.minutes").expect("read"),
-            DAY_MINUTES
-        );
-        assert_eq!(read_i64(&conn, "cadence.core_days").expect("read"), 1);
+        assert_eq!(read_i64(&conn, "lockout.minutes").expect("read"), 1440);
+        assert_eq!(read_i64(&conn, "cadence.core_days").expect("read"), 7);
         assert_eq!(read_i64(&conn, "idle_lock.minutes").expect("read"), 15);
         assert!(matches!(
             read_i64(&conn, "no.such"),

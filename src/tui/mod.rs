@@ -51,6 +51,11 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
         other => other?,
     };
     let damaged = store.is_damaged();
+    let auto_failure = store.last_auto_backup_failure().ok().flatten();
+    if !damaged {
+        // A damaged file is never written to, and a backup of it would fail its check.
+        start_auto_backup(store.reopener());
+    }
     let (keys, problems) = Keymap::load(&opts.config_dir);
     let mut app = App::new(
         store,
@@ -64,6 +69,12 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
     }
     if let Some(first) = problems.first() {
         app.notice(first.clone(), true);
+    } else if let Some((at, reason)) = auto_failure {
+        let text = I18n::new(Lang::from_code(&opts.lang)).f(
+            "admin.backup.auto_failed",
+            &[("at", &at), ("reason", &reason)],
+        );
+        app.notice(text, true);
     }
     if damaged {
         let text = app.error_text(&crate::store::StoreError::Damaged);
@@ -140,6 +151,28 @@ fn restore_terminal() {
         crossterm::cursor::Show
     );
     let _ = crossterm::terminal::disable_raw_mode();
+}
+
+/// The first start of the day takes the day's automatic backup on its own thread and
+/// connection, so the screen opens at once; a failure is logged and audited, and shown
+/// at the next start until a backup succeeds.
+fn start_auto_backup(db: crate::store::Reopen) {
+    let spawned = std::thread::Builder::new()
+        .name("auto-backup".into())
+        .spawn(move || match db.open() {
+            Ok(mut store) => {
+                let today = store.zone().date(store.now());
+                if let Err(e) = store.auto_backup_if_due(today) {
+                    tracing::error!(error = %e, "automatic backup failed");
+                }
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "automatic backup: the database cannot be opened")
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::error!(error = %e, "automatic backup: no thread");
+    }
 }
 
 /// Draws, then blocks on the next event until the idle-lock deadline: no polling.

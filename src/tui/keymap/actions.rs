@@ -125,6 +125,8 @@ actions! {
     WeekGoal = "week_goal" ["w"];
     /// Show another user's calendar (managers: the branch's RMs, read-only).
     Owner = "owner" ["o"];
+    /// Restore the database from a backup (administration).
+    Restore = "restore" ["r"];
     /// Answer yes in a dialog.
     Yes = "yes" ["y"];
     /// Answer no in a dialog.

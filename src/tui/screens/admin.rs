@@ -1,5 +1,6 @@
-//! User administration (F8, admins only): the user list, and popups to create, edit,
-//! reset, unlock and disable accounts and to add branches.
+//! Administration (F8, admins only): the user list, and popups to create, edit, reset,
+//! unlock and disable accounts and to add branches; Tab moves on to the audit log,
+//! the settings, and backup and restore (`admin_tools`), each a screen of its own.
 use crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -7,6 +8,10 @@ use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, TableState};
 use ratatui::Frame;
 
 use super::admin_forms::{Done, FormPopup};
+use super::admin_tools::audit::AuditView;
+use super::admin_tools::backup::BackupView;
+use super::admin_tools::settings::SettingsView;
+use super::admin_tools::Section;
 use super::home::role_key;
 use super::{store_error_text, Ctx, Screen, View};
 use crate::store::users::{Branch, UserSummary};
@@ -21,9 +26,46 @@ pub struct Admin {
     selected: usize,
     /// The forms and the disable question.
     popups: Stack<Done>,
+    section: Section,
+    /// The audit log viewer.
+    pub audit: AuditView,
+    /// The settings list.
+    pub settings: SettingsView,
+    /// Backup and restore.
+    pub backup: BackupView,
 }
 
 impl Admin {
+    /// The tool of `section` (none for the user list, which is this screen itself).
+    fn tool(&self, section: Section) -> Option<&dyn Screen> {
+        match section {
+            Section::Users => None,
+            Section::Audit => Some(&self.audit),
+            Section::Settings => Some(&self.settings),
+            Section::Backup => Some(&self.backup),
+        }
+    }
+
+    fn tool_mut(&mut self, section: Section) -> Option<&mut dyn Screen> {
+        match section {
+            Section::Users => None,
+            Section::Audit => Some(&mut self.audit),
+            Section::Settings => Some(&mut self.settings),
+            Section::Backup => Some(&mut self.backup),
+        }
+    }
+
+    /// Shows `section` and loads it.
+    pub fn show_section(&mut self, section: Section, ctx: &mut Ctx<'_>) {
+        self.section = section;
+        self.reload(ctx);
+    }
+
+    /// Which section shows.
+    pub fn section(&self) -> Section {
+        self.section
+    }
+
     fn current(&self) -> Option<&UserSummary> {
         self.users.get(self.selected)
     }
@@ -101,6 +143,10 @@ impl Screen for Admin {
     }
 
     fn reload(&mut self, ctx: &mut Ctx<'_>) {
+        if let Some(tool) = self.tool_mut(self.section) {
+            tool.reload(ctx);
+            return;
+        }
         let keep = self.current().map(|u| u.id);
         match (ctx.store.list_users(ctx.actor), ctx.store.branches()) {
             (Ok(users), Ok(branches)) => {
@@ -116,7 +162,23 @@ impl Screen for Admin {
     }
 
     fn on_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> bool {
+        let section = self.section;
+        if let Some(tool) = self.tool_mut(section) {
+            if tool.on_key(key, ctx) {
+                return true;
+            }
+            // What the tool (with no popup open) does not use: Tab to the next section.
+            if ctx.keys.is(key, Action::NextTab) && !tool.modal() {
+                self.show_section(section.next(), ctx);
+                return true;
+            }
+            return false;
+        }
         let Some(step) = self.popups.on_key(key, ctx) else {
+            if ctx.keys.is(key, Action::NextTab) {
+                self.show_section(section.next(), ctx);
+                return true;
+            }
             return self.on_list_key(key, ctx);
         };
         match step {
@@ -148,11 +210,40 @@ impl Screen for Admin {
     }
 
     fn on_paste(&mut self, text: &str) {
+        let section = self.section;
+        if let Some(tool) = self.tool_mut(section) {
+            tool.on_paste(text);
+            return;
+        }
         self.popups.paste(text);
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, v: &View<'_>) {
         let i = v.i18n;
+        let [tabs_area, area] =
+            Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
+        let mut tabs: Vec<Span> = Vec::new();
+        for s in Section::ALL {
+            let style = if s == self.section {
+                v.theme.selected
+            } else {
+                v.theme.dim
+            };
+            tabs.push(Span::styled(format!(" {} ", i.t(s.title_key())), style));
+            tabs.push(Span::raw(" "));
+        }
+        tabs.push(Span::styled(
+            i.f(
+                "admin.tab_hint",
+                &[("key", &v.keys.primary(Action::NextTab))],
+            ),
+            v.theme.dim,
+        ));
+        f.render_widget(Paragraph::new(Line::from(tabs)), tabs_area);
+        if let Some(tool) = self.tool(self.section) {
+            tool.draw(f, area, v);
+            return;
+        }
         let [branches_area, list_area] =
             Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
         let branch_text = if self.branches.is_empty() {
@@ -225,9 +316,13 @@ impl Screen for Admin {
     }
 
     fn commands(&self) -> Vec<Action> {
+        if let Some(tool) = self.tool(self.section) {
+            return tool.commands();
+        }
         match self.popups.commands() {
             Some(popup) => popup,
             None => vec![
+                Action::NextTab,
                 Action::New,
                 Action::Edit,
                 Action::ResetPassword,
@@ -241,10 +336,27 @@ impl Screen for Admin {
     }
 
     fn has_unsaved(&self) -> bool {
+        if let Some(tool) = self.tool(self.section) {
+            return tool.has_unsaved();
+        }
         self.popups.is_dirty()
     }
 
     fn modal(&self) -> bool {
+        if let Some(tool) = self.tool(self.section) {
+            return tool.modal();
+        }
         !self.popups.is_empty()
+    }
+
+    fn busy(&self) -> bool {
+        self.tool(self.section).is_some_and(|t| t.busy())
+    }
+
+    fn tick(&mut self, ctx: &mut Ctx<'_>) {
+        let section = self.section;
+        if let Some(tool) = self.tool_mut(section) {
+            tool.tick(ctx);
+        }
     }
 }

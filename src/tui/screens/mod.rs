@@ -3,6 +3,7 @@
 //! their data on [`Screen::reload`] (navigation, after a change), never while drawing.
 pub mod admin;
 mod admin_forms;
+pub mod admin_tools;
 pub mod calendar;
 pub mod clients;
 pub mod codes;

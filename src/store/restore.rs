@@ -1,0 +1,396 @@
+//! Restore: replaces the database with a backup, or refuses and changes nothing.
+//!
+//! Every check is made before the current file is touched, so a refusal leaves it
+//! byte-identical: the candidate must be an rmdesk database of this schema or an older
+//! one, pass SQLite's integrity check, the foreign keys, the audit chain with its
+//! triggers, and agree with its manifest and anchors when it has them; no other rmdesk
+//! may have the database open; the administrator must sign in to the candidate. Then the
+//! candidate is copied beside the database, migrated if older, given a `restore` audit
+//! entry, flushed, and renamed over the database (the folder flushed after). The current
+//! file is kept as `NAME.before-restore-TIME` (after its WAL was checkpointed into it, so
+//! it is whole) with its anchors; restoring that file undoes the restore. The old `-wal`
+//! and `-shm` are removed before the rename, so they can never be applied to the new
+//! file.
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OpenFlags};
+
+use super::anchor::{self, Head, Kind};
+use super::{audit, files, instances, FixedClock, OpenError, Role, Store, StoreError};
+
+/// Why a restore was refused (the current database unchanged) or failed.
+#[derive(Debug, thiserror::Error)]
+pub enum RestoreError {
+    /// No such file.
+    #[error("{0} does not exist; nothing was restored")]
+    Missing(PathBuf),
+    /// Not an SQLite file.
+    #[error("{0} is not an rmdesk database (it is not an SQLite file); nothing was restored")]
+    NotADatabase(PathBuf),
+    /// Another program's database.
+    #[error(
+        "{0} is an SQLite database of another program, not an rmdesk backup; nothing was restored"
+    )]
+    NotRmdesk(PathBuf),
+    /// Newer schema.
+    #[error("{path} was written by a newer rmdesk (schema {found}, this build knows up to {supported}); nothing was restored — update rmdesk first")]
+    TooNew {
+        /// The file.
+        path: PathBuf,
+        /// Its schema.
+        found: i64,
+        /// Ours.
+        supported: u32,
+    },
+    /// SQLite's integrity check failed.
+    #[error("{path} is damaged ({detail}); nothing was restored — choose another backup")]
+    Damaged {
+        /// The file.
+        path: PathBuf,
+        /// What the check said.
+        detail: String,
+    },
+    /// Rows point at missing rows.
+    #[error("{path} has rows that point at missing rows ({detail}); nothing was restored")]
+    ForeignKeys {
+        /// The file.
+        path: PathBuf,
+        /// The first problems.
+        detail: String,
+    },
+    /// The audit chain is broken or unprotected.
+    #[error("{path} has a broken audit chain ({detail}); nothing was restored")]
+    Chain {
+        /// The file.
+        path: PathBuf,
+        /// The first problems.
+        detail: String,
+    },
+    /// The chain disagrees with the backup's own manifest or anchors.
+    #[error("{path} does not match its manifest or anchors ({detail}); nothing was restored")]
+    Manifest {
+        /// The file.
+        path: PathBuf,
+        /// The disagreement.
+        detail: String,
+    },
+    /// Another rmdesk has the database open.
+    #[error("another rmdesk has {0} open; close it everywhere, then restore again — nothing was restored")]
+    InUse(PathBuf),
+    /// The administrator could not sign in to the candidate.
+    #[error("{user} cannot sign in to {path} as an administrator; nothing was restored")]
+    SignIn {
+        /// The backup.
+        path: PathBuf,
+        /// Who tried.
+        user: String,
+    },
+    /// A file could not be read or written.
+    #[error("{path}: {source}; the database was left as it was")]
+    Io {
+        /// Which file.
+        path: PathBuf,
+        /// The system's reason.
+        source: std::io::Error,
+    },
+    /// The candidate could not be opened or migrated.
+    #[error("{0}; nothing was restored")]
+    Open(OpenError),
+    /// The store failed.
+    #[error("{0}; nothing was restored")]
+    Store(#[from] StoreError),
+}
+
+impl From<rusqlite::Error> for RestoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        RestoreError::Store(StoreError::Sqlite(e))
+    }
+}
+
+/// What a restore did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Restored {
+    /// Where the replaced database was kept (`None` when there was none).
+    pub kept: Option<PathBuf>,
+    /// The restored file's schema before it was migrated.
+    pub schema_from: i64,
+    /// The audit chain's head after the restore entry.
+    pub head: Head,
+}
+
+/// Whether a restore may go ahead: sentences are the refusals of [`RestoreError`].
+pub fn examine(file: &Path) -> Result<i64, RestoreError> {
+    if !file.exists() {
+        return Err(RestoreError::Missing(file.to_path_buf()));
+    }
+    super::preflight(file).map_err(|e| match e {
+        OpenError::NotADatabase(p) => RestoreError::NotADatabase(p),
+        OpenError::NotRmdesk(p) => RestoreError::NotRmdesk(p),
+        OpenError::TooNew {
+            path,
+            found,
+            supported,
+        } => RestoreError::TooNew {
+            path,
+            found,
+            supported,
+        },
+        OpenError::Damaged { path, detail } => RestoreError::Damaged { path, detail },
+        other => RestoreError::Open(other),
+    })?;
+    let damaged = |detail: String| RestoreError::Damaged {
+        path: file.to_path_buf(),
+        detail,
+    };
+    let conn = Connection::open_with_flags(
+        file,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| damaged(e.to_string()))?;
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(|e| damaged(e.to_string()))?;
+    if version == 0 {
+        return Err(RestoreError::NotRmdesk(file.to_path_buf()));
+    }
+    let problems = super::check::problems_on(&conn).map_err(|e| damaged(e.to_string()))?;
+    let first = |prefixes: &[&str]| -> Option<String> {
+        let hits: Vec<&String> = problems
+            .iter()
+            .filter(|p| prefixes.iter().any(|x| p.starts_with(x)))
+            .take(3)
+            .collect();
+        (!hits.is_empty()).then(|| {
+            hits.iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+    };
+    if let Some(detail) = first(&["integrity:"]) {
+        return Err(damaged(detail));
+    }
+    if let Some(detail) = first(&["foreign key:"]) {
+        return Err(RestoreError::ForeignKeys {
+            path: file.to_path_buf(),
+            detail,
+        });
+    }
+    if let Some(detail) = first(&["audit log entry", "the trigger"]) {
+        return Err(RestoreError::Chain {
+            path: file.to_path_buf(),
+            detail,
+        });
+    }
+    let mut anchors = anchor::read_anchors(file);
+    if let Some(m) = super::backup::read_manifest(file) {
+        anchors.push(anchor::Anchor {
+            at: m.created_at.clone(),
+            kind: Kind::Backup,
+            head: m.audit_head.head(),
+            from_id: None,
+            source: "manifest".into(),
+        });
+    }
+    let disagreements = anchor::compare(&conn, &anchors)?;
+    if !disagreements.is_empty() {
+        return Err(RestoreError::Manifest {
+            path: file.to_path_buf(),
+            detail: disagreements.join("; "),
+        });
+    }
+    Ok(version)
+}
+
+/// `NAME.before-restore-TIME` beside `db` (`-2`, `-3`… after it when that is taken).
+pub fn kept_path(db: &Path, now: DateTime<Utc>) -> PathBuf {
+    let base = format!(".before-restore-{}", now.format("%Y%m%dT%H%M%SZ"));
+    let mut path = files::with_suffix(db, &base);
+    let mut n = 2;
+    while path.exists() || anchor::anchor_path(&path).exists() {
+        path = files::with_suffix(db, &format!("{base}-{n}"));
+        n += 1;
+    }
+    path
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> RestoreError + '_ {
+    move |source| RestoreError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Restores `file` over `db`, signed in to `file` as the administrator `username`.
+pub fn restore(
+    db: &Path,
+    file: &Path,
+    username: &str,
+    password: &str,
+    now: DateTime<Utc>,
+) -> Result<Restored, RestoreError> {
+    let schema_from = examine(file)?;
+    let Some(lock) = instances::try_exclusive(db).map_err(io(db))? else {
+        return Err(RestoreError::InUse(db.to_path_buf()));
+    };
+    let staged = files::with_suffix(db, ".restoring");
+    let result = stage(file, &staged, (username, password), now, db, schema_from);
+    let (kept_name, head) = match result {
+        Ok(v) => v,
+        Err(e) => {
+            remove_with_sidecars(&staged);
+            return Err(e);
+        }
+    };
+    let kept = if db.exists() {
+        Some(set_aside(db, &kept_name).map_err(io(db))?)
+    } else {
+        None
+    };
+    files::rename_durable(&staged, db).map_err(io(db))?;
+    // The damage mark belonged to the file set aside: it goes with it.
+    if super::damage::is_marked(db) {
+        if let Some(k) = &kept {
+            let _ = std::fs::rename(
+                super::damage::marker_path(db),
+                super::damage::marker_path(k),
+            );
+        }
+        super::damage::clear(db).map_err(io(db))?;
+    }
+    let _ = std::fs::remove_file(anchor::anchor_path(db));
+    let a = anchor::new_anchor(now, Kind::Restore, head.clone());
+    anchor::append(db, &a).map_err(io(&anchor::anchor_path(db)))?;
+    drop(lock);
+    tracing::info!(file = %file.display(), db = %db.display(), "database restored");
+    Ok(Restored {
+        kept,
+        schema_from,
+        head,
+    })
+}
+
+/// Copies the candidate beside the database, migrates it, signs in and audits the
+/// restore in it, and leaves it closed with no WAL beside it.
+fn stage(
+    file: &Path,
+    staged: &Path,
+    (username, password): (&str, &str),
+    now: DateTime<Utc>,
+    db: &Path,
+    schema_from: i64,
+) -> Result<(PathBuf, Head), RestoreError> {
+    remove_with_sidecars(staged);
+    {
+        let mut out = files::create_private_new(staged).map_err(io(staged))?;
+        let mut input = std::fs::File::open(file).map_err(io(file))?;
+        std::io::copy(&mut input, &mut out).map_err(io(staged))?;
+        out.sync_all().map_err(io(staged))?;
+    }
+    let mut store = Store::open_with(staged, false).map_err(RestoreError::Open)?;
+    store.set_clock(Box::new(FixedClock(now)));
+    let actor = match store.login(username, password) {
+        Ok(a) if a.role == Role::Admin => a,
+        _ => {
+            return Err(RestoreError::SignIn {
+                path: file.to_path_buf(),
+                user: username.to_string(),
+            })
+        }
+    };
+    let kept = kept_path(db, now);
+    let after = format!(
+        "from={} kept={} schema_from={schema_from}",
+        file.display(),
+        kept.display(),
+    );
+    store.write(|tx, now| {
+        audit::append(
+            tx,
+            now,
+            (&actor).into(),
+            audit::Entry {
+                action: "restore",
+                entity: "database",
+                entity_id: None,
+                before: None,
+                after: Some(&after),
+            },
+        )
+    })?;
+    let head = store.chain_head()?;
+    // Leave one self-contained file: everything checkpointed, no WAL beside it.
+    store
+        .conn()
+        .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    drop(store);
+    for side in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(files::with_suffix(staged, side));
+    }
+    files::sync_file(staged).map_err(io(staged))?;
+    Ok((kept, head))
+}
+
+/// Keeps the current database as `kept`: its WAL checkpointed into it first (so the
+/// kept file is whole), then linked (or copied) to the new name with its anchors; the
+/// old `-wal` and `-shm` are taken away so they cannot meet the restored file.
+fn set_aside(db: &Path, kept: &Path) -> std::io::Result<PathBuf> {
+    if let Ok(c) = Connection::open(db) {
+        let _ = c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        let _ = c.close();
+    }
+    if std::fs::hard_link(db, kept).is_err() {
+        std::fs::copy(db, kept)?;
+        files::set_mode(kept, files::FILE_MODE)?;
+        files::sync_file(kept)?;
+    }
+    let wal = files::with_suffix(db, "-wal");
+    if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
+        // Not checkpointed (the old file is damaged?): it stays with the kept file.
+        std::fs::rename(&wal, files::with_suffix(kept, "-wal"))?;
+    }
+    let _ = std::fs::remove_file(&wal);
+    let _ = std::fs::remove_file(files::with_suffix(db, "-shm"));
+    let anchors = anchor::anchor_path(db);
+    if anchors.exists() {
+        std::fs::rename(&anchors, anchor::anchor_path(kept))?;
+    }
+    files::sync_dir(files::folder_of(db))?;
+    Ok(kept.to_path_buf())
+}
+
+fn remove_with_sidecars(path: &Path) {
+    for side in ["", "-wal", "-shm", "-journal"] {
+        let _ = std::fs::remove_file(files::with_suffix(path, side));
+    }
+}
+
+impl Store {
+    /// Restores `file` over this store's own database (the administration screen): this
+    /// connection and its instance lock are let go for the restore, then the database —
+    /// restored, or as it was after a refusal — is opened again in their place.
+    pub fn restore_here(
+        &mut self,
+        actor: &super::Actor,
+        file: &Path,
+        password: &str,
+    ) -> Result<Restored, RestoreError> {
+        if actor.role != Role::Admin {
+            return Err(RestoreError::Store(StoreError::Forbidden));
+        }
+        examine(file)?;
+        let now = self.now();
+        self.anchor_at_exit();
+        let path = self.path.clone();
+        let closed = std::mem::replace(&mut self.conn, Connection::open_in_memory()?);
+        let _ = closed.close();
+        self.lock = None;
+        let result = restore(&path, file, &actor.username, password, now);
+        let mut fresh = Store::open_with(&path, true).map_err(RestoreError::Open)?;
+        std::mem::swap(&mut self.conn, &mut fresh.conn);
+        std::mem::swap(&mut self.lock, &mut fresh.lock);
+        fresh.anchored = false;
+        result
+    }
+}

@@ -381,6 +381,10 @@ fn a_locked_out_lock_screen_offers_to_quit() {
     let locked = render(&app, 80, 24);
     assert!(locked.contains("your account is locked for"), "{locked}");
     assert!(locked.contains("Ctrl-Q Quit"), "{locked}");
+    assert!(
+        locked.contains("Wait, or quit with Ctrl-Q (anything not saved is"),
+        "the message names the quit key: {locked}"
+    );
     app.on_key(ctrl('q'));
     let asked = render(&app, 80, 24);
     assert!(asked.contains("Anything not saved is lost"), "{asked}");

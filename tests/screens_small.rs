@@ -1,4 +1,4 @@
-//! Small and narrow terminals: the client list, the calendar month and the home screen
+//! Small and narrow terminals: the client list, the calendar (month, week, day) and the home screen
 //! at 40×12, 60×20 and 80×24 in English and Chinese. Nothing is drawn wrong: an amount is
 //! whole or its column left out, day numbers and counts stay apart, the title never runs
 //! into the user's name, and a bar with keys left out ends in `…`.
@@ -140,5 +140,35 @@ fn i18n_aum(lang: Lang) -> &'static str {
     match lang {
         Lang::En => "AUM",
         Lang::ZhCn => "资产",
+    }
+}
+
+/// The calendar's week and day views at 40×12 and 60×20, in both languages.
+#[test]
+fn calendar_week_and_day_at_small_sizes() {
+    let (_dir, path) = temp_db();
+    drop(world(&path));
+    for lang in [Lang::En, Lang::ZhCn] {
+        let mut app = signed_in(&path, lang);
+        app.on_key(key(KeyCode::F(6)));
+        for view in ["week", "day"] {
+            app.on_key(key(KeyCode::Char('v')));
+            for (w, h) in [(40, 12), (60, 20)] {
+                let shown = render(&app, w, h);
+                let top = shown.lines().next().unwrap_or_default();
+                assert!(top.contains("rmdesk"), "{top}");
+                // The day's tasks keep their time whole and their titles start whole
+                // (a long title is cut on the right, with …).
+                assert!(shown.contains("10:00    Branch meeting"), "{shown}");
+                assert!(
+                    shown.contains("10:00    Call 欧阳娜娜 about the d"),
+                    "{shown}"
+                );
+                insta::assert_snapshot!(
+                    format!("small_calendar_{view}_{}_{w}x{h}", lang_name(lang)),
+                    shown
+                );
+            }
+        }
     }
 }

@@ -12,10 +12,14 @@ use rmdesk::tui::i18n::Lang;
 use rmdesk::tui::App;
 
 fn demo_app(path: &std::path::Path) -> App {
+    demo_app_in(path, Lang::En)
+}
+
+fn demo_app_in(path: &std::path::Path, lang: Lang) -> App {
     let mut store = Store::open(path).expect("open");
     store.set_clock(Box::new(FixedClock(noon())));
     store.seed_demo().expect("demo");
-    let mut app = app(store, Lang::En);
+    let mut app = app(store, lang);
     type_text(&mut app, "manager");
     app.on_key(key(KeyCode::Tab));
     type_text(&mut app, "demo-password");
@@ -203,5 +207,41 @@ fn export_writes_what_the_filter_shows() {
     assert!(
         shown > 0 && shown < all,
         "the filter keeps some: {shown} of {all}"
+    );
+}
+
+#[test]
+fn a_file_that_is_not_the_client_format_is_refused_in_the_users_language() {
+    let (dir, path) = temp_db();
+    let file = dir.path().join("wrong-header.csv");
+    std::fs::write(&file, "name,colour\nAcme,red\n").expect("write the file");
+    let mut app = demo_app_in(&path, Lang::ZhCn);
+    app.on_key(key(KeyCode::Char('i')));
+    type_text(&mut app, &file.display().to_string());
+    app.on_key(ctrl('s'));
+    finish(&mut app);
+    let report = render(&app, 100, 24);
+    assert!(
+        report.contains("导入失败：第1行：表头与客户文件格式不符"),
+        "{report}"
+    );
+    assert!(
+        report.contains("（未知的列：colour；缺少的列：clien"),
+        "{report}"
+    );
+    assert!(!report.contains("header row"), "no English: {report}");
+    insta::assert_snapshot!(report);
+
+    // Not UTF-8 (a file saved as GBK): the line is named, in Chinese too.
+    app.on_key(key(KeyCode::Esc));
+    std::fs::write(&file, b"name\n\xd6\xd0\n").expect("write the file");
+    app.on_key(key(KeyCode::Char('i')));
+    type_text(&mut app, &file.display().to_string());
+    app.on_key(ctrl('s'));
+    finish(&mut app);
+    let report = render(&app, 100, 24);
+    assert!(
+        report.contains("导入失败：第2行：文件不是 UTF-8 文本（请另存为“CSV UTF-8”）。"),
+        "{report}"
     );
 }

@@ -6,11 +6,8 @@ use std::path::PathBuf;
 use std::sync::mpsc::{channel, Receiver, Sender, TryRecvError};
 use std::time::Duration;
 
-use crate::store::clients_io::{read_client_file, ImportReport};
-use crate::store::{Actor, Reopen};
-
-/// What a failed import says when its thread stopped: nothing was imported.
-pub const STOPPED: &str = "the import stopped unexpectedly; nothing was imported (see the log)";
+use crate::store::clients_io::{read_client_file, FileError, ImportReport};
+use crate::store::{Actor, OpenError, Reopen, StoreError};
 
 /// How often the screen is redrawn while a job runs.
 pub const TICK: Duration = Duration::from_millis(100);
@@ -18,11 +15,25 @@ pub const TICK: Duration = Duration::from_millis(100);
 enum Event {
     Checking(usize),
     Progress(usize, usize),
-    Finished(Result<ImportReport, String>),
+    Finished(Result<ImportReport, Failure>),
+}
+
+/// Why an import ended without a report: kept as the error itself, so the screen shows
+/// it in the user's language.
+#[derive(Debug)]
+pub enum Failure {
+    /// The file could not be read, or is not the client format.
+    File(FileError),
+    /// The database could not be opened again for the import.
+    Open(OpenError),
+    /// The database refused.
+    Store(StoreError),
+    /// The import's thread stopped (a panic): nothing was imported.
+    Stopped,
 }
 
 /// Where an import stands.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
 pub enum ImportState {
     /// Reading and checking this many rows.
     Checking(usize),
@@ -31,7 +42,7 @@ pub enum ImportState {
     /// Done (or refused: nothing written), with the report.
     Done(ImportReport),
     /// The file or the database could not be used at all.
-    Failed(String),
+    Failed(Failure),
 }
 
 /// A client import running in the background.
@@ -57,16 +68,22 @@ impl ImportJob {
     pub fn start(db: Reopen, actor: Actor, file: PathBuf, skip_invalid: bool) -> ImportJob {
         let path = file.clone();
         ImportJob::spawn(file, move |tx| {
-            let parsed = read_client_file(&path).map_err(|e| e.to_string())?;
+            let parsed = read_client_file(&path).map_err(|e| {
+                tracing::warn!("import refused: {e}");
+                Failure::File(e)
+            })?;
             let _ = tx.send(Event::Checking(parsed.rows.len() + parsed.errors.len()));
-            let mut store = db.open().map_err(|e| e.to_string())?;
+            let mut store = db.open().map_err(|e| {
+                tracing::error!("import of {} failed: {e}", path.display());
+                Failure::Open(e)
+            })?;
             store
                 .import_clients(&actor, &parsed, skip_invalid, &mut |done, total| {
                     let _ = tx.send(Event::Progress(done, total));
                 })
                 .map_err(|e| {
                     tracing::error!("import of {} failed: {e}", path.display());
-                    e.to_string()
+                    Failure::Store(e)
                 })
         })
     }
@@ -76,13 +93,12 @@ impl ImportJob {
     /// written (the import's transaction rolls back as it unwinds).
     fn spawn(
         file: PathBuf,
-        work: impl FnOnce(&Sender<Event>) -> Result<ImportReport, String> + Send + 'static,
+        work: impl FnOnce(&Sender<Event>) -> Result<ImportReport, Failure> + Send + 'static,
     ) -> ImportJob {
         let (tx, rx) = channel();
         std::thread::spawn(move || {
             let run = std::panic::AssertUnwindSafe(|| work(&tx));
-            let outcome =
-                std::panic::catch_unwind(run).unwrap_or_else(|_| Err(STOPPED.to_string()));
+            let outcome = std::panic::catch_unwind(run).unwrap_or(Err(Failure::Stopped));
             let _ = tx.send(Event::Finished(outcome));
         });
         ImportJob {
@@ -109,7 +125,7 @@ impl ImportJob {
                 Err(TryRecvError::Empty) => return false,
                 Err(TryRecvError::Disconnected) => {
                     if !self.finished() {
-                        self.state = ImportState::Failed(STOPPED.into());
+                        self.state = ImportState::Failed(Failure::Stopped);
                         return true;
                     }
                     return false;
@@ -141,6 +157,10 @@ mod tests {
     fn a_panic_in_the_job_is_a_failed_import() {
         let mut job = ImportJob::spawn(PathBuf::from("x.csv"), |_| panic!("boom"));
         job.wait();
-        assert_eq!(job.state, ImportState::Failed(STOPPED.to_string()));
+        assert!(
+            matches!(job.state, ImportState::Failed(Failure::Stopped)),
+            "{:?}",
+            job.state
+        );
     }
 }

@@ -267,7 +267,12 @@ impl App {
                         return;
                     }
                     if gate.on_key(&key, &self.keys) == GateEvent::Submit
-                        && gate.submit_unlock(&mut self.store, &session.actor, &self.i18n)
+                        && gate.submit_unlock(
+                            &mut self.store,
+                            &session.actor,
+                            &self.i18n,
+                            &self.keys.describe(Action::Quit),
+                        )
                     {
                         session.lock = None;
                     }

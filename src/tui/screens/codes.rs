@@ -1,6 +1,6 @@
 //! Labels of stored codes (visit channels, feedback kinds, states, channels and
-//! severities, return-call outcomes, task priorities), with the code itself for anything
-//! unknown.
+//! severities, return-call outcomes, task priorities and statuses), with the code itself
+//! for anything unknown.
 use crate::tui::i18n::I18n;
 
 /// The label of `key`, or `code` as stored when there is no key.
@@ -84,6 +84,16 @@ pub fn priority_key(code: &str) -> Option<&'static str> {
     })
 }
 
+/// Catalogue key of a task status (as stored).
+pub fn task_status_key(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "open" => "task.status.open",
+        "done" => "task.status.done",
+        "cancelled" => "task.status.cancelled",
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -93,7 +103,7 @@ mod tests {
     fn every_code_has_a_label_in_both_languages() {
         type KeyOf = fn(&str) -> Option<&'static str>;
         use crate::domain::visit::{FEEDBACK_CHANNELS, RETURN_OUTCOMES, SEVERITIES};
-        let codes: [(KeyOf, &[&str]); 7] = [
+        let codes: [(KeyOf, &[&str]); 8] = [
             (
                 channel_key,
                 &["branch", "client_site", "phone", "video", "message"],
@@ -104,6 +114,7 @@ mod tests {
                 &["open", "in_progress", "resolved", "closed"],
             ),
             (priority_key, &["low", "normal", "high"]),
+            (task_status_key, &["open", "done", "cancelled"]),
             (feedback_channel_key, &FEEDBACK_CHANNELS),
             (severity_key, &SEVERITIES),
             (return_outcome_key, &RETURN_OUTCOMES),

@@ -13,7 +13,7 @@ use crate::tui::i18n::I18n;
 use crate::tui::keymap::{Action, Keymap};
 use crate::tui::widgets::field::Field;
 use crate::tui::widgets::form::Form;
-use crate::tui::widgets::{centered, popup};
+use crate::tui::widgets::{centered, popup, wrap};
 
 /// Which gate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -204,8 +204,15 @@ impl Gate {
         }
     }
 
-    /// Unlocks the screen with the signed-in user's password.
-    pub fn submit_unlock(&mut self, store: &mut Store, actor: &Actor, i18n: &I18n) -> bool {
+    /// Unlocks the screen with the signed-in user's password. `quit_key` is the label of
+    /// the quit key, named once the user is locked out.
+    pub fn submit_unlock(
+        &mut self,
+        store: &mut Store,
+        actor: &Actor,
+        i18n: &I18n,
+        quit_key: &str,
+    ) -> bool {
         let result = store.unlock_screen(actor, self.form.value("password"));
         self.form.clear("password");
         match result {
@@ -217,7 +224,10 @@ impl Gate {
                 self.message = Some(if locked {
                     self.locked_out = true;
                     let minutes = store.setting_i64("lockout.minutes").unwrap_or(15);
-                    i18n.f("gate.lock.locked_out", &[("minutes", &minutes.to_string())])
+                    i18n.f(
+                        "gate.lock.locked_out",
+                        &[("minutes", &minutes.to_string()), ("quit", quit_key)],
+                    )
                 } else {
                     store_error_text(&e, i18n)
                 });
@@ -247,7 +257,16 @@ impl Gate {
             ),
         };
         let width = area.width.saturating_sub(4).clamp(10, 64);
-        let height = (self.form.height() + 7).min(area.height);
+        // The message wraps inside the panel (a border and a margin on each side).
+        let message: Vec<String> = self
+            .message
+            .as_deref()
+            .map(|m| wrap(m, usize::from(width.min(area.width).saturating_sub(4))))
+            .unwrap_or_default();
+        let extra = u16::try_from(message.len().saturating_sub(1)).unwrap_or(u16::MAX);
+        let height = (self.form.height() + 7)
+            .saturating_add(extra)
+            .min(area.height);
         let rect = centered(area, width, height);
         let inner = popup(f, rect, &title, v.theme);
         if inner.height == 0 {
@@ -265,12 +284,23 @@ impl Gate {
             inner.height.saturating_sub(intro_h + 2),
         );
         self.form.draw(f, form_area, v.theme);
-        if let Some(msg) = &self.message {
-            let y = inner.y + inner.height - 1;
-            let line = Line::from(Span::styled(msg.as_str(), v.theme.error));
+        if !message.is_empty() {
+            // At the bottom, its last lines kept when the panel is too short for all.
+            let rows = u16::try_from(message.len())
+                .unwrap_or(u16::MAX)
+                .min(inner.height);
+            let shown: Vec<Line> = message[message.len() - usize::from(rows)..]
+                .iter()
+                .map(|l| Line::from(Span::styled(l.as_str(), v.theme.error)))
+                .collect();
             f.render_widget(
-                Paragraph::new(line),
-                Rect::new(inner.x + 1, y, inner.width.saturating_sub(2), 1),
+                Paragraph::new(shown),
+                Rect::new(
+                    inner.x + 1,
+                    inner.y + inner.height - rows,
+                    inner.width.saturating_sub(2),
+                    rows,
+                ),
             );
         }
     }

@@ -16,6 +16,8 @@ use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use ratatui::Frame;
 
+use crate::domain::csv_import::CsvFileError;
+use crate::store::clients_io::FileError;
 use crate::store::{Actor, Store, StoreError};
 use crate::tui::i18n::I18n;
 use crate::tui::keymap::{Action, Keymap};
@@ -208,6 +210,52 @@ fn field_limit(field: &str) -> Option<usize> {
     })
 }
 
+/// The catalogue key of a file the system refused to read or write (takes `{path}`).
+fn io_error_key(source: &std::io::Error, writing: bool) -> &'static str {
+    match source.kind() {
+        std::io::ErrorKind::NotFound => "err.io.not_found",
+        std::io::ErrorKind::PermissionDenied => "err.io.denied",
+        _ if writing => "err.io.write",
+        _ => "err.io.read",
+    }
+}
+
+/// Why a client file was refused as a whole, as a sentence in the user's language (the
+/// command line keeps the English of [`FileError`]'s `Display`).
+pub fn file_error_text(err: &FileError, i18n: &I18n) -> String {
+    match err {
+        FileError::Io { path, source } => i18n.f(io_error_key(source, false), &[("path", path)]),
+        FileError::Format { source, .. } => csv_error_text(source, i18n),
+    }
+}
+
+/// What is wrong with a file that is not the client format.
+fn csv_error_text(err: &CsvFileError, i18n: &I18n) -> String {
+    match err {
+        CsvFileError::NotUtf8 { line } | CsvFileError::Syntax { line, .. } => {
+            i18n.f(err.key(), &[("line", &line.to_string())])
+        }
+        CsvFileError::Empty => i18n.t(err.key()).to_string(),
+        CsvFileError::Header {
+            unknown,
+            missing,
+            repeated,
+        } => {
+            let problems: Vec<String> = [
+                ("err.csv.header.unknown", unknown),
+                ("err.csv.header.missing", missing),
+                ("err.csv.header.repeated", repeated),
+            ]
+            .into_iter()
+            .filter(|(_, names)| !names.is_empty())
+            .map(|(key, names)| i18n.f(key, &[("names", &names.join(", "))]))
+            .collect();
+            let problems = problems.join(i18n.t("err.csv.header.sep"));
+            i18n.f(err.key(), &[("problems", &problems)])
+        }
+    }
+}
+
 /// A store error as a sentence for the user; the detail goes to the log.
 pub fn store_error_text(err: &StoreError, i18n: &I18n) -> String {
     match err {
@@ -225,13 +273,10 @@ pub fn store_error_text(err: &StoreError, i18n: &I18n) -> String {
             source,
         } => {
             tracing::error!("file failure: {err}");
-            let key = match source.kind() {
-                std::io::ErrorKind::NotFound => "err.io.not_found",
-                std::io::ErrorKind::PermissionDenied => "err.io.denied",
-                _ if *writing => "err.io.write",
-                _ => "err.io.read",
-            };
-            i18n.f(key, &[("path", &path.display().to_string())])
+            i18n.f(
+                io_error_key(source, *writing),
+                &[("path", &path.display().to_string())],
+            )
         }
         StoreError::Fields(errors) => errors
             .iter()

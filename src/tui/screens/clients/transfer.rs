@@ -9,11 +9,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Gauge, Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::super::{store_error_text, Ctx, View};
+use super::super::{file_error_text, store_error_text, Ctx, View};
 use super::Done;
 use crate::store::clients::ClientFilter;
 use crate::tui::i18n::I18n;
-use crate::tui::jobs::{ImportJob, ImportState};
+use crate::tui::jobs::{Failure, ImportJob, ImportState};
 use crate::tui::keymap::Action;
 use crate::tui::popup::{Popup, Step};
 use crate::tui::widgets::field::Field;
@@ -132,14 +132,22 @@ impl Transfer {
                 }));
                 (lines, report.written(), report.imported > 0)
             }
-            ImportState::Failed(reason) if reason == crate::tui::jobs::STOPPED => {
+            ImportState::Failed(Failure::Stopped) => {
                 (vec![i.t("transfer.stopped").to_string()], false, false)
             }
-            ImportState::Failed(reason) => (
-                vec![i.f("transfer.failed", &[("reason", reason)])],
-                false,
-                false,
-            ),
+            ImportState::Failed(failure) => {
+                let reason = match failure {
+                    Failure::File(e) => file_error_text(e, i),
+                    Failure::Store(e) => store_error_text(e, i),
+                    Failure::Open(e) => e.to_string(),
+                    Failure::Stopped => i.t("transfer.stopped").to_string(),
+                };
+                (
+                    vec![i.f("transfer.failed", &[("reason", &reason)])],
+                    false,
+                    false,
+                )
+            }
             _ => return Step::Open,
         };
         *self = Transfer::Report {
@@ -373,17 +381,13 @@ impl Popup<Done> for Transfer {
                 );
             }
             Transfer::Report { lines, ok, scroll } => {
-                let height = area
-                    .height
-                    .saturating_sub(4)
-                    .min(u16::try_from(lines.len() + 3).unwrap_or(u16::MAX));
-                let rect = centered(area, width, height);
-                let inner = popup(f, rect, i.t("transfer.report_title"), v.theme);
+                // Lines wrapped to the popup's inside, so its height fits a long reason.
+                let inner_width = usize::from(width.min(area.width).saturating_sub(2));
                 let shown: Vec<Line> = lines
                     .iter()
                     .enumerate()
                     .skip(*scroll)
-                    .map(|(n, l)| {
+                    .flat_map(|(n, l)| {
                         let style = if n == 0 {
                             if *ok {
                                 v.theme.ok
@@ -393,9 +397,17 @@ impl Popup<Done> for Transfer {
                         } else {
                             v.theme.base
                         };
-                        Line::from(Span::styled(l.as_str(), style))
+                        wrap(l, inner_width)
+                            .into_iter()
+                            .map(move |part| Line::from(Span::styled(part, style)))
                     })
                     .collect();
+                let height = area
+                    .height
+                    .saturating_sub(4)
+                    .min(u16::try_from(shown.len() + *scroll + 3).unwrap_or(u16::MAX));
+                let rect = centered(area, width, height);
+                let inner = popup(f, rect, i.t("transfer.report_title"), v.theme);
                 f.render_widget(Paragraph::new(shown).wrap(Wrap { trim: false }), inner);
             }
         }

@@ -16,7 +16,7 @@ use crate::tui::i18n::I18n;
 use crate::tui::screens::clients::local_time;
 use crate::tui::screens::codes::{
     channel_key, code_text, feedback_channel_key, feedback_kind_key, feedback_status_key,
-    return_outcome_key, severity_key,
+    return_outcome_key, severity_key, task_status_key,
 };
 use crate::tui::screens::View;
 use crate::tui::theme::Theme;
@@ -127,14 +127,10 @@ pub fn visit_lines(
     }
     let next = match (&d.next_step, &d.task) {
         (Some(step), Some((_, due, status))) => {
-            let status = if status == "open" {
-                i.t("visit.task.open")
-            } else {
-                i.t("visit.task.done")
-            };
+            let status = code_text(i, task_status_key(status), status);
             i.f(
                 "visit.next_with_task",
-                &[("step", step), ("date", due), ("status", status)],
+                &[("step", step), ("date", due), ("status", &status)],
             )
         }
         (Some(step), None) => step.clone(),

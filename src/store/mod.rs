@@ -20,6 +20,8 @@ pub mod home;
 mod migrate;
 pub mod plans;
 pub mod products;
+#[cfg(test)]
+mod query_plans;
 pub mod settings;
 pub mod tasks;
 pub mod users;

@@ -744,7 +744,7 @@ fn a_large_import_builds_the_list_indexes_again_and_a_failed_one_keeps_them() {
     let manager = store.login("manager", "demo-password").expect("manager");
     let n = 10_000;
 
-    // A client number given twice: the second insert fails after thousands of rows were
+    // A client number given twice: the second row is refused after thousands of rows were
     // written without the list indexes; nothing of it stays, the indexes are all there.
     let csv = passport_file(n, "rm1", |i| {
         if i == n - 1 {
@@ -759,7 +759,18 @@ fn a_large_import_builds_the_list_indexes_again_and_a_failed_one_keeps_them() {
         false,
         &mut |_, _| {},
     );
-    assert!(failed.is_err(), "{failed:?}");
+    let failed = failed.expect("a report");
+    assert_eq!(failed.imported, 0);
+    let lines: Vec<_> = failed
+        .rejected
+        .iter()
+        .map(|r| (r.line, r.keys.clone()))
+        .collect();
+    assert_eq!(
+        lines,
+        vec![(n as u64 + 1, vec![("client_no", "err.client_no.taken")])],
+        "the repeated client number, on the file's last line"
+    );
     assert_eq!(client_indexes(&path), before);
     assert_eq!(
         store

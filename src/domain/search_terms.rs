@@ -227,6 +227,14 @@ fn push_name_piece(out: &mut String, piece: &str) {
 /// arguments add nothing. Tokens are separated by single spaces. The mobile is indexed
 /// apart, by [`phone_digits`].
 pub fn terms(name: &str, client_no: &str, id_number: &str) -> String {
+    let mut out = name_terms(name);
+    add_number_terms(&mut out, client_no, id_number);
+    out
+}
+
+/// The name's part of [`terms`] (the costly part: pinyin), so that an import can work
+/// it out on another thread before the client number is known.
+pub fn name_terms(name: &str) -> String {
     let mut out = String::new();
     for word in name.split_whitespace() {
         let pieces: Vec<&str> = word
@@ -241,27 +249,34 @@ pub fn terms(name: &str, client_no: &str, id_number: &str) -> String {
             push_name_piece(&mut out, &pieces.concat());
         }
     }
+    out.truncate(out.trim_end().len());
+    out
+}
 
+/// Appends the client number's and the ID tail's tokens to a name's terms, making
+/// [`terms`].
+pub fn add_number_terms(out: &mut String, client_no: &str, id_number: &str) {
+    if !out.is_empty() {
+        out.push(' ');
+    }
     let number: String = client_no
         .chars()
         .filter(char::is_ascii_alphanumeric)
         .collect::<String>()
         .to_ascii_lowercase();
     if !number.is_empty() {
-        push(&mut out, &format!("{CLIENT_NO}{number}"));
+        push(out, &format!("{CLIENT_NO}{number}"));
         if number.bytes().any(|b| b.is_ascii_alphabetic()) {
-            push(&mut out, &number);
+            push(out, &number);
         }
     }
 
     let id: Vec<char> = id_number.trim().chars().collect();
     if id.len() >= 4 && id.iter().all(char::is_ascii_alphanumeric) {
         let tail: String = id[id.len() - 4..].iter().collect();
-        push(&mut out, &format!("{ID_TAIL}{}", tail.to_ascii_lowercase()));
+        push(out, &format!("{ID_TAIL}{}", tail.to_ascii_lowercase()));
     }
-
     out.truncate(out.trim_end().len());
-    out
 }
 
 /// The text of a client's row in `client_phone`: the digits of the mobile (`+852…` →

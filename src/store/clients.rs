@@ -251,8 +251,8 @@ fn filter_sql(f: &ClientFilter, sql: &mut String, args: &mut Vec<Value>) {
 }
 
 /// The SQL of [`Store::client_page`] and its arguments (apart, so that tests can read its
-/// query plan).
-pub(crate) fn client_page_sql(
+/// query plan and benchmarks run it as plain SQL).
+pub fn client_page_sql(
     actor: &Actor,
     spec: &ListSpec,
     from: &PageFrom,

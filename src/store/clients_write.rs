@@ -282,6 +282,7 @@ pub(crate) fn placeholders(n: usize) -> String {
 }
 
 /// The values of a new client's row for [`CLIENT_COLUMNS`]; no `id` lets SQLite choose.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn client_values(
     id: Option<i64>,
     client_no: &str,
@@ -289,6 +290,7 @@ pub(crate) fn client_values(
     owner: (i64, i64),
     tier: Tier,
     now: &str,
+    name_key: String,
 ) -> [Value; CLIENT_WIDTH] {
     let text = |s: Option<&str>| s.map_or(Value::Null, |s| Value::Text(s.to_string()));
     [
@@ -317,7 +319,7 @@ pub(crate) fn client_values(
             .map_or(Value::Null, |d| Value::Text(d.to_string())),
         Value::Text(now.to_string()),
         Value::Text(now.to_string()),
-        Value::Text(search_terms::name_sort_key(&v.name)),
+        Value::Text(name_key),
     ]
 }
 
@@ -358,7 +360,13 @@ pub(crate) fn insert_client(
         placeholders(CLIENT_WIDTH)
     ))?
     .execute(params_from_iter(client_values(
-        None, &client_no, v, owner, tier, now,
+        None,
+        &client_no,
+        v,
+        owner,
+        tier,
+        now,
+        search_terms::name_sort_key(&v.name),
     )))?;
     let id = tx.last_insert_rowid();
     index_new(

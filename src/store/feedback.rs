@@ -95,8 +95,8 @@ fn read_item(r: &rusqlite::Row<'_>) -> rusqlite::Result<FeedbackItem> {
 }
 
 /// The SQL of one of [`Store::feedback_list`]'s two walks (pending or handled items) and
-/// its arguments (apart, so that tests can read its query plan).
-pub(crate) fn feedback_list_sql(
+/// its arguments (apart, so that tests can read its query plan and benchmarks run it as plain SQL).
+pub fn feedback_list_sql(
     actor: &Actor,
     filter: &FeedbackFilter,
     pending: bool,

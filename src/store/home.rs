@@ -424,7 +424,7 @@ impl Store {
 /// The home list's complaint lines and their count (parameters: the last deadline, the
 /// branch, the user): a walk of the branch's pending feedback by deadline
 /// (`feedback_branch_pending`); an RM's are their clients' among them.
-pub(crate) fn complaints_sql(actor: &Actor) -> (String, String) {
+pub fn complaints_sql(actor: &Actor) -> (String, String) {
     let owner = if actor.role == Role::Manager {
         "?3 = ?3"
     } else {

@@ -454,7 +454,7 @@ const KEY_EPOCH: i64 = 946_684_800;
 /// ±68 years) times 2^32, plus its id (below 2^32). Keys sort as the list does — newest
 /// first is the largest key, ties of time by id — so the full-text index hands out
 /// matches in the list's order and a date range is a range of rowids.
-pub(crate) fn visit_key(visited_at: &str, id: i64) -> i64 {
+pub fn visit_key(visited_at: &str, id: i64) -> i64 {
     let secs = super::parse_ts(visited_at).map_or(0, |t| t.timestamp() - KEY_EPOCH);
     let secs = secs.clamp(i64::from(i32::MIN), i64::from(i32::MAX));
     secs * (1 << 32) + (id & 0xFFFF_FFFF)
@@ -500,12 +500,8 @@ pub(crate) fn rebuild_visit_text(conn: &rusqlite::Connection) -> Result<()> {
 }
 
 /// The SQL of [`Store::visit_list`] and its arguments (apart, so that tests can read
-/// its query plan).
-pub(crate) fn visit_list_sql(
-    actor: &Actor,
-    filter: &VisitFilter,
-    limit: usize,
-) -> (String, Vec<Value>) {
+/// its query plan and benchmarks run it as plain SQL).
+pub fn visit_list_sql(actor: &Actor, filter: &VisitFilter, limit: usize) -> (String, Vec<Value>) {
     let mut cond = String::new();
     let mut args: Vec<Value> = Vec::new();
     // Scope: an RM's own visits of their own clients; a manager's branch.

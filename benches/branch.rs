@@ -31,7 +31,7 @@ use rmdesk::store::clients::{client_page_sql, ListSpec, PageFrom};
 use rmdesk::store::feedback::{feedback_list_sql, FeedbackFilter};
 use rmdesk::store::home::complaints_sql;
 use rmdesk::store::visits::{visit_key, visit_list_sql, VisitFilter};
-use rmdesk::store::{Actor, Store};
+use rmdesk::store::{Actor, Store, Zone};
 
 const PASSWORD: &str = "demo-password";
 /// What the screens ask for: F4's list, the client search.
@@ -160,6 +160,7 @@ fn plain_runs(conn: &Connection, queries: &[(String, Vec<Value>)]) -> Vec<Durati
 
 fn screens(store: &mut Store, plain: &Connection, who: &str, actor: &Actor) {
     let today = store.today();
+    let zone: Zone = store.zone();
     // F2 home.
     let home = sample(RUNS, || {
         std::hint::black_box(store.work_list(actor).expect("home"));
@@ -278,7 +279,7 @@ fn screens(store: &mut Store, plain: &Connection, who: &str, actor: &Actor) {
     };
     let all = VisitFilter::default();
     let open = visits(store, &all);
-    let open_sql = vec![visit_list_sql(actor, &all, LIST)];
+    let open_sql = vec![visit_list_sql(actor, &all, zone, LIST)];
     row(
         "F4 visits, opening (newest 500)",
         who,
@@ -295,7 +296,7 @@ fn screens(store: &mut Store, plain: &Connection, who: &str, actor: &Actor) {
         "F4 visits, last 12 months",
         who,
         &t,
-        Some(&plain_runs(plain, &[visit_list_sql(actor, &year, LIST)])),
+        Some(&plain_runs(plain, &[visit_list_sql(actor, &year, zone, LIST)])),
     );
     let unchecked = VisitFilter {
         unchecked_only: true,
@@ -309,7 +310,7 @@ fn screens(store: &mut Store, plain: &Connection, who: &str, actor: &Actor) {
         &t,
         Some(&plain_runs(
             plain,
-            &[visit_list_sql(actor, &unchecked, LIST)],
+            &[visit_list_sql(actor, &unchecked, zone, LIST)],
         )),
     );
     for typed in [
@@ -335,7 +336,7 @@ fn screens(store: &mut Store, plain: &Connection, who: &str, actor: &Actor) {
             &format!("F4 `/` typed {typed:?}"),
             who,
             &t,
-            Some(&plain_runs(plain, &[visit_list_sql(actor, &f, LIST)])),
+            Some(&plain_runs(plain, &[visit_list_sql(actor, &f, zone, LIST)])),
         );
     }
     let f = VisitFilter {
@@ -347,7 +348,7 @@ fn screens(store: &mut Store, plain: &Connection, who: &str, actor: &Actor) {
         "F4 `/` \"理财\" within 12 months",
         who,
         &t,
-        Some(&plain_runs(plain, &[visit_list_sql(actor, &f, LIST)])),
+        Some(&plain_runs(plain, &[visit_list_sql(actor, &f, zone, LIST)])),
     );
 
     // F4 feedback tab: pending by deadline, then the rest.

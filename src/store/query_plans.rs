@@ -9,7 +9,7 @@ use super::feedback::{feedback_list_sql, FeedbackFilter};
 use super::home::complaints_sql;
 use super::users::NewUser;
 use super::visits::{visit_list_sql, VisitFilter};
-use super::{Actor, Role, Store};
+use super::{Actor, Role, Store, Zone};
 
 const PASS: &str = "long-enough-pass";
 
@@ -90,12 +90,12 @@ fn visit_lists_walk_the_branch_or_the_rm_or_the_client_by_time() {
     };
     walks(
         &store,
-        visit_list_sql(&mgr, &all, 500),
+        visit_list_sql(&mgr, &all, Zone::china(), 500),
         "visits_branch_time",
     );
     walks(
         &store,
-        visit_list_sql(&mgr, &year, 500),
+        visit_list_sql(&mgr, &year, Zone::china(), 500),
         "visits_branch_time",
     );
     let unchecked = VisitFilter {
@@ -105,27 +105,27 @@ fn visit_lists_walk_the_branch_or_the_rm_or_the_client_by_time() {
     };
     walks(
         &store,
-        visit_list_sql(&mgr, &unchecked, 500),
+        visit_list_sql(&mgr, &unchecked, Zone::china(), 500),
         "visits_branch_time",
     );
-    walks(&store, visit_list_sql(&rm, &year, 500), "visits_rm");
+    walks(&store, visit_list_sql(&rm, &year, Zone::china(), 500), "visits_rm");
     let of_rm = VisitFilter {
         rm_id: Some(rm.user_id),
         ..year.clone()
     };
-    walks(&store, visit_list_sql(&mgr, &of_rm, 500), "visits_rm");
+    walks(&store, visit_list_sql(&mgr, &of_rm, Zone::china(), 500), "visits_rm");
     let of_client = VisitFilter {
         client_id: Some(1),
         ..year.clone()
     };
     walks(
         &store,
-        visit_list_sql(&mgr, &of_client, 500),
+        visit_list_sql(&mgr, &of_client, Zone::china(), 500),
         "visits_client",
     );
     walks(
         &store,
-        visit_list_sql(&rm, &of_client, 500),
+        visit_list_sql(&rm, &of_client, Zone::china(), 500),
         "visits_client",
     );
 }
@@ -139,7 +139,7 @@ fn visit_text_search_walks_the_full_text_index_newest_first() {
             from: Some(day("2025-11-23")),
             ..VisitFilter::default()
         };
-        let (sql, args) = visit_list_sql(actor, &f, 500);
+        let (sql, args) = visit_list_sql(actor, &f, Zone::china(), 500);
         let p = plan(&store, &sql, &args);
         assert!(
             p.lines()
@@ -157,7 +157,7 @@ fn visit_text_search_walks_the_full_text_index_newest_first() {
         client_id: Some(1),
         ..VisitFilter::default()
     };
-    walks(&store, visit_list_sql(&mgr, &f, 500), "visits_client");
+    walks(&store, visit_list_sql(&mgr, &f, Zone::china(), 500), "visits_client");
 }
 
 #[test]

@@ -3,13 +3,13 @@
 //!
 //! A visit with a next-step date creates the follow-up task in the same transaction, so
 //! both land or neither does; the task points at its visit (`tasks.visit_id`).
-use chrono::{Local, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{NaiveDate, Utc};
 use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, OptionalExtension, Transaction};
 
 use super::clients::scope;
 use super::holdings::{audit_override, suitability_in, Verdict};
-use super::{audit, ts, Actor, Result, Role, Store, StoreError};
+use super::{audit, ts, Actor, Result, Role, Store, StoreError, Zone};
 use crate::domain::client::FieldError;
 use crate::domain::search_terms;
 use crate::domain::visit::{ValidVisit, VisitInput, RETURN_OUTCOMES};
@@ -115,14 +115,6 @@ pub struct VisitDetail {
     pub products: Vec<(String, String)>,
 }
 
-fn local_to_utc(t: NaiveDateTime) -> chrono::DateTime<Utc> {
-    // An hour skipped or repeated by a clock change takes its first meaning.
-    Local
-        .from_local_datetime(&t)
-        .earliest()
-        .map_or_else(|| Utc.from_utc_datetime(&t), |l| l.with_timezone(&Utc))
-}
-
 impl Store {
     /// Records a visit to a client `actor` may see; a next-step date also creates the
     /// follow-up task, in the same transaction. The client's last contact moves forward.
@@ -136,9 +128,11 @@ impl Store {
             return Err(StoreError::Forbidden);
         }
         self.client_raw(actor, client_id)?;
-        let now_local = self.now().with_timezone(&Local).naive_local();
-        let v: ValidVisit = input.validate(now_local).map_err(StoreError::Fields)?;
-        let at = ts(local_to_utc(v.visited_at));
+        let zone = self.zone();
+        let v: ValidVisit = input
+            .validate(zone.local(self.now()))
+            .map_err(StoreError::Fields)?;
+        let at = ts(zone.to_utc(v.visited_at));
         let products = self.product_ids(&v.products)?;
         let today = self.today();
         self.write(|tx, now| {
@@ -203,7 +197,7 @@ impl Store {
         filter: &VisitFilter,
         limit: usize,
     ) -> Result<Vec<VisitRow>> {
-        let (sql, args) = visit_list_sql(actor, filter, limit);
+        let (sql, args) = visit_list_sql(actor, filter, self.zone(), limit);
         let mut stmt = self.conn().prepare_cached(&sql)?;
         let rows = stmt.query_map(params_from_iter(args), read_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -286,7 +280,7 @@ impl Store {
     pub fn visit_for_edit(&self, actor: &Actor, id: i64) -> Result<VisitInput> {
         let d = self.visit(actor, id)?;
         Ok(VisitInput {
-            visited_at: local_minute(&d.row.visited_at),
+            visited_at: local_minute(self.zone(), &d.row.visited_at),
             channel: d.row.channel,
             purpose: d.row.purpose,
             summary: d.summary,
@@ -305,9 +299,11 @@ impl Store {
         if old.rm_id != actor.user_id {
             return Err(StoreError::Forbidden);
         }
-        let now_local = self.now().with_timezone(&Local).naive_local();
-        let v: ValidVisit = input.validate(now_local).map_err(StoreError::Fields)?;
-        let at = ts(local_to_utc(v.visited_at));
+        let zone = self.zone();
+        let v: ValidVisit = input
+            .validate(zone.local(self.now()))
+            .map_err(StoreError::Fields)?;
+        let at = ts(zone.to_utc(v.visited_at));
         let before = describe_visit(
             &old.row.visited_at,
             &old.row.channel,
@@ -501,7 +497,12 @@ pub(crate) fn rebuild_visit_text(conn: &rusqlite::Connection) -> Result<()> {
 
 /// The SQL of [`Store::visit_list`] and its arguments (apart, so that tests can read
 /// its query plan and benchmarks run it as plain SQL).
-pub fn visit_list_sql(actor: &Actor, filter: &VisitFilter, limit: usize) -> (String, Vec<Value>) {
+pub fn visit_list_sql(
+    actor: &Actor,
+    filter: &VisitFilter,
+    zone: Zone,
+    limit: usize,
+) -> (String, Vec<Value>) {
     let mut cond = String::new();
     let mut args: Vec<Value> = Vec::new();
     // Scope: an RM's own visits of their own clients; a manager's branch.
@@ -530,8 +531,11 @@ pub fn visit_list_sql(actor: &Actor, filter: &VisitFilter, limit: usize) -> (Str
         }
         _ => cond.push_str(" AND 0"),
     }
-    let from = filter.from.and_then(day_start);
-    let end = filter.to.and_then(|d| d.succ_opt()).and_then(day_start);
+    let from = filter.from.map(|d| ts(zone.day_start(d)));
+    let end = filter
+        .to
+        .and_then(|d| d.succ_opt())
+        .map(|d| ts(zone.day_start(d)));
     if let Some(ch) = &filter.channel {
         cond.push_str(" AND v.channel = ?");
         args.push(Value::Text(ch.clone()));
@@ -626,16 +630,11 @@ fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<VisitRow> {
     })
 }
 
-/// The instant local midnight of `day` begins, as stored.
-fn day_start(day: NaiveDate) -> Option<String> {
-    day.and_hms_opt(0, 0, 0).map(|t| ts(local_to_utc(t)))
-}
-
 /// A stored instant as the form's local `YYYY-MM-DD HH:MM`.
-fn local_minute(stored: &str) -> String {
+fn local_minute(zone: super::Zone, stored: &str) -> String {
     super::parse_ts(stored).map_or_else(
         || stored.to_string(),
-        |t| t.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string(),
+        |t| zone.local(t).format("%Y-%m-%d %H:%M").to_string(),
     )
 }
 

@@ -448,7 +448,13 @@ fn id_tails(store: &Store, plain: &Connection, manager: &Actor, rm: &Actor) {
         })
         .expect("sample");
     let picks: Vec<(i64, String, String)> = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })
         .expect("rows")
         .filter_map(Result::ok)
         .filter(|(_, id, _)| id.len() == 18 && !id.ends_with('X'))

@@ -284,7 +284,10 @@ fn screens(store: &mut Store, plain: &Connection, who: &str, actor: &Actor) {
         "F4 visits, last 12 months",
         who,
         &t,
-        Some(&plain_runs(plain, &[visit_list_sql(actor, &year, zone, LIST)])),
+        Some(&plain_runs(
+            plain,
+            &[visit_list_sql(actor, &year, zone, LIST)],
+        )),
     );
     let unchecked = VisitFilter {
         unchecked_only: true,

@@ -136,6 +136,9 @@ struct CheckedBatch {
 /// A checked row of an import and its owner (user id, branch id).
 type Ready = (Checked, (i64, i64));
 
+/// What a batch wrote (each client's id and number) and the rows the database refused.
+type Written = (Vec<(i64, String)>, Vec<RowError>);
+
 /// Why a row cannot be written although its fields are good: the ID number or the
 /// client number is already in the database. `None` when it can be.
 fn conflict(tx: &Connection, client: &ValidClient) -> Result<Option<RowError>> {
@@ -255,7 +258,7 @@ impl<'a> BulkWriter<'a> {
 
     /// Writes `batch`; returns each written client's id and number, and the rows the
     /// database refused (ID number or client number already there).
-    fn write(&mut self, batch: &[Ready], now: &str) -> Result<(Vec<(i64, String)>, Vec<RowError>)> {
+    fn write(&mut self, batch: &[Ready], now: &str) -> Result<Written> {
         let mut named = Vec::with_capacity(batch.len());
         let mut refused = Vec::new();
         let mut written: Vec<&Ready> = Vec::with_capacity(batch.len());

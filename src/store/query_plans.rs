@@ -108,12 +108,20 @@ fn visit_lists_walk_the_branch_or_the_rm_or_the_client_by_time() {
         visit_list_sql(&mgr, &unchecked, Zone::china(), 500),
         "visits_branch_time",
     );
-    walks(&store, visit_list_sql(&rm, &year, Zone::china(), 500), "visits_rm");
+    walks(
+        &store,
+        visit_list_sql(&rm, &year, Zone::china(), 500),
+        "visits_rm",
+    );
     let of_rm = VisitFilter {
         rm_id: Some(rm.user_id),
         ..year.clone()
     };
-    walks(&store, visit_list_sql(&mgr, &of_rm, Zone::china(), 500), "visits_rm");
+    walks(
+        &store,
+        visit_list_sql(&mgr, &of_rm, Zone::china(), 500),
+        "visits_rm",
+    );
     let of_client = VisitFilter {
         client_id: Some(1),
         ..year.clone()
@@ -157,7 +165,11 @@ fn visit_text_search_walks_the_full_text_index_newest_first() {
         client_id: Some(1),
         ..VisitFilter::default()
     };
-    walks(&store, visit_list_sql(&mgr, &f, Zone::china(), 500), "visits_client");
+    walks(
+        &store,
+        visit_list_sql(&mgr, &f, Zone::china(), 500),
+        "visits_client",
+    );
 }
 
 #[test]

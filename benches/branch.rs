@@ -488,9 +488,10 @@ fn build(db: &Path, clients: usize) {
     let today = store.today();
     let mut rng = StdRng::seed_from_u64(7);
     let mut done = 0usize;
-    // A million rows as one file of text is 250 MB: import them 200,000 at a time.
+    // One import: the list indexes are then built once, at the end (a second import into
+    // the table this size keeps them and inserts into each at random).
     while done < clients {
-        let n = (clients - done).min(200_000);
+        let n = clients - done;
         let mut text = csv_header();
         for i in done..done + n {
             let mut p = rmdesk::cli::demo_people::person(&mut rng, i as u64, today);

@@ -347,14 +347,16 @@ CREATE INDEX feedback_branch_done ON feedback (branch_id, received_on)
 
 -- The words of each visit (purpose, summary, outcome) as the store writes them
 -- (search_terms::visit_terms: Chinese as overlapping pairs of characters, other words
--- whole), so any 2 or more Chinese characters are a phrase and other words a prefix.
+-- whole), so any 2 or more Chinese characters are a phrase and other words a prefix;
+-- the prefix indexes make the first one or two characters typed one token to walk.
 -- rowid = the visit's time in seconds from 2000-01-01 UTC times 2^32, plus its id: the
 -- index walks matches newest first and a date range is a rowid range (store::visits).
 CREATE VIRTUAL TABLE visit_text USING fts5 (
     words,
     content = '',
     contentless_delete = 1,
-    tokenize = 'unicode61 remove_diacritics 2'
+    tokenize = 'unicode61 remove_diacritics 2',
+    prefix = '1 2'
 );
 
 -- The order of names: Chinese characters by their pinyin, mixed with Latin letters

@@ -305,6 +305,68 @@ CREATE VIRTUAL TABLE client_phone USING fts5 (
 INSERT INTO client_phone (rowid, digits)
 SELECT id, replace(mobile, '+', '') FROM clients WHERE mobile IS NOT NULL AND mobile != '';
 
+-- migration: 4
+-- Branch scale: the manager's lists walk an index of the branch, a visit's words are
+-- found through a full-text index, and client names sort by their pinyin.
+--
+-- Visits and feedback carry their client's branch (kept by the triggers below, whoever
+-- writes the row), so a manager's list is a range walk of the branch by time or deadline
+-- instead of every client of the branch and then each one's rows.
+ALTER TABLE visits ADD COLUMN branch_id INTEGER REFERENCES branches(id);
+ALTER TABLE feedback ADD COLUMN branch_id INTEGER REFERENCES branches(id);
+UPDATE visits SET branch_id = (SELECT c.branch_id FROM clients c WHERE c.id = visits.client_id);
+UPDATE feedback SET branch_id = (SELECT c.branch_id FROM clients c WHERE c.id = feedback.client_id);
+
+CREATE TRIGGER visits_branch AFTER INSERT ON visits WHEN NEW.branch_id IS NULL
+BEGIN
+    UPDATE visits SET branch_id = (SELECT c.branch_id FROM clients c WHERE c.id = NEW.client_id)
+    WHERE id = NEW.id;
+END;
+
+CREATE TRIGGER feedback_branch AFTER INSERT ON feedback WHEN NEW.branch_id IS NULL
+BEGIN
+    UPDATE feedback SET branch_id = (SELECT c.branch_id FROM clients c WHERE c.id = NEW.client_id)
+    WHERE id = NEW.id;
+END;
+
+CREATE TRIGGER clients_branch_moved AFTER UPDATE OF branch_id ON clients
+WHEN OLD.branch_id IS NOT NEW.branch_id
+BEGIN
+    UPDATE visits SET branch_id = NEW.branch_id WHERE client_id = NEW.id;
+    UPDATE feedback SET branch_id = NEW.branch_id WHERE client_id = NEW.id;
+END;
+
+-- The branch's visits newest first (F4 for a manager).
+CREATE INDEX visits_branch_time ON visits (branch_id, visited_at);
+-- Feedback still being handled, by deadline (F4's feedback tab, home's complaints and
+-- their count, read from the index alone); handled feedback, newest first, after it.
+CREATE INDEX feedback_branch_pending ON feedback (branch_id, deadline, kind, status)
+    WHERE status IN ('open', 'in_progress');
+CREATE INDEX feedback_branch_done ON feedback (branch_id, received_on)
+    WHERE status IN ('resolved', 'closed');
+
+-- The words of each visit (purpose, summary, outcome) as the store writes them
+-- (search_terms::visit_terms: Chinese as overlapping pairs of characters, other words
+-- whole), so any 2 or more Chinese characters are a phrase and other words a prefix;
+-- the prefix indexes make the first one or two characters typed one token to walk.
+-- rowid = the visit's time in seconds from 2000-01-01 UTC times 2^32, plus its id: the
+-- index walks matches newest first and a date range is a rowid range (store::visits).
+CREATE VIRTUAL TABLE visit_text USING fts5 (
+    words,
+    content = '',
+    contentless_delete = 1,
+    tokenize = 'unicode61 remove_diacritics 2',
+    prefix = '1 2'
+);
+
+-- The order of names: Chinese characters by their pinyin, mixed with Latin letters
+-- (search_terms::name_sort_key; written by the store with every save).
+ALTER TABLE clients ADD COLUMN name_key TEXT NOT NULL DEFAULT '';
+DROP INDEX clients_owner_name;
+DROP INDEX clients_branch_name;
+CREATE INDEX clients_owner_name ON clients (owner_id, name_key, id);
+CREATE INDEX clients_branch_name ON clients (branch_id, name_key, id);
+
 -- migration: 5
 -- Administration: the audit log viewer filters by user and by action, newest first and
 -- paged by id, so each filter walks its own index backwards from the newest entry.

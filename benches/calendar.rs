@@ -180,7 +180,7 @@ fn main() {
     store
         .save_plan_note(&rm, PlanPeriod::Month(month_start(today)), "本月规划")
         .expect("note");
-    let items = store.work_list(&rm).expect("work list");
+    let items = store.work_list(&rm).expect("work list").items;
     println!("home work list: {} lines", items.len());
     let times = sample(200, || {
         std::hint::black_box(store.work_list(&rm).expect("work list"));

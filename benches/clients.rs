@@ -8,7 +8,9 @@
 //! - a page of the client list after a given row, and the jump to the end;
 //! - the real binary's `rmdesk search --stats` for a sample of the same queries;
 //! - importing a generated file of `RMDESK_BENCH_IMPORT` rows (default 200,000) with full
-//!   validation, beside the time sqlite3's own `.import` takes for the same file.
+//!   validation, beside the same rows, search terms and indexes written by plain SQL in
+//!   one transaction (the engine's pace, in the same run), and sqlite3's own `.import` of
+//!   the file into a bare table.
 //!
 //! `RMDESK_BENCH_ONLY=import` runs the import alone (no database of clients is built).
 use std::path::{Path, PathBuf};
@@ -337,6 +339,14 @@ fn import(data: &Path, rows: usize) {
         "import {rows} rows (parse, validate, check, write, index, audit): {secs:.2} s = {:.0} rows/s",
         rows as f64 / secs
     );
+    drop(store);
+    let (anchor, anchor_cpu) = plain_writes(data, &target);
+    println!(
+        "the same rows, terms and indexes by plain SQL in one transaction: {anchor:.2} s = {:.0} rows/s, CPU {anchor_cpu:.2} s; import / plain: wall {:.2}, CPU {:.2}",
+        rows as f64 / anchor,
+        secs / anchor,
+        cpu / anchor_cpu
+    );
 
     let plain = data.join("sqlite3-import.db");
     let _ = std::fs::remove_file(&plain);
@@ -360,6 +370,126 @@ fn import(data: &Path, rows: usize) {
         ),
         Err(_) => println!("sqlite3 not installed: the comparison was not run"),
     }
+}
+
+/// Writes the clients `imported` holds, with their search terms, into a new demo database
+/// as plain SQL in one transaction: the statements the import runs (the list indexes left
+/// out and made again at the end, 50 clients and 500 search rows to a statement, foreign
+/// keys on, `synchronous=FULL`), with every value worked out beforehand. Returns the
+/// seconds the transaction took, wall and CPU.
+fn plain_writes(data: &Path, imported: &Path) -> (f64, f64) {
+    use rmdesk::domain::search_terms;
+    use rusqlite::types::Value;
+    let src = rusqlite::Connection::open(imported).expect("imported file");
+    let columns: Vec<String> = src
+        .prepare("SELECT name FROM pragma_table_info('clients')")
+        .expect("sql")
+        .query_map([], |r| r.get(0))
+        .expect("columns")
+        .collect::<rusqlite::Result<_>>()
+        .expect("columns");
+    let at = |name: &str| columns.iter().position(|c| c == name).expect("column");
+    let (name, no, id_number, mobile) =
+        (at("name"), at("client_no"), at("id_number"), at("mobile"));
+    let mut clients: Vec<Value> = Vec::new();
+    let mut terms: Vec<Value> = Vec::new();
+    let mut phones: Vec<Value> = Vec::new();
+    {
+        let mut stmt = src
+            .prepare("SELECT * FROM clients ORDER BY id")
+            .expect("sql");
+        let mut rows = stmt.query([]).expect("rows");
+        while let Some(r) = rows.next().expect("row") {
+            let row: Vec<Value> = (0..columns.len())
+                .map(|i| r.get(i).expect("value"))
+                .collect();
+            let text = |i: usize| match &row[i] {
+                Value::Text(t) => t.clone(),
+                _ => String::new(),
+            };
+            let id = row[0].clone();
+            terms.push(id.clone());
+            terms.push(Value::Text(search_terms::terms(
+                &text(name),
+                &text(no),
+                &text(id_number),
+            )));
+            let digits = search_terms::phone_digits(&text(mobile));
+            if !digits.is_empty() {
+                phones.push(id);
+                phones.push(Value::Text(digits));
+            }
+            clients.extend(row);
+        }
+    }
+    let target = data.join("plain-target.db");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", target.display()));
+    }
+    let mut store = Store::open(&target).expect("open");
+    store.seed_demo().expect("demo users");
+    drop(store);
+    let mut conn = rusqlite::Connection::open(&target).expect("plain");
+    conn.execute_batch(
+        "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA cache_size = -32768;",
+    )
+    .expect("pragmas");
+    let insert =
+        |tx: &rusqlite::Connection, head: &str, width: usize, per: usize, values: &[Value]| {
+            let row = format!("({})", vec!["?"; width].join(", "));
+            for chunk in values.chunks(width * per) {
+                let rows = vec![row.as_str(); chunk.len() / width].join(", ");
+                tx.prepare_cached(&format!("{head} VALUES {rows}"))
+                    .expect("sql")
+                    .execute(rusqlite::params_from_iter(chunk))
+                    .expect("insert");
+            }
+        };
+    let cpu0 = cpu_secs();
+    let t = Instant::now();
+    let tx = conn
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .expect("tx");
+    let indexes: Vec<(String, String)> = tx
+        .prepare(
+            "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'clients'
+               AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'",
+        )
+        .expect("sql")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("indexes")
+        .collect::<rusqlite::Result<_>>()
+        .expect("indexes");
+    for (name, _) in &indexes {
+        tx.execute_batch(&format!("DROP INDEX \"{name}\""))
+            .expect("drop");
+    }
+    insert(
+        &tx,
+        &format!("INSERT INTO clients ({})", columns.join(", ")),
+        columns.len(),
+        50,
+        &clients,
+    );
+    insert(
+        &tx,
+        "INSERT INTO client_search (rowid, terms)",
+        2,
+        500,
+        &terms,
+    );
+    insert(
+        &tx,
+        "INSERT INTO client_phone (rowid, digits)",
+        2,
+        500,
+        &phones,
+    );
+    for (_, sql) in &indexes {
+        tx.execute_batch(sql).expect("index");
+    }
+    tx.commit().expect("commit");
+    (t.elapsed().as_secs_f64(), cpu_secs() - cpu0)
 }
 
 /// CPU time (user + system) of this process so far, from /proc (0 where there is none).

@@ -88,9 +88,10 @@ fn an_rm_records_a_holding_of_an_r4_product_for_a_c5_client_in_a_real_terminal()
     );
 
     // The client's 360 view shows the holding, the AUM and the tier.
+    // By name in pinyin order: 黄药师 (huang), then 欧阳锋 (ouyang).
     t.keys(&["F3"]);
     t.wait_for("Clients (2)");
-    t.keys(&["Enter"]);
+    t.keys(&["Down", "Enter"]);
     let c360 = t.wait_for("C000000001 · 欧阳锋");
     assert!(
         c360.contains("Core") && c360.contains("AUM ¥1,200,000.50"),

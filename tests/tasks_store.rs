@@ -398,7 +398,7 @@ fn the_work_list_has_every_rule_in_order_of_urgency() {
     let mut store = Store::open(&path).expect("open");
     store.set_clock(Box::new(rmdesk::store::FixedClock(noon())));
 
-    let list = store.work_list(&rm1).expect("work list");
+    let list = store.work_list(&rm1).expect("work list").items;
     let lines: Vec<_> = list
         .iter()
         .map(|w| (w.kind, w.date.to_string(), w.subject.as_str()))
@@ -449,7 +449,7 @@ fn the_work_list_has_every_rule_in_order_of_urgency() {
     assert_eq!(list[6].tier, Some(rmdesk::domain::client::Tier::General));
 
     // The manager sees the branch's near complaint, none of rm1's tasks or clients.
-    let theirs = store.work_list(&mgr1).expect("manager");
+    let theirs = store.work_list(&mgr1).expect("manager").items;
     let kinds: Vec<_> = theirs.iter().map(|w| w.kind).collect();
     assert_eq!(kinds, vec![WorkKind::Complaint]);
 
@@ -463,7 +463,7 @@ fn the_work_list_has_every_rule_in_order_of_urgency() {
     );
     let mut store = Store::open(&path).expect("open");
     store.set_clock(Box::new(rmdesk::store::FixedClock(noon())));
-    let list = store.work_list(&rm1).expect("work list");
+    let list = store.work_list(&rm1).expect("work list").items;
     let due: Vec<_> = list
         .iter()
         .filter(|w| w.kind == WorkKind::ContactDue)

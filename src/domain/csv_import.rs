@@ -227,25 +227,53 @@ pub fn check_rows(
     rows: &[ParsedRow],
     today: NaiveDate,
 ) -> (Vec<(u64, ValidClient)>, Vec<RowError>) {
+    let mut checker = RowChecker::new(today);
     let mut valid = Vec::new();
     let mut refused = Vec::new();
-    let mut first_line: HashMap<String, u64> = HashMap::new();
     for row in rows {
-        let result = row.input.validate(today);
+        match checker.check(row) {
+            Ok(client) => valid.push((row.line, client)),
+            Err(e) => refused.push(e),
+        }
+    }
+    (valid, refused)
+}
+
+/// [`check_rows`] one row at a time, in the file's order (an import checks rows on one
+/// thread while it writes those already checked on another): a row repeating an
+/// earlier row's ID number is refused, the first one kept.
+#[derive(Debug)]
+pub struct RowChecker {
+    today: NaiveDate,
+    first_line: HashMap<String, u64>,
+}
+
+impl RowChecker {
+    /// A checker for a file read `today`.
+    pub fn new(today: NaiveDate) -> Self {
+        RowChecker {
+            today,
+            first_line: HashMap::new(),
+        }
+    }
+
+    /// The row's client, or why it is refused.
+    pub fn check(&mut self, row: &ParsedRow) -> Result<ValidClient, RowError> {
+        let result = row.input.validate(self.today);
         let key = row.input.id_number.trim().to_ascii_uppercase();
         let duplicate_of = if key.is_empty() {
             None
         } else {
-            match first_line.get(&key) {
+            match self.first_line.get(&key) {
                 Some(&line) => Some(line),
                 None => {
-                    first_line.insert(key, row.line);
+                    self.first_line.insert(key, row.line);
                     None
                 }
             }
         };
         match (result, duplicate_of) {
-            (Ok(client), None) => valid.push((row.line, client)),
+            (Ok(client), None) => Ok(client),
             (result, duplicate_of) => {
                 let errors = result.err().unwrap_or_default();
                 let mut keys: Vec<(&'static str, &'static str)> =
@@ -255,16 +283,15 @@ pub fn check_rows(
                     reasons.push(DUPLICATE_IN_FILE.to_string());
                     keys.push(("id_number", "err.id.duplicate_in_file"));
                 }
-                refused.push(RowError {
+                Err(RowError {
                     line: row.line,
                     reasons,
                     keys,
                     duplicate_of,
-                });
+                })
             }
         }
     }
-    (valid, refused)
 }
 
 /// Writes rows in the client CSV format: the header with [`CSV_COLUMNS`] in their

@@ -52,29 +52,29 @@ const COMPOUND_SURNAMES: &[&str] = &[
     "赫连", "闻人", "太史", "宗政", "濮阳", "公冶",
 ];
 
-/// Initials of surnames read differently from the character's most common reading
-/// (曾 is zēng as a surname, not céng), applied at the start of a name only.
-const SURNAME_INITIALS: &[(&str, &str)] = &[
-    ("尉迟", "yc"),
-    ("万俟", "mq"),
-    ("长孙", "zs"),
-    ("曾", "z"),
-    ("单", "s"),
-    ("解", "x"),
-    ("仇", "q"),
-    ("区", "o"),
-    ("查", "z"),
-    ("覃", "q"),
-    ("乐", "y"),
-    ("翟", "z"),
-    ("召", "s"),
-    ("繁", "p"),
-    ("种", "c"),
-    ("秘", "b"),
-    ("折", "s"),
-    ("缪", "m"),
-    ("盖", "g"),
-    ("朴", "p"),
+/// Surnames read differently from the character's most common reading (曾 is zēng as a
+/// surname, not céng), applied at the start of a name only: their syllables.
+const SURNAME_READINGS: &[(&str, &[&str])] = &[
+    ("尉迟", &["yu", "chi"]),
+    ("万俟", &["mo", "qi"]),
+    ("长孙", &["zhang", "sun"]),
+    ("曾", &["zeng"]),
+    ("单", &["shan"]),
+    ("解", &["xie"]),
+    ("仇", &["qiu"]),
+    ("区", &["ou"]),
+    ("查", &["zha"]),
+    ("覃", &["qin"]),
+    ("乐", &["yue"]),
+    ("翟", &["zhai"]),
+    ("召", &["shao"]),
+    ("繁", &["po"]),
+    ("种", &["chong"]),
+    ("秘", &["bi"]),
+    ("折", &["she"]),
+    ("缪", &["miao"]),
+    ("盖", &["ge"]),
+    ("朴", &["piao"]),
 ];
 
 /// `true` for a Chinese (Han) character.
@@ -87,27 +87,85 @@ fn is_han(c: char) -> bool {
         | '\u{30000}'..='\u{3134f}')
 }
 
-/// Pinyin initials of a name: a letter per Chinese character (the surname's reading
-/// when the name starts with one of a few surnames read unusually), ASCII letters and
-/// digits kept lower-cased, everything else dropped: 张三丰 → `zsf`, 曾国藩 → `zgf`.
-pub fn pinyin_initials(name: &str) -> String {
-    let mut out = String::new();
+/// The syllables of a name: the pinyin of each Chinese character without tones (the
+/// surname's reading when the name starts with one of a few surnames read unusually),
+/// each other letter or digit lower-cased as a syllable of its own, everything else
+/// dropped: 曾国藩 → `zeng guo fan`.
+pub fn pinyin_syllables(name: &str) -> Vec<String> {
+    syllables(name, true)
+}
+
+/// [`pinyin_syllables`], with the surnames' readings or without (a given name).
+fn syllables(name: &str, surname: bool) -> Vec<String> {
+    let mut out = Vec::new();
     let mut rest = name;
-    if let Some((surname, initials)) = SURNAME_INITIALS
+    if let Some((surname, readings)) = SURNAME_READINGS
         .iter()
+        .filter(|_| surname)
         .find(|(surname, _)| name.starts_with(surname))
     {
-        out.push_str(initials);
+        out.extend(readings.iter().map(|r| (*r).to_string()));
         rest = &name[surname.len()..];
     }
     for (c, py) in rest.chars().zip(rest.to_pinyin()) {
         match py {
-            Some(py) => out.push_str(py.first_letter()),
-            None if c.is_ascii_alphanumeric() => out.push(c.to_ascii_lowercase()),
+            Some(py) => out.push(py.plain().to_string()),
+            None if c.is_alphanumeric() => out.extend(c.to_lowercase().map(String::from)),
             None => {}
         }
     }
     out
+}
+
+/// Pinyin initials of a name: a letter per Chinese character (see [`pinyin_syllables`]),
+/// other letters and digits kept lower-cased: 张三丰 → `zsf`, 曾国藩 → `zgf`.
+pub fn pinyin_initials(name: &str) -> String {
+    initials(&pinyin_syllables(name))
+}
+
+fn initials(syllables: &[String]) -> String {
+    syllables.iter().filter_map(|s| s.chars().next()).collect()
+}
+
+/// The key names are sorted by: Chinese characters as their pinyin syllables, other
+/// letters lower-cased, so 北京… sorts under b beside Beijing and 王伟 (`wang wei`) beside
+/// Wang Peter; the name itself after a separator that sorts before every letter keeps
+/// the order total and homophones apart.
+pub fn name_sort_key(name: &str) -> String {
+    let mut key = String::new();
+    for word in name.split_whitespace() {
+        let mut sounds: Vec<String> = Vec::new();
+        let mut latin = String::new();
+        let flush = |latin: &mut String, sounds: &mut Vec<String>| {
+            if !latin.is_empty() {
+                sounds.push(std::mem::take(latin));
+            }
+        };
+        let mut i = 0;
+        let chars: Vec<char> = word.chars().collect();
+        while i < chars.len() {
+            let c = chars[i];
+            if is_han(c) {
+                flush(&mut latin, &mut sounds);
+                let run: String = chars[i..].iter().take_while(|c| is_han(**c)).collect();
+                i += run.chars().count();
+                sounds.extend(pinyin_syllables(&run));
+            } else {
+                latin.extend(c.to_lowercase());
+                i += 1;
+            }
+        }
+        flush(&mut latin, &mut sounds);
+        for s in sounds {
+            if !key.is_empty() {
+                key.push(' ');
+            }
+            key.push_str(&s);
+        }
+    }
+    key.push('\u{1}');
+    key.push_str(name);
+    key
 }
 
 /// The length in bytes of the surname at the start of a personal name: 2 characters for
@@ -141,9 +199,17 @@ fn push_name_piece(out: &mut String, piece: &str) {
     if n <= PERSONAL_NAME_MAX {
         let given = &piece[surname_len(piece)..];
         push(out, &given.to_lowercase());
-        push(out, &pinyin_initials(piece));
-        if !given.is_empty() {
-            push(out, &pinyin_initials(given));
+        let all = pinyin_syllables(piece);
+        let given_sounds = syllables(given, false);
+        push(out, &initials(&all));
+        push(out, &initials(&given_sounds));
+        // Full pinyin: the whole name and the given name run together (`wangwei`,
+        // `wei`), and each later syllable of the given name, so `wangw`, `wang wei`
+        // and `zhang san feng` all find their names.
+        push(out, &all.concat());
+        push(out, &given_sounds.concat());
+        for sound in given_sounds.iter().skip(1) {
+            push(out, sound);
         }
     } else {
         for (i, (at, _)) in lower.char_indices().enumerate().skip(1) {
@@ -153,6 +219,7 @@ fn push_name_piece(out: &mut String, piece: &str) {
             push(out, &lower[at..]);
         }
         push(out, &pinyin_initials(piece));
+        push(out, &pinyin_syllables(piece).concat());
     }
 }
 
@@ -160,6 +227,14 @@ fn push_name_piece(out: &mut String, piece: &str) {
 /// arguments add nothing. Tokens are separated by single spaces. The mobile is indexed
 /// apart, by [`phone_digits`].
 pub fn terms(name: &str, client_no: &str, id_number: &str) -> String {
+    let mut out = name_terms(name);
+    add_number_terms(&mut out, client_no, id_number);
+    out
+}
+
+/// The name's part of [`terms`] (the costly part: pinyin), so that an import can work
+/// it out on another thread before the client number is known.
+pub fn name_terms(name: &str) -> String {
     let mut out = String::new();
     for word in name.split_whitespace() {
         let pieces: Vec<&str> = word
@@ -174,27 +249,34 @@ pub fn terms(name: &str, client_no: &str, id_number: &str) -> String {
             push_name_piece(&mut out, &pieces.concat());
         }
     }
+    out.truncate(out.trim_end().len());
+    out
+}
 
+/// Appends the client number's and the ID tail's tokens to a name's terms, making
+/// [`terms`].
+pub fn add_number_terms(out: &mut String, client_no: &str, id_number: &str) {
+    if !out.is_empty() {
+        out.push(' ');
+    }
     let number: String = client_no
         .chars()
         .filter(char::is_ascii_alphanumeric)
         .collect::<String>()
         .to_ascii_lowercase();
     if !number.is_empty() {
-        push(&mut out, &format!("{CLIENT_NO}{number}"));
+        push(out, &format!("{CLIENT_NO}{number}"));
         if number.bytes().any(|b| b.is_ascii_alphabetic()) {
-            push(&mut out, &number);
+            push(out, &number);
         }
     }
 
     let id: Vec<char> = id_number.trim().chars().collect();
     if id.len() >= 4 && id.iter().all(char::is_ascii_alphanumeric) {
         let tail: String = id[id.len() - 4..].iter().collect();
-        push(&mut out, &format!("{ID_TAIL}{}", tail.to_ascii_lowercase()));
+        push(out, &format!("{ID_TAIL}{}", tail.to_ascii_lowercase()));
     }
-
     out.truncate(out.trim_end().len());
-    out
 }
 
 /// The text of a client's row in `client_phone`: the digits of the mobile (`+852…` →
@@ -234,6 +316,9 @@ pub struct DigitWord {
     pub digits: String,
     /// The FTS5 `MATCH` expression of the word's other meanings.
     pub other: String,
+    /// The exact meanings, best first, each a `MATCH` expression: the client number
+    /// that is these digits, then (4 digits) the ID tail.
+    pub exact: Vec<String>,
 }
 
 /// Whether `c` is a letter or digit that the `unicode61` tokenizer certainly keeps inside
@@ -300,9 +385,14 @@ pub fn query(user_text: &str) -> Option<Query> {
         };
         if all_digits && word.len() >= PHONE_FRAGMENT_MIN {
             if !digits.iter().any(|d| d.digits == word) {
+                let mut exact = vec![format!("\"{CLIENT_NO}{word}\"")];
+                if looks_like_id_tail(&word) {
+                    exact.push(format!("\"{ID_TAIL}{word}\""));
+                }
                 digits.push(DigitWord {
                     digits: word,
                     other: clause,
+                    exact,
                 });
             }
         } else if !clauses.contains(&clause) {
@@ -319,6 +409,83 @@ pub fn query(user_text: &str) -> Option<Query> {
         text: (!clauses.is_empty()).then(|| clauses.join(" AND ")),
         digits,
     })
+}
+
+/// Most words of a visit search that are used.
+const VISIT_WORDS_MAX: usize = 8;
+
+/// The runs of letters and digits of `text`, each cut where Chinese characters start or
+/// stop: (the run lower-cased, whether it is Chinese).
+fn segments(text: &str) -> Vec<(String, bool)> {
+    let mut out: Vec<(String, bool)> = Vec::new();
+    let mut current: Option<(String, bool)> = None;
+    for c in text.chars() {
+        if !c.is_alphanumeric() {
+            out.extend(current.take());
+            continue;
+        }
+        let han = is_han(c);
+        match &mut current {
+            Some((run, h)) if *h == han => run.extend(c.to_lowercase()),
+            _ => {
+                out.extend(current.take());
+                current = Some((c.to_lowercase().collect(), han));
+            }
+        }
+    }
+    out.extend(current);
+    out
+}
+
+/// The overlapping pairs of characters of a Chinese run (a single character alone).
+fn pairs(run: &str) -> Vec<String> {
+    let chars: Vec<char> = run.chars().collect();
+    if chars.len() < 2 {
+        return vec![run.to_string()];
+    }
+    chars.windows(2).map(|w| w.iter().collect()).collect()
+}
+
+/// The text of a visit's row in the full-text index `visit_text`: every run of Chinese
+/// characters as its overlapping pairs (理财产品 → `理财 财产 产品`), so that any 2 or more
+/// characters typed are a phrase of pairs found anywhere in it; every other word whole,
+/// lower-cased, found by its start.
+pub fn visit_terms(parts: &[&str]) -> String {
+    let mut out: Vec<String> = Vec::new();
+    for part in parts {
+        for (run, han) in segments(part) {
+            if han {
+                out.extend(pairs(&run));
+            } else {
+                out.push(run);
+            }
+        }
+    }
+    out.join(" ")
+}
+
+/// The `visit_text` `MATCH` expression for what the user typed, or `None` when nothing
+/// searchable was typed: every word must be there; 2 or more Chinese characters as a
+/// phrase of pairs (anywhere in a text), one Chinese character or another word by its
+/// start. Only letters and digits reach the expression, quoted, so no text can break
+/// the query syntax.
+pub fn visit_query(typed: &str) -> Option<String> {
+    let mut clauses: Vec<String> = Vec::new();
+    for (run, han) in segments(typed) {
+        let run: String = run.chars().take(QUERY_WORD_MAX).collect();
+        let clause = if han && run.chars().count() >= 2 {
+            format!("\"{}\"", pairs(&run).join(" "))
+        } else {
+            format!("\"{run}\"*")
+        };
+        if !clauses.contains(&clause) {
+            clauses.push(clause);
+        }
+        if clauses.len() == VISIT_WORDS_MAX {
+            break;
+        }
+    }
+    (!clauses.is_empty()).then(|| clauses.join(" AND "))
 }
 
 #[cfg(test)]
@@ -409,14 +576,22 @@ mod tests {
     fn terms_of_a_chinese_name() {
         assert_eq!(
             terms("张三丰", "C000123", "110105197009087822"),
-            "张三丰 三丰 zsf sf 0nc000123 c000123 0i7822"
+            "张三丰 三丰 zsf sf zhangsanfeng sanfeng feng 0nc000123 c000123 0i7822"
         );
-        assert_eq!(terms("欧阳娜娜", "", ""), "欧阳娜娜 娜娜 oynn nn");
-        assert_eq!(terms("司马光", "", ""), "司马光 光 smg g");
-        assert_eq!(terms("曾国藩", "", ""), "曾国藩 国藩 zgf gf");
-        assert_eq!(terms("王五", "", ""), "王五 五 ww w");
+        assert_eq!(
+            terms("欧阳娜娜", "", ""),
+            "欧阳娜娜 娜娜 oynn nn ouyangnana nana na"
+        );
+        assert_eq!(terms("司马光", "", ""), "司马光 光 smg g simaguang guang");
+        assert_eq!(
+            terms("曾国藩", "", ""),
+            "曾国藩 国藩 zgf gf zengguofan guofan fan"
+        );
+        assert_eq!(terms("王五", "", ""), "王五 五 ww w wangwu wu");
+        // A surname's own reading is for the surname only: 乐 is yuè first, lè after.
+        assert_eq!(terms("乐乐", "", ""), "乐乐 乐 yl l yuele le");
         // A compound surname alone is a surname and a given name.
-        assert_eq!(terms("欧阳", "", ""), "欧阳 阳 oy y");
+        assert_eq!(terms("欧阳", "", ""), "欧阳 阳 oy y ouyang yang");
         assert_eq!(terms("", "", ""), "");
     }
 
@@ -427,11 +602,95 @@ mod tests {
         assert_eq!(
             terms("上海浦江贸易有限公司", "", ""),
             "上海浦江贸易有限公司 海浦江贸易有限公司 浦江贸易有限公司 江贸易有限公司 \
-             贸易有限公司 易有限公司 有限公司 限公司 公司 司 shpjmyyxgs"
+             贸易有限公司 易有限公司 有限公司 限公司 公司 司 shpjmyyxgs \
+             shanghaipujiangmaoyiyouxiangongsi"
         );
         assert_eq!(
             terms("阿卜杜·买买提", "", ""),
-            "阿卜杜 卜杜 abd bd 买买提 买提 mmt mt 阿卜杜买买提 卜杜买买提 杜买买提 提 abdmmt"
+            "阿卜杜 卜杜 abd bd abodu bodu du 买买提 买提 mmt mt maimaiti maiti ti \
+             阿卜杜买买提 卜杜买买提 杜买买提 提 abdmmt abodumaimaiti"
+        );
+    }
+
+    #[test]
+    fn finds_chinese_names_by_full_pinyin_and_its_prefixes() {
+        let f = |typed| finds(typed, "王伟", "", "", "");
+        for typed in [
+            "wangw", "wang wei", "wangwei", "wang", "WANG WEI", "wei", "ww",
+        ] {
+            assert!(f(typed), "{typed}");
+        }
+        for typed in ["wangwu", "wang wu", "weiw"] {
+            assert!(!f(typed), "{typed}");
+        }
+        let f = |typed| finds(typed, "张三丰", "", "", "");
+        for typed in [
+            "zhang san feng",
+            "zhangsanf",
+            "zhangsan feng",
+            "sanfeng",
+            "zsf",
+        ] {
+            assert!(f(typed), "{typed}");
+        }
+        assert!(finds("zeng guofan", "曾国藩", "", "", ""));
+        assert!(!finds("ceng", "曾国藩", "", "", ""));
+        assert!(finds("shanghai", "上海浦江贸易有限公司", "", "", ""));
+    }
+
+    #[test]
+    fn names_sort_by_pinyin_among_latin_names() {
+        let mut names = vec![
+            "刘备",
+            "北京科技",
+            "冯远",
+            "Wang Peter",
+            "王伟",
+            "Zoe Li",
+            "amy",
+            "汪伟",
+            "王",
+        ];
+        names.sort_by_key(|n| name_sort_key(n));
+        assert_eq!(
+            names,
+            vec![
+                "amy",
+                "北京科技",
+                "冯远",
+                "刘备",
+                "王",
+                "Wang Peter",
+                "汪伟",
+                "王伟",
+                "Zoe Li"
+            ]
+        );
+        // Homophones (汪伟, 王伟) are apart, in the order of their characters.
+        assert_eq!(name_sort_key("曾国藩"), "zeng guo fan\u{1}曾国藩");
+        assert_eq!(name_sort_key("A股 基金"), "a gu ji jin\u{1}A股 基金");
+    }
+
+    #[test]
+    fn visit_words_are_pairs_of_chinese_characters_and_whole_other_words() {
+        assert_eq!(
+            visit_terms(&["理财产品 Maturity", "客户满意。OK", ""]),
+            "理财 财产 产品 maturity 客户 户满 满意 ok"
+        );
+        assert_eq!(visit_terms(&["A股"]), "a 股");
+        assert_eq!(visit_query("财产品"), Some("\"财产 产品\"".into()));
+        assert_eq!(visit_query("理财"), Some("\"理财\"".into()));
+        assert_eq!(visit_query("财"), Some("\"财\"*".into()));
+        assert_eq!(
+            visit_query("matur 满意"),
+            Some("\"matur\"* AND \"满意\"".into())
+        );
+        for nothing in ["", "  ", "\"*()", "。，"] {
+            assert_eq!(visit_query(nothing), None, "{nothing:?}");
+        }
+        assert_eq!(
+            visit_query("a\" OR b"),
+            Some("\"a\"* AND \"or\"* AND \"b\"*".into())
         );
     }
 

@@ -102,7 +102,7 @@ impl SortKey {
 
     fn expr(self) -> &'static str {
         match self {
-            SortKey::Name => "c.name",
+            SortKey::Name => "c.name_key",
             SortKey::ClientNo => "c.client_no",
             SortKey::Tier => {
                 "(CASE coalesce(c.tier_override, c.tier) WHEN 'general' THEN 0 WHEN 'key' THEN 1 ELSE 2 END)"
@@ -250,6 +250,40 @@ pub(crate) fn filter_sql(f: &ClientFilter, sql: &mut String, args: &mut Vec<Valu
     }
 }
 
+/// The SQL of [`Store::client_page`] and its arguments (apart, so that tests can read its
+/// query plan and benchmarks run it as plain SQL).
+pub fn client_page_sql(
+    actor: &Actor,
+    spec: &ListSpec,
+    from: &PageFrom,
+    limit: usize,
+) -> (String, Vec<Value>) {
+    let (scope_sql, scope_arg) = scope(actor);
+    let expr = spec.sort.expr();
+    let mut sql = format!(
+        "SELECT {SUMMARY_COLUMNS}, {expr} FROM clients c JOIN users u ON u.id = c.owner_id WHERE {scope_sql}"
+    );
+    let mut args = vec![scope_arg];
+    filter_sql(&spec.filter, &mut sql, &mut args);
+    // Walking backwards (End, Before) reads in the opposite order (the caller flips
+    // the page).
+    let backwards = matches!(from, PageFrom::End | PageFrom::Before(_));
+    let ascending = spec.descending == backwards;
+    match from {
+        PageFrom::After(k) | PageFrom::Before(k) => {
+            let op = if ascending { ">" } else { "<" };
+            sql.push_str(&format!(" AND ({expr}, c.id) {op} (?, ?)"));
+            args.push(k.value.clone());
+            args.push(Value::Integer(k.id));
+        }
+        PageFrom::Start | PageFrom::End => {}
+    }
+    let dir = if ascending { "ASC" } else { "DESC" };
+    sql.push_str(&format!(" ORDER BY {expr} {dir}, c.id {dir} LIMIT ?"));
+    args.push(Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
+    (sql, args)
+}
+
 /// Thresholds of the tiers, in CNY.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Thresholds {
@@ -295,28 +329,8 @@ impl Store {
         from: &PageFrom,
         limit: usize,
     ) -> Result<Page> {
-        let (scope_sql, scope_arg) = scope(actor);
-        let expr = spec.sort.expr();
-        let mut sql = format!(
-            "SELECT {SUMMARY_COLUMNS}, {expr} FROM clients c JOIN users u ON u.id = c.owner_id WHERE {scope_sql}"
-        );
-        let mut args = vec![scope_arg];
-        filter_sql(&spec.filter, &mut sql, &mut args);
-        // Walking backwards (End, Before) reads in the opposite order and flips the page.
         let backwards = matches!(from, PageFrom::End | PageFrom::Before(_));
-        let ascending = spec.descending == backwards;
-        match from {
-            PageFrom::After(k) | PageFrom::Before(k) => {
-                let op = if ascending { ">" } else { "<" };
-                sql.push_str(&format!(" AND ({expr}, c.id) {op} (?, ?)"));
-                args.push(k.value.clone());
-                args.push(Value::Integer(k.id));
-            }
-            PageFrom::Start | PageFrom::End => {}
-        }
-        let dir = if ascending { "ASC" } else { "DESC" };
-        sql.push_str(&format!(" ORDER BY {expr} {dir}, c.id {dir} LIMIT ?"));
-        args.push(Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
+        let (sql, args) = client_page_sql(actor, spec, from, limit);
         let mut stmt = self.conn().prepare_cached(&sql)?;
         let rows = stmt.query_map(params_from_iter(args), |r| {
             Ok((
@@ -353,8 +367,10 @@ impl Store {
         Ok(u64::try_from(n).unwrap_or(0))
     }
 
-    /// Clients matching what the user typed (name part, pinyin initials, client no.,
-    /// phone fragment, last four of the ID number), at most `limit`, by name.
+    /// Clients matching what the user typed (name part, pinyin, client no., phone
+    /// fragment, last four of the ID number), at most `limit`: for a word of digits, the
+    /// client whose number is those digits first, then ID tails, then mobiles holding
+    /// them, then client numbers starting with them; within each, by name.
     pub fn search_clients(
         &self,
         actor: &Actor,
@@ -398,11 +414,14 @@ impl Store {
         // the index query once per client: the index is read first, then each hit is
         // looked up by rowid.
         let from_text = format!(
-            "SELECT {SUMMARY_COLUMNS} FROM client_search s
+            "SELECT {SUMMARY_COLUMNS}, c.name_key FROM client_search s
              CROSS JOIN clients c ON c.id = s.rowid CROSS JOIN users u ON u.id = c.owner_id
              WHERE client_search MATCH ? AND {scope_sql}{checks} LIMIT ?"
         );
-        let mut runs: Vec<(String, Vec<Value>)> = Vec::new();
+        // Each run has its own limit and a rank: the runs of exact meanings go first, so
+        // the client whose number or ID tail was typed is never pushed out by the many
+        // whose mobiles hold the same digits.
+        let mut runs: Vec<(u8, String, Vec<Value>)> = Vec::new();
         let with = |first: Vec<Value>| -> Vec<Value> {
             let mut args = first;
             args.push(scope_arg.clone());
@@ -412,42 +431,56 @@ impl Store {
         };
         match lead.and_then(|i| query.digits.get(i)) {
             Some(d) => {
-                // Mobiles holding the digits, then the word's other meanings (client
-                // number, ID tail) in the full-text index; a client found both ways is
-                // listed once.
+                // The client number typed in full, then the ID tail, then mobiles
+                // holding the digits, then client numbers starting with them; a client
+                // found several ways is listed once, at its best rank.
+                for (rank, exact) in d.exact.iter().enumerate() {
+                    runs.push((
+                        u8::try_from(rank).unwrap_or(u8::MAX),
+                        from_text.clone(),
+                        with(vec![Value::Text(exact.clone())]),
+                    ));
+                }
                 runs.push((
+                    2,
                     format!(
-                        "SELECT {SUMMARY_COLUMNS} FROM client_phone p
+                        "SELECT {SUMMARY_COLUMNS}, c.name_key FROM client_phone p
                          CROSS JOIN clients c ON c.id = p.rowid CROSS JOIN users u ON u.id = c.owner_id
                          WHERE client_phone MATCH ? AND {scope_sql}{checks} LIMIT ?"
                     ),
                     with(vec![Value::Text(search_terms::phone_match(&d.digits))]),
                 ));
-                runs.push((from_text.clone(), with(vec![Value::Text(d.other.clone())])));
+                runs.push((
+                    3,
+                    from_text.clone(),
+                    with(vec![Value::Text(d.other.clone())]),
+                ));
             }
             None => {
                 let Some(text) = &query.text else {
                     return Ok(Vec::new());
                 };
-                runs.push((from_text, with(vec![Value::Text(text.clone())])));
+                runs.push((0, from_text, with(vec![Value::Text(text.clone())])));
             }
         }
-        let mut out: Vec<ClientSummary> = Vec::new();
-        for (sql, args) in runs {
+        let mut out: Vec<(u8, String, ClientSummary)> = Vec::new();
+        for (rank, sql, args) in runs {
             if out.len() >= limit {
                 break;
             }
             let mut stmt = self.conn().prepare_cached(&sql)?;
-            let rows = stmt.query_map(params_from_iter(args), read_summary)?;
+            let rows = stmt.query_map(params_from_iter(args), |r| {
+                Ok((read_summary(r)?, r.get::<_, String>(10)?))
+            })?;
             for row in rows {
-                let row = row?;
-                if out.len() < limit && !out.iter().any(|c| c.id == row.id) {
-                    out.push(row);
+                let (row, key) = row?;
+                if out.len() < limit && !out.iter().any(|(_, _, c)| c.id == row.id) {
+                    out.push((rank, key, row));
                 }
             }
         }
-        out.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
-        Ok(out)
+        out.sort_by(|a, b| (a.0, &a.1, a.2.id).cmp(&(b.0, &b.1, b.2.id)));
+        Ok(out.into_iter().map(|(_, _, c)| c).collect())
     }
 
     /// One client, personal fields masked.

@@ -22,7 +22,7 @@ use super::{audit, files, ts, Actor, Result, Role, Store, StoreError};
 use crate::domain::client::{ClientInput, Tier, ValidClient};
 use crate::domain::contact::{mask_email, mask_id_number, mask_mobile};
 use crate::domain::csv_import::{
-    check_rows, csv_header, csv_row, parse_csv, CsvFileError, ParsedFile, RowError,
+    csv_header, csv_row, parse_csv, CsvFileError, ParsedFile, RowChecker, RowError,
 };
 use crate::domain::csv_text;
 use crate::domain::search_terms;
@@ -105,32 +105,112 @@ fn insert_many(
     Ok(())
 }
 
+/// A row of an import as the checking thread hands it over: its line, its client, and
+/// what the search needs of it that costs (pinyin), worked out there too.
+struct Checked {
+    line: u64,
+    client: ValidClient,
+    name_terms: String,
+    name_key: String,
+    phone: String,
+}
+
+impl Checked {
+    fn new(line: u64, client: ValidClient) -> Self {
+        Checked {
+            line,
+            name_terms: search_terms::name_terms(&client.name),
+            name_key: search_terms::name_sort_key(&client.name),
+            phone: search_terms::phone_digits(client.mobile.as_deref().unwrap_or("")),
+            client,
+        }
+    }
+}
+
+/// What the checking thread sends: a batch of checked rows and the rows it refused.
+#[derive(Default)]
+struct CheckedBatch {
+    rows: Vec<Checked>,
+    refused: Vec<RowError>,
+}
+
+/// A checked row of an import and its owner (user id, branch id).
+type Ready = (Checked, (i64, i64));
+
+/// What a batch wrote (each client's id and number) and the rows the database refused.
+type Written = (Vec<(i64, String)>, Vec<RowError>);
+
+/// Why a row cannot be written although its fields are good: the ID number or the
+/// client number is already in the database. `None` when it can be.
+fn conflict(tx: &Connection, client: &ValidClient) -> Result<Option<RowError>> {
+    if let Some((_, no)) = id_owner(tx, &client.id_number)? {
+        return Ok(Some(RowError {
+            line: 0,
+            reasons: vec![format!("id_number: already belongs to client {no}")],
+            keys: vec![("id_number", "err.id.exists")],
+            duplicate_of: None,
+        }));
+    }
+    if let Some(no) = &client.client_no {
+        let taken: bool = tx
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM clients WHERE client_no = ?1)")?
+            .query_row([no], |r| r.get(0))?;
+        if taken {
+            return Ok(Some(RowError {
+                line: 0,
+                reasons: vec!["client_no: already used".into()],
+                keys: vec![("client_no", "err.client_no.taken")],
+                duplicate_of: None,
+            }));
+        }
+    }
+    Ok(None)
+}
+
+fn is_constraint(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation)
+}
+
 /// Writes the clients of an import with their search entries, many rows to a statement.
 /// Ids are given, from the table's next one up (the import holds the write lock, so
 /// nothing else takes one); generated client numbers follow them, skipping any number
 /// in use or named by a row of the file.
+///
+/// The unique indexes of `clients` (ID number, client number) are the check against the
+/// database: a statement of 50 rows that one of them refuses is undone by SQLite alone,
+/// and only then are its rows looked up one by one, the refused ones reported and the
+/// others written. A file of new clients costs no look-up per row.
 struct BulkWriter<'a> {
     tx: &'a Connection,
     next_id: i64,
     next_no: i64,
-    named: HashSet<&'a str>,
+    /// Every generated number above this one is free in the database (as it was when
+    /// the import started; the file's own numbers are in `named`).
+    free_above: i64,
+    named: HashSet<String>,
     tier: Tier,
 }
 
 impl<'a> BulkWriter<'a> {
-    fn new(tx: &'a Connection, ready: &'a [Ready<'_>], t: Thresholds) -> Result<Self> {
+    fn new(tx: &'a Connection, named: HashSet<String>, t: Thresholds) -> Result<Self> {
         let next_id: i64 =
             tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM clients", [], |r| {
                 r.get(0)
             })?;
+        let highest: Option<String> = tx.query_row(
+            "SELECT max(client_no) FROM clients WHERE client_no GLOB 'C[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]'",
+            [],
+            |r| r.get(0),
+        )?;
+        let free_above = highest
+            .and_then(|h| h.get(1..).and_then(|d| d.parse::<i64>().ok()))
+            .unwrap_or(0);
         Ok(BulkWriter {
             tx,
             next_id,
             next_no: next_id,
-            named: ready
-                .iter()
-                .filter_map(|(c, _)| c.client_no.as_deref())
-                .collect(),
+            free_above,
+            named,
             tier: Tier::from_aum(Decimal::ZERO, t.key(), t.core()),
         })
     }
@@ -139,57 +219,202 @@ impl<'a> BulkWriter<'a> {
     fn client_no(&mut self, id: i64) -> Result<String> {
         self.next_no = self.next_no.max(id);
         loop {
-            let no = format!("C{:09}", self.next_no);
+            let n = self.next_no;
+            let no = format!("C{n:09}");
             self.next_no += 1;
-            let taken: bool = self
-                .tx
-                .prepare_cached("SELECT EXISTS (SELECT 1 FROM clients WHERE client_no = ?1)")?
-                .query_row([&no], |r| r.get(0))?;
-            if !taken && !self.named.contains(no.as_str()) {
+            if self.named.contains(&no) {
+                continue;
+            }
+            let taken = n <= self.free_above
+                && self
+                    .tx
+                    .prepare_cached("SELECT EXISTS (SELECT 1 FROM clients WHERE client_no = ?1)")?
+                    .query_row([&no], |r| r.get::<_, bool>(0))?;
+            if !taken {
                 return Ok(no);
             }
         }
     }
 
-    /// Writes `batch`; returns each client's id and number.
-    fn write(&mut self, batch: &[Ready<'_>], now: &str) -> Result<Vec<(i64, String)>> {
-        let mut rows = Vec::with_capacity(batch.len() * CLIENT_WIDTH);
-        let mut terms = Vec::with_capacity(batch.len() * 2);
-        let mut phones = Vec::with_capacity(batch.len() * 2);
+    /// The values of a row: its id and number are given here.
+    fn values(&mut self, row: &Ready, now: &str) -> Result<(i64, String, Vec<Value>)> {
+        let (c, owner) = row;
+        let id = self.next_id;
+        self.next_id += 1;
+        let no = match &c.client.client_no {
+            Some(no) => no.clone(),
+            None => self.client_no(id)?,
+        };
+        let values = client_values(
+            Some(id),
+            &no,
+            &c.client,
+            *owner,
+            self.tier,
+            now,
+            c.name_key.clone(),
+        );
+        Ok((id, no, values.into()))
+    }
+
+    /// Writes `batch`; returns each written client's id and number, and the rows the
+    /// database refused (ID number or client number already there).
+    fn write(&mut self, batch: &[Ready], now: &str) -> Result<Written> {
         let mut named = Vec::with_capacity(batch.len());
-        for (client, owner) in batch {
-            let id = self.next_id;
-            self.next_id += 1;
-            let no = match &client.client_no {
-                Some(no) => no.clone(),
-                None => self.client_no(id)?,
-            };
-            rows.extend(client_values(Some(id), &no, client, *owner, self.tier, now));
-            terms.push(Value::Integer(id));
-            terms.push(Value::Text(search_terms::terms(
-                &client.name,
-                &no,
-                &client.id_number,
-            )));
-            let digits = search_terms::phone_digits(client.mobile.as_deref().unwrap_or(""));
-            if !digits.is_empty() {
-                phones.push(Value::Integer(id));
-                phones.push(Value::Text(digits));
-            }
-            named.push((id, no));
-        }
+        let mut refused = Vec::new();
+        let mut written: Vec<&Ready> = Vec::with_capacity(batch.len());
         let head = format!("INSERT INTO clients ({CLIENT_COLUMNS})");
-        insert_many(self.tx, &head, CLIENT_WIDTH, CLIENTS_PER_INSERT, &rows)?;
+        for chunk in batch.chunks(CLIENTS_PER_INSERT) {
+            let mut rows = Vec::with_capacity(chunk.len() * CLIENT_WIDTH);
+            let mut ids = Vec::with_capacity(chunk.len());
+            for row in chunk {
+                let (id, no, values) = self.values(row, now)?;
+                rows.extend(values);
+                ids.push((id, no));
+            }
+            match insert_many(self.tx, &head, CLIENT_WIDTH, CLIENTS_PER_INSERT, &rows) {
+                Ok(()) => {
+                    named.extend(ids);
+                    written.extend(chunk);
+                }
+                Err(StoreError::Sqlite(e)) if is_constraint(&e) => {
+                    // Undone by SQLite; now row by row, each looked up first.
+                    for row in chunk {
+                        if let Some(mut e) = conflict(self.tx, &row.0.client)? {
+                            e.line = row.0.line;
+                            refused.push(e);
+                            continue;
+                        }
+                        let (id, no, values) = self.values(row, now)?;
+                        insert_many(self.tx, &head, CLIENT_WIDTH, 1, &values)?;
+                        named.push((id, no));
+                        written.push(row);
+                    }
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        let mut terms = Vec::with_capacity(written.len() * 2);
+        let mut phones = Vec::with_capacity(written.len() * 2);
+        for ((c, _), (id, no)) in written.iter().copied().zip(&named) {
+            let mut text = c.name_terms.clone();
+            search_terms::add_number_terms(&mut text, no, &c.client.id_number);
+            terms.push(Value::Integer(*id));
+            terms.push(Value::Text(text));
+            if !c.phone.is_empty() {
+                phones.push(Value::Integer(*id));
+                phones.push(Value::Text(c.phone.clone()));
+            }
+        }
         let search = "INSERT INTO client_search (rowid, terms)";
         insert_many(self.tx, search, 2, ENTRIES_PER_INSERT, &terms)?;
         let phone = "INSERT INTO client_phone (rowid, digits)";
         insert_many(self.tx, phone, 2, ENTRIES_PER_INSERT, &phones)?;
-        Ok(named)
+        Ok((named, refused))
     }
 }
 
-/// A checked row of an import and its owner (user id, branch id).
-type Ready<'a> = (&'a ValidClient, (i64, i64));
+/// The writing side of an import, in its transaction: owners, then the rows in batches
+/// (each with one audit entry naming its clients) as the checking thread hands them
+/// over. Once a row is refused and the file is not to be written with refusals, the
+/// rest are only checked (to report every refused row) and everything written is undone.
+#[allow(clippy::too_many_arguments)]
+fn write_import(
+    tx: &Connection,
+    now: chrono::DateTime<chrono::Utc>,
+    actor: &Actor,
+    file: &ParsedFile,
+    batches: std::sync::mpsc::Receiver<CheckedBatch>,
+    named: HashSet<String>,
+    thresholds: Thresholds,
+    skip_invalid: bool,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<ImportReport> {
+    let mut rejected: Vec<RowError> = file.errors.to_vec();
+    let mut owners: HashMap<String, std::result::Result<(i64, i64), OwnerRefusal>> = HashMap::new();
+    tx.execute_batch("SAVEPOINT import_rows")?;
+    // A large import into a small table leaves the list indexes out while it writes and
+    // builds them again at the end, in this same transaction: sorting once is cheaper
+    // than a random insert per row into each.
+    let deferred = if defer_indexes(tx, file.rows.len())? {
+        drop_list_indexes(tx)?
+    } else {
+        Vec::new()
+    };
+    let stamp = ts(now);
+    let mut writer = BulkWriter::new(tx, named, thresholds)?;
+    let (mut done, mut imported) = (0, 0);
+    for batch in batches {
+        done += batch.rows.len() + batch.refused.len();
+        rejected.extend(batch.refused);
+        let mut ready: Vec<Ready> = Vec::with_capacity(batch.rows.len());
+        for checked in batch.rows {
+            let client = &checked.client;
+            let key = client.owner.clone().unwrap_or_default().to_lowercase();
+            let owner = owners
+                .entry(key)
+                .or_insert_with(|| {
+                    resolve_owner(tx, actor, client.owner.as_deref()).map_err(|e| match e {
+                        StoreError::Fields(f) => (
+                            f.iter()
+                                .map(|e| e.message.clone())
+                                .collect::<Vec<_>>()
+                                .join("; "),
+                            f.iter().map(|e| (e.field, e.key)).collect(),
+                        ),
+                        other => (
+                            format!("owner: {other}"),
+                            vec![("owner", "err.owner.unknown")],
+                        ),
+                    })
+                })
+                .clone();
+            match owner {
+                Ok(o) => ready.push((checked, o)),
+                Err((reason, keys)) => reject(&mut rejected, checked.line, reason, keys),
+            }
+        }
+        if !rejected.is_empty() && !skip_invalid {
+            // Nothing will be written: only look for the other refusals.
+            for (checked, _) in &ready {
+                if let Some(mut e) = conflict(tx, &checked.client)? {
+                    e.line = checked.line;
+                    rejected.push(e);
+                }
+            }
+            progress(done, file.rows.len());
+            continue;
+        }
+        let (written, refused) = writer.write(&ready, &stamp)?;
+        rejected.extend(refused);
+        if !written.is_empty() {
+            let after = import_entry(&written);
+            let mut e = audit::Entry::new("client.import", "client", None);
+            e.after = Some(&after);
+            audit::append(tx, now, actor.into(), e)?;
+        }
+        imported += written.len();
+        progress(done, file.rows.len());
+    }
+    rejected.sort_by_key(|r| r.line);
+    if !rejected.is_empty() && !skip_invalid {
+        tx.execute_batch("ROLLBACK TO import_rows; RELEASE import_rows")?;
+        return Ok(ImportReport {
+            imported: 0,
+            rejected,
+            total: 0,
+        });
+    }
+    for sql in &deferred {
+        tx.execute_batch(sql)?;
+    }
+    tx.execute_batch("RELEASE import_rows")?;
+    Ok(ImportReport {
+        imported,
+        rejected,
+        total: 0,
+    })
+}
 
 /// Fewest rows for which an import may leave the list indexes out while it writes.
 const DEFER_INDEXES_MIN: usize = 10_000;
@@ -320,109 +545,51 @@ impl Store {
             return Err(StoreError::Forbidden);
         }
         let today = self.today();
-        let (valid, mut rejected) = check_rows(&file.rows, today);
-        rejected.extend(file.errors.iter().cloned());
         let total = file.rows.len() + file.errors.len();
         let thresholds = self.thresholds()?;
-        let report = self.write(|tx, now| {
-            // First pass: what needs the database. Nothing is written yet.
-            let mut owners: HashMap<String, std::result::Result<(i64, i64), OwnerRefusal>> =
-                HashMap::new();
-            let mut ready = Vec::with_capacity(valid.len());
-            for (line, client) in &valid {
-                let key = client.owner.clone().unwrap_or_default().to_lowercase();
-                let owner = owners
-                    .entry(key)
-                    .or_insert_with(|| {
-                        resolve_owner(tx, actor, client.owner.as_deref()).map_err(|e| match e {
-                            StoreError::Fields(f) => (
-                                f.iter()
-                                    .map(|e| e.message.clone())
-                                    .collect::<Vec<_>>()
-                                    .join("; "),
-                                f.iter().map(|e| (e.field, e.key)).collect(),
-                            ),
-                            other => (
-                                format!("owner: {other}"),
-                                vec![("owner", "err.owner.unknown")],
-                            ),
-                        })
-                    })
-                    .clone();
-                let owner = match owner {
-                    Ok(o) => o,
-                    Err((reason, keys)) => {
-                        reject(&mut rejected, *line, reason, keys);
-                        continue;
+        let named: HashSet<String> = file
+            .rows
+            .iter()
+            .map(|r| r.input.client_no.trim().to_string())
+            .filter(|n| !n.is_empty())
+            .collect();
+        // The rows are checked, and their search terms worked out, on a second thread
+        // while this one writes those already checked.
+        let (send, batches) = std::sync::mpsc::sync_channel::<CheckedBatch>(4);
+        std::thread::scope(|s| {
+            s.spawn(move || {
+                let mut checker = RowChecker::new(today);
+                for rows in file.rows.chunks(IMPORT_BATCH) {
+                    let mut batch = CheckedBatch::default();
+                    for row in rows {
+                        match checker.check(row) {
+                            Ok(client) => batch.rows.push(Checked::new(row.line, client)),
+                            Err(e) => batch.refused.push(e),
+                        }
                     }
-                };
-                if let Some((_, no)) = id_owner(tx, &client.id_number)? {
-                    reject(
-                        &mut rejected,
-                        *line,
-                        format!("id_number: already belongs to client {no}"),
-                        vec![("id_number", "err.id.exists")],
-                    );
-                    continue;
-                }
-                if let Some(no) = &client.client_no {
-                    let taken: bool = tx
-                        .prepare_cached(
-                            "SELECT EXISTS (SELECT 1 FROM clients WHERE client_no = ?1)",
-                        )?
-                        .query_row([no], |r| r.get(0))?;
-                    if taken {
-                        reject(
-                            &mut rejected,
-                            *line,
-                            "client_no: already used".into(),
-                            vec![("client_no", "err.client_no.taken")],
-                        );
-                        continue;
+                    if send.send(batch).is_err() {
+                        return;
                     }
                 }
-                ready.push((client, owner));
-            }
-            rejected.sort_by_key(|r| r.line);
-            if !rejected.is_empty() && !skip_invalid {
-                return Ok(ImportReport {
-                    imported: 0,
-                    rejected,
-                    total,
-                });
-            }
-            // Second pass: write, a batch at a time, each batch with one audit entry
-            // naming its clients. A large import into a small table leaves the list
-            // indexes out while it writes and builds them again at the end, in this
-            // same transaction: sorting once is cheaper than a random insert per row
-            // into each.
-            let deferred = if defer_indexes(tx, ready.len())? {
-                drop_list_indexes(tx)?
-            } else {
-                Vec::new()
-            };
-            let stamp = ts(now);
-            let mut writer = BulkWriter::new(tx, &ready, thresholds)?;
-            let mut done = 0;
-            for batch in ready.chunks(IMPORT_BATCH) {
-                let named = writer.write(batch, &stamp)?;
-                let after = import_entry(&named);
-                let mut e = audit::Entry::new("client.import", "client", None);
-                e.after = Some(&after);
-                audit::append(tx, now, actor.into(), e)?;
-                done += batch.len();
-                progress(done, ready.len());
-            }
-            for sql in &deferred {
-                tx.execute_batch(sql)?;
-            }
-            Ok(ImportReport {
-                imported: ready.len(),
-                rejected,
-                total,
+            });
+            self.write(|tx, now| {
+                write_import(
+                    tx,
+                    now,
+                    actor,
+                    file,
+                    batches,
+                    named,
+                    thresholds,
+                    skip_invalid,
+                    progress,
+                )
             })
-        })?;
-        Ok(report)
+        })
+        .map(|mut report: ImportReport| {
+            report.total = total;
+            report
+        })
     }
 
     /// Every client `actor` may see that `filter` keeps (the list's filter: what the screen

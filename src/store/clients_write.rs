@@ -270,10 +270,11 @@ pub(crate) fn id_owner(conn: &Connection, id_number: &str) -> Result<Option<(i64
 /// The columns of a new client's row, in the order of [`client_values`].
 pub(crate) const CLIENT_COLUMNS: &str = "id, client_no, kind, name, gender, birth_date, id_type, \
      id_number, mobile, email, address, occupation, risk_level, risk_assessed_on, tier, status, \
-     owner_id, branch_id, source, notes, contact_person, registered_capital, created_at, updated_at";
+     owner_id, branch_id, source, notes, contact_person, registered_capital, created_at, updated_at, \
+     name_key";
 
 /// How many [`CLIENT_COLUMNS`] there are.
-pub(crate) const CLIENT_WIDTH: usize = 24;
+pub(crate) const CLIENT_WIDTH: usize = 25;
 
 /// `?, ?, …`: `n` parameters.
 pub(crate) fn placeholders(n: usize) -> String {
@@ -281,6 +282,7 @@ pub(crate) fn placeholders(n: usize) -> String {
 }
 
 /// The values of a new client's row for [`CLIENT_COLUMNS`]; no `id` lets SQLite choose.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn client_values(
     id: Option<i64>,
     client_no: &str,
@@ -288,6 +290,7 @@ pub(crate) fn client_values(
     owner: (i64, i64),
     tier: Tier,
     now: &str,
+    name_key: String,
 ) -> [Value; CLIENT_WIDTH] {
     let text = |s: Option<&str>| s.map_or(Value::Null, |s| Value::Text(s.to_string()));
     [
@@ -316,6 +319,7 @@ pub(crate) fn client_values(
             .map_or(Value::Null, |d| Value::Text(d.to_string())),
         Value::Text(now.to_string()),
         Value::Text(now.to_string()),
+        Value::Text(name_key),
     ]
 }
 
@@ -356,7 +360,13 @@ pub(crate) fn insert_client(
         placeholders(CLIENT_WIDTH)
     ))?
     .execute(params_from_iter(client_values(
-        None, &client_no, v, owner, tier, now,
+        None,
+        &client_no,
+        v,
+        owner,
+        tier,
+        now,
+        search_terms::name_sort_key(&v.name),
     )))?;
     let id = tx.last_insert_rowid();
     index_new(
@@ -393,7 +403,7 @@ fn update_row(
             mobile = ?8, email = ?9, address = ?10, occupation = ?11, risk_level = ?12, risk_assessed_on = ?13,
             status = ?14, owner_id = ?15, branch_id = ?16, source = ?17, notes = ?18, contact_person = ?19,
             registered_capital = ?20, updated_at = ?21,
-            client_no = coalesce(?22, client_no)
+            client_no = coalesce(?22, client_no), name_key = ?23
          WHERE id = ?1",
     )?
     .execute(params![
@@ -419,6 +429,7 @@ fn update_row(
         v.registered_capital.map(|d| d.to_string()),
         now,
         v.client_no,
+        search_terms::name_sort_key(&v.name),
     ])?;
     Ok(())
 }
@@ -455,6 +466,18 @@ pub(crate) fn rebuild_search(conn: &Connection) -> Result<()> {
         count += 1;
     }
     tracing::info!(clients = count, "full-text search terms rebuilt");
+    Ok(())
+}
+
+/// Writes every client's name sort key (migration 4 added the column).
+pub(crate) fn rebuild_name_keys(conn: &Connection) -> Result<()> {
+    let mut read = conn.prepare("SELECT id, name FROM clients")?;
+    let mut update = conn.prepare("UPDATE clients SET name_key = ?2 WHERE id = ?1")?;
+    let mut rows = read.query([])?;
+    while let Some(r) = rows.next()? {
+        let (id, name): (i64, String) = (r.get(0)?, r.get(1)?);
+        update.execute(params![id, search_terms::name_sort_key(&name)])?;
+    }
     Ok(())
 }
 

@@ -613,6 +613,7 @@ fn write_demo_event(
             )?
             .execute(params![client, owner, at, channel, purpose, summary, follow_up.as_ref().map(|f| &f.0), next, now])?;
             let visit = tx.last_insert_rowid();
+            super::visits::index_visit(tx, visit, &at, &[purpose, summary])?;
             if let (Some((title, _)), Some(due)) = (follow_up, next) {
                 tx.prepare_cached(
                     "INSERT INTO tasks (owner_id, client_id, title, due_date, source, visit_id, created_at, updated_at)

@@ -67,8 +67,8 @@ const ITEM_COLUMNS: &str =
      f.description, f.severity, f.status, f.handler_id, h.username, f.deadline, f.resolution,
      f.resolved_at, f.satisfaction";
 
-const ITEM_FROM: &str = "feedback f JOIN clients c ON c.id = f.client_id
-     JOIN users u ON u.id = f.rm_id LEFT JOIN users h ON h.id = f.handler_id";
+const ITEM_FROM: &str = "feedback f CROSS JOIN clients c ON c.id = f.client_id
+     CROSS JOIN users u ON u.id = f.rm_id LEFT JOIN users h ON h.id = f.handler_id";
 
 fn read_item(r: &rusqlite::Row<'_>) -> rusqlite::Result<FeedbackItem> {
     let handler_id: Option<i64> = r.get(11)?;
@@ -92,6 +92,50 @@ fn read_item(r: &rusqlite::Row<'_>) -> rusqlite::Result<FeedbackItem> {
         resolved_at: r.get(15)?,
         satisfaction: satisfaction.and_then(|s| u8::try_from(s).ok()),
     })
+}
+
+/// The SQL of one of [`Store::feedback_list`]'s two walks (pending or handled items) and
+/// its arguments (apart, so that tests can read its query plan and benchmarks run it as plain SQL).
+pub fn feedback_list_sql(
+    actor: &Actor,
+    filter: &FeedbackFilter,
+    pending: bool,
+    limit: usize,
+) -> (String, Vec<Value>) {
+    let (scope_sql, scope_arg) = scope(actor);
+    // The branch column leads the indexes; for one client's items, `+` leaves it to
+    // the client's index.
+    let branch = if filter.client_id.is_some() {
+        "+f.branch_id"
+    } else {
+        "f.branch_id"
+    };
+    let (status, order) = if pending {
+        (
+            "f.status IN ('open', 'in_progress')",
+            "f.deadline, f.received_on DESC, f.id DESC",
+        )
+    } else {
+        (
+            "f.status IN ('resolved', 'closed')",
+            "f.received_on DESC, f.id DESC",
+        )
+    };
+    let mut sql = format!(
+        "SELECT {ITEM_COLUMNS} FROM {ITEM_FROM} WHERE {branch} = ? AND {status} AND {scope_sql}"
+    );
+    let mut args = vec![Value::Integer(actor.branch_id.unwrap_or(-1)), scope_arg];
+    if let Some(kind) = &filter.kind {
+        sql.push_str(" AND f.kind = ?");
+        args.push(Value::Text(kind.clone()));
+    }
+    if let Some(id) = filter.client_id {
+        sql.push_str(" AND f.client_id = ?");
+        args.push(Value::Integer(id));
+    }
+    sql.push_str(&format!(" ORDER BY {order} LIMIT ?"));
+    args.push(Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
+    (sql, args)
 }
 
 fn refuse(field: &'static str, key: &'static str, detail: &str) -> StoreError {
@@ -145,36 +189,33 @@ impl Store {
 
     /// The feedback `actor` may see (an RM: their clients'; a manager: the branch's),
     /// items still being handled first, soonest deadline first, then the rest newest first.
+    ///
+    /// Two walks of the branch's partial indexes, each in the list's order and stopping at
+    /// `limit`: the pending items by deadline (`feedback_branch_pending`), then the handled
+    /// ones newest first (`feedback_branch_done`); one client's items by `feedback_client`.
     pub fn feedback_list(
         &self,
         actor: &Actor,
         filter: &FeedbackFilter,
         limit: usize,
     ) -> Result<Vec<FeedbackItem>> {
-        let (scope_sql, scope_arg) = scope(actor);
-        let mut sql = format!("SELECT {ITEM_COLUMNS} FROM {ITEM_FROM} WHERE {scope_sql}");
-        let mut args = vec![scope_arg];
-        if filter.pending_only {
-            sql.push_str(" AND f.status IN ('open', 'in_progress')");
+        let mut out = Vec::new();
+        for pending in [true, false] {
+            if !pending && filter.pending_only {
+                break;
+            }
+            let left = limit.saturating_sub(out.len());
+            if left == 0 {
+                break;
+            }
+            let (sql, args) = feedback_list_sql(actor, filter, pending, left);
+            let mut stmt = self.conn().prepare_cached(&sql)?;
+            let rows = stmt.query_map(params_from_iter(args), read_item)?;
+            for row in rows {
+                out.push(row?);
+            }
         }
-        if let Some(kind) = &filter.kind {
-            sql.push_str(" AND f.kind = ?");
-            args.push(Value::Text(kind.clone()));
-        }
-        if let Some(id) = filter.client_id {
-            sql.push_str(" AND f.client_id = ?");
-            args.push(Value::Integer(id));
-        }
-        sql.push_str(
-            " ORDER BY f.status NOT IN ('open', 'in_progress'),
-                       CASE WHEN f.status IN ('open', 'in_progress') THEN f.deadline END,
-                       f.received_on DESC, f.id DESC
-              LIMIT ?",
-        );
-        args.push(Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
-        let mut stmt = self.conn().prepare_cached(&sql)?;
-        let rows = stmt.query_map(params_from_iter(args), read_item)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        Ok(out)
     }
 
     /// One feedback item `actor` may see.

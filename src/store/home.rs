@@ -21,6 +21,20 @@ use crate::domain::task::Priority;
 /// Most contact-due clients on the list (the longest-waiting).
 pub const CONTACT_LIMIT: usize = 50;
 
+/// Most lines of one kind on the list (the most urgent); the count of each kind is
+/// given in full beside them, so a branch's thousands of lines are a number and a page.
+pub const KIND_LINES: usize = 50;
+
+/// The work list: the most urgent lines of each kind, and how many there are of each.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WorkList {
+    /// At most [`KIND_LINES`] lines of each kind, in the order of the list.
+    pub items: Vec<WorkItem>,
+    /// How many lines each kind has in all (kinds with none are left out), in the order
+    /// of the list.
+    pub counts: Vec<(WorkKind, usize)>,
+}
+
 /// Why a line is on the list, in the order of urgency.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum WorkKind {
@@ -131,19 +145,43 @@ fn local_day(zone: super::Zone, instant: &str) -> Option<NaiveDate> {
 }
 
 impl Store {
-    /// Today's work list of `actor`, most urgent first.
-    pub fn work_list(&self, actor: &Actor) -> Result<Vec<WorkItem>> {
+    /// Today's work list of `actor`, most urgent first: at most [`KIND_LINES`] lines
+    /// of each kind, with each kind's full count.
+    pub fn work_list(&self, actor: &Actor) -> Result<WorkList> {
         if actor.role == Role::Admin {
             return Err(StoreError::Forbidden);
         }
         let today = self.today();
         let mut items = Vec::new();
+        let mut counts: Vec<(WorkKind, usize)> = Vec::new();
         self.work_tasks(actor, today, &mut items)?;
-        self.work_complaints(actor, today, &mut items)?;
+        let complaints = self.work_complaints(actor, today, &mut items)?;
         self.work_maturities(actor, today, &mut items)?;
-        self.work_clients(actor, today, &mut items)?;
+        let contacts = self.work_clients(actor, today, &mut items)?;
         sort_items(&mut items);
-        Ok(items)
+        for kind in WorkKind::ALL {
+            let n = match kind {
+                WorkKind::Complaint => complaints,
+                WorkKind::ContactDue => contacts,
+                _ => items.iter().filter(|w| w.kind == kind).count(),
+            };
+            if n > 0 {
+                counts.push((kind, n));
+            }
+        }
+        let mut seen: Vec<(WorkKind, usize)> = Vec::new();
+        items.retain(|w| {
+            let n = match seen.iter_mut().find(|(k, _)| *k == w.kind) {
+                Some((_, n)) => n,
+                None => {
+                    seen.push((w.kind, 0));
+                    &mut seen.last_mut().expect("just pushed").1
+                }
+            };
+            *n += 1;
+            *n <= KIND_LINES
+        });
+        Ok(WorkList { items, counts })
     }
 
     fn work_tasks(&self, actor: &Actor, today: NaiveDate, out: &mut Vec<WorkItem>) -> Result<()> {
@@ -186,33 +224,38 @@ impl Store {
         Ok(())
     }
 
+    /// The complaints at or past their deadline, the [`KIND_LINES`] nearest their
+    /// deadline (longest overdue first), from the branch's pending feedback by deadline;
+    /// returns how many there are in all.
     fn work_complaints(
         &self,
         actor: &Actor,
         today: NaiveDate,
         out: &mut Vec<WorkItem>,
-    ) -> Result<()> {
+    ) -> Result<usize> {
         let soon = today.checked_add_days(Days::new(2)).unwrap_or(today);
-        let (scope_sql, scope_arg) = match actor.role {
-            Role::Manager => ("c.branch_id = ?2", actor.branch_id.unwrap_or(-1)),
-            _ => ("c.owner_id = ?2", actor.user_id),
-        };
-        let sql = format!(
-            "SELECT f.id, f.client_id, c.name, f.description, f.deadline
-             FROM feedback f JOIN clients c ON c.id = f.client_id
-             WHERE f.kind = 'complaint' AND f.status IN ('open', 'in_progress')
-               AND f.deadline <= ?1 AND {scope_sql}"
-        );
+        let (sql, count_sql) = complaints_sql(actor);
+        let branch = actor.branch_id.unwrap_or(-1);
+        let total: i64 = self
+            .conn()
+            .prepare_cached(&count_sql)?
+            .query_row(params![soon.to_string(), branch, actor.user_id], |r| {
+                r.get(0)
+            })?;
         let mut stmt = self.conn().prepare_cached(&sql)?;
-        let rows = stmt.query_map(params![soon.to_string(), scope_arg], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-            ))
-        })?;
+        let lines = i64::try_from(KIND_LINES).unwrap_or(i64::MAX);
+        let rows = stmt.query_map(
+            params![soon.to_string(), branch, actor.user_id, lines],
+            |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                ))
+            },
+        )?;
         for row in rows {
             let (id, client_id, name, description, deadline) = row?;
             let Some(date) = parse_day(&deadline) else {
@@ -226,7 +269,7 @@ impl Store {
                 WorkRef::Feedback { client_id, id },
             ));
         }
-        Ok(())
+        Ok(usize::try_from(total).unwrap_or(0))
     }
 
     fn work_maturities(
@@ -273,7 +316,12 @@ impl Store {
 
     /// Birthdays, risk assessments and contact cadence in one pass over the user's
     /// clients (each rule alone would read every client row again).
-    fn work_clients(&self, actor: &Actor, today: NaiveDate, out: &mut Vec<WorkItem>) -> Result<()> {
+    fn work_clients(
+        &self,
+        actor: &Actor,
+        today: NaiveDate,
+        out: &mut Vec<WorkItem>,
+    ) -> Result<usize> {
         let cutoff = |key: &str, default: u64| -> Result<String> {
             let days = u64::try_from(self.setting_i64(key)?).unwrap_or(default);
             Ok(ts(self.zone().day_start(
@@ -350,6 +398,7 @@ impl Store {
             }
         }
         due.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+        let total = due.len();
         for (since, id, name, tier, never) in due.into_iter().take(CONTACT_LIMIT) {
             let Some(date) = local_day(self.zone(), &since) else {
                 continue;
@@ -359,8 +408,39 @@ impl Store {
             item.never_contacted = never;
             out.push(item);
         }
-        Ok(())
+        Ok(total)
     }
+}
+
+/// The home list's complaint lines and their count (parameters: the last deadline, the
+/// branch, the user): a walk of the branch's pending feedback by deadline
+/// (`feedback_branch_pending`); an RM's are their clients' among them.
+pub fn complaints_sql(actor: &Actor) -> (String, String) {
+    let owner = if actor.role == Role::Manager {
+        "?3 = ?3"
+    } else {
+        "c.owner_id = ?3"
+    };
+    let from = format!(
+        "FROM feedback f CROSS JOIN clients c ON c.id = f.client_id
+         WHERE f.branch_id = ?2 AND f.status IN ('open', 'in_progress') AND f.deadline <= ?1
+           AND f.kind = 'complaint' AND {owner}"
+    );
+    (
+        format!(
+            "SELECT f.id, f.client_id, c.name, f.description, f.deadline {from}
+             ORDER BY f.deadline, f.id LIMIT ?4"
+        ),
+        if actor.role == Role::Manager {
+            // Counted on the index alone: the branch, deadline and kind are its columns.
+            "SELECT count(*) FROM feedback f
+             WHERE f.branch_id = ?2 AND f.status IN ('open', 'in_progress') AND f.deadline <= ?1
+               AND f.kind = 'complaint' AND ?3 = ?3"
+                .to_string()
+        } else {
+            format!("SELECT count(*) {from}")
+        },
+    )
 }
 
 /// Whether someone born on `birth` (`YYYY-MM-DD`) has their birthday on `today`; a

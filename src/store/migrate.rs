@@ -15,9 +15,14 @@ pub const LATEST_VERSION: u32 = 5;
 
 /// Work a migration needs that SQL cannot do, run after its SQL in the same transaction:
 /// migration 3 rewrites every client's full-text terms (pinyin initials are computed in
-/// Rust) without the phone fragments it moved to `client_phone`.
+/// Rust) without the phone fragments it moved to `client_phone`; migration 4 writes every
+/// client's name sort key (pinyin) and every visit's words into `visit_text`.
 type Step = fn(&Connection) -> Result<(), StoreError>;
-const RUST_STEPS: &[(u32, Step)] = &[(3, super::clients_write::rebuild_search)];
+const RUST_STEPS: &[(u32, Step)] = &[
+    (3, super::clients_write::rebuild_search),
+    (4, super::clients_write::rebuild_name_keys),
+    (4, super::visits::rebuild_visit_text),
+];
 
 /// The migrations of `schema.sql`, as (number, SQL), in order. A migration starts at a
 /// line that is exactly `-- migration: N`; text before the first one is the file's preface.

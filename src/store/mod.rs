@@ -27,6 +27,8 @@ pub mod instances;
 mod migrate;
 pub mod plans;
 pub mod products;
+#[cfg(test)]
+mod query_plans;
 pub mod restore;
 pub mod settings;
 pub mod tasks;

@@ -27,6 +27,8 @@ pub struct Home {
     branch: Option<String>,
     today: Option<NaiveDate>,
     items: Vec<WorkItem>,
+    /// Lines of each kind in all (the list shows the most urgent of each).
+    counts: Vec<(WorkKind, usize)>,
     selected: usize,
     /// First line shown; drawing keeps the selection in view.
     offset: Cell<usize>,
@@ -155,14 +157,27 @@ impl Home {
         }
         f.render_widget(Paragraph::new(Line::from(greeting)), head);
         let today = self.today.map(|d| d.to_string()).unwrap_or_default();
+        let total: usize = self.counts.iter().map(|(_, n)| n).sum();
         let title = i.f(
             "home.list_title",
-            &[("date", &today), ("n", &self.items.len().to_string())],
+            &[("date", &today), ("n", &total.to_string())],
         );
-        let block = Block::default()
+        let mut block = Block::default()
             .borders(Borders::ALL)
             .border_style(v.theme.border)
             .title(Span::styled(format!(" {title} "), v.theme.title));
+        // Counts per kind when some kind has more lines than the list shows.
+        if total > self.items.len() {
+            let counts: Vec<String> = self
+                .counts
+                .iter()
+                .map(|(k, n)| i.f(count_key(*k), &[("n", &n.to_string())]))
+                .collect();
+            block = block.title_bottom(Span::styled(
+                format!(" {} ", counts.join(" · ")),
+                v.theme.dim,
+            ));
+        }
         let inner = block.inner(body);
         f.render_widget(block, body);
         if self.items.is_empty() {
@@ -274,9 +289,13 @@ impl Screen for Home {
             self.cadence[k] = ctx.store.setting_i64(key).unwrap_or(0);
         }
         match ctx.store.work_list(ctx.actor) {
-            Ok(items) => self.items = items,
+            Ok(list) => {
+                self.items = list.items;
+                self.counts = list.counts;
+            }
             Err(e) => {
                 self.items.clear();
+                self.counts.clear();
                 ctx.error(store_error_text(&e, ctx.i18n));
             }
         }
@@ -341,6 +360,19 @@ impl Screen for Home {
             Action::First,
             Action::Last,
         ]
+    }
+}
+
+/// Catalogue key of a kind's count.
+fn count_key(k: WorkKind) -> &'static str {
+    match k {
+        WorkKind::OverdueTask => "home.count.overdue",
+        WorkKind::TaskToday => "home.count.today",
+        WorkKind::Complaint => "home.count.complaint",
+        WorkKind::Maturity => "home.count.maturity",
+        WorkKind::Birthday => "home.count.birthday",
+        WorkKind::RiskReview => "home.count.risk",
+        WorkKind::ContactDue => "home.count.contact",
     }
 }
 

@@ -1,0 +1,274 @@
+//! Query-plan tests: the list queries of managers and RMs walk the index meant for them
+//! (`EXPLAIN QUERY PLAN`), so a later change cannot silently turn one into a scan or a
+//! sort of the whole branch.
+use rusqlite::params_from_iter;
+use rusqlite::types::Value;
+
+use super::clients::{client_page_sql, ListSpec, PageFrom, SortKey};
+use super::feedback::{feedback_list_sql, FeedbackFilter};
+use super::home::complaints_sql;
+use super::users::NewUser;
+use super::visits::{visit_list_sql, VisitFilter};
+use super::{Actor, Role, Store, Zone};
+
+const PASS: &str = "long-enough-pass";
+
+fn store() -> (tempfile::TempDir, Store, Actor, Actor) {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut store = Store::open(&dir.path().join("t.db")).expect("open");
+    let admin = store.create_first_admin("admin", "A", PASS).expect("admin");
+    let b1 = store.create_branch(&admin, "0101", "East").expect("branch");
+    let mut actors = Vec::new();
+    for (name, role) in [("rm1", Role::Rm), ("mgr1", Role::Manager)] {
+        let u = NewUser {
+            username: name.into(),
+            display_name: name.into(),
+            role,
+            branch_id: Some(b1),
+            password: PASS.into(),
+        };
+        store.create_user(&admin, &u).expect("user");
+        actors.push(store.login(name, PASS).expect("login"));
+    }
+    let mgr = actors.pop().expect("manager");
+    let rm = actors.pop().expect("rm");
+    (dir, store, rm, mgr)
+}
+
+/// The plan's lines (`detail` column).
+fn plan(store: &Store, sql: &str, args: &[Value]) -> String {
+    let mut stmt = store
+        .conn()
+        .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+        .expect("explain");
+    let rows = stmt
+        .query_map(params_from_iter(args), |r| r.get::<_, String>(3))
+        .expect("plan");
+    rows.collect::<rusqlite::Result<Vec<_>>>()
+        .expect("rows")
+        .join("\n")
+}
+
+/// The plan walks `index` and sorts nothing (the list's order is the index's); every
+/// other table is looked up by key (the users row of a scope may come first: it is one).
+fn walks(store: &Store, (sql, args): (String, Vec<Value>), index: &str) {
+    let p = plan(store, &sql, &args);
+    let drives = p
+        .lines()
+        .find(|l| !l.contains("SEARCH u USING INTEGER PRIMARY KEY"))
+        .unwrap_or_default();
+    assert!(
+        drives.contains(&format!("USING INDEX {index} "))
+            || drives.contains(&format!("USING COVERING INDEX {index} ")),
+        "expected {index} first:\n{p}\n{sql}"
+    );
+    assert!(
+        !p.lines()
+            .any(|l| l.contains("SCAN ") && !l.contains("VIRTUAL TABLE INDEX 0:=M")),
+        "a scan (other than a full-text lookup by rowid):\n{p}\n{sql}"
+    );
+    // Rows of one deadline may be put in order among themselves ("FOR LAST n TERMS"):
+    // that sorts a day's items, not the list.
+    assert!(
+        !p.contains("USE TEMP B-TREE FOR ORDER BY") && !p.contains("USE TEMP B-TREE FOR RIGHT"),
+        "a sort:\n{p}\n{sql}"
+    );
+}
+
+fn day(s: &str) -> chrono::NaiveDate {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
+}
+
+#[test]
+fn visit_lists_walk_the_branch_or_the_rm_or_the_client_by_time() {
+    let (_dir, store, rm, mgr) = store();
+    let all = VisitFilter::default();
+    let year = VisitFilter {
+        from: Some(day("2025-11-23")),
+        to: Some(day("2026-11-23")),
+        ..VisitFilter::default()
+    };
+    walks(
+        &store,
+        visit_list_sql(&mgr, &all, Zone::china(), 500),
+        "visits_branch_time",
+    );
+    walks(
+        &store,
+        visit_list_sql(&mgr, &year, Zone::china(), 500),
+        "visits_branch_time",
+    );
+    let unchecked = VisitFilter {
+        unchecked_only: true,
+        channel: Some("phone".into()),
+        ..year.clone()
+    };
+    walks(
+        &store,
+        visit_list_sql(&mgr, &unchecked, Zone::china(), 500),
+        "visits_branch_time",
+    );
+    walks(
+        &store,
+        visit_list_sql(&rm, &year, Zone::china(), 500),
+        "visits_rm",
+    );
+    let of_rm = VisitFilter {
+        rm_id: Some(rm.user_id),
+        ..year.clone()
+    };
+    walks(
+        &store,
+        visit_list_sql(&mgr, &of_rm, Zone::china(), 500),
+        "visits_rm",
+    );
+    let of_client = VisitFilter {
+        client_id: Some(1),
+        ..year.clone()
+    };
+    walks(
+        &store,
+        visit_list_sql(&mgr, &of_client, Zone::china(), 500),
+        "visits_client",
+    );
+    walks(
+        &store,
+        visit_list_sql(&rm, &of_client, Zone::china(), 500),
+        "visits_client",
+    );
+}
+
+#[test]
+fn visit_text_search_walks_the_full_text_index_newest_first() {
+    let (_dir, store, rm, mgr) = store();
+    for actor in [&mgr, &rm] {
+        let f = VisitFilter {
+            text: "理财 review".into(),
+            from: Some(day("2025-11-23")),
+            ..VisitFilter::default()
+        };
+        let (sql, args) = visit_list_sql(actor, &f, Zone::china(), 500);
+        let p = plan(&store, &sql, &args);
+        assert!(
+            p.lines()
+                .next()
+                .unwrap_or_default()
+                .contains("VIRTUAL TABLE INDEX"),
+            "{p}"
+        );
+        assert!(!p.contains("TEMP B-TREE"), "{p}");
+        assert!(p.contains("USING INTEGER PRIMARY KEY"), "{p}");
+    }
+    // One client's visits: by the client's index, each looked up in the text index.
+    let f = VisitFilter {
+        text: "理财".into(),
+        client_id: Some(1),
+        ..VisitFilter::default()
+    };
+    walks(
+        &store,
+        visit_list_sql(&mgr, &f, Zone::china(), 500),
+        "visits_client",
+    );
+}
+
+#[test]
+fn feedback_lists_walk_the_branch_by_deadline_then_by_date() {
+    let (_dir, store, rm, mgr) = store();
+    let all = FeedbackFilter::default();
+    let complaints = FeedbackFilter {
+        kind: Some("complaint".into()),
+        ..FeedbackFilter::default()
+    };
+    for actor in [&mgr, &rm] {
+        for f in [&all, &complaints] {
+            walks(
+                &store,
+                feedback_list_sql(actor, f, true, 200),
+                "feedback_branch_pending",
+            );
+            let (sql, args) = feedback_list_sql(actor, f, false, 200);
+            walks(&store, (sql, args), "feedback_branch_done");
+        }
+    }
+    let one = FeedbackFilter {
+        client_id: Some(1),
+        ..FeedbackFilter::default()
+    };
+    let (sql, args) = feedback_list_sql(&mgr, &one, true, 200);
+    let p = plan(&store, &sql, &args);
+    assert!(
+        p.lines()
+            .next()
+            .unwrap_or_default()
+            .contains("feedback_client"),
+        "{p}"
+    );
+}
+
+#[test]
+fn home_complaints_start_from_the_branch_pending_feedback() {
+    let (_dir, store, rm, mgr) = store();
+    let args = |a: &Actor| {
+        vec![
+            Value::Text("2026-11-25".into()),
+            Value::Integer(a.branch_id.unwrap_or(-1)),
+            Value::Integer(a.user_id),
+            Value::Integer(50),
+        ]
+    };
+    for actor in [&mgr, &rm] {
+        let (lines, count) = complaints_sql(actor);
+        walks(&store, (lines, args(actor)), "feedback_branch_pending");
+        let a = args(actor);
+        let p = plan(&store, &count, &a[..3]);
+        assert!(
+            p.lines()
+                .next()
+                .unwrap_or_default()
+                .contains("feedback_branch_pending"),
+            "{p}"
+        );
+    }
+    // The manager's count reads the index alone.
+    let (_, count) = complaints_sql(&mgr);
+    let a = args(&mgr);
+    assert!(plan(&store, &count, &a[..3]).contains("COVERING INDEX"));
+}
+
+#[test]
+fn client_lists_walk_the_owner_or_branch_name_index() {
+    let (_dir, store, rm, mgr) = store();
+    let by_name = ListSpec::default();
+    assert_eq!(by_name.sort, SortKey::Name);
+    walks(
+        &store,
+        client_page_sql(&mgr, &by_name, &PageFrom::Start, 50),
+        "clients_branch_name",
+    );
+    walks(
+        &store,
+        client_page_sql(&mgr, &by_name, &PageFrom::End, 50),
+        "clients_branch_name",
+    );
+    walks(
+        &store,
+        client_page_sql(&rm, &by_name, &PageFrom::Start, 50),
+        "clients_owner_name",
+    );
+    let aum = ListSpec {
+        sort: SortKey::Aum,
+        descending: true,
+        ..ListSpec::default()
+    };
+    walks(
+        &store,
+        client_page_sql(&mgr, &aum, &PageFrom::Start, 50),
+        "clients_branch_aum",
+    );
+    walks(
+        &store,
+        client_page_sql(&rm, &aum, &PageFrom::Start, 50),
+        "clients_owner_aum",
+    );
+}

@@ -62,6 +62,16 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             limit,
         }) => super::clients::search(&cli, text, stats, limit),
         Some(Command::Check) => check(&db_path(&cli)?),
+        Some(Command::Reassign {
+            ref from,
+            ref to,
+            all,
+            ref client,
+            ref reason,
+            ref ledger,
+        }) => super::desk::reassign(&cli, from, to, all, client, reason, ledger.as_deref()),
+        Some(Command::Request(ref cmd)) => super::desk::request(&cli, cmd),
+        Some(Command::Approvals(ref cmd)) => super::desk::approvals(&cli, cmd),
         Some(Command::Demo { clients, seed }) => {
             let path = match &cli.db {
                 Some(p) => p.clone(),

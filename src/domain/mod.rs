@@ -3,6 +3,7 @@
 pub mod client;
 pub mod contact;
 pub mod csv_import;
+pub mod desk;
 pub mod ics;
 pub mod ids;
 pub mod money;

@@ -5,6 +5,7 @@
 //! the numbered migrations in `schema.sql`. Every function that touches business data takes
 //! the acting user ([`Actor`]) and scopes what it reads or writes by that user's role;
 //! every change appends to the hash-chained audit log in the same transaction.
+pub mod approvals;
 pub mod audit;
 pub mod auth;
 mod check;
@@ -15,6 +16,7 @@ mod clients_write;
 pub mod demo;
 mod error;
 pub mod feedback;
+pub mod handover;
 pub mod holdings;
 pub mod home;
 mod migrate;
@@ -22,6 +24,7 @@ pub mod plans;
 pub mod products;
 pub mod settings;
 pub mod tasks;
+pub mod team;
 pub mod users;
 pub mod visits;
 

@@ -389,6 +389,7 @@ impl Store {
                 b,
                 "CASE r.status WHEN 'pending' THEN 0 ELSE 1 END,
                  CASE r.status WHEN 'pending' THEN r.created_at END,
+                 CASE r.status WHEN 'pending' THEN r.id END,
                  coalesce(r.decided_at, r.created_at) DESC, r.id DESC",
             ),
             (Role::Rm, _) => ("r.requester_id = ?1", actor.user_id, "r.id DESC"),

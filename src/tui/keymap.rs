@@ -113,6 +113,18 @@ pub enum Action {
     WeekGoal,
     /// Show another user's calendar (managers: the branch's RMs, read-only).
     Owner,
+    /// Hand the selected RM's clients, or the marked clients, over to other RMs.
+    HandOver,
+    /// Give the selected RM of the branch a task.
+    GiveTask,
+    /// Mark or unmark the selected row (for a hand-over).
+    Mark,
+    /// Mark every row shown.
+    MarkAll,
+    /// Ask a manager to approve something about the open client (or a take-over).
+    Request,
+    /// Close the open client (archived, with a reason).
+    CloseClient,
     /// Answer yes in a dialog.
     Yes,
     /// Answer no in a dialog.
@@ -172,6 +184,12 @@ const DEFAULTS: &[(Action, &[&str])] = &[
     (Action::PlanNote, &["p"]),
     (Action::WeekGoal, &["w"]),
     (Action::Owner, &["o"]),
+    (Action::HandOver, &["h"]),
+    (Action::GiveTask, &["t"]),
+    (Action::Mark, &["space"]),
+    (Action::MarkAll, &["a"]),
+    (Action::Request, &["R"]),
+    (Action::CloseClient, &["X"]),
     (Action::Yes, &["y"]),
     (Action::No, &["n"]),
 ];
@@ -236,6 +254,12 @@ impl Action {
             Action::PlanNote => "plan_note",
             Action::WeekGoal => "week_goal",
             Action::Owner => "owner",
+            Action::HandOver => "hand_over",
+            Action::GiveTask => "give_task",
+            Action::Mark => "mark",
+            Action::MarkAll => "mark_all",
+            Action::Request => "request",
+            Action::CloseClient => "close_client",
             Action::Yes => "yes",
             Action::No => "no",
         }

@@ -9,6 +9,7 @@ pub mod codes;
 pub mod gate;
 pub mod home;
 pub mod products;
+pub mod team;
 pub mod visits;
 
 use crossterm::event::KeyEvent;

@@ -45,7 +45,8 @@ fn main() {
             Keymap::default(),
             I18n::new(Lang::En),
             Theme::new("default", false),
-        );
+        )
+        .expect("app");
         let mut term = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
         term.draw(|f| app.draw(f)).expect("draw");
     });

@@ -15,6 +15,7 @@ fn rmdesk(dir: &Path, args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Outpu
         .env("RMDESK_CONFIG_DIR", dir.join("config"))
         .env_remove("RMDESK_DB")
         .env_remove("RMDESK_PASSWORD")
+        .envs(common::clock_env())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -297,9 +298,12 @@ fn import_export_and_search_from_the_command_line() {
     assert!(text(&o).0.contains("90 clients"), "{:?}", text(&o));
     let manager = [("RMDESK_PASSWORD", "demo-password")];
 
-    let sample = std::path::Path::new("../shared/data/clients-sample.csv")
-        .canonicalize()
-        .expect("sample");
+    let sample = std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/clients-sample.csv"
+    ))
+    .canonicalize()
+    .expect("sample");
     let sample = sample.to_str().expect("utf-8");
     let o = rmdesk(
         dir.path(),
@@ -313,11 +317,14 @@ fn import_export_and_search_from_the_command_line() {
         .lines()
         .filter_map(|l| l.strip_prefix("line ")?.split(':').next()?.parse().ok())
         .collect();
-    let expected: Vec<u64> = std::fs::read_to_string("../shared/data/clients-sample.rejects")
-        .expect("rejects")
-        .lines()
-        .filter_map(|l| l.split('\t').next()?.parse().ok())
-        .collect();
+    let expected: Vec<u64> = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/clients-sample.rejects"
+    ))
+    .expect("rejects")
+    .lines()
+    .filter_map(|l| l.split('\t').next()?.parse().ok())
+    .collect();
     assert_eq!(lines, expected);
     assert!(out.contains("line 15: id_number: check digit"), "{out}");
     assert_eq!(err.trim(), "rmdesk: 31 of 300 rows are invalid; nothing was imported (fix them, or use --skip-invalid to import the rest)");
@@ -440,17 +447,18 @@ fn the_demo_has_visits_follow_ups_and_feedback_and_the_same_seed_gives_the_same_
         let open_complaints = rows("SELECT deadline FROM feedback WHERE kind = 'complaint' AND status = 'open' ORDER BY id");
         let early = rows(
             "SELECT t.due_date FROM tasks t JOIN visits v ON v.id = t.visit_id
-             WHERE t.due_date < substr(v.visited_at, 1, 10) AND t.due_date < date(v.visited_at, 'localtime')",
+             WHERE t.due_date < substr(v.visited_at, 1, 10) AND t.due_date < date(v.visited_at, '+8 hours')",
         );
         assert!(
             early.is_empty(),
             "follow-ups due before their visit: {early:?}"
         );
-        // The calendar: each demo RM has manual tasks around today, every recurrence,
+        // The calendar (the binary runs on the fixed clock: 2026-11-23, UTC+8): each demo RM
+        // has manual tasks around today, every recurrence,
         // overdue and done ones, and this month's plan and this week's goal.
         let calendar = rows(
             "SELECT u.username || ' ' || count(*) || ' ' || count(DISTINCT t.recurrence) || ' '
-                    || sum(t.status = 'open' AND t.due_date < date('now', 'localtime')) || ' '
+                    || sum(t.status = 'open' AND t.due_date < '2026-11-23') || ' '
                     || sum(t.status = 'done') || ' '
                     || (SELECT count(*) FROM plan_notes p WHERE p.owner_id = u.id)
              FROM tasks t JOIN users u ON u.id = t.owner_id
@@ -473,7 +481,7 @@ fn the_demo_has_visits_follow_ups_and_feedback_and_the_same_seed_gives_the_same_
     let (visits, tasks, complaints) = dump("a.db");
     assert!(visits.len() > 100, "{}", visits.len());
     assert!(!tasks.is_empty() && !complaints.is_empty());
-    let today = chrono::Local::now().date_naive().to_string();
+    let today = common::today().to_string();
     assert!(
         tasks.iter().any(|d| *d < today) && tasks.iter().any(|d| *d >= today),
         "some follow-ups overdue, some ahead"
@@ -482,5 +490,25 @@ fn the_demo_has_visits_follow_ups_and_feedback_and_the_same_seed_gives_the_same_
         dump("b.db"),
         (visits, tasks, complaints),
         "the same seed gives the same activity"
+    );
+}
+
+#[test]
+fn a_database_error_at_start_is_shown_not_taken_for_a_first_run() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("bank.db");
+    let db_text = db.to_str().expect("utf-8 path");
+    init(dir.path(), db_text);
+    // The users table is gone: asking whether there are users fails.
+    let conn = rusqlite::Connection::open(&db).expect("open");
+    conn.execute_batch("ALTER TABLE users RENAME TO users_gone")
+        .expect("rename");
+    drop(conn);
+    let o = rmdesk(dir.path(), &["--db", db_text], "", &[]);
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out} {err}");
+    assert!(
+        err.contains("cannot be read") && err.contains("no such table: users"),
+        "the database error is told before the terminal is taken: {err}"
     );
 }

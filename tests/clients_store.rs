@@ -432,13 +432,19 @@ fn demo_store() -> (tempfile::TempDir, Store) {
 fn the_sample_file_imported_by_the_manager_rejects_exactly_the_listed_lines() {
     let (_dir, mut store) = demo_store();
     let manager = store.login("manager", "demo-password").expect("manager");
-    let data =
-        std::fs::read("../shared/data/clients-sample.csv").expect("sample file beside the project");
-    let expected: Vec<u64> = std::fs::read_to_string("../shared/data/clients-sample.rejects")
-        .expect("rejects file")
-        .lines()
-        .filter_map(|l| l.split('\t').next()?.trim().parse().ok())
-        .collect();
+    let data = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/clients-sample.csv"
+    ))
+    .expect("sample file in tests/data");
+    let expected: Vec<u64> = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/clients-sample.rejects"
+    ))
+    .expect("rejects file")
+    .lines()
+    .filter_map(|l| l.split('\t').next()?.trim().parse().ok())
+    .collect();
     let file = parse_csv(&data).expect("parses");
     let report = store
         .import_clients(&manager, &file, false, &mut |_, _| {})

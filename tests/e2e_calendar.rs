@@ -2,27 +2,24 @@
 //! a visit created for today, opens it (the calendar, with the task), goes to the
 //! calendar, moves to next month and back, creates a weekly task, marks this week's
 //! occurrence done and sees the next one a week later. The real binary in tmux on the
-//! real clock; without tmux this test fails and says so.
+//! fixed test clock (2026-11-23, UTC+8); without tmux this test fails and says so.
 mod common;
 
-use chrono::{Days, Local, Months};
+use chrono::{Days, Months};
 use common::tmux::Tmux;
 use common::{seeded, PASSWORD};
 use rmdesk::domain::client::ClientInput;
 use rmdesk::domain::visit::VisitInput;
 use rmdesk::store::clients::SaveOutcome;
-use rmdesk::store::SystemClock;
 
 #[test]
 fn home_follow_up_then_a_weekly_task_done_and_its_next_occurrence_in_a_real_terminal() {
     let dir = tempfile::tempdir().expect("dir");
     let db = dir.path().join("branch.db");
-    let now = Local::now();
-    let today = now.date_naive();
+    let today = common::today();
     {
         let (mut store, _admin) = seeded(&db);
-        // The binary runs on the real clock; so does the visit written here.
-        store.set_clock(Box::new(SystemClock));
+        // The binary runs on the same fixed clock as the store here (common::clock_env).
         let rm1 = store.login("rm1", PASSWORD).expect("rm1");
         let input = ClientInput {
             kind: "individual".into(),

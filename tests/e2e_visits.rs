@@ -5,7 +5,7 @@
 //! The real binary in tmux.
 mod common;
 
-use chrono::{Datelike, Days, Local, Weekday};
+use chrono::{Datelike, Days, Weekday};
 use common::tmux::Tmux;
 use common::{seeded, PASSWORD};
 use rmdesk::domain::client::ClientInput;
@@ -17,7 +17,7 @@ fn an_rm_records_a_visit_with_a_follow_up_in_a_real_terminal() {
     let db = dir.path().join("branch.db");
     {
         let (mut store, _admin) = seeded(&db);
-        // The binary runs on the real clock: the seeded fixed clock only made the users.
+        // The binary runs on the same fixed clock (common::clock_env).
         let rm1 = store.login("rm1", PASSWORD).expect("rm1");
         let first17 = "32010619880215002";
         let input = ClientInput {
@@ -35,7 +35,7 @@ fn an_rm_records_a_visit_with_a_follow_up_in_a_real_terminal() {
         store.create_client(&rm1, &input, true).expect("client");
     }
     // Next Tuesday (a week on when today is a Tuesday).
-    let today = Local::now().date_naive();
+    let today = common::today();
     let ahead =
         (7 + Weekday::Tue.num_days_from_monday() - today.weekday().num_days_from_monday()) % 7;
     let ahead = if ahead == 0 { 7 } else { ahead };

@@ -620,7 +620,10 @@ fn maturities_in_the_next_seven_days_and_their_follow_up_task() {
         .expect("task");
     assert!(matches!(
         w.store.create_maturity_task(&w.rm1, last_day, "again"),
-        Err(StoreError::Conflict(_))
+        Err(StoreError::Conflict {
+            key: "err.conflict.maturity_task",
+            ..
+        })
     ));
     assert!(matches!(
         w.store.create_maturity_task(&w.rm2, today_h, "not mine"),

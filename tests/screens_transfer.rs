@@ -39,11 +39,14 @@ fn finish(app: &mut App) {
 }
 
 fn sample() -> String {
-    std::path::Path::new("../shared/data/clients-sample.csv")
-        .canonicalize()
-        .expect("sample file beside the project")
-        .display()
-        .to_string()
+    std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/clients-sample.csv"
+    ))
+    .canonicalize()
+    .expect("sample file in tests/data")
+    .display()
+    .to_string()
 }
 
 #[test]

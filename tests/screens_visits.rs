@@ -65,12 +65,9 @@ fn screen(app: &App) -> String {
     render(app, 80, 24)
 }
 
-/// The form's default time: the fixed clock in this machine's local time.
+/// The form's default time: the fixed clock in its zone (UTC+8), whatever the machine's.
 fn default_when() -> String {
-    noon()
-        .with_timezone(&chrono::Local)
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
+    "2026-11-23 12:00".to_string()
 }
 
 /// The screen with the default time replaced by a placeholder of the same width, so the

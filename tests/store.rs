@@ -212,6 +212,29 @@ fn five_failures_lock_the_account_for_fifteen_minutes() {
 }
 
 #[test]
+fn absurd_lockout_settings_in_the_file_are_held_to_their_bounds() {
+    let (_dir, path) = temp_db();
+    let (mut store, _) = seeded(&path);
+    sqlite(&path)
+        .execute_batch(
+            "UPDATE settings SET value = '9223372036854775807' WHERE key = 'lockout.minutes';
+             UPDATE settings SET value = '-3' WHERE key = 'lockout.max_attempts';",
+        )
+        .expect("absurd settings");
+    assert_eq!(store.setting_i64("lockout.minutes").expect("read"), 24 * 60);
+    assert_eq!(store.setting_i64("lockout.max_attempts").expect("read"), 1);
+    // One failure locks (at least one attempt), for a day at most: no overflow.
+    assert!(store.login("rm1", "wrong-password!").is_err());
+    store.set_clock(Box::new(FixedClock(noon() + Minutes::minutes(24 * 60 - 1))));
+    assert!(store.login("rm1", PASSWORD).is_err(), "locked for the day");
+    store.set_clock(Box::new(FixedClock(noon() + Minutes::minutes(24 * 60 + 1))));
+    assert!(
+        store.login("rm1", PASSWORD).is_ok(),
+        "open again after the bound"
+    );
+}
+
+#[test]
 fn an_administrator_unlocks_at_once_and_a_success_resets_the_count() {
     let (_dir, path) = temp_db();
     let (mut store, admin) = seeded(&path);

@@ -3,7 +3,7 @@
 //! who may read and write whose calendar, and the rules and order of the work list.
 mod common;
 
-use chrono::{NaiveDate, TimeZone};
+use chrono::NaiveDate;
 use common::*;
 use rmdesk::domain::client::ClientInput;
 use rmdesk::domain::task::{TaskInput, TaskStatus};
@@ -380,14 +380,8 @@ fn the_work_list_has_every_rule_in_order_of_urgency() {
         .expect("task");
     store.complete_task(&rm1, done).expect("done");
     drop(store);
-    // Noon of 5 January, local: the same date in every time zone.
-    let stale_at = chrono::Local
-        .with_ymd_and_hms(2026, 1, 5, 12, 0, 0)
-        .earliest()
-        .expect("noon")
-        .with_timezone(&chrono::Utc)
-        .format("%Y-%m-%dT%H:%M:%SZ")
-        .to_string();
+    // Noon of 5 January in the fixed clock's zone (UTC+8).
+    let stale_at = "2026-01-05T04:00:00Z";
     sql(
         &path,
         &format!(

@@ -1,8 +1,8 @@
 //! Tests of csv_import. Compiled only for tests: declared under #[cfg(test)].
 use super::*;
 
-const SAMPLE: &str = include_str!("../../../shared/data/clients-sample.csv");
-const SAMPLE_REJECTS: &str = include_str!("../../../shared/data/clients-sample.rejects");
+const SAMPLE: &str = include_str!("../../tests/data/clients-sample.csv");
+const SAMPLE_REJECTS: &str = include_str!("../../tests/data/clients-sample.rejects");
 const HEADER: &str = "client_no,kind,name,gender,birth_date,id_type,id_number,mobile,email,\
                       address,occupation,risk_level,risk_assessed_on,status,owner,notes";
 

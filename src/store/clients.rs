@@ -4,7 +4,7 @@
 //! Scope: an RM sees the clients they own, a manager every client of their branch, an
 //! administrator none. A client outside the scope is [`StoreError::NotFound`], exactly as
 //! one that does not exist.
-use chrono::{Local, NaiveDate};
+use chrono::NaiveDate;
 use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
 use rust_decimal::Decimal;
@@ -288,7 +288,7 @@ impl Store {
 
     /// Today's date where the desk is.
     pub fn today(&self) -> NaiveDate {
-        self.now().with_timezone(&Local).date_naive()
+        self.zone().date(self.now())
     }
 
     /// A page of `limit` clients of the list `spec`, from `from`.

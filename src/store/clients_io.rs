@@ -271,18 +271,21 @@ impl Store {
         path: &Path,
         unmasked: bool,
     ) -> Result<usize> {
-        let io = |e: std::io::Error| {
-            StoreError::Conflict(format!("{} cannot be written: {e}", path.display()))
-        };
+        let io = |e: std::io::Error| StoreError::write_failed(path, e);
         let mut partial = path.as_os_str().to_owned();
         partial.push(".partial");
         let partial = std::path::PathBuf::from(partial);
         let file = std::fs::File::create(&partial).map_err(io)?;
         let mut out = std::io::BufWriter::new(file);
         out.write_all(csv_header().as_bytes()).map_err(io)?;
-        let written = self.export_clients(actor, unmasked, &mut |row| {
-            out.write_all(csv_row(row).as_bytes())
-        });
+        let written = self
+            .export_clients(actor, unmasked, &mut |row| {
+                out.write_all(csv_row(row).as_bytes())
+            })
+            .map_err(|e| match e {
+                StoreError::Io { source, .. } => io(source),
+                e => e,
+            });
         let finished = written.and_then(|n| {
             out.flush().map_err(io)?;
             drop(out);
@@ -415,7 +418,8 @@ impl Store {
 
     /// Every client `actor` may see, by client number, as rows of the CSV format, handed
     /// one at a time to `each` (a million rows never sit in memory). ID number, mobile
-    /// and email are masked unless `unmasked`. The export is audited.
+    /// and email are masked unless `unmasked`. The export is audited. An error of `each`
+    /// comes back as [`StoreError::Io`] with an empty path (the caller knows the file).
     pub fn export_clients(
         &mut self,
         actor: &Actor,
@@ -468,9 +472,7 @@ impl Store {
                         row.email = mask_email(&row.email);
                     }
                 }
-                each(&row).map_err(|e| {
-                    StoreError::Conflict(format!("the export file cannot be written: {e}"))
-                })?;
+                each(&row).map_err(|e| StoreError::write_failed(Path::new(""), e))?;
                 count += 1;
             }
         }

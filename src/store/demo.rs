@@ -1,7 +1,7 @@
 //! The demo database of `rmdesk demo` and `rmdesk --demo`: a branch, the demo users of
 //! product.md (all with the password [`DEMO_PASSWORD`]), a product catalogue, and clients
 //! with their holdings and activity.
-use chrono::{Days, NaiveDate, TimeZone};
+use chrono::{Days, NaiveDate};
 use rusqlite::params;
 use rust_decimal::Decimal;
 
@@ -32,8 +32,9 @@ impl Store {
     /// already has users (a demo is never written over real data).
     pub fn seed_demo(&mut self) -> Result<()> {
         if self.has_users()? {
-            return Err(super::StoreError::Conflict(
-                "this database already has users; the demo is only seeded into a new one".into(),
+            return Err(super::StoreError::conflict(
+                "err.conflict.demo_has_users",
+                "this database already has users; the demo is only seeded into a new one",
             ));
         }
         let branch = self.create_branch_as(audit::SYSTEM, DEMO_BRANCH, "示范支行 Demo Branch")?;
@@ -92,8 +93,9 @@ impl Store {
             |r| r.get(0),
         )?;
         if !demo {
-            return Err(StoreError::Conflict(
-                "demo clients are only added to a demo database".into(),
+            return Err(StoreError::conflict(
+                "err.conflict.not_demo",
+                "demo clients are only added to a demo database",
             ));
         }
         let mut owners = Vec::new();
@@ -525,11 +527,13 @@ impl Store {
             |r| r.get(0),
         )?;
         if !demo {
-            return Err(StoreError::Conflict(
-                "demo activity is only added to a demo database".into(),
+            return Err(StoreError::conflict(
+                "err.conflict.not_demo",
+                "demo activity is only added to a demo database",
             ));
         }
         let days = u64::try_from(self.setting_i64("feedback.deadline_days")?).unwrap_or(15);
+        let zone = self.zone();
         let mut after = 0i64;
         let mut written = 0usize;
         loop {
@@ -555,7 +559,7 @@ impl Store {
                 let mut n = 0;
                 for (client, owner, list) in &events {
                     for event in list {
-                        write_demo_event(tx, *client, *owner, event, today, days, &stamp)?;
+                        write_demo_event(tx, *client, *owner, event, (today, zone), days, &stamp)?;
                         n += 1;
                     }
                 }
@@ -574,7 +578,7 @@ fn write_demo_event(
     client: i64,
     owner: i64,
     event: &DemoEvent,
-    today: NaiveDate,
+    (today, zone): (NaiveDate, super::Zone),
     deadline_days: u64,
     now: &str,
 ) -> Result<()> {
@@ -595,13 +599,7 @@ fn write_demo_event(
             let local = day(*days_ago)
                 .and_hms_opt((*hour).min(23), 0, 0)
                 .unwrap_or_default();
-            let at = ts(chrono::Local
-                .from_local_datetime(&local)
-                .earliest()
-                .map_or_else(
-                    || chrono::Utc.from_utc_datetime(&local),
-                    |l| l.with_timezone(&chrono::Utc),
-                ));
+            let at = ts(zone.to_utc(local));
             let next = follow_up.as_ref().map(|(_, due_in)| {
                 let due = today
                     .checked_add_signed(chrono::Duration::days(*due_in))
@@ -688,8 +686,9 @@ impl Store {
             |r| r.get(0),
         )?;
         if !demo {
-            return Err(StoreError::Conflict(
-                "demo tasks are only added to a demo database".into(),
+            return Err(StoreError::conflict(
+                "err.conflict.not_demo",
+                "demo tasks are only added to a demo database",
             ));
         }
         let rms: Vec<i64> = {

@@ -118,9 +118,29 @@ pub enum StoreError {
         /// English message for logs and the command line.
         message: String,
     },
-    /// Would duplicate something unique (a username, a branch code).
-    #[error("{0}")]
-    Conflict(String),
+    /// The request contradicts what the database holds (a username already taken, a demo
+    /// into a database with users). `key` is the catalogue message, `params` its values
+    /// (`{name}` in the message), `message` the English sentence for logs and the command
+    /// line.
+    #[error("{message}")]
+    Conflict {
+        /// Catalogue key of the message.
+        key: &'static str,
+        /// Values for the message's `{name}` placeholders.
+        params: Vec<(&'static str, String)>,
+        /// English message for logs and the command line.
+        message: String,
+    },
+    /// A file the store reads or writes (an export, an import) could not be used.
+    #[error("{} cannot be {}: {source}", path.display(), if *.writing { "written" } else { "read" })]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// Writing (else reading).
+        writing: bool,
+        /// The system's reason.
+        source: std::io::Error,
+    },
     /// Several fields of a record broke their rules; each error names its field.
     #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
     Fields(Vec<crate::domain::client::FieldError>),
@@ -143,6 +163,24 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// A [`StoreError::Conflict`] with catalogue `key` and English `message`, no values.
+    pub fn conflict(key: &'static str, message: impl Into<String>) -> Self {
+        StoreError::Conflict {
+            key,
+            params: Vec::new(),
+            message: message.into(),
+        }
+    }
+
+    /// A [`StoreError::Io`]: `path` could not be written.
+    pub fn write_failed(path: &std::path::Path, source: std::io::Error) -> Self {
+        StoreError::Io {
+            path: path.to_path_buf(),
+            writing: true,
+            source,
+        }
+    }
+
     /// An [`StoreError::Invalid`] for `field` with catalogue `key` and English `message`.
     pub fn invalid(field: &'static str, key: &'static str, message: impl Into<String>) -> Self {
         StoreError::Invalid {

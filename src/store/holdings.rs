@@ -7,7 +7,7 @@
 //! is [`StoreError::NotFound`]. Administrators see no holdings.
 use std::str::FromStr;
 
-use chrono::{DateTime, Days, Local, NaiveDate, Utc};
+use chrono::{DateTime, Days, NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use rust_decimal::Decimal;
 
@@ -64,10 +64,6 @@ pub struct Maturing {
     pub maturity_date: NaiveDate,
     /// The open follow-up task already made for it, if any.
     pub task_id: Option<i64>,
-}
-
-fn today_of(now: DateTime<Utc>) -> NaiveDate {
-    now.with_timezone(&Local).date_naive()
 }
 
 /// The client's level and assessment date, when `actor` may see the client.
@@ -191,8 +187,9 @@ impl Store {
             e => e,
         })?;
         let thresholds = self.thresholds()?;
+        let zone = self.zone();
         self.write(|tx, now| {
-            let today = today_of(now);
+            let today = zone.date(now);
             let valid = product
                 .rules()
                 .check(&h.input, today, true)
@@ -267,8 +264,9 @@ impl Store {
             start_date: start,
             maturity_date: maturity_date.into(),
         };
+        let zone = self.zone();
         self.write(|tx, now| {
-            let today = today_of(now);
+            let today = zone.date(now);
             let valid = product
                 .rules()
                 .check(&input, today, false)
@@ -319,9 +317,10 @@ impl Store {
     pub fn close_holding(&mut self, actor: &Actor, holding_id: i64) -> Result<()> {
         let (client_id, _, before, _, _) = self.open_holding(actor, holding_id)?;
         let thresholds = self.thresholds()?;
+        let zone = self.zone();
         self.write(|tx, now| {
             let stamp = ts(now);
-            let today = today_of(now).to_string();
+            let today = zone.date(now).to_string();
             tx.execute(
                 "UPDATE holdings SET status = 'closed', closed_on = ?1, updated_at = ?2 WHERE id = ?3",
                 params![today, stamp, holding_id],
@@ -490,8 +489,9 @@ impl Store {
                 )?
                 .query_row([holding_id], |r| r.get(0))?;
             if exists {
-                return Err(StoreError::Conflict(
-                    "this maturity already has an open follow-up task".into(),
+                return Err(StoreError::conflict(
+                    "err.conflict.maturity_task",
+                    "this maturity already has an open follow-up task",
                 ));
             }
             let stamp = ts(now);

@@ -11,7 +11,7 @@
 //!
 //! Tasks are the user's own. Client lines are the clients the user owns; a manager's
 //! complaint lines cover the branch. An administrator has no work list (`Forbidden`).
-use chrono::{Datelike, Days, Local, Months, NaiveDate, TimeZone, Utc};
+use chrono::{Datelike, Days, Months, NaiveDate};
 use rusqlite::params;
 
 use super::{ts, Actor, Result, Role, Store, StoreError};
@@ -122,21 +122,12 @@ pub fn sort_items(items: &mut [WorkItem]) {
     });
 }
 
-/// The first instant of local day `d`, as stored.
-fn local_midnight(d: NaiveDate) -> String {
-    let t = d.and_hms_opt(0, 0, 0).unwrap_or_default();
-    ts(Local
-        .from_local_datetime(&t)
-        .earliest()
-        .map_or_else(|| Utc.from_utc_datetime(&t), |l| l.with_timezone(&Utc)))
-}
-
 fn parse_day(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s.get(..10).unwrap_or(s), "%Y-%m-%d").ok()
 }
 
-fn local_day(instant: &str) -> Option<NaiveDate> {
-    super::parse_ts(instant).map(|t| t.with_timezone(&Local).date_naive())
+fn local_day(zone: super::Zone, instant: &str) -> Option<NaiveDate> {
+    super::parse_ts(instant).map(|t| zone.date(t))
 }
 
 impl Store {
@@ -285,9 +276,9 @@ impl Store {
     fn work_clients(&self, actor: &Actor, today: NaiveDate, out: &mut Vec<WorkItem>) -> Result<()> {
         let cutoff = |key: &str, default: u64| -> Result<String> {
             let days = u64::try_from(self.setting_i64(key)?).unwrap_or(default);
-            Ok(local_midnight(
+            Ok(ts(self.zone().day_start(
                 today.checked_sub_days(Days::new(days)).unwrap_or(today),
-            ))
+            )))
         };
         let cutoffs = [
             cutoff("cadence.core_days", 30)?,
@@ -360,7 +351,7 @@ impl Store {
         }
         due.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
         for (since, id, name, tier, never) in due.into_iter().take(CONTACT_LIMIT) {
-            let Some(date) = local_day(&since) else {
+            let Some(date) = local_day(self.zone(), &since) else {
                 continue;
             };
             let mut item = client_item(WorkKind::ContactDue, date, name, None, WorkRef::Client(id));

@@ -13,6 +13,7 @@ pub mod client360;
 pub mod clients;
 pub mod clients_io;
 mod clients_write;
+pub mod clock;
 pub mod demo;
 mod error;
 pub mod feedback;
@@ -35,6 +36,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
 pub use crate::domain::user::{Actor, Role};
+pub use clock::{Clock, FixedClock, SystemClock, Zone, ZonedClock};
 pub use error::{OpenError, StoreError};
 pub use migrate::LATEST_VERSION;
 
@@ -46,32 +48,6 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Result of store calls.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
-
-/// A clock the store asks for "now", so tests can move time (lockout expiry, deadlines).
-pub trait Clock: Send {
-    /// The current instant.
-    fn now(&self) -> DateTime<Utc>;
-}
-
-/// The machine's clock.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> DateTime<Utc> {
-        Utc::now()
-    }
-}
-
-/// A clock standing still at one instant (tests, benchmarks, reproducible screens).
-#[derive(Debug, Clone, Copy)]
-pub struct FixedClock(pub DateTime<Utc>);
-
-impl Clock for FixedClock {
-    fn now(&self) -> DateTime<Utc> {
-        self.0
-    }
-}
 
 /// An open rmdesk database.
 pub struct Store {
@@ -111,7 +87,7 @@ impl Store {
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
-            clock: Box::new(SystemClock),
+            clock: clock::default_clock(),
         };
         migrate::apply(&mut store.conn).map_err(|e| match e {
             StoreError::Sqlite(e) => OpenError::classify(path, e),
@@ -144,6 +120,11 @@ impl Store {
     /// The current instant by the store's clock.
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
+    }
+
+    /// The time zone of the store's clock: dates and times are shown and typed in it.
+    pub fn zone(&self) -> Zone {
+        self.clock.zone()
     }
 
     /// Runs `f` in a `BEGIN IMMEDIATE` transaction, committed when `f` returns `Ok`.

@@ -487,9 +487,7 @@ impl Store {
     ) -> Result<usize> {
         let tasks = self.calendar_export(actor)?;
         let text = crate::domain::ics::calendar(&tasks, self.now());
-        let io = |e: std::io::Error| {
-            StoreError::Conflict(format!("{} cannot be written: {e}", path.display()))
-        };
+        let io = |e: std::io::Error| StoreError::write_failed(path, e);
         let mut partial = path.as_os_str().to_owned();
         partial.push(".partial");
         let partial = std::path::PathBuf::from(partial);

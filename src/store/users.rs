@@ -164,8 +164,9 @@ impl Store {
         password: &str,
     ) -> Result<Actor> {
         if self.has_users()? {
-            return Err(StoreError::Conflict(
-                "this database already has users".into(),
+            return Err(StoreError::conflict(
+                "err.conflict.has_users",
+                "this database already has users",
             ));
         }
         let u = NewUser {

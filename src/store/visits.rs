@@ -3,7 +3,7 @@
 //!
 //! A visit with a next-step date creates the follow-up task in the same transaction, so
 //! both land or neither does; the task points at its visit (`tasks.visit_id`).
-use chrono::{Local, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{NaiveDate, Utc};
 use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, OptionalExtension, Transaction};
 
@@ -114,14 +114,6 @@ pub struct VisitDetail {
     pub products: Vec<(String, String)>,
 }
 
-fn local_to_utc(t: NaiveDateTime) -> chrono::DateTime<Utc> {
-    // An hour skipped or repeated by a clock change takes its first meaning.
-    Local
-        .from_local_datetime(&t)
-        .earliest()
-        .map_or_else(|| Utc.from_utc_datetime(&t), |l| l.with_timezone(&Utc))
-}
-
 impl Store {
     /// Records a visit to a client `actor` may see; a next-step date also creates the
     /// follow-up task, in the same transaction. The client's last contact moves forward.
@@ -135,9 +127,11 @@ impl Store {
             return Err(StoreError::Forbidden);
         }
         self.client_raw(actor, client_id)?;
-        let now_local = self.now().with_timezone(&Local).naive_local();
-        let v: ValidVisit = input.validate(now_local).map_err(StoreError::Fields)?;
-        let at = ts(local_to_utc(v.visited_at));
+        let zone = self.zone();
+        let v: ValidVisit = input
+            .validate(zone.local(self.now()))
+            .map_err(StoreError::Fields)?;
+        let at = ts(zone.to_utc(v.visited_at));
         let products = self.product_ids(&v.products)?;
         let today = self.today();
         self.write(|tx, now| {
@@ -210,11 +204,15 @@ impl Store {
             sql.push_str(" AND v.rm_id = ?");
             args.push(Value::Integer(rm));
         }
-        if let Some(from) = filter.from.and_then(day_start) {
+        if let Some(from) = filter.from.map(|d| ts(self.zone().day_start(d))) {
             sql.push_str(" AND v.visited_at >= ?");
             args.push(Value::Text(from));
         }
-        if let Some(end) = filter.to.and_then(|d| d.succ_opt()).and_then(day_start) {
+        if let Some(end) = filter
+            .to
+            .and_then(|d| d.succ_opt())
+            .map(|d| ts(self.zone().day_start(d)))
+        {
             sql.push_str(" AND v.visited_at < ?");
             args.push(Value::Text(end));
         }
@@ -323,7 +321,7 @@ impl Store {
     pub fn visit_for_edit(&self, actor: &Actor, id: i64) -> Result<VisitInput> {
         let d = self.visit(actor, id)?;
         Ok(VisitInput {
-            visited_at: local_minute(&d.row.visited_at),
+            visited_at: local_minute(self.zone(), &d.row.visited_at),
             channel: d.row.channel,
             purpose: d.row.purpose,
             summary: d.summary,
@@ -342,9 +340,11 @@ impl Store {
         if old.rm_id != actor.user_id {
             return Err(StoreError::Forbidden);
         }
-        let now_local = self.now().with_timezone(&Local).naive_local();
-        let v: ValidVisit = input.validate(now_local).map_err(StoreError::Fields)?;
-        let at = ts(local_to_utc(v.visited_at));
+        let zone = self.zone();
+        let v: ValidVisit = input
+            .validate(zone.local(self.now()))
+            .map_err(StoreError::Fields)?;
+        let at = ts(zone.to_utc(v.visited_at));
         let before = describe_visit(
             &old.row.visited_at,
             &old.row.channel,
@@ -501,16 +501,11 @@ fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<VisitRow> {
     })
 }
 
-/// The instant local midnight of `day` begins, as stored.
-fn day_start(day: NaiveDate) -> Option<String> {
-    day.and_hms_opt(0, 0, 0).map(|t| ts(local_to_utc(t)))
-}
-
 /// A stored instant as the form's local `YYYY-MM-DD HH:MM`.
-fn local_minute(stored: &str) -> String {
+fn local_minute(zone: super::Zone, stored: &str) -> String {
     super::parse_ts(stored).map_or_else(
         || stored.to_string(),
-        |t| t.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string(),
+        |t| zone.local(t).format("%Y-%m-%d %H:%M").to_string(),
     )
 }
 

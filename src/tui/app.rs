@@ -94,16 +94,22 @@ pub struct App {
 
 impl App {
     /// An application on `store`: the set-up form when the database has no users, else
-    /// the sign-in form.
-    pub fn new(store: Store, keys: Keymap, i18n: I18n, theme: Theme) -> App {
-        let first_run = !store.has_users().unwrap_or(false);
+    /// the sign-in form. A database that cannot say whether it has users is an error (shown
+    /// before the terminal is taken), never taken for a first run.
+    pub fn new(
+        store: Store,
+        keys: Keymap,
+        i18n: I18n,
+        theme: Theme,
+    ) -> Result<App, crate::store::StoreError> {
+        let first_run = !store.has_users()?;
         let phase = Phase::Gate(if first_run {
             Gate::setup(&i18n)
         } else {
             Gate::login(&i18n)
         });
         let minutes = store.setting_i64("idle_lock.minutes").unwrap_or(15).max(1);
-        App {
+        Ok(App {
             store,
             keys,
             i18n,
@@ -115,7 +121,7 @@ impl App {
             status: None,
             idle_after: Duration::from_secs(u64::try_from(minutes).unwrap_or(15) * 60),
             last_activity: Instant::now(),
-        }
+        })
     }
 
     /// Shows `text` on the status line (start-up warnings such as a bad keymap file).
@@ -561,6 +567,7 @@ impl App {
             i18n: &self.i18n,
             theme: &self.theme,
             keys: &self.keys,
+            zone: self.store.zone(),
         };
         let [top, body, status, bar] = Layout::vertical([
             Constraint::Length(1),

@@ -47,7 +47,8 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
         keys,
         I18n::new(Lang::from_code(&opts.lang)),
         Theme::new(&opts.theme, Theme::no_color_from_env()),
-    );
+    )
+    .with_context(|| format!("{} cannot be read", opts.db_path.display()))?;
     for p in &problems {
         tracing::warn!("{p}");
     }

@@ -18,14 +18,27 @@ use rmdesk::tui::App;
 /// The password of every user made by [`seeded`].
 pub const PASSWORD: &str = "long-enough-pass";
 
-/// A fixed instant, so screens do not change: noon on 2026-11-23 in this machine's local
-/// time, so the date and time shown are the same wherever the tests run.
+/// A fixed instant, so screens do not change: noon on 2026-11-23 in China Standard Time,
+/// the zone of [`FixedClock`] and of the binary under [`clock_env`], whatever the
+/// machine's zone.
 pub fn noon() -> DateTime<Utc> {
-    chrono::Local
-        .with_ymd_and_hms(2026, 11, 23, 12, 0, 0)
-        .earliest()
-        .expect("noon exists in every time zone")
-        .with_timezone(&Utc)
+    Utc.with_ymd_and_hms(2026, 11, 23, 4, 0, 0)
+        .single()
+        .expect("a valid instant")
+}
+
+/// The date of [`noon`] on the fixed clock.
+pub fn today() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2026, 11, 23).expect("a valid date")
+}
+
+/// The environment that runs the binary (a test build) on the fixed clock: [`noon`], in
+/// China Standard Time.
+pub fn clock_env() -> [(&'static str, String); 2] {
+    [
+        ("RMDESK_TEST_NOW", rmdesk::store::ts(noon())),
+        ("RMDESK_TEST_TZ", "+08:00".to_string()),
+    ]
 }
 
 /// A temporary folder and a database file path inside it.
@@ -77,6 +90,7 @@ pub fn app(store: Store, lang: Lang) -> App {
         I18n::new(lang),
         Theme::new("default", false),
     )
+    .expect("the test database opens")
 }
 
 /// A key press with no modifiers.

@@ -100,10 +100,15 @@ impl Tmux {
     }
 
     /// Starts the real binary in the pane's shell on `db`, in English, its data and
-    /// config folders under `dir`.
+    /// config folders under `dir`, on the fixed test clock (`super::clock_env`).
     pub fn launch(&self, dir: &Path, db: &Path) {
+        let clock: Vec<String> = super::clock_env()
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
         self.type_text(&format!(
-            "RMDESK_DATA_DIR={} RMDESK_CONFIG_DIR={} {} --db {} --lang en",
+            "{} RMDESK_DATA_DIR={} RMDESK_CONFIG_DIR={} {} --db {} --lang en",
+            clock.join(" "),
             dir.join("data").display(),
             dir.join("config").display(),
             env!("CARGO_BIN_EXE_rmdesk"),

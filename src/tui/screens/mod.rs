@@ -113,6 +113,8 @@ pub struct View<'a> {
     pub theme: &'a Theme,
     /// Live key bindings.
     pub keys: &'a Keymap,
+    /// The time zone dates and times are shown in (the store's clock's).
+    pub zone: crate::store::Zone,
 }
 
 /// A full screen of the signed-in application.
@@ -174,7 +176,24 @@ pub fn store_error_text(err: &StoreError, i18n: &I18n) -> String {
         StoreError::Forbidden => i18n.t("err.forbidden").to_string(),
         StoreError::InvalidCredentials => i18n.t("err.credentials").to_string(),
         StoreError::Invalid { key, .. } => i18n.t(key).to_string(),
-        StoreError::Conflict(msg) => msg.clone(),
+        StoreError::Conflict { key, params, .. } => {
+            let args: Vec<(&str, &str)> = params.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            i18n.f(key, &args)
+        }
+        StoreError::Io {
+            path,
+            writing,
+            source,
+        } => {
+            tracing::error!("file failure: {err}");
+            let key = match source.kind() {
+                std::io::ErrorKind::NotFound => "err.io.not_found",
+                std::io::ErrorKind::PermissionDenied => "err.io.denied",
+                _ if *writing => "err.io.write",
+                _ => "err.io.read",
+            };
+            i18n.f(key, &[("path", &path.display().to_string())])
+        }
         StoreError::Fields(errors) => errors
             .iter()
             .map(|e| i18n.t(e.key))
@@ -187,5 +206,51 @@ pub fn store_error_text(err: &StoreError, i18n: &I18n) -> String {
             tracing::error!("store failure: {err}");
             i18n.t("err.database").to_string()
         }
+    }
+}
+
+#[cfg(test)]
+mod store_error_tests {
+    use super::*;
+    use crate::tui::i18n::Lang;
+
+    #[test]
+    fn conflicts_and_file_errors_are_told_in_the_users_language() {
+        let conflict =
+            StoreError::conflict("err.conflict.has_users", "this database already has users");
+        let en = I18n::new(Lang::En);
+        let zh = I18n::new(Lang::ZhCn);
+        assert_eq!(
+            store_error_text(&conflict, &en),
+            "This database already has users."
+        );
+        assert_eq!(store_error_text(&conflict, &zh), "此数据库已有用户。");
+
+        let path = std::path::Path::new("/nowhere/clients.csv");
+        let missing =
+            StoreError::write_failed(path, std::io::Error::from(std::io::ErrorKind::NotFound));
+        assert_eq!(
+            store_error_text(&missing, &zh),
+            "/nowhere/clients.csv：文件夹或文件不存在。"
+        );
+        let denied = StoreError::write_failed(
+            path,
+            std::io::Error::from(std::io::ErrorKind::PermissionDenied),
+        );
+        assert_eq!(
+            store_error_text(&denied, &en),
+            "/nowhere/clients.csv: permission denied; choose another place."
+        );
+        let other = StoreError::write_failed(path, std::io::Error::other("disk on fire"));
+        let text = store_error_text(&other, &zh);
+        assert!(text.contains("无法写入 /nowhere/clients.csv"), "{text}");
+        assert!(
+            !text.contains("disk on fire"),
+            "the system's English stays in the log"
+        );
+        // The command line still gets the English sentence with the system's reason.
+        assert!(other
+            .to_string()
+            .contains("cannot be written: disk on fire"));
     }
 }

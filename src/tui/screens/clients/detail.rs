@@ -225,7 +225,7 @@ impl Detail {
         rows.push((i.t("client.field.notes"), f.notes.replace('\n', " ")));
         rows.push((
             i.t("client.field.created_at"),
-            local_time(&self.client.created_at, "%Y-%m-%d"),
+            local_time(v.zone, &self.client.created_at, "%Y-%m-%d"),
         ));
         let w = rows
             .iter()
@@ -312,7 +312,7 @@ impl Detail {
         for visit in &self.visits {
             out.push(Line::from(format!(
                 "{} {} · {} ({})",
-                local_time(&visit.visited_at, "%Y-%m-%d %H:%M"),
+                local_time(v.zone, &visit.visited_at, "%Y-%m-%d %H:%M"),
                 code_text(i, channel_key(&visit.channel), &visit.channel),
                 visit.purpose,
                 visit.rm
@@ -366,7 +366,7 @@ impl Detail {
                 t.owner
             );
             if let Some(at) = &t.visit_at {
-                let day = local_time(at, "%Y-%m-%d");
+                let day = local_time(v.zone, at, "%Y-%m-%d");
                 text.push_str(&format!(" · {}", i.f("c360.from_visit", &[("date", &day)])));
             }
             let style = if late {

@@ -18,7 +18,7 @@ use ratatui::Frame;
 
 use super::{store_error_text, Ctx, Screen, View};
 use crate::store::users::UserSummary;
-use crate::store::{parse_ts, Role};
+use crate::store::{parse_ts, Role, Zone};
 use crate::tui::keymap::Action;
 use crate::tui::screens::visits::feedback_forms::{RecordForm, RecordResult};
 use crate::tui::screens::visits::form::{VisitForm, VisitResult};
@@ -52,16 +52,16 @@ pub struct Clients {
 }
 
 /// An instant as a local date/time in `format`, or the text as stored when it is not one.
-pub(crate) fn local_time(instant: &str, format: &str) -> String {
+pub(crate) fn local_time(zone: Zone, instant: &str, format: &str) -> String {
     parse_ts(instant).map_or_else(
         || instant.to_string(),
-        |t| t.with_timezone(&chrono::Local).format(format).to_string(),
+        |t| zone.local(t).format(format).to_string(),
     )
 }
 
 /// The last-contact column: a local date, or a dash.
-pub(crate) fn last_contact_text(at: Option<&str>) -> String {
-    at.map_or_else(|| "—".to_string(), |t| local_time(t, "%Y-%m-%d"))
+pub(crate) fn last_contact_text(zone: Zone, at: Option<&str>) -> String {
+    at.map_or_else(|| "—".to_string(), |t| local_time(zone, t, "%Y-%m-%d"))
 }
 
 impl Clients {
@@ -361,8 +361,8 @@ impl Screen for Clients {
                 d.hide();
                 let now = ctx
                     .store
-                    .now()
-                    .with_timezone(&chrono::Local)
+                    .zone()
+                    .local(ctx.store.now())
                     .format("%Y-%m-%d %H:%M")
                     .to_string();
                 let form = VisitForm::new(

@@ -77,7 +77,7 @@ impl ClientTable<'_> {
                 Line::from(c.risk_level.map_or("—", |r| r.code())),
                 Line::from(format_money(c.aum, "CNY")).alignment(Alignment::Right),
                 Line::from(fit(&c.owner, owner_cols)),
-                Line::from(last_contact_text(c.last_contact_at.as_deref())),
+                Line::from(last_contact_text(v.zone, c.last_contact_at.as_deref())),
             ])
         });
         let widths = [

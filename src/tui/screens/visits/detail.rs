@@ -1,6 +1,7 @@
 //! Read-only popups: one visit (its summary wrapped, products discussed, follow-up task
 //! and return call) and one feedback item (its deadline in the warning style while a
 //! complaint is near or past it).
+use crate::store::Zone;
 use chrono::NaiveDate;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -54,7 +55,13 @@ fn field(
 }
 
 /// The lines of visit `d`, `width` columns wide.
-pub fn visit_lines(i: &I18n, d: &VisitDetail, width: usize, t: &Theme) -> Vec<Line<'static>> {
+pub fn visit_lines(
+    i: &I18n,
+    d: &VisitDetail,
+    width: usize,
+    t: &Theme,
+    zone: Zone,
+) -> Vec<Line<'static>> {
     let mut out = Vec::new();
     let plain = Style::default();
     let r = &d.row;
@@ -69,7 +76,7 @@ pub fn visit_lines(i: &I18n, d: &VisitDetail, width: usize, t: &Theme) -> Vec<Li
     field(
         &mut out,
         i.t("visit.field.visited_at"),
-        &local_time(&r.visited_at, "%Y-%m-%d %H:%M"),
+        &local_time(zone, &r.visited_at, "%Y-%m-%d %H:%M"),
         width,
         plain,
         t,
@@ -147,7 +154,7 @@ pub fn visit_lines(i: &I18n, d: &VisitDetail, width: usize, t: &Theme) -> Vec<Li
             let mut s = i.f(
                 "visit.return.done",
                 &[
-                    ("date", &local_time(at, "%Y-%m-%d")),
+                    ("date", &local_time(zone, at, "%Y-%m-%d")),
                     ("by", by),
                     (
                         "outcome",
@@ -181,6 +188,7 @@ pub fn feedback_lines(
     today: NaiveDate,
     width: usize,
     t: &Theme,
+    zone: Zone,
 ) -> Vec<Line<'static>> {
     let mut out = Vec::new();
     let plain = Style::default();
@@ -274,7 +282,7 @@ pub fn feedback_lines(
         field(
             &mut out,
             i.t("feedback.field.resolved_at"),
-            &local_time(at, "%Y-%m-%d %H:%M"),
+            &local_time(zone, at, "%Y-%m-%d %H:%M"),
             width,
             plain,
             t,

@@ -83,8 +83,8 @@ pub struct Visits {
 
 fn now_text(ctx: &Ctx<'_>, format: &str) -> String {
     ctx.store
-        .now()
-        .with_timezone(&chrono::Local)
+        .zone()
+        .local(ctx.store.now())
         .format(format)
         .to_string()
 }
@@ -568,7 +568,7 @@ impl Screen for Visits {
                 f,
                 area,
                 v.i18n.t("visits.detail.title"),
-                detail::visit_lines(v.i18n, d, width, v.theme),
+                detail::visit_lines(v.i18n, d, width, v.theme, v.zone),
                 *scroll,
                 v,
             ),
@@ -582,6 +582,7 @@ impl Screen for Visits {
                     self.today.unwrap_or_default(),
                     width,
                     v.theme,
+                    v.zone,
                 ),
                 *scroll,
                 v,

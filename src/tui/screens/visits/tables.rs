@@ -61,7 +61,7 @@ impl Visits {
                     .map(|o| format!("✓ {}", code_text(i, return_outcome_key(o), o)))
                     .unwrap_or_default();
                 let mut cells = vec![
-                    Line::from(local_time(&r.visited_at, "%Y-%m-%d %H:%M")),
+                    Line::from(local_time(v.zone, &r.visited_at, "%Y-%m-%d %H:%M")),
                     Line::from(fit(&r.client_name, usize::from(client_w))),
                     Line::from(fit(&code_text(i, channel_key(&r.channel), &r.channel), 9)),
                     Line::from(fit(&r.purpose, usize::from(purpose_w))),

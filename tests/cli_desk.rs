@@ -22,6 +22,7 @@ fn rmdesk(dir: &Path, db: &Path, user: &str, args: &[&str]) -> Output {
         .env("RMDESK_DATA_DIR", dir.join("data"))
         .env("RMDESK_CONFIG_DIR", dir.join("config"))
         .env("RMDESK_PASSWORD", PASSWORD)
+        .envs(clock_env())
         .env_remove("RMDESK_DB")
         .stdin(Stdio::null())
         .output()

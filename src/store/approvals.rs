@@ -7,10 +7,11 @@
 //! An RM asks only about clients they see (a take-over names a client of the branch by
 //! its number, and learns nothing more of it); an approved product request lets the
 //! requester record that product for that client for [`GRANT_DAYS`] days.
-use chrono::{DateTime, Days, Local, NaiveDate, Utc};
+use chrono::{DateTime, Days, NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use rust_decimal::Decimal;
 
+use super::clock::Zone;
 use super::handover::{hand_over_in, manager_branch, Member};
 use super::holdings::suitability_in;
 use super::products::product_row;
@@ -328,6 +329,7 @@ impl Store {
         if note.chars().count() > crate::domain::desk::REASON_MAX {
             return Err(StoreError::invalid("note", "err.too_long", "too long"));
         }
+        let zone = self.zone();
         self.write(|tx, now| {
             let r = read_one(tx, id)?;
             if r.requester_id == actor.user_id {
@@ -374,7 +376,7 @@ impl Store {
             e.after = Some(&after);
             audit::append(tx, now, actor.into(), e)?;
             if approve {
-                apply(tx, now, actor, branch, &r)?;
+                apply(tx, (now, zone), actor, branch, &r)?;
             }
             Ok(())
         })
@@ -435,7 +437,7 @@ impl Store {
 /// Applies an approved request inside the decision's transaction.
 fn apply(
     tx: &Connection,
-    now: DateTime<Utc>,
+    (now, zone): (DateTime<Utc>, Zone),
     actor: &Actor,
     branch: i64,
     r: &Request,
@@ -502,7 +504,7 @@ fn apply(
             let from = member(owner)?;
             hand_over_in(
                 tx,
-                now,
+                (now, zone),
                 actor,
                 branch,
                 &from,
@@ -517,10 +519,7 @@ fn apply(
         }
         RequestKind::Suitability => {
             let (code, _) = r.product.clone().unwrap_or_default();
-            let until = now
-                .with_timezone(&Local)
-                .date_naive()
-                .checked_add_days(Days::new(GRANT_DAYS));
+            let until = zone.date(now).checked_add_days(Days::new(GRANT_DAYS));
             let after = format!(
                 "request={} client_id={} product={code} for={} until={}",
                 r.id,

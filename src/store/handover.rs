@@ -9,10 +9,11 @@
 //! hand-over before a row is written.
 use std::io::Write;
 
-use chrono::{DateTime, Days, Local, NaiveDate, Utc};
+use chrono::{DateTime, Days, NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use rust_decimal::Decimal;
 
+use super::clock::Zone;
 use super::{audit, parse_ts, ts, Actor, Result, Role, Store, StoreError};
 use crate::domain::client::Tier;
 use crate::domain::desk::{handover_reason, spread_by_aum, HandoverReason};
@@ -140,10 +141,6 @@ pub(crate) fn manager_branch(actor: &Actor) -> Result<i64> {
     }
 }
 
-fn local_date(now: DateTime<Utc>) -> NaiveDate {
-    now.with_timezone(&Local).date_naive()
-}
-
 /// Receivers named by `names`: each an active member of `branch`, not `from`, once.
 pub(crate) fn receivers(
     conn: &Connection,
@@ -237,7 +234,7 @@ fn chosen(conn: &Connection, from: &Member, which: &Which) -> Result<Vec<(i64, i
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn hand_over_in(
     tx: &Connection,
-    now: DateTime<Utc>,
+    (now, zone): (DateTime<Utc>, Zone),
     actor: &Actor,
     branch: i64,
     from: &Member,
@@ -249,7 +246,7 @@ pub(crate) fn hand_over_in(
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<HandoverDone> {
     let stamp = ts(now);
-    let today = local_date(now);
+    let today = zone.date(now);
     let horizon = today
         .checked_add_days(Days::new(MATURITY_DAYS))
         .unwrap_or(today);
@@ -294,9 +291,12 @@ pub(crate) fn hand_over_in(
             let receiver = &to[t];
             line.execute(params![id, client, receiver.id, from_day, to_day])?;
             if owner.execute(params![receiver.id, stamp, client, from.id])? != 1 {
-                return Err(StoreError::Conflict(format!(
-                    "client {client} changed owner during the hand-over; nothing was moved"
-                )));
+                return Err(StoreError::conflict(
+                    "err.handover.changed",
+                    format!(
+                        "client {client} changed owner during the hand-over; nothing was moved"
+                    ),
+                ));
             }
             let (no, tasks, complaints): (String, i64, i64) = moved
                 .query_row(params![id, client], |r| {
@@ -374,7 +374,7 @@ pub(crate) fn hand_over_in(
     })
 }
 
-fn read_handover(conn: &Connection, id: i64) -> Result<Handover> {
+fn read_handover(conn: &Connection, zone: Zone, id: i64) -> Result<Handover> {
     let mut h = conn
         .prepare_cached(
             "SELECT h.id, h.at, f.username, h.reason, h.reason_text, b.username,
@@ -388,7 +388,7 @@ fn read_handover(conn: &Connection, id: i64) -> Result<Handover> {
             let reason: String = r.get(3)?;
             Ok(Handover {
                 id: r.get(0)?,
-                date: parse_ts(&at).map(|t| t.with_timezone(&Local).date_naive()),
+                date: parse_ts(&at).map(|t| zone.date(t)),
                 at,
                 from: r.get(2)?,
                 to: Vec::new(),
@@ -422,6 +422,7 @@ impl Store {
         let branch = manager_branch(actor)?;
         let text = handover_reason(spec.reason, &spec.reason_text)
             .map_err(|e| StoreError::invalid("reason", e.key(), e.to_string()))?;
+        let zone = self.zone();
         self.write(|tx, now| {
             let from = member(tx, branch, &spec.from)?.ok_or_else(|| {
                 StoreError::invalid(
@@ -434,7 +435,7 @@ impl Store {
             let clients = chosen(tx, &from, &spec.which)?;
             hand_over_in(
                 tx,
-                now,
+                (now, zone),
                 actor,
                 branch,
                 &from,
@@ -457,7 +458,7 @@ impl Store {
             .query_map([branch], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         ids.into_iter()
-            .map(|id| read_handover(self.conn(), id))
+            .map(|id| read_handover(self.conn(), self.zone(), id))
             .collect()
     }
 
@@ -473,7 +474,7 @@ impl Store {
         if of != Some(branch) {
             return Err(StoreError::NotFound);
         }
-        let head = read_handover(self.conn(), id)?;
+        let head = read_handover(self.conn(), self.zone(), id)?;
         let mut stmt = self.conn().prepare_cached(
             "SELECT hc.client_id, hc.client_no, hc.name, hc.tier, hc.aum_minor, hc.open_tasks,
                     hc.pending_complaints, hc.maturities_30d, u.username
@@ -504,7 +505,12 @@ impl Store {
     pub fn write_ledger_csv(&self, actor: &Actor, id: i64, out: impl Write) -> Result<usize> {
         let (h, lines) = self.handover_ledger(actor, id)?;
         let mut w = csv::Writer::from_writer(out);
-        let io = |e: csv::Error| StoreError::Conflict(format!("the ledger cannot be written: {e}"));
+        let io = |e: csv::Error| {
+            StoreError::conflict(
+                "err.ledger.write",
+                format!("the ledger cannot be written: {e}"),
+            )
+        };
         w.write_record([
             "handover",
             "date",
@@ -542,8 +548,12 @@ impl Store {
             ])
             .map_err(io)?;
         }
-        w.flush()
-            .map_err(|e| StoreError::Conflict(format!("the ledger cannot be written: {e}")))?;
+        w.flush().map_err(|e| {
+            StoreError::conflict(
+                "err.ledger.write",
+                format!("the ledger cannot be written: {e}"),
+            )
+        })?;
         Ok(lines.len())
     }
 
@@ -566,8 +576,6 @@ impl Store {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
-        Ok(row.and_then(|(name, at)| {
-            parse_ts(&at).map(|t| (name, t.with_timezone(&Local).date_naive()))
-        }))
+        Ok(row.and_then(|(name, at)| parse_ts(&at).map(|t| (name, self.zone().date(t)))))
     }
 }

@@ -2,7 +2,7 @@
 //! and overdue work, the manager's and the RM's desk lines for home (pending approvals,
 //! visits to check by return call, requests' outcomes, clients new to the RM), and
 //! closing a client with a reason.
-use chrono::{Days, Local, NaiveDate};
+use chrono::{Days, NaiveDate};
 use rusqlite::{params, OptionalExtension};
 use rust_decimal::Decimal;
 
@@ -296,6 +296,7 @@ impl Store {
             .filter(|r| r.decided_at.as_deref().is_none_or(|d| *d >= *since))
             .take(20)
             .collect();
+        let zone = self.zone();
         let mut stmt = self.conn().prepare_cached(
             "SELECT c.id, c.client_no, c.name, coalesce(c.tier_override, c.tier), f.display_name, h.at
              FROM clients c
@@ -316,7 +317,7 @@ impl Store {
                     name: r.get(2)?,
                     tier: tier.parse().unwrap_or(Tier::General),
                     from: r.get(4)?,
-                    on: parse_ts(&at).map(|t| t.with_timezone(&Local).date_naive()),
+                    on: parse_ts(&at).map(|t| zone.date(t)),
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;

@@ -265,9 +265,7 @@ impl LedgerView {
                 PopupStep::Submit => {
                     let path = std::path::PathBuf::from(form.value("file").trim());
                     let written = std::fs::File::create(&path)
-                        .map_err(|e| {
-                            crate::store::StoreError::Conflict(format!("{}: {e}", path.display()))
-                        })
+                        .map_err(|e| crate::store::StoreError::write_failed(&path, e))
                         .and_then(|file| {
                             ctx.store.write_ledger_csv(
                                 ctx.actor,

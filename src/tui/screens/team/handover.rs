@@ -47,7 +47,7 @@ impl HandoverJob {
         let (tx, rx) = channel();
         std::thread::spawn(move || {
             let outcome = Store::open(&db)
-                .map_err(|e| StoreError::Conflict(e.to_string()))
+                .map_err(|e| StoreError::conflict("err.handover.failed", e.to_string()))
                 .and_then(|mut store| {
                     store.hand_over(&actor, &spec, &mut |n, t| {
                         let _ = tx.send(Event::Progress(n, t));
@@ -80,8 +80,9 @@ impl HandoverJob {
                 Ok(Event::Finished(r)) => return Some(r),
                 Err(TryRecvError::Empty) => return None,
                 Err(TryRecvError::Disconnected) => {
-                    return Some(Err(StoreError::Conflict(
-                        "the hand-over stopped unexpectedly; see the log".into(),
+                    return Some(Err(StoreError::conflict(
+                        "err.handover.failed",
+                        "the hand-over stopped unexpectedly; see the log",
                     )))
                 }
             }

@@ -254,17 +254,23 @@ fn a_hand_over_moves_owners_tasks_and_complaints_balanced_by_aum_and_keeps_a_led
         ),
         1
     );
-    // Audited: one entry per client and one for the hand-over, in its transaction.
+    // Audited in its transaction: one entry naming every client moved (one per 1,000)
+    // and one for the hand-over.
     assert_eq!(
         count(&w.path, "SELECT count(*) FROM audit_log") - audit_before,
-        4
+        2
     );
+    let a_no = no_of(&w.store, &w.rm3, a);
     assert_eq!(
         count(
             &w.path,
             &format!(
-                "SELECT count(*) FROM audit_log WHERE action = 'client.handover' AND entity_id = '{a}'
-                 AND before = 'owner=rm1' AND after LIKE 'owner=rm3 %'"
+                "SELECT count(*) FROM audit_log WHERE action = 'client.handover' AND entity_id = '{}'
+                 AND before = 'owner=rm1'
+                 AND (after LIKE '%={a}:{a_no}>rm3:tasks=1:complaints=1 %'
+                      OR after LIKE '% {a}:{a_no}>rm3:tasks=1:complaints=1 %')
+                 AND after LIKE '%rows=3 %'",
+                done.id
             )
         ),
         1

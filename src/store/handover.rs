@@ -22,6 +22,10 @@ use crate::domain::money::from_minor;
 /// Days ahead whose maturities the ledger counts.
 pub const MATURITY_DAYS: u64 = 30;
 
+/// Clients per statement and per audit entry of a hand-over (progress is reported
+/// after each).
+const CHUNK: usize = 1000;
+
 /// Which clients of the giver move.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Which {
@@ -267,82 +271,115 @@ pub(crate) fn hand_over_in(
     let assigned = spread_by_aum(clients, to.len());
     let total = clients.len();
     let mut per: Vec<(usize, i64)> = vec![(0, 0); to.len()];
+    // The moves in a temporary table, so each chunk's lines, owners, tasks and
+    // complaints are one statement each rather than one per client.
+    tx.execute_batch(
+        "CREATE TEMP TABLE IF NOT EXISTS handover_move (
+             client_id INTEGER PRIMARY KEY, to_id INTEGER NOT NULL, chunk INTEGER NOT NULL);
+         DELETE FROM temp.handover_move;",
+    )?;
     {
-        let mut line = tx.prepare_cached(
+        let mut put = tx.prepare_cached(
+            "INSERT INTO temp.handover_move (client_id, to_id, chunk) VALUES (?1, ?2, ?3)",
+        )?;
+        for (i, (&(client, aum), &t)) in clients.iter().zip(&assigned).enumerate() {
+            put.execute(params![client, to[t].id, i / CHUNK])?;
+            per[t].0 += 1;
+            per[t].1 += aum;
+        }
+    }
+    let (from_day, to_day) = (today.to_string(), horizon.to_string());
+    let chunks = total.div_ceil(CHUNK);
+    for chunk in 0..chunks {
+        let size = CHUNK.min(total - chunk * CHUNK);
+        tx.prepare_cached(
             "INSERT INTO handover_clients (handover_id, client_id, to_id, client_no, name, tier,
                  aum_minor, open_tasks, pending_complaints, maturities_30d)
-             SELECT ?1, c.id, ?3, c.client_no, c.name, coalesce(c.tier_override, c.tier), c.aum_minor,
+             SELECT ?1, c.id, m.to_id, c.client_no, c.name, coalesce(c.tier_override, c.tier), c.aum_minor,
                  (SELECT count(*) FROM tasks t WHERE t.client_id = c.id AND t.status = 'open'),
                  (SELECT count(*) FROM feedback f WHERE f.client_id = c.id AND f.kind = 'complaint'
                      AND f.status IN ('open', 'in_progress')),
                  (SELECT count(*) FROM holdings h WHERE h.client_id = c.id AND h.status = 'open'
-                     AND h.maturity_date BETWEEN ?4 AND ?5)
-             FROM clients c WHERE c.id = ?2",
-        )?;
-        let mut owner = tx.prepare_cached(
-            "UPDATE clients SET owner_id = ?1, updated_at = ?2 WHERE id = ?3 AND owner_id = ?4",
-        )?;
-        let mut moved = tx.prepare_cached(
-            "SELECT client_no, open_tasks, pending_complaints FROM handover_clients
-             WHERE handover_id = ?1 AND client_id = ?2",
-        )?;
-        let (from_day, to_day) = (today.to_string(), horizon.to_string());
-        for (i, (&(client, aum), &t)) in clients.iter().zip(&assigned).enumerate() {
-            let receiver = &to[t];
-            line.execute(params![id, client, receiver.id, from_day, to_day])?;
-            if owner.execute(params![receiver.id, stamp, client, from.id])? != 1 {
-                return Err(StoreError::conflict(
-                    "err.handover.changed",
-                    format!(
-                        "client {client} changed owner during the hand-over; nothing was moved"
-                    ),
-                ));
-            }
-            let (no, tasks, complaints): (String, i64, i64) = moved
-                .query_row(params![id, client], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-                })?;
-            let before = format!("owner={}", from.username);
-            let after = format!(
-                "owner={} client_no={no} handover={id} reason={reason} open_tasks={tasks} pending_complaints={complaints}",
-                receiver.username
-            );
-            audit::append(
-                tx,
-                now,
-                actor.into(),
-                audit::Entry {
-                    action: "client.handover",
-                    entity: "client",
-                    entity_id: Some(client.to_string()),
-                    before: Some(&before),
-                    after: Some(&after),
-                },
+                     AND h.maturity_date BETWEEN ?3 AND ?4)
+             FROM temp.handover_move m JOIN clients c ON c.id = m.client_id
+             WHERE m.chunk = ?2 ORDER BY m.client_id",
+        )?
+        .execute(params![id, chunk, from_day, to_day])?;
+        let changed = tx
+            .prepare_cached(
+                "UPDATE clients SET owner_id = m.to_id, updated_at = ?3
+                 FROM temp.handover_move m
+                 WHERE m.client_id = clients.id AND m.chunk = ?1 AND clients.owner_id = ?2",
+            )?
+            .execute(params![chunk, from.id, stamp])?;
+        if changed != size {
+            return Err(StoreError::conflict(
+                "err.handover.changed",
+                "a client changed owner during the hand-over; nothing was moved",
+            ));
+        }
+        // One audit entry per chunk names every client moved, its receiver, and its
+        // open tasks and pending complaints (as the import does: one per 1,000 clients).
+        let mut moved = String::new();
+        {
+            let mut stmt = tx.prepare_cached(
+                "SELECT hc.client_id, hc.client_no, u.username, hc.open_tasks, hc.pending_complaints
+                 FROM temp.handover_move m
+                 JOIN handover_clients hc ON hc.handover_id = ?1 AND hc.client_id = m.client_id
+                 JOIN users u ON u.id = hc.to_id
+                 WHERE m.chunk = ?2 ORDER BY m.client_id",
             )?;
-            per[t].0 += 1;
-            per[t].1 += aum;
-            if (i + 1) % 500 == 0 || i + 1 == total {
-                progress(i + 1, total);
+            let rows = stmt.query_map(params![id, chunk], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, i64>(3)?,
+                    r.get::<_, i64>(4)?,
+                ))
+            })?;
+            for row in rows {
+                let (client, no, user, tasks, complaints) = row?;
+                moved.push_str(&format!(" {client}:{no}>{user}"));
+                if tasks > 0 || complaints > 0 {
+                    moved.push_str(&format!(":tasks={tasks}:complaints={complaints}"));
+                }
             }
         }
+        let before = format!("owner={}", from.username);
+        let after = format!(
+            "handover={id} reason={reason} rows={size} clients={}",
+            moved.trim_start()
+        );
+        audit::append(
+            tx,
+            now,
+            actor.into(),
+            audit::Entry {
+                action: "client.handover",
+                entity: "handover",
+                entity_id: Some(id.to_string()),
+                before: Some(&before),
+                after: Some(&after),
+            },
+        )?;
+        progress((chunk * CHUNK + size).min(total), total);
     }
     let tasks = tx.execute(
-        "UPDATE tasks SET owner_id = (SELECT hc.to_id FROM handover_clients hc
-                                      WHERE hc.handover_id = ?1 AND hc.client_id = tasks.client_id),
-                          updated_at = ?3
-         WHERE status = 'open' AND owner_id = ?2
-           AND client_id IN (SELECT client_id FROM handover_clients WHERE handover_id = ?1)",
-        params![id, from.id, stamp],
+        "UPDATE tasks SET owner_id = m.to_id, updated_at = ?2
+         FROM temp.handover_move m
+         WHERE m.client_id = tasks.client_id AND tasks.status = 'open' AND tasks.owner_id = ?1",
+        params![from.id, stamp],
     )?;
     let complaints = tx.execute(
-        "UPDATE feedback SET handler_id = (SELECT hc.to_id FROM handover_clients hc
-                                           WHERE hc.handover_id = ?1 AND hc.client_id = feedback.client_id),
-                             updated_at = ?3
-         WHERE kind = 'complaint' AND status IN ('open', 'in_progress')
-           AND (handler_id = ?2 OR (handler_id IS NULL AND rm_id = ?2))
-           AND client_id IN (SELECT client_id FROM handover_clients WHERE handover_id = ?1)",
-        params![id, from.id, stamp],
+        "UPDATE feedback SET handler_id = m.to_id, updated_at = ?2
+         FROM temp.handover_move m
+         WHERE m.client_id = feedback.client_id AND feedback.kind = 'complaint'
+           AND feedback.status IN ('open', 'in_progress')
+           AND (feedback.handler_id = ?1 OR (feedback.handler_id IS NULL AND feedback.rm_id = ?1))",
+        params![from.id, stamp],
     )?;
+    tx.execute_batch("DELETE FROM temp.handover_move;")?;
     let per_receiver: Vec<(String, usize, Decimal)> = to
         .iter()
         .zip(&per)

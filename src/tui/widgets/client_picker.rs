@@ -33,7 +33,7 @@ pub enum PickStep {
 }
 
 /// The picker's state.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ClientPicker {
     input: Field,
     /// The matches of what is typed, by name.

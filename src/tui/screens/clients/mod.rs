@@ -4,6 +4,7 @@
 //! and the filter and possible-matches dialogs (`dialogs.rs`); `table.rs` draws the
 //! client table. What the user sees is scoped by the store: an RM their own
 //! clients, a manager the branch's.
+mod desk;
 mod detail;
 mod dialogs;
 mod form;
@@ -17,11 +18,15 @@ use ratatui::layout::Rect;
 use ratatui::Frame;
 
 use super::{store_error_text, Ctx, Screen, View};
+use crate::store::handover::Which;
 use crate::store::users::UserSummary;
 use crate::store::{parse_ts, Role, Zone};
 use crate::tui::keymap::Action;
+use crate::tui::screens::team::forms::RequestForm;
+use crate::tui::screens::team::handover::HandoverDialog;
 use crate::tui::screens::visits::feedback_forms::{RecordForm, RecordResult};
 use crate::tui::screens::visits::form::{VisitForm, VisitResult};
+use desk::{DeskPopup, DeskStep};
 use detail::Detail;
 use dialogs::{FilterDialog, FilterResult};
 use form::{ClientForm, FormResult, Target};
@@ -49,6 +54,10 @@ pub struct Clients {
     transfer: Option<Transfer>,
     /// The holdings popup, over the 360 view.
     holdings: Option<Box<HoldingsPanel>>,
+    /// A hand-over, request or close popup (the manager's desk).
+    desk: Option<DeskPopup>,
+    /// The user is a manager (marks and hand-overs).
+    manager: bool,
 }
 
 /// An instant as a local date/time in `format`, or the text as stored when it is not one.
@@ -242,6 +251,39 @@ impl Clients {
             self.transfer = Some(Transfer::import(ctx.i18n));
         } else if k.is(key, Action::Export) {
             self.transfer = Some(Transfer::export(ctx.i18n));
+        } else if self.manager && k.is(key, Action::HandOver) && !self.list.marked.is_empty() {
+            let mut owners: Vec<&str> = self
+                .list
+                .marked
+                .values()
+                .map(|(_, owner)| owner.as_str())
+                .collect();
+            owners.sort_unstable();
+            owners.dedup();
+            let [from] = owners.as_slice() else {
+                ctx.error(ctx.i18n.t("err.handover.one_owner").to_string());
+                return true;
+            };
+            let numbers: Vec<String> = self
+                .list
+                .marked
+                .values()
+                .map(|(no, _)| no.clone())
+                .collect();
+            let receivers: Vec<String> = self
+                .users
+                .iter()
+                .filter(|u| !u.disabled && u.username != *from && u.role != Role::Admin)
+                .map(|u| u.username.clone())
+                .collect();
+            let dialog = HandoverDialog::new(
+                ctx,
+                from,
+                Which::Numbers(numbers.clone()),
+                numbers.len(),
+                &receivers,
+            );
+            self.desk = Some(DeskPopup::HandOver(Box::new(dialog)));
         } else if k.is(key, Action::Filter) {
             self.filter = Some(FilterDialog::new(
                 ctx.i18n,
@@ -262,6 +304,7 @@ impl Screen for Clients {
     }
 
     fn reload(&mut self, ctx: &mut Ctx<'_>) {
+        self.manager = ctx.actor.role == Role::Manager;
         self.users = if ctx.actor.role == Role::Manager {
             match ctx.store.list_users(ctx.actor) {
                 Ok(u) => u,
@@ -283,6 +326,23 @@ impl Screen for Clients {
     }
 
     fn on_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> bool {
+        if let Some(p) = &mut self.desk {
+            return match p.on_key(key, ctx) {
+                DeskStep::Open => true,
+                DeskStep::Ignored => false,
+                DeskStep::Closed(changed) => {
+                    let handed = matches!(p, DeskPopup::HandOver(_));
+                    self.desk = None;
+                    if changed {
+                        if handed {
+                            self.list.marked.clear();
+                        }
+                        self.reload_open_client(ctx);
+                    }
+                    true
+                }
+            };
+        }
         if let Some(t) = &mut self.transfer {
             return match t.on_key(key, ctx) {
                 TransferResult::Open => true,
@@ -376,6 +436,18 @@ impl Screen for Clients {
                 self.visit = Some(Box::new(form));
                 return true;
             }
+            if ctx.keys.is(key, Action::Request) && ctx.actor.role == Role::Rm {
+                d.hide();
+                let form = RequestForm::new(ctx, Some((d.id(), d.client_no(), d.name())));
+                self.desk = Some(DeskPopup::Request(Box::new(form)));
+                return true;
+            }
+            if ctx.keys.is(key, Action::CloseClient) && !d.is_closed() {
+                d.hide();
+                let who = format!("{} {}", d.client_no(), d.name());
+                self.desk = Some(DeskPopup::close(ctx, d.id(), &who));
+                return true;
+            }
             if ctx.keys.is(key, Action::FileFeedback) {
                 d.hide();
                 let today = ctx.store.today().to_string();
@@ -390,7 +462,9 @@ impl Screen for Clients {
     }
 
     fn on_paste(&mut self, text: &str) {
-        if let Some(t) = &mut self.transfer {
+        if let Some(p) = &mut self.desk {
+            p.paste(text);
+        } else if let Some(t) = &mut self.transfer {
             t.paste(text);
         } else if let Some(form) = &mut self.form {
             form.paste(text);
@@ -405,9 +479,16 @@ impl Screen for Clients {
 
     fn busy(&self) -> bool {
         self.transfer.as_ref().is_some_and(Transfer::busy)
+            || self.desk.as_ref().is_some_and(DeskPopup::busy)
     }
 
     fn tick(&mut self, ctx: &mut Ctx<'_>) {
+        if let Some(p) = &mut self.desk {
+            if p.tick(ctx) {
+                self.list.marked.clear();
+                self.list.reload(ctx);
+            }
+        }
         if let Some(t) = &mut self.transfer {
             if t.tick(ctx.i18n) == TransferResult::Changed {
                 self.list.reload(ctx);
@@ -424,7 +505,7 @@ impl Screen for Clients {
             dialog.draw(f, area, v);
         }
         if let Some(form) = &self.visit {
-            form.popup.draw(f, area, v);
+            form.draw(f, area, v);
         }
         if let Some(form) = &self.feedback {
             form.popup.draw(f, area, v);
@@ -438,9 +519,15 @@ impl Screen for Clients {
         if let Some(t) = &self.transfer {
             t.draw(f, area, v);
         }
+        if let Some(p) = &self.desk {
+            p.draw(f, area, v);
+        }
     }
 
     fn commands(&self) -> Vec<Action> {
+        if let Some(p) = &self.desk {
+            return p.commands();
+        }
         if let Some(t) = &self.transfer {
             return t.commands();
         }
@@ -460,8 +547,17 @@ impl Screen for Clients {
             return dialog.commands();
         }
         match &self.detail {
-            Some(d) => d.commands(),
-            None => self.list.commands(),
+            Some(d) => {
+                let mut a = d.commands();
+                if !self.manager {
+                    a.push(Action::Request);
+                }
+                if !d.is_closed() {
+                    a.push(Action::CloseClient);
+                }
+                a
+            }
+            None => self.list.commands(self.manager),
         }
     }
 
@@ -472,6 +568,7 @@ impl Screen for Clients {
             || self.visit.as_ref().is_some_and(|f| f.is_dirty())
             || self.feedback.as_ref().is_some_and(|f| f.is_dirty())
             || self.holdings.as_ref().is_some_and(|p| p.is_dirty())
+            || self.desk.as_ref().is_some_and(DeskPopup::is_dirty)
             || self.busy()
     }
 }

@@ -36,6 +36,8 @@ pub struct ClientTable<'a> {
     pub sort: Option<(SortKey, bool)>,
     /// Shown when there are no rows.
     pub empty: &'a str,
+    /// Rows marked for a hand-over (their client no. is shown with a check mark).
+    pub marked: Option<&'a std::collections::BTreeMap<i64, (String, String)>>,
 }
 
 impl ClientTable<'_> {
@@ -70,8 +72,14 @@ impl ClientTable<'_> {
         let name_cols = usize::from(name_w);
         let owner_cols = usize::from(FIXED[4]);
         let rows = self.rows.iter().map(|c| {
+            let marked = self.marked.is_some_and(|m| m.contains_key(&c.id));
+            let no = if marked {
+                Line::from(Span::styled(format!("✓{}", c.client_no), v.theme.warning))
+            } else {
+                Line::from(c.client_no.as_str())
+            };
             Row::new(vec![
-                Line::from(c.client_no.as_str()),
+                no,
                 Line::from(fit(&c.name, name_cols)),
                 Line::from(i.t(c.tier.label_key())),
                 Line::from(c.risk_level.map_or("—", |r| r.code())),

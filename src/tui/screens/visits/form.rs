@@ -8,8 +8,11 @@ use crate::domain::visit::{Channel, VisitInput};
 use crate::store::visits::Recorded;
 use crate::store::{Role, StoreError};
 use crate::tui::i18n::I18n;
+use crate::tui::keymap::{is_text, Action};
 use crate::tui::screens::codes::channel_key;
 use crate::tui::screens::Ctx;
+use crate::tui::screens::View;
+use crate::tui::widgets::client_picker::{ClientPicker, PickStep};
 use crate::tui::widgets::field::Field;
 use crate::tui::widgets::popup_form::{PopupForm, PopupStep};
 
@@ -45,6 +48,8 @@ pub struct VisitForm {
     target: Target,
     /// The popup with the fields.
     pub popup: PopupForm,
+    /// The client picker, open while the user types in the client field.
+    picker: Option<ClientPicker>,
 }
 
 /// The fields of a visit; a new one also names the products discussed, and a manager's
@@ -117,6 +122,7 @@ impl VisitForm {
         VisitForm {
             target: Target::Client(client_id),
             popup: PopupForm::new(title, fields(i, &dated(now), Some(role))),
+            picker: None,
         }
     }
 
@@ -128,6 +134,7 @@ impl VisitForm {
         VisitForm {
             target: Target::AnyClient,
             popup: PopupForm::new(i.t("visit.form.title_new").to_string(), list),
+            picker: None,
         }
     }
 
@@ -139,6 +146,7 @@ impl VisitForm {
                 i.f("visit.form.title_edit", &[("client", client)]),
                 fields(i, input, None),
             ),
+            picker: None,
         }
     }
 
@@ -163,13 +171,57 @@ impl VisitForm {
         self.popup.is_dirty()
     }
 
-    /// Handles a key; Ctrl-S saves through the store.
+    /// Handles a key; Ctrl-S saves through the store. Typing in the client field opens
+    /// the client picker; the client chosen there is written into the field by number.
     pub fn on_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> VisitResult {
+        if let Some(p) = &mut self.picker {
+            match p.on_key(key, ctx) {
+                PickStep::Open => return VisitResult::Open,
+                PickStep::Ignored => return VisitResult::Ignored,
+                PickStep::Cancelled => self.picker = None,
+                PickStep::Chosen(c) => {
+                    self.picker = None;
+                    let form = &mut self.popup.form;
+                    form.clear("client");
+                    form.focus_on("client");
+                    form.paste(&c.client_no);
+                    form.mark_dirty();
+                }
+            }
+            return VisitResult::Open;
+        }
+        if self.target == Target::AnyClient
+            && self.popup.form.focused_id() == "client"
+            && is_text(key)
+        {
+            let crossterm::event::KeyCode::Char(c) = key.code else {
+                return VisitResult::Open;
+            };
+            let typed = format!("{}{c}", self.popup.value("client"));
+            self.picker = Some(ClientPicker::open(&typed, ctx));
+            return VisitResult::Open;
+        }
         match self.popup.on_key(key, ctx) {
             PopupStep::Open => VisitResult::Open,
             PopupStep::Ignored => VisitResult::Ignored,
             PopupStep::Cancelled => VisitResult::Cancelled,
             PopupStep::Submit => self.submit(ctx),
+        }
+    }
+
+    /// Draws the form (and the picker over it).
+    pub fn draw(&self, f: &mut ratatui::Frame, area: ratatui::layout::Rect, v: &View<'_>) {
+        self.popup.draw(f, area, v);
+        if let Some(p) = &self.picker {
+            p.draw(f, area, v);
+        }
+    }
+
+    /// The keys that work now.
+    pub fn commands(&self) -> Vec<Action> {
+        match &self.picker {
+            Some(p) => p.commands(),
+            None => self.popup.commands(),
         }
     }
 
@@ -214,9 +266,12 @@ pub fn pick_client(ctx: &Ctx<'_>, typed: &str) -> Result<i64, StoreError> {
     {
         return Ok(exact.id);
     }
-    match found.as_slice() {
-        [] => Err(refuse("err.client.no_match")),
-        [one] => Ok(one.id),
+    // A name is taken only when it is the whole name of exactly one client: 王伟 is not
+    // 王伟洋, however few clients match.
+    let whole: Vec<&_> = found.iter().filter(|c| c.name == typed).collect();
+    match (found.as_slice(), whole.as_slice()) {
+        ([], _) => Err(refuse("err.client.no_match")),
+        (_, [one]) => Ok(one.id),
         _ => Err(refuse("err.client.several")),
     }
 }

@@ -562,7 +562,7 @@ impl Screen for Visits {
         let width = detail::text_width(area);
         match &self.overlay {
             None => {}
-            Some(Overlay::Visit(form)) => form.popup.draw(f, area, v),
+            Some(Overlay::Visit(form)) => form.draw(f, area, v),
             Some(Overlay::Record(form, _)) => form.popup.draw(f, area, v),
             Some(Overlay::VisitDetail(d, scroll)) => detail::draw_lines(
                 f,
@@ -594,7 +594,7 @@ impl Screen for Visits {
 
     fn commands(&self) -> Vec<Action> {
         match &self.overlay {
-            Some(Overlay::Visit(form)) => return form.popup.commands(),
+            Some(Overlay::Visit(form)) => return form.commands(),
             Some(Overlay::Record(form, _)) => return form.popup.commands(),
             Some(Overlay::VisitFilter(form)) => return form.popup.commands(),
             Some(Overlay::FeedbackFilter(form)) => return form.popup.commands(),

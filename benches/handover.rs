@@ -118,7 +118,7 @@ fn main() {
                 .expect("hand-over");
             times.push(t.elapsed());
             assert_eq!(done.clients, n);
-            assert!(reports >= n / 500, "progress reported");
+            assert!(reports >= n / 1000, "progress reported");
             let rm2 = store.login("rm2", "demo-password").expect("rm2");
             let t = Instant::now();
             let lines = store.rm_desk(&rm2).expect("desk");

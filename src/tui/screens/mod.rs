@@ -6,6 +6,7 @@ mod admin_forms;
 pub mod calendar;
 pub mod clients;
 pub mod codes;
+pub mod desk_lines;
 pub mod gate;
 pub mod home;
 pub mod products;

@@ -267,6 +267,7 @@ fn demo_creates_the_demo_users_once() {
     );
     let db = dir.path().join("data").join("demo.db");
     assert!(db.exists());
+    assert!(out.contains("open it with: rmdesk --demo\n"), "{out}");
     let again = rmdesk(dir.path(), &["demo"], "", &[]);
     assert!(text(&again).0.contains("already exists"));
     let mut store = rmdesk::store::Store::open(&db).expect("open");
@@ -511,4 +512,223 @@ fn a_database_error_at_start_is_shown_not_taken_for_a_first_run() {
         err.contains("cannot be read") && err.contains("no such table: users"),
         "the database error is told before the terminal is taken: {err}"
     );
+}
+
+#[test]
+fn demo_with_a_path_says_the_command_that_opens_that_file() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("my demo.db");
+    let o = rmdesk(
+        dir.path(),
+        &[
+            "--db",
+            db.to_str().expect("utf-8"),
+            "demo",
+            "--clients",
+            "20",
+        ],
+        "",
+        &[],
+    );
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{out} {err}");
+    let expected = format!("open it with: rmdesk --db '{}'\n", db.display());
+    assert!(out.contains(&expected), "{out}");
+    assert!(db.exists());
+}
+
+#[test]
+fn the_first_run_says_where_the_database_is() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("new.db");
+    // No terminal here: the screens cannot start, but the path is told before they try.
+    let o = rmdesk(dir.path(), &["--db", db.to_str().expect("utf-8")], "", &[]);
+    let (out, _) = text(&o);
+    assert!(
+        out.contains(&format!(
+            "first run — creating the database {}",
+            db.display()
+        )),
+        "{out}"
+    );
+    // The default database: in the data folder.
+    let o = rmdesk(dir.path(), &[], "", &[]);
+    let default = dir.path().join("data").join("rmdesk.db");
+    assert!(
+        text(&o)
+            .0
+            .contains(&format!("creating the database {}", default.display())),
+        "{:?}",
+        text(&o)
+    );
+    // Not on later runs.
+    let o = rmdesk(dir.path(), &["--db", db.to_str().expect("utf-8")], "", &[]);
+    assert!(!text(&o).0.contains("first run"), "{:?}", text(&o));
+    // The demo's first opening says where it was made.
+    let o = rmdesk(dir.path(), &["--demo"], "", &[]);
+    let demo = dir.path().join("data").join("demo.db");
+    assert!(
+        text(&o).0.contains(&format!(
+            "first run — created the demo database {} (password for every user: demo-password)",
+            demo.display()
+        )),
+        "{:?}",
+        text(&o)
+    );
+}
+
+/// A deployment scripted without the screens: init, branches, users, then an RM imports
+/// the clients of their book.
+#[test]
+fn a_scripted_deployment_needs_no_screen() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("bank.db");
+    let db = db.to_str().expect("utf-8 path");
+    let run = |args: &[&str], stdin: &str| {
+        let mut all = vec!["--db", db];
+        all.extend_from_slice(args);
+        let o = rmdesk(dir.path(), &all, stdin, &[]);
+        let (out, err) = text(&o);
+        assert!(o.status.success(), "{args:?}: {out} {err}");
+        out
+    };
+    let admin_pw = format!("{PASSWORD}\n");
+    run(&["init", "--admin", "chief"], &admin_pw);
+    let out = run(
+        &["--user", "chief", "branch", "add", "0101", "East Branch"],
+        &admin_pw,
+    );
+    assert_eq!(out, "branch 0101 added: East Branch\n");
+    run(
+        &["--user", "chief", "branch", "add", "0202", "West Branch"],
+        &admin_pw,
+    );
+    let two = format!("{PASSWORD}\ninitial-password-1\n");
+    run(
+        &[
+            "--user", "chief", "user", "add", "lee", "--role", "manager", "--branch", "0101",
+        ],
+        &two,
+    );
+    run(
+        &[
+            "--user", "chief", "user", "add", "wang", "--role", "rm", "--branch", "0101",
+        ],
+        &two,
+    );
+    let csv = dir.path().join("book.csv");
+    std::fs::write(
+        &csv,
+        "client_no,kind,name,gender,birth_date,id_type,id_number,mobile,email,address,\
+         occupation,risk_level,risk_assessed_on,status,owner,notes\n\
+         ,individual,林黛玉,,,passport,E12345678,,,,,,,active,,\n\
+         ,individual,贾宝玉,,,passport,E12345679,,,,,,,prospect,,\n",
+    )
+    .expect("csv");
+    let out = run(
+        &[
+            "--user",
+            "wang",
+            "import",
+            "clients",
+            csv.to_str().expect("utf-8"),
+        ],
+        "initial-password-1\n",
+    );
+    assert!(out.starts_with("imported 2 of 2 rows"), "{out}");
+
+    // What the script made is in the database.
+    let mut store = rmdesk::store::Store::open(std::path::Path::new(db)).expect("open");
+    let chief = store.login("chief", PASSWORD).expect("chief");
+    let east = store.branch_by_code("0101").expect("read").expect("0101");
+    assert_eq!(east.name, "East Branch");
+    assert!(store.branch_by_code("0202").expect("read").is_some());
+    let users = store.list_users(&chief).expect("users");
+    let wang = users.iter().find(|u| u.username == "wang").expect("wang");
+    assert_eq!(wang.branch_id, Some(east.id));
+    let wang = store.login("wang", "initial-password-1").expect("wang");
+    let mut names = Vec::new();
+    store
+        .export_clients(&wang, false, &mut |c| {
+            names.push(c.name.clone());
+            Ok(())
+        })
+        .expect("export");
+    names.sort();
+    assert_eq!(names, ["林黛玉", "贾宝玉"]);
+
+    // A file not in the client format: one sentence, said once.
+    std::fs::write(&csv, "name\n林黛玉\n").expect("csv");
+    let bad = rmdesk(
+        dir.path(),
+        &[
+            "--db",
+            db,
+            "--user",
+            "wang",
+            "import",
+            "clients",
+            csv.to_str().expect("utf-8"),
+        ],
+        "initial-password-1\n",
+        &[],
+    );
+    let err = text(&bad).1;
+    assert_eq!(bad.status.code(), Some(1));
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert_eq!(err.matches("missing columns").count(), 1, "{err}");
+
+    // Branches are the administrator's: a repeated code and an RM are refused.
+    let again = rmdesk(
+        dir.path(),
+        &[
+            "--db", db, "--user", "chief", "branch", "add", "0101", "Again",
+        ],
+        &admin_pw,
+        &[],
+    );
+    assert_eq!(again.status.code(), Some(1));
+    assert!(
+        text(&again).1.contains("a branch with this code exists"),
+        "{:?}",
+        text(&again)
+    );
+    let rm = rmdesk(
+        dir.path(),
+        &[
+            "--db", db, "--user", "wang", "branch", "add", "0303", "North",
+        ],
+        "initial-password-1\n",
+        &[],
+    );
+    assert_eq!(rm.status.code(), Some(1));
+    assert!(
+        text(&rm)
+            .1
+            .contains("only an administrator manages branches"),
+        "{:?}",
+        text(&rm)
+    );
+}
+
+/// `src/cli` and `src/tui` never import each other: only main.rs knows both.
+#[test]
+fn the_two_faces_never_import_each_other() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    for (face, other) in [("cli", "tui"), ("tui", "cli")] {
+        let mut stack = vec![root.join(face)];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).expect("readable") {
+                let path = entry.expect("entry").path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let text = std::fs::read_to_string(&path).expect("source");
+                    for needle in [format!("crate::{other}"), format!("rmdesk::{other}")] {
+                        assert!(!text.contains(&needle), "{} names {needle}", path.display());
+                    }
+                }
+            }
+        }
+    }
 }

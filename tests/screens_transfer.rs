@@ -115,7 +115,16 @@ fn skipping_invalid_rows_imports_the_rest_and_the_list_shows_them() {
     assert!(
         list.contains("(269)"),
         "the list reloaded with the new clients:\n{list}"
-    );
+    ); // The import's own connection ran on the application's clock, not the wall clock.
+    let stamps: Vec<String> = {
+        let conn = rusqlite::Connection::open(&path).expect("raw");
+        let mut stmt = conn
+            .prepare("SELECT DISTINCT created_at FROM clients")
+            .expect("sql");
+        let rows = stmt.query_map([], |r| r.get(0)).expect("query");
+        rows.collect::<Result<_, _>>().expect("rows")
+    };
+    assert_eq!(stamps, [rmdesk::store::ts(noon())]);
 }
 
 #[test]

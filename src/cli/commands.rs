@@ -3,9 +3,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
 
-use super::paths;
 use super::secrets::Secrets;
-use super::{Cli, Command, ExportCommand, ImportCommand, UserCommand};
+use super::{BranchCommand, Cli, Command, ExportCommand, ImportCommand, UserCommand};
+use crate::app_paths as paths;
 use crate::store::demo::{DEMO_PASSWORD, DEMO_USERS};
 use crate::store::users::NewUser;
 use crate::store::{Actor, Role, Store};
@@ -13,27 +13,62 @@ use crate::store::{Actor, Role, Store};
 /// Clients in a demo made by `rmdesk --demo` (as `rmdesk demo`'s default).
 const DEFAULT_DEMO_CLIENTS: u32 = 1000;
 
-/// Runs the parsed command line.
-pub fn run(cli: Cli) -> anyhow::Result<()> {
-    let lang = cli.lang.clone().unwrap_or_else(paths::lang_from_env);
-    match cli.command {
-        None => {
-            let db_path = if cli.demo {
-                let path = paths::demo_db_path()?;
-                if ensure_demo(&path)? {
-                    super::clients::seed_demo_clients(&path, DEFAULT_DEMO_CLIENTS, 1)?;
-                }
-                path
-            } else {
-                db_path(&cli)?
-            };
-            crate::tui::run(crate::tui::Options {
-                db_path,
-                lang,
-                config_dir: paths::config_dir()?,
-                theme: cli.theme,
-            })
+/// What the screens start on, as the command line asks (`main.rs` hands it to the
+/// screens).
+#[derive(Debug, Clone)]
+pub struct ScreenStart {
+    /// The database file.
+    pub db_path: PathBuf,
+    /// Language code: `en` or `zh-CN`.
+    pub lang: String,
+    /// Where the user's `keymap.toml` may be.
+    pub config_dir: PathBuf,
+    /// Colour theme: `default` or `high-contrast`.
+    pub theme: String,
+}
+
+/// Prepares the start of the screens (no subcommand): the database path (the demo's,
+/// created and seeded first, with `--demo`), language, config folder and theme. On a
+/// first run (no database file yet) it prints where the new database will be.
+pub fn screen_start(cli: &Cli) -> anyhow::Result<ScreenStart> {
+    let db_path = if cli.demo {
+        let path = paths::demo_db_path()?;
+        if ensure_demo(&path)? {
+            super::clients::seed_demo_clients(&path, DEFAULT_DEMO_CLIENTS, 1)?;
+            println!(
+                "rmdesk: first run — created the demo database {} (password for every user: {DEMO_PASSWORD})",
+                absolute(&path).display()
+            );
         }
+        path
+    } else {
+        let path = db_path(cli)?;
+        if !path.exists() {
+            println!(
+                "rmdesk: first run — creating the database {}",
+                absolute(&path).display()
+            );
+        }
+        path
+    };
+    Ok(ScreenStart {
+        db_path,
+        lang: cli.lang.clone().unwrap_or_else(paths::lang_from_env),
+        config_dir: paths::config_dir()?,
+        theme: cli.theme.clone(),
+    })
+}
+
+/// `path` made absolute against the working folder (as given when that fails).
+fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// Runs a non-interactive command of the parsed command line (the screens, without a
+/// subcommand, are started by `main.rs` from [`screen_start`]).
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        None => bail!("no command given; run rmdesk without one to open the screens"),
         Some(Command::Init {
             ref admin,
             ref display_name,
@@ -46,6 +81,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             branch.as_deref().zip(branch_name.as_deref()),
         ),
         Some(Command::User(ref cmd)) => user(&cli, cmd),
+        Some(Command::Branch(ref cmd)) => branch(&cli, cmd),
         Some(Command::Import(ImportCommand::Clients {
             ref file,
             skip_invalid,
@@ -72,13 +108,15 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         }) => super::desk::reassign(&cli, from, to, all, client, reason, ledger.as_deref()),
         Some(Command::Request(ref cmd)) => super::desk::request(&cli, cmd),
         Some(Command::Approvals(ref cmd)) => super::desk::approvals(&cli, cmd),
-        Some(Command::Demo { clients, seed }) => {
-            let path = match &cli.db {
-                Some(p) => p.clone(),
-                None => paths::demo_db_path()?,
-            };
-            demo(&path, clients, seed)
-        }
+        Some(Command::Demo { clients, seed }) => match &cli.db {
+            Some(p) => demo(
+                p,
+                clients,
+                seed,
+                &format!("rmdesk --db {}", shell_word(&absolute(p))),
+            ),
+            None => demo(&paths::demo_db_path()?, clients, seed, "rmdesk --demo"),
+        },
     }
 }
 
@@ -132,18 +170,44 @@ pub(super) fn sign_in(
     Ok(store.login(name, &password)?)
 }
 
+/// Signs in as `--user`, who must be an administrator to manage `what`.
+fn sign_in_admin(
+    cli: &Cli,
+    store: &mut Store,
+    secrets: &mut Secrets,
+    what: &str,
+) -> anyhow::Result<Actor> {
+    let actor = sign_in(cli, store, secrets)?;
+    if actor.role != Role::Admin {
+        bail!(
+            "only an administrator manages {what}; {} is not one",
+            actor.username
+        );
+    }
+    Ok(actor)
+}
+
+/// `rmdesk branch add` (as an administrator).
+fn branch(cli: &Cli, cmd: &BranchCommand) -> anyhow::Result<()> {
+    let path = db_path(cli)?;
+    let mut store = Store::open_existing(&path)?;
+    let mut secrets = Secrets::stdin();
+    let actor = sign_in_admin(cli, &mut store, &mut secrets, "branches")?;
+    match cmd {
+        BranchCommand::Add { code, name } => {
+            store.create_branch(&actor, code, name)?;
+            println!("branch {} added: {}", code.trim(), name.trim());
+        }
+    }
+    Ok(())
+}
+
 /// `rmdesk user add|passwd|unlock|disable` (as an administrator).
 fn user(cli: &Cli, cmd: &UserCommand) -> anyhow::Result<()> {
     let path = db_path(cli)?;
     let mut store = Store::open_existing(&path)?;
     let mut secrets = Secrets::stdin();
-    let actor = sign_in(cli, &mut store, &mut secrets)?;
-    if actor.role != Role::Admin {
-        bail!(
-            "only an administrator manages users; {} is not one",
-            actor.username
-        );
-    }
+    let actor = sign_in_admin(cli, &mut store, &mut secrets, "users")?;
     match cmd {
         UserCommand::Add {
             name,
@@ -219,8 +283,21 @@ fn ensure_demo(path: &Path) -> anyhow::Result<bool> {
     Ok(true)
 }
 
-/// `rmdesk demo`.
-fn demo(path: &Path, clients: u32, seed: u64) -> anyhow::Result<()> {
+/// `path` as one word of a POSIX shell command line (quoted when it has to be).
+fn shell_word(path: &Path) -> String {
+    let s = path.display().to_string();
+    let plain = !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_alphanumeric() || "/._-+:,=@%".contains(c));
+    if plain {
+        s
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+/// `rmdesk demo`; `open` is the command that opens the database made.
+fn demo(path: &Path, clients: u32, seed: u64, open: &str) -> anyhow::Result<()> {
     if ensure_demo(path)? {
         let started = std::time::Instant::now();
         let n = super::clients::seed_demo_clients(path, clients, seed)?;
@@ -237,6 +314,6 @@ fn demo(path: &Path, clients: u32, seed: u64) -> anyhow::Result<()> {
         "users: {} — password for all: {DEMO_PASSWORD}",
         names.join(", ")
     );
-    println!("open it with: rmdesk --demo");
+    println!("open it with: {open}");
     Ok(())
 }

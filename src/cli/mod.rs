@@ -1,4 +1,5 @@
-//! The command line: opens the application or runs one non-interactive command.
+//! The command line: parses it, prepares the start of the screens (`main.rs` starts
+//! them), or runs one non-interactive command. Imports nothing of `tui`.
 //!
 //! Exit codes (product.md): 0 ok, 1 failure with a one-line reason on standard error,
 //! 2 bad usage (clap's own code for usage errors).
@@ -8,14 +9,13 @@ mod commands;
 pub mod demo_activity;
 pub mod demo_people;
 mod desk;
-mod paths;
 mod secrets;
 
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-pub use paths::{config_dir, data_dir, default_db_path, demo_db_path};
+pub use commands::{run, screen_start, ScreenStart};
 
 /// rmdesk — the relationship manager's desk: clients, visits, products and the calendar,
 /// offline, from the keyboard.
@@ -64,6 +64,9 @@ pub enum Command {
     /// Manage user accounts (as an administrator: --user NAME).
     #[command(subcommand)]
     User(UserCommand),
+    /// Manage branches (as an administrator: --user NAME).
+    #[command(subcommand)]
+    Branch(BranchCommand),
     /// Check the database: SQLite integrity, foreign keys, the audit chain.
     Check,
     /// Import records from a file (as --user NAME).
@@ -216,6 +219,18 @@ pub enum ApprovalsCommand {
     },
 }
 
+/// `rmdesk branch …`
+#[derive(Debug, Subcommand)]
+pub enum BranchCommand {
+    /// Add a branch, for the RMs and managers to be added to it.
+    Add {
+        /// Branch code (unique), e.g. 0101.
+        code: String,
+        /// Branch name.
+        name: String,
+    },
+}
+
 /// `rmdesk user …`
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
@@ -251,46 +266,11 @@ pub enum UserCommand {
     },
 }
 
-/// Parses the command line and runs it; returns the process exit code.
-pub fn main() -> i32 {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
-        Err(e) => {
-            // --help and --version print and succeed; real usage errors exit 2.
-            let _ = e.print();
-            return e.exit_code();
-        }
-    };
-    init_logging();
-    match commands::run(cli) {
-        Ok(()) => 0,
-        Err(e) => {
-            tracing::error!("{e:#}");
-            eprintln!("rmdesk: {e:#}");
-            1
-        }
-    }
-}
-
-/// Sends `tracing` output to `rmdesk.log` in the data directory (never to the screen).
-/// Without a writable data directory the program runs without a log.
-fn init_logging() {
-    let Ok(dir) = data_dir() else { return };
-    if std::fs::create_dir_all(&dir).is_err() {
-        return;
-    }
-    let Ok(file) = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(dir.join("rmdesk.log"))
-    else {
-        return;
-    };
-    let filter = tracing_subscriber::EnvFilter::try_from_env("RMDESK_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_ansi(false)
-        .with_writer(std::sync::Mutex::new(file))
-        .try_init();
+/// Parses the command line: the parsed line, or the exit code when clap has already
+/// answered (`--help` and `--version` print and succeed, usage errors print and exit 2).
+pub fn parse() -> Result<Cli, i32> {
+    Cli::try_parse().map_err(|e| {
+        let _ = e.print();
+        e.exit_code()
+    })
 }

@@ -82,6 +82,8 @@ pub trait Clock: Send {
     fn now(&self) -> DateTime<Utc>;
     /// The zone dates and times are shown and typed in.
     fn zone(&self) -> Zone;
+    /// The same clock again, for another connection (a background job's).
+    fn boxed(&self) -> Box<dyn Clock>;
 }
 
 /// The machine's clock, in the machine's zone.
@@ -95,6 +97,10 @@ impl Clock for SystemClock {
 
     fn zone(&self) -> Zone {
         Zone::Local
+    }
+
+    fn boxed(&self) -> Box<dyn Clock> {
+        Box::new(*self)
     }
 }
 
@@ -110,6 +116,10 @@ impl Clock for FixedClock {
 
     fn zone(&self) -> Zone {
         Zone::china()
+    }
+
+    fn boxed(&self) -> Box<dyn Clock> {
+        Box::new(*self)
     }
 }
 
@@ -129,6 +139,10 @@ impl Clock for ZonedClock {
 
     fn zone(&self) -> Zone {
         self.zone
+    }
+
+    fn boxed(&self) -> Box<dyn Clock> {
+        Box::new(*self)
     }
 }
 

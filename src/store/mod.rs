@@ -107,6 +107,15 @@ impl Store {
         Store::open(path)
     }
 
+    /// What opens this database again on another connection with the same clock (a
+    /// background job's, on its own thread).
+    pub fn reopener(&self) -> Reopen {
+        Reopen {
+            path: self.path.clone(),
+            clock: self.clock.boxed(),
+        }
+    }
+
     /// Replaces the clock (tests move time with it).
     pub fn set_clock(&mut self, clock: Box<dyn Clock>) {
         self.clock = clock;
@@ -154,6 +163,28 @@ impl Store {
             .conn
             .query_row("SELECT count(*) FROM users", [], |r| r.get(0))?;
         Ok(n > 0)
+    }
+}
+
+/// A database to open again with the clock of the store it came from
+/// ([`Store::reopener`]); it may move to another thread.
+pub struct Reopen {
+    path: PathBuf,
+    clock: Box<dyn Clock>,
+}
+
+impl std::fmt::Debug for Reopen {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Reopen").field("path", &self.path).finish()
+    }
+}
+
+impl Reopen {
+    /// Opens the database (as [`Store::open_existing`]) on the clock it came with.
+    pub fn open(self) -> Result<Store, OpenError> {
+        let mut store = Store::open_existing(&self.path)?;
+        store.clock = self.clock;
+        Ok(store)
     }
 }
 

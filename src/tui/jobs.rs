@@ -7,7 +7,7 @@ use std::sync::mpsc::{channel, Receiver, TryRecvError};
 use std::time::Duration;
 
 use crate::store::clients_io::{read_client_file, ImportReport};
-use crate::store::{Actor, Store};
+use crate::store::{Actor, Reopen};
 
 /// How often the screen is redrawn while a job runs.
 pub const TICK: Duration = Duration::from_millis(100);
@@ -50,15 +50,15 @@ impl std::fmt::Debug for ImportJob {
 }
 
 impl ImportJob {
-    /// Starts importing `file` into the database at `db` as `actor`.
-    pub fn start(db: PathBuf, actor: Actor, file: PathBuf, skip_invalid: bool) -> ImportJob {
+    /// Starts importing `file` into the database `db` (on its store's clock) as `actor`.
+    pub fn start(db: Reopen, actor: Actor, file: PathBuf, skip_invalid: bool) -> ImportJob {
         let (tx, rx) = channel();
         let path = file.clone();
         std::thread::spawn(move || {
             let outcome = (|| -> Result<ImportReport, String> {
                 let parsed = read_client_file(&path).map_err(|e| e.to_string())?;
                 let _ = tx.send(Event::Checking(parsed.rows.len() + parsed.errors.len()));
-                let mut store = Store::open(&db).map_err(|e| e.to_string())?;
+                let mut store = db.open().map_err(|e| e.to_string())?;
                 store
                     .import_clients(&actor, &parsed, skip_invalid, &mut |done, total| {
                         let _ = tx.send(Event::Progress(done, total));

@@ -175,7 +175,7 @@ impl Transfer {
                     let option = form.value("option") == "yes";
                     let path = PathBuf::from(path);
                     if *import {
-                        let db = ctx.store.path().to_path_buf();
+                        let db = ctx.store.reopener();
                         *self = Transfer::Running(ImportJob::start(
                             db,
                             ctx.actor.clone(),

@@ -2,7 +2,6 @@
 //! client list for the marked rows): receivers, reason and its text; Ctrl-S runs the
 //! hand-over on its own thread and connection and the dialog shows its progress, then
 //! what moved.
-use std::path::PathBuf;
 use std::sync::mpsc::{channel, Receiver, TryRecvError};
 
 use crossterm::event::KeyEvent;
@@ -14,7 +13,7 @@ use ratatui::Frame;
 use crate::domain::desk::HandoverReason;
 use crate::domain::money::format_money;
 use crate::store::handover::{HandoverDone, HandoverSpec, Which};
-use crate::store::{Actor, Store, StoreError};
+use crate::store::{Actor, Reopen, StoreError};
 use crate::tui::keymap::Action;
 use crate::tui::screens::{Ctx, View};
 use crate::tui::widgets::field::Field;
@@ -43,10 +42,11 @@ impl std::fmt::Debug for HandoverJob {
 
 impl HandoverJob {
     /// Starts `spec` on the database at `db` as `actor`.
-    pub fn start(db: PathBuf, actor: Actor, spec: HandoverSpec, total: usize) -> HandoverJob {
+    pub fn start(db: Reopen, actor: Actor, spec: HandoverSpec, total: usize) -> HandoverJob {
         let (tx, rx) = channel();
         std::thread::spawn(move || {
-            let outcome = Store::open(&db)
+            let outcome = db
+                .open()
                 .map_err(|e| StoreError::conflict("err.handover.failed", e.to_string()))
                 .and_then(|mut store| {
                     store.hand_over(&actor, &spec, &mut |n, t| {
@@ -213,7 +213,7 @@ impl HandoverDialog {
                         return DialogStep::Open;
                     }
                     let job = HandoverJob::start(
-                        ctx.store.path().to_path_buf(),
+                        ctx.store.reopener(),
                         ctx.actor.clone(),
                         spec,
                         self.count,

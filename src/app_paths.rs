@@ -1,5 +1,6 @@
 //! Where rmdesk keeps its files: the user's local data and config directories
-//! (`directories`), each overridable by an environment variable.
+//! (`directories`), each overridable by an environment variable. Shared by both faces
+//! (`cli` and `tui`), which never import each other.
 use std::path::PathBuf;
 
 use anyhow::Context;

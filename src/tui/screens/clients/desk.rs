@@ -4,22 +4,13 @@ use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use ratatui::Frame;
 
+use crate::tui::popup::{Popup, Step};
+use crate::tui::screens::team::forms::{popup_step, PopupStep};
 use crate::tui::screens::team::forms::{FormStep, RequestForm};
 use crate::tui::screens::team::handover::{DialogStep, HandoverDialog};
 use crate::tui::screens::{Ctx, View};
 use crate::tui::widgets::field::Field;
-use crate::tui::widgets::popup_form::{PopupForm, PopupStep};
-
-/// What a desk popup did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DeskStep {
-    /// Still open.
-    Open,
-    /// Not its key.
-    Ignored,
-    /// Closed; `true` when something changed (the list and the view reload).
-    Closed(bool),
-}
+use crate::tui::widgets::popup_form::PopupForm;
 
 /// A desk popup.
 #[derive(Debug)]
@@ -43,34 +34,45 @@ impl DeskPopup {
         form.note = Some(i.t("desk.close_hint").to_string());
         DeskPopup::Close(id, Box::new(form))
     }
+}
 
-    /// Handles a key.
-    pub fn on_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> DeskStep {
+/// What a desk popup reports when it closes having changed something.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeskDone {
+    /// Clients were handed over (the marks are cleared).
+    HandedOver,
+    /// A request was filed or the client closed.
+    Changed,
+}
+
+impl Popup<DeskDone> for DeskPopup {
+    fn on_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> Step<DeskDone> {
         match self {
             DeskPopup::HandOver(d) => match d.on_key(key, ctx) {
-                DialogStep::Open => DeskStep::Open,
-                DialogStep::Ignored => DeskStep::Ignored,
-                DialogStep::Closed(moved) => DeskStep::Closed(moved),
+                DialogStep::Open => Step::Open,
+                DialogStep::Ignored => Step::Ignored,
+                DialogStep::Closed(true) => Step::Done(DeskDone::HandedOver),
+                DialogStep::Closed(false) => Step::Closed,
             },
             DeskPopup::Request(f) => match f.on_key(key, ctx) {
-                FormStep::Open => DeskStep::Open,
-                FormStep::Ignored => DeskStep::Ignored,
-                FormStep::Cancelled => DeskStep::Closed(false),
-                FormStep::Saved => DeskStep::Closed(true),
+                FormStep::Open => Step::Open,
+                FormStep::Ignored => Step::Ignored,
+                FormStep::Cancelled => Step::Closed,
+                FormStep::Saved => Step::Done(DeskDone::Changed),
             },
-            DeskPopup::Close(id, form) => match form.on_key(key, ctx) {
-                PopupStep::Open => DeskStep::Open,
-                PopupStep::Ignored => DeskStep::Ignored,
-                PopupStep::Cancelled => DeskStep::Closed(false),
+            DeskPopup::Close(id, form) => match popup_step(form, key, ctx) {
+                PopupStep::Open => Step::Open,
+                PopupStep::Ignored => Step::Ignored,
+                PopupStep::Cancelled => Step::Closed,
                 PopupStep::Submit => {
                     match ctx.store.close_client(ctx.actor, *id, form.value("reason")) {
                         Ok(()) => {
                             ctx.info(ctx.i18n.t("status.client_closed").to_string());
-                            DeskStep::Closed(true)
+                            Step::Done(DeskDone::Changed)
                         }
                         Err(e) => {
                             form.refused(&e, ctx);
-                            DeskStep::Open
+                            Step::Open
                         }
                     }
                 }
@@ -78,21 +80,24 @@ impl DeskPopup {
         }
     }
 
-    /// Whether a hand-over runs.
-    pub fn busy(&self) -> bool {
+    fn busy(&self) -> bool {
         matches!(self, DeskPopup::HandOver(d) if d.running())
     }
 
-    /// Takes in a running hand-over's progress; `true` when it has just ended.
-    pub fn tick(&mut self, ctx: &mut Ctx<'_>) -> bool {
+    fn tick(&mut self, ctx: &mut Ctx<'_>) -> Step<DeskDone> {
         match self {
-            DeskPopup::HandOver(d) => d.tick(ctx),
-            _ => false,
+            DeskPopup::HandOver(d) => {
+                if d.tick(ctx) {
+                    Step::Report(DeskDone::HandedOver)
+                } else {
+                    Step::Open
+                }
+            }
+            _ => Step::Open,
         }
     }
 
-    /// Whether something typed would be lost.
-    pub fn is_dirty(&self) -> bool {
+    fn is_dirty(&self) -> bool {
         match self {
             DeskPopup::HandOver(d) => d.is_dirty() || d.running(),
             DeskPopup::Request(f) => f.is_dirty(),
@@ -100,8 +105,7 @@ impl DeskPopup {
         }
     }
 
-    /// Its keys.
-    pub fn commands(&self) -> Vec<crate::tui::keymap::Action> {
+    fn commands(&self) -> Vec<crate::tui::keymap::Action> {
         match self {
             DeskPopup::HandOver(d) => d.commands(),
             DeskPopup::Request(f) => f.commands(),
@@ -109,8 +113,7 @@ impl DeskPopup {
         }
     }
 
-    /// Pasted text.
-    pub fn paste(&mut self, text: &str) {
+    fn paste(&mut self, text: &str) {
         match self {
             DeskPopup::HandOver(d) => d.paste(text),
             DeskPopup::Request(f) => f.paste(text),
@@ -118,8 +121,7 @@ impl DeskPopup {
         }
     }
 
-    /// Draws it over `area`.
-    pub fn draw(&self, f: &mut Frame, area: Rect, v: &View<'_>) {
+    fn draw(&self, f: &mut Frame, area: Rect, v: &View<'_>) {
         match self {
             DeskPopup::HandOver(d) => d.draw(f, area, v),
             DeskPopup::Request(r) => r.draw(f, area, v),

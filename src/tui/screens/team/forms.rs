@@ -13,11 +13,35 @@ use crate::domain::task::TaskInput;
 use crate::store::approvals::{Ask, Request};
 use crate::store::handover::{Handover, LedgerLine};
 use crate::tui::keymap::Action;
+use crate::tui::popup::Step;
 use crate::tui::screens::{store_error_text, Ctx, View};
 use crate::tui::widgets::field::Field;
 use crate::tui::widgets::list_table::{Cursor, ListTable};
-use crate::tui::widgets::popup_form::{PopupForm, PopupStep};
+use crate::tui::widgets::popup_form::PopupForm;
 use crate::tui::widgets::{centered, fit, popup};
+
+/// What a key did to a [`PopupForm`], as the desk's popups read it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PopupStep {
+    /// Still open.
+    Open,
+    /// Not its key.
+    Ignored,
+    /// Closed without saving.
+    Cancelled,
+    /// Ctrl-S: the owner saves.
+    Submit,
+}
+
+/// Offers `key` to `form`.
+pub fn popup_step(form: &mut PopupForm, key: &KeyEvent, ctx: &Ctx<'_>) -> PopupStep {
+    match form.on_key(key, ctx.keys) {
+        Step::Open => PopupStep::Open,
+        Step::Ignored => PopupStep::Ignored,
+        Step::Closed => PopupStep::Cancelled,
+        Step::Done(_) | Step::Report(_) => PopupStep::Submit,
+    }
+}
 
 /// What a form popup did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,7 +122,7 @@ impl DecideForm {
 
     /// Handles a key; Ctrl-S decides.
     pub fn on_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> FormStep {
-        if let Some(s) = step(self.popup.on_key(key, ctx)) {
+        if let Some(s) = step(popup_step(&mut self.popup, key, ctx)) {
             return s;
         }
         let approve = self.popup.value("decision") == "approve";
@@ -181,7 +205,7 @@ impl GiveTaskForm {
 
     /// Handles a key; Ctrl-S gives the task.
     pub fn on_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> FormStep {
-        if let Some(s) = step(self.popup.on_key(key, ctx)) {
+        if let Some(s) = step(popup_step(&mut self.popup, key, ctx)) {
             return s;
         }
         let input = TaskInput {
@@ -255,7 +279,7 @@ impl LedgerView {
     /// Handles a key; `Cancelled` when closed.
     pub fn on_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> FormStep {
         if let Some(form) = &mut self.export {
-            return match form.on_key(key, ctx) {
+            return match popup_step(form, key, ctx) {
                 PopupStep::Open => FormStep::Open,
                 PopupStep::Ignored => FormStep::Ignored,
                 PopupStep::Cancelled => {
@@ -462,7 +486,7 @@ impl RequestForm {
 
     /// Handles a key; Ctrl-S files the request.
     pub fn on_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> FormStep {
-        if let Some(s) = step(self.popup.on_key(key, ctx)) {
+        if let Some(s) = step(popup_step(&mut self.popup, key, ctx)) {
             return s;
         }
         let ask = match (self.client_id, self.popup.value("kind")) {

@@ -15,9 +15,10 @@ use crate::domain::money::format_money;
 use crate::store::handover::{HandoverDone, HandoverSpec, Which};
 use crate::store::{Actor, Reopen, StoreError};
 use crate::tui::keymap::Action;
+use crate::tui::screens::team::forms::{popup_step, PopupStep};
 use crate::tui::screens::{Ctx, View};
 use crate::tui::widgets::field::Field;
-use crate::tui::widgets::popup_form::{PopupForm, PopupStep};
+use crate::tui::widgets::popup_form::PopupForm;
 use crate::tui::widgets::{centered, popup};
 
 enum Event {
@@ -176,7 +177,7 @@ impl HandoverDialog {
     /// Handles a key.
     pub fn on_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> DialogStep {
         match &mut self.stage {
-            Stage::Form(form) => match form.on_key(key, ctx) {
+            Stage::Form(form) => match popup_step(form, key, ctx) {
                 PopupStep::Open => DialogStep::Open,
                 PopupStep::Ignored => DialogStep::Ignored,
                 PopupStep::Cancelled => DialogStep::Closed(false),

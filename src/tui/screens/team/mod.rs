@@ -376,7 +376,7 @@ impl Team {
 
 impl Screen for Team {
     fn title_key(&self) -> &'static str {
-        "screen.team"
+        "screen.reports"
     }
 
     fn reload(&mut self, ctx: &mut Ctx<'_>) {
@@ -474,6 +474,10 @@ impl Screen for Team {
 
     fn busy(&self) -> bool {
         matches!(&self.overlay, Some(Overlay::HandOver(d)) if d.running())
+    }
+
+    fn modal(&self) -> bool {
+        self.overlay.is_some()
     }
 
     fn tick(&mut self, ctx: &mut Ctx<'_>) {

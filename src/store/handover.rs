@@ -276,6 +276,7 @@ pub(crate) fn hand_over_in(
     tx.execute_batch(
         "CREATE TEMP TABLE IF NOT EXISTS handover_move (
              client_id INTEGER PRIMARY KEY, to_id INTEGER NOT NULL, chunk INTEGER NOT NULL);
+         CREATE INDEX IF NOT EXISTS temp.handover_move_chunk ON handover_move (chunk, client_id);
          DELETE FROM temp.handover_move;",
     )?;
     {
@@ -307,9 +308,11 @@ pub(crate) fn hand_over_in(
         .execute(params![id, chunk, from_day, to_day])?;
         let changed = tx
             .prepare_cached(
-                "UPDATE clients SET owner_id = m.to_id, updated_at = ?3
-                 FROM temp.handover_move m
-                 WHERE m.client_id = clients.id AND m.chunk = ?1 AND clients.owner_id = ?2",
+                "UPDATE clients SET owner_id = (SELECT m.to_id FROM temp.handover_move m
+                                                WHERE m.client_id = clients.id),
+                                    updated_at = ?3
+                 WHERE id IN (SELECT client_id FROM temp.handover_move WHERE chunk = ?1)
+                   AND owner_id = ?2",
             )?
             .execute(params![chunk, from.id, stamp])?;
         if changed != size {

@@ -253,9 +253,9 @@ impl Team {
             widths: vec![
                 Constraint::Length(10),
                 Constraint::Min(4),
-                Constraint::Length(6),
-                Constraint::Length(16),
-                Constraint::Length(6),
+                Constraint::Length(7),
+                Constraint::Length(14),
+                Constraint::Length(7),
                 Constraint::Length(6),
                 Constraint::Length(7),
             ],

@@ -124,7 +124,10 @@ fn the_team_screen_the_approvals_and_the_ledger() {
         insta::assert_snapshot!(format!("desk_decide_{l}"), render(&app, 80, 24));
         app.on_key(ctrl('s'));
         let after = render(&app, 80, 24);
-        assert!(!after.contains("Family office") || !after.contains("Pending"), "{after}");
+        assert!(
+            !after.contains("Family office") || !after.contains("Pending"),
+            "{after}"
+        );
         app.on_key(key(KeyCode::Tab));
         insta::assert_snapshot!(format!("desk_ledger_{l}"), render(&app, 80, 24));
     }

@@ -293,7 +293,7 @@ impl Store {
         let requests = self
             .requests(actor, false)?
             .into_iter()
-            .filter(|r| r.decided_at.as_deref().is_none_or(|d| *d >= *since))
+            .filter(|r| r.decided_at.as_deref().map_or(true, |d| *d >= *since))
             .take(20)
             .collect();
         let zone = self.zone();

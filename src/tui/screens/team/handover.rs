@@ -310,7 +310,7 @@ impl HandoverDialog {
                 let rect = centered(area, area.width.min(60), 5);
                 let inner = popup(f, rect, i.t("handover.running_title"), v.theme);
                 let width = usize::from(inner.width.saturating_sub(2)).max(1);
-                let filled = if total == 0 { 0 } else { n * width / total };
+                let filled = (n * width).checked_div(total).unwrap_or(0);
                 let bar = format!(
                     "{}{}",
                     "█".repeat(filled),

@@ -192,7 +192,6 @@ fn book(w: &mut World) -> [i64; 3] {
         channel: "phone".into(),
         description: "Fee charged twice".into(),
         severity: "normal".into(),
-        ..FeedbackInput::default()
     };
     w.store
         .file_feedback(&rm1, a, &complaint)

@@ -42,7 +42,7 @@ fn world(path: &std::path::Path) {
     let rm1 = store.login("rm1", PASSWORD).expect("rm1");
     let rm3 = store.login("rm3", PASSWORD).expect("rm3");
     let mgr1 = store.login("mgr1", PASSWORD).expect("mgr1");
-    let mut add = |store: &mut Store, who: &rmdesk::store::Actor, name: &str, n: u32| {
+    let add = |store: &mut Store, who: &rmdesk::store::Actor, name: &str, n: u32| {
         let input = ClientInput {
             kind: "individual".into(),
             name: name.into(),

@@ -365,8 +365,8 @@ CREATE INDEX requests_branch_status ON requests (branch_id, status, created_at);
 CREATE INDEX requests_requester ON requests (requester_id, created_at);
 CREATE INDEX requests_client_product ON requests (client_id, product_id, status);
 
--- A task a manager gave: its giver (NULL for one's own tasks).
-ALTER TABLE tasks ADD COLUMN assigned_by INTEGER REFERENCES users(id);
+-- A task a manager gave: its giver, a users(id) (NULL for one's own tasks).
+ALTER TABLE tasks ADD COLUMN assigned_by INTEGER;
 
 -- A closed client: when and why (the row is kept, status 'closed').
 ALTER TABLE clients ADD COLUMN closed_on TEXT;

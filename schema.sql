@@ -378,3 +378,70 @@ INSERT OR IGNORE INTO settings (key, value) VALUES
     ('backup.keep', '14'),
     ('churn.aum_drop_percent', '30'),
     ('churn.quiet_days', '180');
+
+-- migration: 6
+-- The manager's desk: hand-overs and their ledger (交接台账), requests a manager decides
+-- (审批), tasks a manager gives an RM, and closing a client with a reason.
+
+-- One hand-over: who moved whose clients, why, and when.
+CREATE TABLE handovers (
+    id           INTEGER PRIMARY KEY,
+    at           TEXT NOT NULL,
+    branch_id    INTEGER NOT NULL REFERENCES branches(id),
+    from_id      INTEGER NOT NULL REFERENCES users(id),
+    reason       TEXT NOT NULL
+                 CHECK (reason IN ('rotation', 'leave', 'departure', 'rebalancing', 'other')),
+    reason_text  TEXT,
+    by_id        INTEGER NOT NULL REFERENCES users(id),
+    request_id   INTEGER                            -- the approved take-over, if any
+) STRICT;
+
+CREATE INDEX handovers_branch_at ON handovers (branch_id, at);
+
+-- Each client of a hand-over, as it stood when handed over (the ledger's lines).
+CREATE TABLE handover_clients (
+    handover_id         INTEGER NOT NULL REFERENCES handovers(id),
+    client_id           INTEGER NOT NULL REFERENCES clients(id),
+    to_id               INTEGER NOT NULL REFERENCES users(id),
+    client_no           TEXT NOT NULL,
+    name                TEXT NOT NULL,
+    tier                TEXT NOT NULL,
+    aum_minor           INTEGER NOT NULL,
+    open_tasks          INTEGER NOT NULL,
+    pending_complaints  INTEGER NOT NULL,
+    maturities_30d      INTEGER NOT NULL,
+    PRIMARY KEY (handover_id, client_id)
+) STRICT;
+
+CREATE INDEX handover_clients_client ON handover_clients (client_id, handover_id);
+CREATE INDEX handover_clients_to ON handover_clients (to_id, handover_id);
+
+-- What an RM asks and a manager decides: a tier override, taking over a client of
+-- another RM of the branch, or a product that does not suit the client.
+CREATE TABLE requests (
+    id            INTEGER PRIMARY KEY,
+    kind          TEXT NOT NULL CHECK (kind IN ('tier', 'take_over', 'suitability')),
+    requester_id  INTEGER NOT NULL REFERENCES users(id),
+    branch_id     INTEGER NOT NULL REFERENCES branches(id),
+    client_id     INTEGER NOT NULL REFERENCES clients(id),
+    tier          TEXT CHECK (tier IN ('general', 'key', 'core')),
+    product_id    INTEGER REFERENCES products(id),
+    reason        TEXT NOT NULL,
+    status        TEXT NOT NULL DEFAULT 'pending'
+                  CHECK (status IN ('pending', 'approved', 'rejected', 'withdrawn')),
+    decided_by    INTEGER REFERENCES users(id),
+    decided_at    TEXT,
+    note          TEXT,
+    created_at    TEXT NOT NULL
+) STRICT;
+
+CREATE INDEX requests_branch_status ON requests (branch_id, status, created_at);
+CREATE INDEX requests_requester ON requests (requester_id, created_at);
+CREATE INDEX requests_client_product ON requests (client_id, product_id, status);
+
+-- A task a manager gave: its giver, a users(id) (NULL for one's own tasks).
+ALTER TABLE tasks ADD COLUMN assigned_by INTEGER;
+
+-- A closed client: when and why (the row is kept, status 'closed').
+ALTER TABLE clients ADD COLUMN closed_on TEXT;
+ALTER TABLE clients ADD COLUMN closed_reason TEXT;

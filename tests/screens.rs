@@ -309,14 +309,17 @@ fn nothing_panics_at_any_small_size() {
 }
 
 #[test]
-fn a_screen_still_to_come_says_so() {
+fn the_team_screen_is_the_managers_and_says_so_to_others() {
     let (_dir, path) = temp_db();
     let (store, _) = seeded(&path);
     let mut en = app(store, Lang::En);
     sign_in(&mut en, "rm1");
     en.on_key(key(KeyCode::F(7)));
     let screen = render(&en, 80, 24);
-    assert!(screen.contains("Reports is not available yet."), "{screen}");
+    assert!(
+        screen.contains("Team is not available to the RM role."),
+        "{screen}"
+    );
     assert!(screen.contains("rmdesk · Home"), "{screen}");
 
     let (_dir, path) = temp_db();
@@ -325,10 +328,16 @@ fn a_screen_still_to_come_says_so() {
     sign_in(&mut zh, "admin");
     zh.on_key(key(KeyCode::F(7)));
     let screen = render(&zh, 80, 24);
-    assert!(
-        screen.contains("系统管理员角色不能使用业绩报表。"),
-        "{screen}"
-    );
+    assert!(screen.contains("团队"), "{screen}");
+    assert!(!screen.contains("rmdesk · 团队"), "{screen}");
+
+    let (_dir, path) = temp_db();
+    let (store, _) = seeded(&path);
+    let mut mgr = app(store, Lang::En);
+    sign_in(&mut mgr, "mgr1");
+    mgr.on_key(key(KeyCode::F(7)));
+    let screen = render(&mgr, 80, 24);
+    assert!(screen.contains("rmdesk · Team"), "{screen}");
 }
 
 /// Enter moves through the sign-in form and signs in on the last field, whatever key

@@ -143,6 +143,16 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             },
         ),
         Some(Command::Settings { ref cmd }) => super::admin::settings(&cli, cmd.as_ref()),
+        Some(Command::Reassign {
+            ref from,
+            ref to,
+            all,
+            ref client,
+            ref reason,
+            ref ledger,
+        }) => super::desk::reassign(&cli, from, to, all, client, reason, ledger.as_deref()),
+        Some(Command::Request(ref cmd)) => super::desk::request(&cli, cmd),
+        Some(Command::Approvals(ref cmd)) => super::desk::approvals(&cli, cmd),
         Some(Command::Demo { clients, seed }) => match &cli.db {
             Some(p) => demo(
                 p,

@@ -9,6 +9,7 @@ mod clients;
 mod commands;
 pub mod demo_activity;
 pub mod demo_people;
+mod desk;
 mod secrets;
 
 use std::path::PathBuf;
@@ -136,6 +137,41 @@ pub enum Command {
         #[arg(long, default_value_t = 50)]
         limit: usize,
     },
+    /// Hand clients of an RM over to one RM or spread over several, balanced by AUM
+    /// (as a manager: --user NAME). Refused as a whole, before anything is written, when
+    /// a receiver is unknown or disabled.
+    Reassign {
+        /// The RM giving the clients.
+        #[arg(long, value_name = "USER")]
+        from: String,
+        /// The receiving RM, or several separated by commas.
+        #[arg(
+            long,
+            value_name = "USER[,USER…]",
+            value_delimiter = ',',
+            required = true
+        )]
+        to: Vec<String>,
+        /// Every client of --from.
+        #[arg(long, conflicts_with = "client", required_unless_present = "client")]
+        all: bool,
+        /// A client number (repeat for several).
+        #[arg(long, value_name = "NO")]
+        client: Vec<String>,
+        /// Why: rotation, leave, departure or rebalancing (optionally `CODE: text`), or
+        /// any other text (reason "other").
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
+        /// Also write the hand-over ledger to this CSV file.
+        #[arg(long, value_name = "FILE.csv")]
+        ledger: Option<PathBuf>,
+    },
+    /// File a request for a manager to decide (as an RM: --user NAME).
+    #[command(subcommand)]
+    Request(RequestCommand),
+    /// List requests; approve or reject one (as a manager: --user NAME).
+    #[command(subcommand)]
+    Approvals(ApprovalsCommand),
     /// Create (or open) the demo database, seeded with a branch, users and data.
     Demo {
         /// How many clients to seed.
@@ -194,6 +230,59 @@ pub enum ExportCommand {
     Calendar {
         /// The .ics file to write.
         file: PathBuf,
+    },
+}
+
+/// `rmdesk request …`
+#[derive(Debug, Subcommand)]
+pub enum RequestCommand {
+    /// A tier for one of your clients other than its AUM gives.
+    Tier {
+        /// Client number.
+        #[arg(long, value_name = "NO")]
+        client: String,
+        /// general, key or core.
+        #[arg(long, value_parser = ["general", "key", "core"])]
+        tier: String,
+        /// Why.
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
+    },
+    /// Taking over a client of another RM of your branch.
+    TakeOver {
+        /// Client number.
+        #[arg(long, value_name = "NO")]
+        client: String,
+        /// Why.
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
+    },
+}
+
+/// `rmdesk approvals …`
+#[derive(Debug, Subcommand)]
+pub enum ApprovalsCommand {
+    /// Pending requests, oldest first (a manager: the branch's; an RM: their own).
+    List {
+        /// Decided and withdrawn requests too.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Approve a request; what it asks is applied at once.
+    Approve {
+        /// Request number.
+        id: i64,
+        /// A note for the requester.
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Reject a request; nothing changes.
+    Reject {
+        /// Request number.
+        id: i64,
+        /// A note for the requester.
+        #[arg(long)]
+        note: Option<String>,
     },
 }
 

@@ -4,6 +4,7 @@ pub mod client;
 pub mod contact;
 pub mod csv_import;
 pub mod csv_text;
+pub mod desk;
 pub mod ics;
 pub mod ids;
 pub mod money;

@@ -232,9 +232,13 @@ pub(crate) fn filter_sql(f: &ClientFilter, sql: &mut String, args: &mut Vec<Valu
         sql.push_str(" AND coalesce(c.tier_override, c.tier) = ?");
         args.push(Value::Text(t.code().into()));
     }
-    if let Some(s) = f.status {
-        sql.push_str(" AND c.status = ?");
-        args.push(Value::Text(s.code().into()));
+    match f.status {
+        Some(s) => {
+            sql.push_str(" AND c.status = ?");
+            args.push(Value::Text(s.code().into()));
+        }
+        // Closed clients are archived: shown only when the filter asks for them.
+        None => sql.push_str(" AND c.status <> 'closed'"),
     }
     if let Some(o) = f.owner_id {
         sql.push_str(" AND c.owner_id = ?");

@@ -110,6 +110,14 @@ pub(crate) fn suitability_in(
         return Ok(Verdict::Suits);
     };
     let reason = override_reason.map(str::trim).filter(|r| !r.is_empty());
+    if reason.is_none() {
+        // A manager approved this product for this client at the RM's request.
+        if let Some((id, why)) =
+            super::approvals::grant(conn, actor.user_id, client_id, product_id, today)?
+        {
+            return Ok(Verdict::Overridden(format!("request #{id}: {why}")));
+        }
+    }
     match (reason, actor.role) {
         (None, _) => Err(StoreError::invalid("product", why.key(), why.to_string())),
         (Some(_), Role::Rm | Role::Admin) => Err(StoreError::invalid(

@@ -6,6 +6,7 @@
 //! the acting user ([`Actor`]) and scopes what it reads or writes by that user's role;
 //! every change appends to the hash-chained audit log in the same transaction.
 pub mod anchor;
+pub mod approvals;
 pub mod audit;
 pub mod audit_view;
 pub mod auth;
@@ -21,6 +22,7 @@ pub mod demo;
 mod error;
 pub mod feedback;
 pub mod files;
+pub mod handover;
 pub mod holdings;
 pub mod home;
 pub mod instances;
@@ -32,6 +34,7 @@ mod query_plans;
 pub mod restore;
 pub mod settings;
 pub mod tasks;
+pub mod team;
 pub mod users;
 pub mod visits;
 

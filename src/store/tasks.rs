@@ -56,6 +56,8 @@ pub struct Task {
     pub visit_id: Option<i64>,
     /// When it was done (instant).
     pub done_at: Option<String>,
+    /// The manager who gave it ("from <manager>"), for a team task.
+    pub assigned_by: Option<String>,
 }
 
 impl Task {
@@ -117,7 +119,7 @@ pub struct Completed {
 
 const TASK_COLUMNS: &str = "t.id, t.owner_id, t.client_id, c.client_no, c.name, t.title, t.notes,
      t.due_date, t.due_time, t.priority, t.status, t.recurrence, t.anchor_date, t.source,
-     t.visit_id, t.done_at";
+     t.visit_id, t.done_at, (SELECT g.display_name FROM users g WHERE g.id = t.assigned_by)";
 
 fn bad(i: usize, s: &str) -> rusqlite::Error {
     rusqlite::Error::InvalidColumnType(i, s.to_string(), rusqlite::types::Type::Text)
@@ -154,6 +156,7 @@ fn read_task(r: &Row<'_>) -> rusqlite::Result<Task> {
         source: coded(r, 13)?,
         visit_id: r.get(14)?,
         done_at: r.get(15)?,
+        assigned_by: r.get(16)?,
     })
 }
 

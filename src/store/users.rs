@@ -374,6 +374,22 @@ impl Store {
             ));
         }
         self.user(actor, id)?;
+        if disabled {
+            let owned: i64 = self.conn().query_row(
+                "SELECT count(*) FROM clients WHERE owner_id = ?1",
+                [id],
+                |r| r.get(0),
+            )?;
+            if owned > 0 {
+                return Err(StoreError::invalid(
+                    "user",
+                    "err.user.owns_clients",
+                    format!(
+                        "this user still owns {owned} client(s); a manager of the branch must hand them over first (rmdesk reassign)"
+                    ),
+                ));
+            }
+        }
         let action = if disabled {
             "user.disable"
         } else {

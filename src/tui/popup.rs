@@ -337,6 +337,8 @@ pub mod testing {
 
     /// Editing keys a focused text field takes (they are not commands).
     pub const TEXT_FIELD: &[Action] = &[Action::Left, Action::Right, Action::First, Action::Last];
+    /// Keys a focused choice field takes: ←/→, and space (also the list's mark key).
+    pub const CHOICE_FIELD: &[Action] = &[Action::Left, Action::Right, Action::Mark];
     /// … and a focused multi-line field also takes these.
     pub const MULTI_LINE: &[Action] = &[
         Action::Left,

@@ -10,6 +10,7 @@ use super::screens::calendar::Calendar;
 use super::screens::clients::Clients;
 use super::screens::home::Home;
 use super::screens::products::Products;
+use super::screens::team::Team;
 use super::screens::visits::Visits;
 use super::screens::{Screen, ScreenId, Target};
 use crate::store::Role;
@@ -80,6 +81,14 @@ pub const SCREENS: &[Entry] = &[
         title: "screen.reports",
         roles: CLIENT_WORK,
         make: None,
+    },
+    Entry {
+        // The manager's desk: the team, approvals, the hand-over ledger.
+        id: ScreenId::Team,
+        key: Action::Team,
+        title: "screen.team",
+        roles: &[Role::Manager],
+        make: Some(boxed::<Team>),
     },
     Entry {
         id: ScreenId::Admin,

@@ -105,8 +105,10 @@ actions! {
     CloseRecord = "close_record" ["c"];
     /// Go to the calendar.
     Calendar = "calendar" ["f6"];
-    /// Go to the reports (not available yet).
+    /// Go to the reports.
     Reports = "reports" ["f7"];
+    /// Go to the manager's Team screen: the team, approvals and the hand-over ledger.
+    Team = "team" ["f9"];
     /// Move the calendar's selection one day back.
     Left = "left" ["left"];
     /// Move the calendar's selection one day on.
@@ -127,6 +129,18 @@ actions! {
     Owner = "owner" ["o"];
     /// Restore the database from a backup (administration).
     Restore = "restore" ["r"];
+    /// Hand the selected RM's clients, or the marked clients, over to other RMs.
+    HandOver = "hand_over" ["h"];
+    /// Give the selected RM of the branch a task.
+    GiveTask = "give_task" ["t"];
+    /// Mark or unmark the selected row (for a hand-over).
+    Mark = "mark" ["space"];
+    /// Mark every client of the list.
+    MarkAll = "mark_all" ["a"];
+    /// Ask a manager to approve something about the open client (or a take-over).
+    Request = "request" ["R"];
+    /// Close the open client (archived, with a reason).
+    CloseClient = "close_client" ["X"];
     /// Answer yes in a dialog.
     Yes = "yes" ["y"];
     /// Answer no in a dialog.

@@ -7,9 +7,11 @@ pub mod admin_tools;
 pub mod calendar;
 pub mod clients;
 pub mod codes;
+pub mod desk_lines;
 pub mod gate;
 pub mod home;
 pub mod products;
+pub mod team;
 pub mod visits;
 
 use crossterm::event::KeyEvent;
@@ -39,6 +41,8 @@ pub enum ScreenId {
     Calendar,
     /// Reports (a later version).
     Reports,
+    /// The manager's desk: team, approvals, hand-over ledger.
+    Team,
     /// User administration.
     Admin,
 }

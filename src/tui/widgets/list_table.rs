@@ -10,7 +10,7 @@ use ratatui::Frame;
 use crate::tui::screens::View;
 
 /// Where a list's selection is: the selected row and the first row shown.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Cursor {
     /// Index of the selected row.
     pub selected: usize,

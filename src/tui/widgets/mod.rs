@@ -1,5 +1,6 @@
 //! Reusable pieces drawn by several screens: form fields, the command bar, the help
 //! overlay, popups.
+pub mod client_picker;
 pub mod discard;
 pub mod field;
 pub mod form;

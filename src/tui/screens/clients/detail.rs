@@ -50,6 +50,9 @@ pub struct Detail {
     tasks: Vec<TaskLine>,
     today: NaiveDate,
     scroll: u16,
+    /// "Closed on D: reason" and "handed over from X on D", when they apply.
+    closed: Option<crate::store::team::Closure>,
+    handed: Option<(String, NaiveDate)>,
 }
 
 impl Detail {
@@ -78,6 +81,8 @@ impl Detail {
             tasks: s.client_open_tasks(a, id, TASKS)?,
             today: s.today(),
             scroll: 0,
+            closed: s.client_closure(a, id)?,
+            handed: s.handed_over_from(a, id)?,
         })
     }
 
@@ -94,6 +99,11 @@ impl Detail {
     /// The client's name.
     pub fn name(&self) -> &str {
         &self.client.fields.name
+    }
+
+    /// Whether the client is closed.
+    pub fn is_closed(&self) -> bool {
+        self.closed.is_some()
     }
 
     /// Whether the personal data is shown in full.
@@ -156,6 +166,8 @@ impl Detail {
     /// Lines of the longer column (bounds the scroll).
     fn content_len(&self) -> u16 {
         let right = 12
+            + usize::from(self.closed.is_some())
+            + usize::from(self.handed.is_some())
             + self.holdings.len().max(1)
             + self.other_totals.len()
             + self.visits.len().max(1)
@@ -265,6 +277,24 @@ impl Detail {
         let head = |text: String| Line::from(Span::styled(text, theme.header));
         let dim = |text: &str| Line::from(Span::styled(text.to_string(), theme.dim));
         let mut out = Vec::new();
+        if let Some(c) = &self.closed {
+            out.push(Line::from(Span::styled(
+                i.f(
+                    "desk.closed_on",
+                    &[("date", &c.on.to_string()), ("reason", &c.reason)],
+                ),
+                theme.warning,
+            )));
+        }
+        if let Some((from, on)) = &self.handed {
+            out.push(Line::from(Span::styled(
+                i.f(
+                    "handover.from_on",
+                    &[("from", from), ("date", &on.to_string())],
+                ),
+                theme.warning,
+            )));
+        }
         let mut tier = format!(
             "{} {} · {} {}",
             i.t("client.field.tier"),

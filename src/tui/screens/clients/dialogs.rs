@@ -321,12 +321,12 @@ impl Popup<Done> for FilterDialog {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tui::popup::testing::{assert_shows_what_it_takes, env};
+    use crate::tui::popup::testing::{assert_shows_what_it_takes, env, CHOICE_FIELD};
 
     #[test]
     fn the_client_filter_shows_what_it_takes() {
         let mut env = env(Role::Rm);
-        assert_shows_what_it_takes(&mut env, false, &[Action::Left, Action::Right], &|c| {
+        assert_shows_what_it_takes(&mut env, false, CHOICE_FIELD, &|c| {
             let d = FilterDialog::new(c.i18n, &ClientFilter::default(), Role::Rm, &[]);
             Box::new(d) as Box<dyn Popup<Done>>
         });

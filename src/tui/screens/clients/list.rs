@@ -2,6 +2,7 @@
 //! pages (never an offset, never every row) as the selection moves; and the search
 //! results that take the table's place while `/` is open.
 use std::cell::Cell;
+use std::collections::BTreeMap;
 
 use crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -24,6 +25,8 @@ pub const WINDOW_MAX: usize = 3 * PAGE;
 const MARGIN: usize = 10;
 /// Most search results shown.
 pub const SEARCH_LIMIT: usize = 200;
+/// Rows read per statement when `a` marks the whole list.
+const MARK_PAGE: usize = 1000;
 
 /// The search line and its results.
 #[derive(Debug, Clone)]
@@ -58,12 +61,48 @@ pub struct ClientList {
     pub search: Option<Search>,
     /// Name of the owner filtered on (for the filter line).
     pub owner_name: Option<String>,
+    /// Clients marked for a hand-over: id → (client no., owner's username).
+    pub marked: BTreeMap<i64, (String, String)>,
 }
 
 impl ClientList {
     /// Rows held in memory.
     pub fn rows_in_memory(&self) -> usize {
         self.rows.len()
+    }
+
+    /// Marks every client of the list as filtered (all pages), or clears the marks when
+    /// they are all marked already.
+    fn mark_all(&mut self, ctx: &mut Ctx<'_>) {
+        let mut from = PageFrom::Start;
+        let mut all = BTreeMap::new();
+        loop {
+            match ctx
+                .store
+                .client_page(ctx.actor, &self.spec, &from, MARK_PAGE)
+            {
+                Ok(page) => {
+                    for c in &page.rows {
+                        all.insert(c.id, (c.client_no.clone(), c.owner.clone()));
+                    }
+                    match page.keys.last() {
+                        Some(k) if page.rows.len() == MARK_PAGE => {
+                            from = PageFrom::After(k.clone());
+                        }
+                        _ => break,
+                    }
+                }
+                Err(e) => {
+                    ctx.error(store_error_text(&e, ctx.i18n));
+                    return;
+                }
+            }
+        }
+        if !all.is_empty() && all.keys().all(|id| self.marked.contains_key(id)) {
+            self.marked.clear();
+        } else {
+            self.marked.extend(all);
+        }
     }
 
     /// The id of the selected client (search result while searching).
@@ -270,6 +309,16 @@ impl ClientList {
             self.go_start(ctx);
         } else if k.is(key, Action::Last) {
             self.go_end(ctx);
+        } else if ctx.actor.role == crate::store::Role::Manager && k.is(key, Action::Mark) {
+            if let Some(c) = self.rows.get(self.selected) {
+                if self.marked.remove(&c.id).is_none() {
+                    self.marked
+                        .insert(c.id, (c.client_no.clone(), c.owner.clone()));
+                }
+                self.move_by(ctx, 1);
+            }
+        } else if ctx.actor.role == crate::store::Role::Manager && k.is(key, Action::MarkAll) {
+            self.mark_all(ctx);
         } else if k.is(key, Action::Sort) {
             let all = SortKey::ALL;
             let i = all.iter().position(|s| *s == self.spec.sort).unwrap_or(0);
@@ -341,11 +390,11 @@ impl ClientList {
     }
 
     /// The actions of the list (or of the open search).
-    pub fn commands(&self) -> Vec<Action> {
+    pub fn commands(&self, manager: bool) -> Vec<Action> {
         if self.search.is_some() {
             return vec![Action::Open, Action::Back, Action::Up, Action::Down];
         }
-        vec![
+        let mut keys = vec![
             Action::Search,
             Action::Open,
             Action::New,
@@ -361,7 +410,14 @@ impl ClientList {
             Action::PageDown,
             Action::First,
             Action::Last,
-        ]
+        ];
+        if manager {
+            keys.splice(3..3, [Action::Mark, Action::MarkAll]);
+            if !self.marked.is_empty() {
+                keys.insert(3, Action::HandOver);
+            }
+        }
+        keys
     }
 
     /// The line above the table: the search line, or the active filters.
@@ -451,6 +507,7 @@ impl ClientList {
                         i.t("clients.search.title").to_string()
                     },
                     sort: None,
+                    marked: Some(&self.marked),
                     empty: if typed {
                         i.t("clients.search.none")
                     } else {
@@ -464,12 +521,17 @@ impl ClientList {
                     let at = p + len_u64(self.selected) + 1;
                     title.push_str(&format!(" · {at}/{}", self.count));
                 }
+                if !self.marked.is_empty() {
+                    let n = self.marked.len().to_string();
+                    title.push_str(&format!(" · {}", i.f("status.marked", &[("n", &n)])));
+                }
                 ClientTable {
                     rows: &self.rows,
                     selected: self.selected,
                     offset: &self.offset,
                     title,
                     sort: Some((self.spec.sort, self.spec.descending)),
+                    marked: Some(&self.marked),
                     empty: i.t("clients.empty"),
                 }
             }

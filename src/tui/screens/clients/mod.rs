@@ -4,6 +4,7 @@
 //! and the filter and possible-matches dialogs (`dialogs.rs`); `table.rs` draws the
 //! client table. What the user sees is scoped by the store: an RM their own
 //! clients, a manager the branch's.
+mod desk;
 mod detail;
 mod dialogs;
 mod form;
@@ -18,12 +19,16 @@ use ratatui::Frame;
 
 use super::{store_error_text, Ctx, Screen, Target as Shown, View};
 use crate::store::clients::ClientFilter;
+use crate::store::handover::Which;
 use crate::store::users::UserSummary;
 use crate::store::{parse_ts, Role, Zone};
 use crate::tui::keymap::Action;
 use crate::tui::popup::{Mapped, Stack, Step};
+use crate::tui::screens::team::forms::RequestForm;
+use crate::tui::screens::team::handover::HandoverDialog;
 use crate::tui::screens::visits::feedback_forms::RecordForm;
 use crate::tui::screens::visits::form::{VisitForm, VisitSaved};
+use desk::{DeskDone, DeskPopup};
 use detail::Detail;
 use dialogs::FilterDialog;
 use form::ClientForm;
@@ -50,6 +55,8 @@ pub enum Done {
     Holdings(bool),
     /// An import wrote rows: the list reloads.
     Imported,
+    /// A hand-over, request or close (the manager's desk) changed something.
+    Desk(DeskDone),
 }
 
 /// The clients screen's state: the list always, the 360 view over it when a client is
@@ -61,6 +68,8 @@ pub struct Clients {
     /// Users of the branch (managers: owner choice and filter).
     users: Vec<UserSummary>,
     popups: Stack<Done>,
+    /// The user is a manager (marks and hand-overs).
+    manager: bool,
 }
 
 /// An instant as a local date/time in `format`, or the text as stored when it is not one.
@@ -162,6 +171,12 @@ impl Clients {
                 }
             }
             Done::Imported => self.list.reload(ctx),
+            Done::Desk(done) => {
+                if done == DeskDone::HandedOver {
+                    self.list.marked.clear();
+                }
+                self.reload_open_client(ctx);
+            }
         }
     }
 
@@ -213,6 +228,42 @@ impl Clients {
         } else if k.is(key, Action::Export) {
             self.popups
                 .push(Transfer::export(ctx.i18n, &self.list.spec.filter));
+        } else if self.manager && k.is(key, Action::HandOver) && !self.list.marked.is_empty() {
+            let mut owners: Vec<&str> = self
+                .list
+                .marked
+                .values()
+                .map(|(_, owner)| owner.as_str())
+                .collect();
+            owners.sort_unstable();
+            owners.dedup();
+            let [from] = owners.as_slice() else {
+                ctx.error(ctx.i18n.t("err.handover.one_owner").to_string());
+                return true;
+            };
+            let numbers: Vec<String> = self
+                .list
+                .marked
+                .values()
+                .map(|(no, _)| no.clone())
+                .collect();
+            let receivers: Vec<String> = self
+                .users
+                .iter()
+                .filter(|u| !u.disabled && u.username != *from && u.role != Role::Admin)
+                .map(|u| u.username.clone())
+                .collect();
+            let dialog = HandoverDialog::new(
+                ctx,
+                from,
+                Which::Numbers(numbers.clone()),
+                numbers.len(),
+                &receivers,
+            );
+            self.popups.push(Mapped::new(
+                DeskPopup::HandOver(Box::new(dialog)),
+                Done::Desk,
+            ));
         } else if k.is(key, Action::Filter) {
             self.popups.push(FilterDialog::new(
                 ctx.i18n,
@@ -239,6 +290,7 @@ impl Screen for Clients {
     }
 
     fn reload(&mut self, ctx: &mut Ctx<'_>) {
+        self.manager = ctx.actor.role == Role::Manager;
         self.users = if ctx.actor.role == Role::Manager {
             match ctx.store.list_users(ctx.actor) {
                 Ok(u) => u,
@@ -307,6 +359,20 @@ impl Screen for Clients {
                 self.popups.push(Mapped::new(form, Done::Visit));
                 return true;
             }
+            if ctx.keys.is(key, Action::Request) && ctx.actor.role == Role::Rm {
+                d.hide();
+                let form = RequestForm::new(ctx, Some((d.id(), d.client_no(), d.name())));
+                self.popups
+                    .push(Mapped::new(DeskPopup::Request(Box::new(form)), Done::Desk));
+                return true;
+            }
+            if ctx.keys.is(key, Action::CloseClient) && !d.is_closed() {
+                d.hide();
+                let who = format!("{} {}", d.client_no(), d.name());
+                self.popups
+                    .push(Mapped::new(DeskPopup::close(ctx, d.id(), &who), Done::Desk));
+                return true;
+            }
             if ctx.keys.is(key, Action::FileFeedback) {
                 d.hide();
                 let today = ctx.store.today().to_string();
@@ -349,8 +415,17 @@ impl Screen for Clients {
             return popup;
         }
         match &self.detail {
-            Some(d) => d.commands(),
-            None => self.list.commands(),
+            Some(d) => {
+                let mut a = d.commands();
+                if !self.manager {
+                    a.push(Action::Request);
+                }
+                if !d.is_closed() {
+                    a.push(Action::CloseClient);
+                }
+                a
+            }
+            None => self.list.commands(self.manager),
         }
     }
 

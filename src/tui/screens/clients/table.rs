@@ -96,6 +96,8 @@ pub struct ClientTable<'a> {
     pub sort: Option<(SortKey, bool)>,
     /// Shown when there are no rows.
     pub empty: &'a str,
+    /// Rows marked for a hand-over (their client no. is shown with a check mark).
+    pub marked: Option<&'a std::collections::BTreeMap<i64, (String, String)>>,
 }
 
 impl ClientTable<'_> {
@@ -146,10 +148,15 @@ impl ClientTable<'_> {
         let name_cols = usize::from(name_w);
         let owner_cols = usize::from(fixed_width(Col::Owner));
         let rows = self.rows.iter().zip(&amounts).map(|(c, amount)| {
+            let marked = self.marked.is_some_and(|m| m.contains_key(&c.id));
             Row::new(
                 columns
                     .iter()
                     .map(|(col, _)| match col {
+                        Col::No if marked => Line::from(Span::styled(
+                            format!("✓{}", fit(&c.client_no, 10)),
+                            v.theme.warning,
+                        )),
                         Col::No => Line::from(fit(&c.client_no, 11)),
                         Col::Name => Line::from(fit(&c.name, name_cols)),
                         Col::Tier => Line::from(i.t(c.tier.label_key())),

@@ -247,8 +247,7 @@ form_popup!(FilterDialog => Done);
 mod tests {
     use super::*;
     use crate::store::Role;
-    use crate::tui::keymap::Action;
-    use crate::tui::popup::testing::{assert_shows_what_it_takes, env, TEXT_FIELD};
+    use crate::tui::popup::testing::{assert_shows_what_it_takes, env, CHOICE_FIELD, TEXT_FIELD};
     use crate::tui::popup::Popup;
 
     #[test]
@@ -262,7 +261,7 @@ mod tests {
     #[test]
     fn the_catalogue_filter_shows_what_it_takes() {
         let mut env = env(Role::Rm);
-        assert_shows_what_it_takes(&mut env, false, &[Action::Left, Action::Right], &|c| {
+        assert_shows_what_it_takes(&mut env, false, CHOICE_FIELD, &|c| {
             Box::new(FilterDialog::new(c.i18n, &ProductFilter::default())) as Box<dyn Popup<Done>>
         });
     }

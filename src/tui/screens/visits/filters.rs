@@ -221,7 +221,7 @@ mod tests {
     use super::*;
     use crate::store::Role;
     use crate::tui::keymap::Action;
-    use crate::tui::popup::testing::{assert_shows_what_it_takes, env, TEXT_FIELD};
+    use crate::tui::popup::testing::{assert_shows_what_it_takes, env, CHOICE_FIELD, TEXT_FIELD};
     use crate::tui::popup::Popup;
 
     #[test]
@@ -236,7 +236,7 @@ mod tests {
     #[test]
     fn the_feedback_filter_shows_what_it_takes() {
         let mut env = env(Role::Rm);
-        assert_shows_what_it_takes(&mut env, false, &[Action::Left, Action::Right], &|c| {
+        assert_shows_what_it_takes(&mut env, false, CHOICE_FIELD, &|c| {
             let form = FeedbackFilterForm::new(c.i18n, &FeedbackFilter::default());
             Box::new(form) as Box<dyn Popup<Done>>
         });

@@ -1,0 +1,214 @@
+//! The manager's desk on screen (TestBackend + insta, English and Chinese at 80×24): the
+//! Team screen, the approvals list and a decision, the hand-over dialog and its result,
+//! the ledger; the client picker of the visit form's client field.
+mod common;
+
+use common::*;
+use crossterm::event::KeyCode;
+use rmdesk::domain::client::{ClientInput, Tier};
+use rmdesk::domain::desk::HandoverReason;
+use rmdesk::domain::task::TaskInput;
+use rmdesk::store::approvals::Ask;
+use rmdesk::store::clients::SaveOutcome;
+use rmdesk::store::handover::{HandoverSpec, Which};
+use rmdesk::store::users::NewUser;
+use rmdesk::store::{FixedClock, Role, Store};
+use rmdesk::tui::i18n::Lang;
+
+fn lang_name(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "en",
+        Lang::ZhCn => "zh",
+    }
+}
+
+/// Branch 0101: mgr1, rm1 (王伟, 王伟洋, 李娜), rm3 (赵强); a tier request of rm1 pending,
+/// a task given to rm1 overdue, one earlier hand-over from rm3 to rm1.
+fn world(path: &std::path::Path) {
+    let (mut store, admin) = seeded(path);
+    let b1 = store.branch_by_code("0101").expect("b").expect("0101").id;
+    let u = NewUser {
+        username: "rm3".into(),
+        display_name: "赵三 Zhao".into(),
+        role: Role::Rm,
+        branch_id: Some(b1),
+        password: "initial-password-x".into(),
+    };
+    store.create_user(&admin, &u).expect("rm3");
+    let mut a = store.login("rm3", "initial-password-x").expect("login");
+    store
+        .change_own_password(&mut a, "initial-password-x", PASSWORD)
+        .expect("change");
+    let rm1 = store.login("rm1", PASSWORD).expect("rm1");
+    let rm3 = store.login("rm3", PASSWORD).expect("rm3");
+    let mgr1 = store.login("mgr1", PASSWORD).expect("mgr1");
+    let add = |store: &mut Store, who: &rmdesk::store::Actor, name: &str, n: u32| {
+        let input = ClientInput {
+            kind: "individual".into(),
+            name: name.into(),
+            id_type: "passport".into(),
+            id_number: format!("E{n:08}"),
+            status: "active".into(),
+            ..ClientInput::default()
+        };
+        match store.create_client(who, &input, true).expect("client") {
+            SaveOutcome::Saved(id) => id,
+            SaveOutcome::PossibleMatches(_) => unreachable!(),
+        }
+    };
+    let wang = add(&mut store, &rm1, "王伟", 1);
+    add(&mut store, &rm1, "王伟洋", 2);
+    add(&mut store, &rm1, "李娜", 3);
+    add(&mut store, &rm3, "赵强", 4);
+    store
+        .file_request(
+            &rm1,
+            &Ask::Tier {
+                client_id: wang,
+                tier: Tier::Core,
+            },
+            "Family office moving assets in",
+        )
+        .expect("request");
+    store
+        .give_task(
+            &mgr1,
+            "rm1",
+            &TaskInput {
+                title: "Quarterly review".into(),
+                due_date: "2026-11-20".into(),
+                ..TaskInput::default()
+            },
+        )
+        .expect("task");
+    store
+        .hand_over(
+            &mgr1,
+            &HandoverSpec {
+                from: "rm3".into(),
+                to: vec!["rm1".into()],
+                which: Which::All,
+                reason: HandoverReason::Leave,
+                reason_text: "maternity leave".into(),
+            },
+            &mut |_, _| {},
+        )
+        .expect("hand-over");
+}
+
+fn open(path: &std::path::Path, lang: Lang, user: &str) -> rmdesk::tui::App {
+    let mut store = Store::open(path).expect("open");
+    store.set_clock(Box::new(FixedClock(noon())));
+    let mut app = app(store, lang);
+    sign_in(&mut app, user);
+    app
+}
+
+#[test]
+fn the_team_screen_the_approvals_and_the_ledger() {
+    for lang in [Lang::En, Lang::ZhCn] {
+        let (_dir, path) = temp_db();
+        world(&path);
+        let l = lang_name(lang);
+        let mut app = open(&path, lang, "mgr1");
+        app.on_key(key(KeyCode::F(7)));
+        let team = render(&app, 80, 24);
+        insta::assert_snapshot!(format!("desk_team_{l}"), team);
+        app.on_key(key(KeyCode::Tab));
+        let approvals = render(&app, 80, 24);
+        insta::assert_snapshot!(format!("desk_approvals_{l}"), approvals);
+        // Enter decides: approve, with a note.
+        app.on_key(key(KeyCode::Enter));
+        app.on_key(key(KeyCode::Tab));
+        type_text(&mut app, "ok");
+        insta::assert_snapshot!(format!("desk_decide_{l}"), render(&app, 80, 24));
+        app.on_key(ctrl('s'));
+        let after = render(&app, 80, 24);
+        assert!(
+            !after.contains("Family office") || !after.contains("Pending"),
+            "{after}"
+        );
+        app.on_key(key(KeyCode::Tab));
+        insta::assert_snapshot!(format!("desk_ledger_{l}"), render(&app, 80, 24));
+    }
+    // The approval applied the tier.
+    let (_dir, path) = temp_db();
+    world(&path);
+    let mut app = open(&path, Lang::En, "mgr1");
+    app.on_key(key(KeyCode::F(7)));
+    app.on_key(key(KeyCode::Tab));
+    app.on_key(key(KeyCode::Enter));
+    app.on_key(ctrl('s'));
+    let mut store = Store::open(&path).expect("open");
+    store.set_clock(Box::new(FixedClock(noon())));
+    let rm1 = store.login("rm1", PASSWORD).expect("rm1");
+    let wang = store.client_id_by_no(&rm1, "C000000001").expect("read");
+    let wang = wang.expect("王伟 is C000000001");
+    assert_eq!(store.client(&rm1, wang).expect("c").tier, Tier::Core);
+}
+
+#[test]
+fn the_hand_over_dialog_asks_and_shows_what_moved() {
+    for lang in [Lang::En, Lang::ZhCn] {
+        let (_dir, path) = temp_db();
+        world(&path);
+        let l = lang_name(lang);
+        let mut app = open(&path, lang, "mgr1");
+        app.on_key(key(KeyCode::F(7)));
+        // RMs first, then managers: rm1 is selected.
+        let team = render(&app, 80, 24);
+        let rows: Vec<&str> = team.lines().collect();
+        let at = |name: &str| rows.iter().position(|r| r.contains(name));
+        assert!(at("▶ rm1") < at("rm3") && at("rm3") < at("mgr1"), "{team}");
+        app.on_key(key(KeyCode::Char('h')));
+        insta::assert_snapshot!(format!("desk_handover_dialog_{l}"), render(&app, 80, 24));
+        // A receiver of another branch is refused at its field; nothing moves.
+        type_text(&mut app, "rm2");
+        app.on_key(ctrl('s'));
+        let refused = wait_idle(&mut app);
+        insta::assert_snapshot!(format!("desk_handover_refused_{l}"), refused);
+        // rm3 receives them all.
+        for _ in 0..3 {
+            app.on_key(key(KeyCode::Backspace));
+        }
+        type_text(&mut app, "rm3");
+        app.on_key(ctrl('s'));
+        let done = wait_idle(&mut app);
+        insta::assert_snapshot!(format!("desk_handover_done_{l}"), done);
+    }
+}
+
+/// Ticks the app until no background work runs; the screen then.
+fn wait_idle(app: &mut rmdesk::tui::App) -> String {
+    for _ in 0..500 {
+        app.tick();
+        if !app.busy() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    app.tick();
+    render(app, 80, 24)
+}
+
+#[test]
+fn the_client_picker_lists_every_match_and_takes_none_by_itself() {
+    for lang in [Lang::En, Lang::ZhCn] {
+        let (_dir, path) = temp_db();
+        world(&path);
+        let l = lang_name(lang);
+        let mut app = open(&path, lang, "rm1");
+        // F4, n: a visit for any client; typing in the client field opens the picker.
+        app.on_key(key(KeyCode::F(4)));
+        app.on_key(key(KeyCode::Char('n')));
+        type_text(&mut app, "王伟");
+        let picker = render(&app, 80, 24);
+        insta::assert_snapshot!(format!("desk_picker_{l}"), picker);
+        assert!(picker.contains("王伟洋"), "{picker}");
+        // ↓ and Enter choose 王伟洋: its number is written into the field.
+        app.on_key(key(KeyCode::Down));
+        app.on_key(key(KeyCode::Enter));
+        let chosen = render(&app, 80, 24);
+        assert!(chosen.contains("C000000002"), "{chosen}");
+    }
+}

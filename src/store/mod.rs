@@ -21,6 +21,7 @@ pub mod home;
 mod migrate;
 pub mod plans;
 pub mod products;
+pub mod reports;
 pub mod settings;
 pub mod tasks;
 pub mod users;

@@ -46,6 +46,12 @@ pub const KNOWN: &[Known] = &[
     known("cadence.core_days", 30, 1, TEN_YEARS_DAYS),
     known("cadence.key_days", 90, 1, TEN_YEARS_DAYS),
     known("cadence.general_days", 180, 1, TEN_YEARS_DAYS),
+    // Churn warnings: a client whose AUM fell by at least this percent …
+    known("churn.aum_drop_pct", 30, 1, 100),
+    // … over this many days;
+    known("churn.aum_drop_days", 90, 1, TEN_YEARS_DAYS),
+    // a holding matured this many days ago or more without a new holding since.
+    known("churn.maturity_grace_days", 14, 1, 365),
 ];
 
 fn known_of(key: &str) -> Option<&'static Known> {
@@ -114,7 +120,7 @@ impl Store {
             )?;
             if key.starts_with("tier.") {
                 let t = super::clients::Thresholds::read(tx)?;
-                Store::retier_all(tx, t)?;
+                Store::retier_all(tx, t, &super::ts(now))?;
             }
             let after = value.to_string();
             audit::append(

@@ -336,7 +336,10 @@ fn rms_in_scope(
 
 /// AUM (fen) and tier of each client owned by `rm` at instant `at` (the last history
 /// row before it; clients without one had none).
-fn aum_at(conn: &Connection, rm: i64, at: &str) -> Result<Vec<(i64, Option<(i64, Tier)>)>> {
+/// A client's AUM (fen) and tier at an instant, when it had any.
+type AumAt = (i64, Option<(i64, Tier)>);
+
+fn aum_at(conn: &Connection, rm: i64, at: &str) -> Result<Vec<AumAt>> {
     let mut stmt = conn.prepare_cached(
         "SELECT x.id, h.aum_minor, h.tier FROM (
              SELECT c.id, (SELECT h.id FROM aum_history h WHERE h.client_id = c.id AND h.at < ?2

@@ -98,6 +98,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             limit,
         }) => super::clients::search(&cli, text, stats, limit),
         Some(Command::Check) => check(&db_path(&cli)?),
+        Some(Command::Report(ref cmd)) => super::reports::run(&cli, cmd),
         Some(Command::Demo { clients, seed }) => match &cli.db {
             Some(p) => demo(
                 p,

@@ -8,6 +8,7 @@ mod clients;
 mod commands;
 pub mod demo_activity;
 pub mod demo_people;
+mod reports;
 mod secrets;
 
 use std::path::PathBuf;
@@ -86,6 +87,11 @@ pub enum Command {
         #[arg(long, default_value_t = 50)]
         limit: usize,
     },
+    /// Reports for the acting user's scope (as --user NAME): an RM's own figures, a
+    /// manager's branch. Prints a tab-separated table (format: see README), or writes
+    /// it as CSV with --csv.
+    #[command(subcommand)]
+    Report(ReportCommand),
     /// Create (or open) the demo database, seeded with a branch, users and data.
     Demo {
         /// How many clients to seed.
@@ -95,6 +101,40 @@ pub enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+}
+
+/// `rmdesk report …`
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Each RM's performance over a period (default: this month), and the branch total
+    /// for a manager.
+    Performance(ReportArgs),
+    /// Clients ranked by contribution or AUM, with the 80/20 headline and the tiers.
+    Value(ReportArgs),
+    /// Clients at risk of leaving, with their reasons, highest AUM first.
+    Churn(ReportArgs),
+}
+
+/// Options of `rmdesk report …`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ReportArgs {
+    /// First day of the period, YYYY-MM-DD (performance; default: the first of the
+    /// month of --to, or of today).
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Last day of the period, YYYY-MM-DD, included (performance; default: the last day
+    /// of the month of --from, or of today).
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// Only this RM (within your scope; an RM naming another RM gets no rows).
+    #[arg(long, value_name = "USER")]
+    pub rm: Option<String>,
+    /// What the value report ranks by.
+    #[arg(long, default_value = "contribution", value_parser = ["aum", "contribution"])]
+    pub by: String,
+    /// Write the table to this CSV file instead of printing it.
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
 }
 
 /// `rmdesk import …`

@@ -22,6 +22,7 @@ mod migrate;
 pub mod plans;
 pub mod products;
 pub mod reports;
+pub mod reports_table;
 pub mod settings;
 pub mod tasks;
 pub mod users;

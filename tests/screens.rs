@@ -278,7 +278,10 @@ fn an_rm_cannot_reach_administration() {
     sign_in(&mut app, "rm1");
     app.on_key(key(KeyCode::F(8)));
     let screen = render(&app, 80, 24);
-    assert!(screen.contains("Your role may not do this"));
+    assert!(
+        screen.contains("Administration is not available to the RM role."),
+        "{screen}"
+    );
     assert!(!screen.contains("Users ("));
     assert!(!screen.contains("F8"), "the bar shows only keys that work");
 }
@@ -303,4 +306,87 @@ fn nothing_panics_at_any_small_size() {
     check_sizes(&app);
     app.on_key(key(KeyCode::F(1)));
     check_sizes(&app);
+}
+
+#[test]
+fn a_screen_still_to_come_says_so() {
+    let (_dir, path) = temp_db();
+    let (store, _) = seeded(&path);
+    let mut en = app(store, Lang::En);
+    sign_in(&mut en, "rm1");
+    en.on_key(key(KeyCode::F(7)));
+    let screen = render(&en, 80, 24);
+    assert!(screen.contains("Reports is not available yet."), "{screen}");
+    assert!(screen.contains("rmdesk · Home"), "{screen}");
+
+    let (_dir, path) = temp_db();
+    let (store, _) = seeded(&path);
+    let mut zh = app(store, Lang::ZhCn);
+    sign_in(&mut zh, "admin");
+    zh.on_key(key(KeyCode::F(7)));
+    let screen = render(&zh, 80, 24);
+    assert!(
+        screen.contains("系统管理员角色不能使用业绩报表。"),
+        "{screen}"
+    );
+}
+
+/// Enter moves through the sign-in form and signs in on the last field, whatever key
+/// the next field is bound to.
+#[test]
+fn enter_signs_in_with_next_field_rebound() {
+    let (_dir, path) = temp_db();
+    let (store, _) = seeded(&path);
+    let (keys, problems) =
+        rmdesk::tui::keymap::Keymap::from_toml("[keys]\nnext_field = \"ctrl-n\"\n");
+    assert!(problems.is_empty(), "{problems:?}");
+    let mut app = rmdesk::tui::App::new(
+        store,
+        keys,
+        rmdesk::tui::i18n::I18n::new(Lang::En),
+        rmdesk::tui::theme::Theme::new("default", true),
+    )
+    .expect("opens");
+    for c in "rm1".chars() {
+        app.on_key(key(KeyCode::Char(c)));
+    }
+    app.on_key(key(KeyCode::Enter));
+    for c in PASSWORD.chars() {
+        app.on_key(key(KeyCode::Char(c)));
+    }
+    app.on_key(key(KeyCode::Enter));
+    assert_eq!(app.actor().map(|a| a.username.as_str()), Some("rm1"));
+}
+
+/// Once failed unlocks lock the account, the lock screen says so and offers to quit,
+/// asking first; no offer before.
+#[test]
+fn a_locked_out_lock_screen_offers_to_quit() {
+    let (_dir, path) = temp_db();
+    let (store, _) = seeded(&path);
+    let max = store.setting_i64("lockout.max_attempts").expect("setting");
+    let mut app = app(store, Lang::En);
+    sign_in(&mut app, "rm1");
+    app.on_key(ctrl('l'));
+    for n in 1..=max {
+        let before = render(&app, 80, 24);
+        assert!(
+            !before.contains("Ctrl-Q"),
+            "no quit before the lockout: {before}"
+        );
+        type_text(&mut app, "wrong-password");
+        app.on_key(key(KeyCode::Enter));
+        assert!(app.is_locked(), "attempt {n}");
+    }
+    let locked = render(&app, 80, 24);
+    assert!(locked.contains("your account is locked for"), "{locked}");
+    assert!(locked.contains("Ctrl-Q Quit"), "{locked}");
+    app.on_key(ctrl('q'));
+    let asked = render(&app, 80, 24);
+    assert!(asked.contains("Anything not saved is lost"), "{asked}");
+    app.on_key(key(KeyCode::Char('n')));
+    assert!(!app.should_quit());
+    app.on_key(ctrl('q'));
+    app.on_key(key(KeyCode::Char('y')));
+    assert!(app.should_quit());
 }

@@ -282,7 +282,10 @@ fn an_rm_sees_their_clients_a_manager_the_branch_an_admin_none() {
     let store = Store::open(&path).expect("open");
     let admin = on_clients(store, Lang::En, "admin");
     let s = screen(&admin);
-    assert!(s.contains("Your role may not do this"), "{s}");
+    assert!(
+        s.contains("Clients is not available to the Administrator role."),
+        "{s}"
+    );
     assert!(!s.contains("Clients ("), "{s}");
     assert!(!s.contains("F3"), "the bar shows only keys that work: {s}");
 }

@@ -358,6 +358,18 @@ fn administrators_maintain_the_catalogue_and_rms_cannot() {
     let s = screen(&app);
     assert!(s.contains("Administrators see no client data"), "{s}");
     app.on_key(key(KeyCode::Char('c')));
+    // The question shows what it takes, and F2 does not leave it behind.
+    let asked = screen(&app);
+    let bar = asked.lines().last().unwrap_or_default().to_string();
+    assert!(
+        bar.contains("y Yes") && bar.contains("n No") && bar.contains("Esc Back"),
+        "{bar}"
+    );
+    assert!(!bar.contains("F2"), "{bar}");
+    app.on_key(key(KeyCode::F(2)));
+    let s = screen(&app);
+    assert!(s.contains("Close the open window first (Esc)."), "{s}");
+    assert!(s.contains("rmdesk · Products"), "{s}");
     app.on_key(key(KeyCode::Char('y')));
     let s = screen(&app);
     assert!(s.contains("Product closed"), "{s}");

@@ -318,7 +318,7 @@ fn visit_detail_search_filters_and_edit() {
     type_text(&mut app, "2026-11-01");
     app.on_key(key(KeyCode::Tab));
     type_text(&mut app, "2026-11-31");
-    app.on_key(ctrl('s'));
+    app.on_key(key(KeyCode::Enter)); // a filter applies with Enter
     let refused = screen(&app);
     assert!(
         refused.contains("Not a date") && refused.contains("2026-11-31"),
@@ -331,7 +331,7 @@ fn visit_detail_search_filters_and_edit() {
     app.on_key(key(KeyCode::Tab));
     app.on_key(key(KeyCode::Tab));
     type_text(&mut app, "Grace");
-    app.on_key(ctrl('s'));
+    app.on_key(key(KeyCode::Enter));
     let filtered = screen(&app);
     assert!(filtered.contains("Visits (1)"), "{filtered}");
     assert!(

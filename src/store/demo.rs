@@ -18,7 +18,7 @@ pub const DEMO_PASSWORD: &str = "demo-password";
 /// The demo users: (username, display name, role).
 pub const DEMO_USERS: &[(&str, &str, Role)] = &[
     ("admin", "系统管理员 Admin", Role::Admin),
-    ("manager", "王经理 Wang (manager)", Role::Manager),
+    ("manager", "王经理 Wang", Role::Manager),
     ("rm1", "李娜 Li Na", Role::Rm),
     ("rm2", "张伟 Zhang Wei", Role::Rm),
     ("rm3", "Chen Jie", Role::Rm),

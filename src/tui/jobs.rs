@@ -3,11 +3,14 @@
 //! reports progress over a channel. The event loop wakes every [`TICK`] while a job runs
 //! to draw its progress; with no job it blocks on the next key as usual.
 use std::path::PathBuf;
-use std::sync::mpsc::{channel, Receiver, TryRecvError};
+use std::sync::mpsc::{channel, Receiver, Sender, TryRecvError};
 use std::time::Duration;
 
 use crate::store::clients_io::{read_client_file, ImportReport};
 use crate::store::{Actor, Reopen};
+
+/// What a failed import says when its thread stopped: nothing was imported.
+pub const STOPPED: &str = "the import stopped unexpectedly; nothing was imported (see the log)";
 
 /// How often the screen is redrawn while a job runs.
 pub const TICK: Duration = Duration::from_millis(100);
@@ -52,22 +55,34 @@ impl std::fmt::Debug for ImportJob {
 impl ImportJob {
     /// Starts importing `file` into the database `db` (on its store's clock) as `actor`.
     pub fn start(db: Reopen, actor: Actor, file: PathBuf, skip_invalid: bool) -> ImportJob {
-        let (tx, rx) = channel();
         let path = file.clone();
+        ImportJob::spawn(file, move |tx| {
+            let parsed = read_client_file(&path).map_err(|e| e.to_string())?;
+            let _ = tx.send(Event::Checking(parsed.rows.len() + parsed.errors.len()));
+            let mut store = db.open().map_err(|e| e.to_string())?;
+            store
+                .import_clients(&actor, &parsed, skip_invalid, &mut |done, total| {
+                    let _ = tx.send(Event::Progress(done, total));
+                })
+                .map_err(|e| {
+                    tracing::error!("import of {} failed: {e}", path.display());
+                    e.to_string()
+                })
+        })
+    }
+
+    /// Runs `work` on its own thread. A panic there is logged by the hook and becomes a
+    /// failed import: this thread never touches the terminal, and nothing is half
+    /// written (the import's transaction rolls back as it unwinds).
+    fn spawn(
+        file: PathBuf,
+        work: impl FnOnce(&Sender<Event>) -> Result<ImportReport, String> + Send + 'static,
+    ) -> ImportJob {
+        let (tx, rx) = channel();
         std::thread::spawn(move || {
-            let outcome = (|| -> Result<ImportReport, String> {
-                let parsed = read_client_file(&path).map_err(|e| e.to_string())?;
-                let _ = tx.send(Event::Checking(parsed.rows.len() + parsed.errors.len()));
-                let mut store = db.open().map_err(|e| e.to_string())?;
-                store
-                    .import_clients(&actor, &parsed, skip_invalid, &mut |done, total| {
-                        let _ = tx.send(Event::Progress(done, total));
-                    })
-                    .map_err(|e| {
-                        tracing::error!("import of {} failed: {e}", path.display());
-                        e.to_string()
-                    })
-            })();
+            let run = std::panic::AssertUnwindSafe(|| work(&tx));
+            let outcome =
+                std::panic::catch_unwind(run).unwrap_or_else(|_| Err(STOPPED.to_string()));
             let _ = tx.send(Event::Finished(outcome));
         });
         ImportJob {
@@ -94,9 +109,7 @@ impl ImportJob {
                 Err(TryRecvError::Empty) => return false,
                 Err(TryRecvError::Disconnected) => {
                     if !self.finished() {
-                        self.state = ImportState::Failed(
-                            "the import stopped unexpectedly; see the log".into(),
-                        );
+                        self.state = ImportState::Failed(STOPPED.into());
                         return true;
                     }
                     return false;
@@ -117,5 +130,17 @@ impl ImportJob {
                 std::thread::sleep(Duration::from_millis(5));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_in_the_job_is_a_failed_import() {
+        let mut job = ImportJob::spawn(PathBuf::from("x.csv"), |_| panic!("boom"));
+        job.wait();
+        assert_eq!(job.state, ImportState::Failed(STOPPED.to_string()));
     }
 }

@@ -4,6 +4,8 @@ pub mod app;
 pub mod i18n;
 pub mod jobs;
 pub mod keymap;
+pub mod popup;
+pub mod registry;
 pub mod screens;
 pub mod theme;
 pub mod widgets;
@@ -57,19 +59,75 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
     }
     tracing::info!(db = %opts.db_path.display(), "application started");
 
-    // ratatui's hook restores the terminal, then calls the one set here: the reason goes
-    // to the log and one line to the restored terminal.
-    std::panic::set_hook(Box::new(|info| {
-        tracing::error!("panic: {info}");
-        eprintln!("rmdesk stopped unexpectedly; the reason is in the log file (rmdesk.log).");
+    let ui_thread = std::thread::current().id();
+    let previous = std::panic::take_hook();
+    // A panic is logged wherever it happens. Only the screens' own thread owns the
+    // terminal: its panic unwinds to `run`, which restores the terminal first and then
+    // prints what happened. Another thread (an import) never touches the terminal; its
+    // job reports the failure on the screen.
+    std::panic::set_hook(Box::new(move |info| {
+        let on_ui = std::thread::current().id() == ui_thread;
+        tracing::error!(ui_thread = on_ui, "panic: {info}");
+        if on_ui {
+            if let Ok(mut slot) = PANIC.lock() {
+                *slot = Some(info.to_string());
+            }
+        }
     }));
-    let mut terminal = ratatui::try_init().context("the terminal cannot be prepared")?;
-    let _ = execute!(stdout(), EnableBracketedPaste);
-    let result = event_loop(&mut terminal, &mut app);
-    let _ = execute!(stdout(), DisableBracketedPaste);
-    ratatui::restore();
+    let mut terminal = start_terminal().context("the terminal cannot be prepared")?;
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        event_loop(&mut terminal, &mut app)
+    }));
+    restore_terminal();
+    std::panic::set_hook(previous);
     tracing::info!("application closed");
-    result
+    match result {
+        Ok(r) => r,
+        Err(_) => {
+            let reason = PANIC
+                .lock()
+                .ok()
+                .and_then(|mut s| s.take())
+                .unwrap_or_default();
+            let log = crate::logging::log_path()
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|_| "rmdesk.log".into());
+            eprintln!("rmdesk stopped unexpectedly: {reason}");
+            eprintln!("The details are in the log file: {log}");
+            anyhow::bail!("rmdesk stopped unexpectedly")
+        }
+    }
+}
+
+/// The panic of the screens' thread, kept for the message printed after the terminal is
+/// restored.
+static PANIC: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+/// Raw mode, the alternate screen and bracketed paste (pasted text arrives whole).
+fn start_terminal() -> std::io::Result<ratatui::DefaultTerminal> {
+    crossterm::terminal::enable_raw_mode()?;
+    let setup = execute!(
+        stdout(),
+        crossterm::terminal::EnterAlternateScreen,
+        EnableBracketedPaste
+    )
+    .and_then(|()| ratatui::Terminal::new(ratatui::backend::CrosstermBackend::new(stdout())));
+    if setup.is_err() {
+        restore_terminal();
+    }
+    setup
+}
+
+/// Back to the shell as it was: bracketed paste off, the main screen, cooked mode, the
+/// cursor shown. Called only from the screens' thread.
+fn restore_terminal() {
+    let _ = execute!(
+        stdout(),
+        DisableBracketedPaste,
+        crossterm::terminal::LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
+    let _ = crossterm::terminal::disable_raw_mode();
 }
 
 /// Draws, then blocks on the next event until the idle-lock deadline: no polling.

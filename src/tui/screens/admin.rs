@@ -6,20 +6,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, TableState};
 use ratatui::Frame;
 
-use super::admin_forms::{FormPopup, PopupResult};
+use super::admin_forms::{Done, FormPopup};
 use super::home::role_key;
 use super::{store_error_text, Ctx, Screen, View};
 use crate::store::users::{Branch, UserSummary};
 use crate::tui::keymap::Action;
-use crate::tui::widgets::confirm;
-
-/// What is open over the list.
-#[derive(Debug, Clone)]
-enum Overlay {
-    Form(Box<FormPopup>),
-    /// Disable (`true`) or enable the user with this id and name?
-    ConfirmDisable(i64, String, bool),
-}
+use crate::tui::popup::{Question, Stack, Step};
 
 /// The administration screen's state.
 #[derive(Debug, Default)]
@@ -27,7 +19,8 @@ pub struct Admin {
     users: Vec<UserSummary>,
     branches: Vec<Branch>,
     selected: usize,
-    overlay: Option<Overlay>,
+    /// The forms and the disable question.
+    popups: Stack<Done>,
 }
 
 impl Admin {
@@ -57,22 +50,18 @@ impl Admin {
         } else if k.is(key, Action::Last) {
             self.selected = last;
         } else if k.is(key, Action::New) {
-            self.overlay = Some(Overlay::Form(Box::new(FormPopup::new_user(
-                ctx.i18n,
-                &self.branches,
-            ))));
+            self.popups
+                .push(FormPopup::new_user(ctx.i18n, &self.branches));
         } else if k.is(key, Action::NewBranch) {
-            self.overlay = Some(Overlay::Form(Box::new(FormPopup::new_branch(ctx.i18n))));
+            self.popups.push(FormPopup::new_branch(ctx.i18n));
         } else if k.is(key, Action::Edit) || k.is(key, Action::Open) {
             if let Some(u) = self.current() {
                 let form = FormPopup::edit_user(ctx.i18n, &self.branches, u);
-                self.overlay = Some(Overlay::Form(Box::new(form)));
+                self.popups.push(form);
             }
         } else if k.is(key, Action::ResetPassword) {
             if let Some(u) = self.current() {
-                self.overlay = Some(Overlay::Form(Box::new(FormPopup::reset_password(
-                    ctx.i18n, u,
-                ))));
+                self.popups.push(FormPopup::reset_password(ctx.i18n, u));
             }
         } else if k.is(key, Action::UnlockUser) {
             if let Some(u) = self.current().cloned() {
@@ -86,10 +75,17 @@ impl Admin {
             }
         } else if k.is(key, Action::ToggleDisabled) {
             if let Some(u) = self.current() {
-                self.overlay = Some(Overlay::ConfirmDisable(
-                    u.id,
-                    u.username.clone(),
-                    !u.disabled,
+                let disable = !u.disabled;
+                let q = if disable {
+                    "admin.confirm_disable"
+                } else {
+                    "admin.confirm_enable"
+                };
+                let i = ctx.i18n;
+                self.popups.push(Question::new(
+                    i.t("confirm.title").into(),
+                    i.f(q, &[("name", &u.username)]),
+                    Done::Disable(u.id, u.username.clone(), disable),
                 ));
             }
         } else {
@@ -120,54 +116,39 @@ impl Screen for Admin {
     }
 
     fn on_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> bool {
-        match self.overlay.take() {
-            Some(Overlay::Form(mut form)) => {
-                match form.on_key(key, ctx) {
-                    PopupResult::Open => self.overlay = Some(Overlay::Form(form)),
-                    PopupResult::Ignored => {
-                        self.overlay = Some(Overlay::Form(form));
-                        return false;
-                    }
-                    PopupResult::Cancelled => {}
-                    PopupResult::Saved => {
-                        self.reload(ctx);
-                        if let Some(name) = form_username(&form) {
-                            if let Some(i) = self.users.iter().position(|u| u.username == name) {
-                                self.selected = i;
-                            }
-                        }
-                    }
+        let Some(step) = self.popups.on_key(key, ctx) else {
+            return self.on_list_key(key, ctx);
+        };
+        match step {
+            Step::Done(Done::Saved(name)) => {
+                self.reload(ctx);
+                if let Some(i) = name.and_then(|n| self.users.iter().position(|u| u.username == n))
+                {
+                    self.selected = i;
                 }
-                true
             }
-            Some(Overlay::ConfirmDisable(id, name, disable)) => {
-                if ctx.keys.is(key, Action::Yes) {
-                    match ctx.store.set_user_disabled(ctx.actor, id, disable) {
-                        Ok(()) => {
-                            let k = if disable {
-                                "status.user_disabled"
-                            } else {
-                                "status.user_enabled"
-                            };
-                            ctx.info(ctx.i18n.f(k, &[("name", &name)]));
-                        }
-                        Err(e) => ctx.error(store_error_text(&e, ctx.i18n)),
+            Step::Done(Done::Disable(id, name, disable)) => {
+                match ctx.store.set_user_disabled(ctx.actor, id, disable) {
+                    Ok(()) => {
+                        let k = if disable {
+                            "status.user_disabled"
+                        } else {
+                            "status.user_enabled"
+                        };
+                        ctx.info(ctx.i18n.f(k, &[("name", &name)]));
                     }
-                    self.reload(ctx);
-                } else if !(ctx.keys.is(key, Action::No) || ctx.keys.is(key, Action::Back)) {
-                    self.overlay = Some(Overlay::ConfirmDisable(id, name, disable));
-                    return false;
+                    Err(e) => ctx.error(store_error_text(&e, ctx.i18n)),
                 }
-                true
+                self.reload(ctx);
             }
-            None => self.on_list_key(key, ctx),
+            Step::Ignored => return false,
+            _ => {}
         }
+        true
     }
 
     fn on_paste(&mut self, text: &str) {
-        if let Some(Overlay::Form(form)) = &mut self.overlay {
-            form.paste(text);
-        }
+        self.popups.paste(text);
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, v: &View<'_>) {
@@ -240,32 +221,12 @@ impl Screen for Admin {
             .with_selected(Some(self.selected).filter(|_| !self.users.is_empty()));
         f.render_stateful_widget(table, list_area, &mut state);
 
-        match &self.overlay {
-            Some(Overlay::Form(form)) => form.draw(f, area, v),
-            Some(Overlay::ConfirmDisable(_, name, disable)) => {
-                let q = if *disable {
-                    "admin.confirm_disable"
-                } else {
-                    "admin.confirm_enable"
-                };
-                confirm(
-                    f,
-                    area,
-                    i.t("confirm.title"),
-                    &i.f(q, &[("name", name)]),
-                    v.keys,
-                    i,
-                    v.theme,
-                );
-            }
-            None => {}
-        }
+        self.popups.draw(f, area, v);
     }
 
     fn commands(&self) -> Vec<Action> {
-        match &self.overlay {
-            Some(Overlay::Form(form)) => form.commands(),
-            Some(Overlay::ConfirmDisable(..)) => vec![Action::Yes, Action::No],
+        match self.popups.commands() {
+            Some(popup) => popup,
             None => vec![
                 Action::New,
                 Action::Edit,
@@ -280,11 +241,10 @@ impl Screen for Admin {
     }
 
     fn has_unsaved(&self) -> bool {
-        matches!(&self.overlay, Some(Overlay::Form(f)) if f.form.is_dirty())
+        self.popups.is_dirty()
     }
-}
 
-fn form_username(form: &FormPopup) -> Option<String> {
-    let name = form.form.trimmed("username");
-    (!name.is_empty()).then_some(name)
+    fn modal(&self) -> bool {
+        !self.popups.is_empty()
+    }
 }

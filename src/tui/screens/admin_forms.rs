@@ -13,6 +13,7 @@ use crate::store::users::{Branch, NewUser, UserSummary, UserUpdate};
 use crate::store::{Role, StoreError};
 use crate::tui::i18n::I18n;
 use crate::tui::keymap::Action;
+use crate::tui::popup::{Popup, Step};
 use crate::tui::widgets::discard::{Discard, DiscardStep};
 use crate::tui::widgets::field::Field;
 use crate::tui::widgets::form::Form;
@@ -44,17 +45,13 @@ pub struct FormPopup {
     pub message: Option<String>,
 }
 
-/// What a key did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PopupResult {
-    /// Still open.
-    Open,
-    /// Closed without saving.
-    Cancelled,
-    /// Saved; the list must reload.
-    Saved,
-    /// Not a key of the popup (global keys such as lock and quit).
-    Ignored,
+/// What the administration screen's popups report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Done {
+    /// A form saved; the username it created or changed, if any (to select it).
+    Saved(Option<String>),
+    /// Yes to disabling (`true`) or enabling user `id` (`name`).
+    Disable(i64, String, bool),
 }
 
 fn role_options(i18n: &I18n) -> Vec<(String, String)> {
@@ -156,31 +153,9 @@ impl FormPopup {
         }
     }
 
-    /// Handles a key; keys it has no use for come back as [`PopupResult::Ignored`].
-    pub fn on_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> PopupResult {
-        match self.discard.on_key(key, ctx.keys, self.form.is_dirty()) {
-            DiscardStep::Pass => {}
-            DiscardStep::Stay => return PopupResult::Open,
-            DiscardStep::Leave => return PopupResult::Cancelled,
-            DiscardStep::NotMine => return PopupResult::Ignored,
-        }
-        if ctx.keys.is(key, Action::Save) {
-            return if self.submit(ctx) {
-                PopupResult::Saved
-            } else {
-                PopupResult::Open
-            };
-        }
-        if self.form.on_key(key, ctx.keys) {
-            return PopupResult::Open;
-        }
-        if ctx.keys.is(key, Action::Open) {
-            // Enter moves on, as Tab does; saving is always the explicit save key.
-            self.form
-                .on_key(&KeyEvent::from(crossterm::event::KeyCode::Tab), ctx.keys);
-            return PopupResult::Open;
-        }
-        PopupResult::Ignored
+    fn username(&self) -> Option<String> {
+        let name = self.form.trimmed("username");
+        (!name.is_empty()).then_some(name)
     }
 
     fn branch_id(&self) -> Option<i64> {
@@ -251,23 +226,46 @@ impl FormPopup {
             }
         }
     }
+}
+
+impl Popup<Done> for FormPopup {
+    /// Handles a key: the discard question, save, the fields; Enter moves on, as Tab
+    /// does (saving is always the explicit save key).
+    fn on_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> Step<Done> {
+        match self.discard.on_key(key, ctx.keys, self.form.is_dirty()) {
+            DiscardStep::Pass => {}
+            DiscardStep::Stay => return Step::Open,
+            DiscardStep::Leave => return Step::Closed,
+            DiscardStep::NotMine => return Step::Ignored,
+        }
+        if ctx.keys.is(key, Action::Save) {
+            return if self.submit(ctx) {
+                Step::Done(Done::Saved(self.username()))
+            } else {
+                Step::Open
+            };
+        }
+        if self.form.on_key(key, ctx.keys) {
+            return Step::Open;
+        }
+        if ctx.keys.is(key, Action::EnterNext) {
+            self.form.focus_next();
+            return Step::Open;
+        }
+        Step::Ignored
+    }
+
+    fn is_dirty(&self) -> bool {
+        self.form.is_dirty()
+    }
 
     /// The popup's keys for the command bar.
-    pub fn commands(&self) -> Vec<Action> {
-        if self.discard.asking() {
-            vec![Action::Yes, Action::No]
-        } else {
-            vec![
-                Action::Save,
-                Action::Back,
-                Action::NextField,
-                Action::PrevField,
-            ]
-        }
+    fn commands(&self) -> Vec<Action> {
+        self.discard.form_commands()
     }
 
     /// Draws the popup over `area`.
-    pub fn draw(&self, f: &mut Frame, area: Rect, v: &View<'_>) {
+    fn draw(&self, f: &mut Frame, area: Rect, v: &View<'_>) {
         let title = match &self.kind {
             FormKind::NewUser => v.i18n.t("admin.form.new_user").to_string(),
             FormKind::EditUser(_) => v.i18n.t("admin.form.edit_user").to_string(),
@@ -298,7 +296,24 @@ impl FormPopup {
     }
 
     /// Forwards pasted text to the focused field.
-    pub fn paste(&mut self, text: &str) {
+    fn paste(&mut self, text: &str) {
         self.form.paste(text);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::popup::testing::{assert_shows_what_it_takes, env, TEXT_FIELD};
+
+    #[test]
+    fn the_user_and_branch_forms_show_what_they_take() {
+        let mut env = env(Role::Admin);
+        assert_shows_what_it_takes(&mut env, true, TEXT_FIELD, &|c| {
+            Box::new(FormPopup::new_user(c.i18n, &[])) as Box<dyn Popup<Done>>
+        });
+        assert_shows_what_it_takes(&mut env, true, TEXT_FIELD, &|c| {
+            Box::new(FormPopup::new_branch(c.i18n)) as Box<dyn Popup<Done>>
+        });
     }
 }

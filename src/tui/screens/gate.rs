@@ -37,6 +37,10 @@ pub struct Gate {
     pub form: Form,
     /// Message under the form (error or notice).
     pub message: Option<String>,
+    /// Failed unlocks in a row (the lock screen).
+    failures: i64,
+    /// The account is locked by failed unlocks: the lock screen offers to quit.
+    pub locked_out: bool,
 }
 
 /// What a key did to a gate.
@@ -100,6 +104,8 @@ impl Gate {
             kind,
             form: Form::new(fields),
             message: None,
+            failures: 0,
+            locked_out: false,
         }
     }
 
@@ -110,8 +116,7 @@ impl Gate {
             return GateEvent::Submit;
         }
         if keys.is(key, Action::Submit) {
-            self.form
-                .on_key(&KeyEvent::from(crossterm::event::KeyCode::Tab), keys);
+            self.form.focus_next();
             return GateEvent::None;
         }
         if self.form.on_key(key, keys) {
@@ -206,7 +211,16 @@ impl Gate {
         match result {
             Ok(_) => true,
             Err(e) => {
-                self.message = Some(store_error_text(&e, i18n));
+                self.failures += 1;
+                let max = store.setting_i64("lockout.max_attempts").unwrap_or(5);
+                let locked = self.locked_out || self.failures >= max;
+                self.message = Some(if locked {
+                    self.locked_out = true;
+                    let minutes = store.setting_i64("lockout.minutes").unwrap_or(15);
+                    i18n.f("gate.lock.locked_out", &[("minutes", &minutes.to_string())])
+                } else {
+                    store_error_text(&e, i18n)
+                });
                 false
             }
         }

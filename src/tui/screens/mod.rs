@@ -34,6 +34,8 @@ pub enum ScreenId {
     Products,
     /// Calendar: month, week and day views of tasks, plan notes.
     Calendar,
+    /// Reports (a later version).
+    Reports,
     /// User administration.
     Admin,
 }
@@ -116,8 +118,9 @@ pub struct View<'a> {
     pub zone: crate::store::Zone,
 }
 
-/// A full screen of the signed-in application.
-pub trait Screen {
+/// A full screen of the signed-in application. Screens are listed, with their key and
+/// who may open them, in `tui::registry`.
+pub trait Screen: std::any::Any {
     /// Catalogue key of the screen's title.
     fn title_key(&self) -> &'static str;
     /// Loads what the screen shows. Errors are shown on the status line.
@@ -140,6 +143,17 @@ pub trait Screen {
     fn has_unsaved(&self) -> bool {
         false
     }
+    /// Whether a popup is open: then only help, lock and quit work beside its keys.
+    fn modal(&self) -> bool {
+        false
+    }
+    /// Shows `target` (a record another screen pointed at), closing open popups.
+    fn show(&mut self, _target: Target, _ctx: &mut Ctx<'_>) {}
+    /// Catalogue key of what `action` does on this screen, when it differs from the
+    /// general `help.<action>` (the calendar's export writes .ics, not client CSV).
+    fn help_key(&self, _action: Action) -> Option<&'static str> {
+        None
+    }
 }
 
 /// Puts a refused save back on the form: a field error at its field, anything else as
@@ -147,13 +161,13 @@ pub trait Screen {
 pub fn show_store_error(form: &mut Form, err: &StoreError, i18n: &I18n) -> Option<String> {
     match err {
         StoreError::Invalid { field, key, .. } => {
-            form.set_error(field, i18n.t(key));
+            form.set_error(field, field_message(field, key, i18n));
             None
         }
         StoreError::Fields(errors) => {
             // Last to first, so that focus ends on the first field in error.
             for e in errors.iter().rev() {
-                form.set_error(e.field, i18n.t(e.key));
+                form.set_error(e.field, field_message(e.field, e.key, i18n));
             }
             None
         }
@@ -166,6 +180,31 @@ pub fn show_store_error(form: &mut Form, err: &StoreError, i18n: &I18n) -> Optio
         }
         other => Some(store_error_text(other, i18n)),
     }
+}
+
+/// The message under field `field` for refusal `key`; a value too long says the
+/// field's limit.
+fn field_message(field: &str, key: &str, i18n: &I18n) -> String {
+    match field_limit(field).filter(|_| key == "err.too_long") {
+        Some(max) => i18n.f("err.too_long_max", &[("n", &max.to_string())]),
+        None => i18n.t(key).to_string(),
+    }
+}
+
+/// The most characters field `field` of a record form takes (the domain's limits).
+fn field_limit(field: &str) -> Option<usize> {
+    use crate::domain::client as c;
+    Some(match field {
+        "client_no" => c::CLIENT_NO_MAX,
+        // A client's and a product's name have the same limit.
+        "name" => c::NAME_MAX.max(crate::domain::product::PRODUCT_NAME_MAX),
+        "address" => c::ADDRESS_MAX,
+        "occupation" | "source" | "contact_person" => c::SHORT_TEXT_MAX,
+        "notes" | "description" => c::NOTES_MAX,
+        "code" => crate::domain::product::CODE_MAX,
+        "override_reason" => crate::store::holdings::OVERRIDE_REASON_MAX,
+        _ => return None,
+    })
 }
 
 /// A store error as a sentence for the user; the detail goes to the log.
@@ -251,5 +290,29 @@ mod store_error_tests {
         assert!(other
             .to_string()
             .contains("cannot be written: disk on fire"));
+    }
+}
+
+#[cfg(test)]
+mod field_limit_tests {
+    use super::*;
+    use crate::tui::i18n::Lang;
+    use crate::tui::widgets::field::Field;
+
+    #[test]
+    fn a_value_too_long_says_the_limit() {
+        let i = I18n::new(Lang::En);
+        let mut form = Form::new(vec![Field::text("address", "Address", "")]);
+        let err = StoreError::invalid("address", "err.too_long", "too long");
+        assert_eq!(show_store_error(&mut form, &err, &i), None);
+        assert_eq!(
+            form.fields[0].error.as_deref(),
+            Some("Too long: 200 characters at most.")
+        );
+        let zh = I18n::new(Lang::ZhCn);
+        assert_eq!(
+            field_message("address", "err.too_long", &zh),
+            "太长：最多 200 个字符。"
+        );
     }
 }

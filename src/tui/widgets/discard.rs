@@ -55,13 +55,16 @@ impl Discard {
     /// back and the field moves.
     pub fn form_commands(&self) -> Vec<Action> {
         if self.asking {
-            return vec![Action::Yes, Action::No];
+            return vec![Action::Yes, Action::No, Action::Back];
         }
         vec![
             Action::Save,
             Action::Back,
             Action::NextField,
             Action::PrevField,
+            Action::Up,
+            Action::Down,
+            Action::EnterNext,
         ]
     }
 

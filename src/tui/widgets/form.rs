@@ -77,6 +77,13 @@ impl Form {
         self.fields.get(self.focus).is_some_and(Field::takes_text)
     }
 
+    /// Whether the focused field is multi-line (Enter breaks its line).
+    pub fn focused_is_multi_line(&self) -> bool {
+        self.fields
+            .get(self.focus)
+            .is_some_and(|f| matches!(f.kind, super::field::FieldKind::Multi(_)))
+    }
+
     /// Whether the last field has focus.
     pub fn on_last(&self) -> bool {
         self.focus + 1 >= self.fields.len()
@@ -138,13 +145,14 @@ impl Form {
     /// Handles focus movement and editing keys; returns whether the key was used.
     /// Printable keys always go to a focused text field, before any command binding.
     pub fn on_key(&mut self, key: &KeyEvent, keys: &Keymap) -> bool {
-        if keys.is(key, Action::NextField) {
-            self.focus = (self.focus + 1) % self.fields.len().max(1);
+        // One field: nowhere to move, so the move keys are not taken (nor shown).
+        let several = self.fields.len() > 1;
+        if several && keys.is(key, Action::NextField) {
+            self.focus_next();
             return true;
         }
-        if keys.is(key, Action::PrevField) {
-            let n = self.fields.len().max(1);
-            self.focus = (self.focus + n - 1) % n;
+        if several && keys.is(key, Action::PrevField) {
+            self.focus_prev();
             return true;
         }
         let Some(field) = self.fields.get_mut(self.focus) else {
@@ -156,19 +164,30 @@ impl Form {
             self.dirty = true;
             field.error = None;
         }
-        if used {
-            return true;
+        if used || !several {
+            return used;
         }
         // Up/Down move between fields when the field itself has no use for them.
-        if key.code == crossterm::event::KeyCode::Down {
+        if keys.is(key, Action::Down) {
             self.focus = (self.focus + 1).min(self.fields.len().saturating_sub(1));
             return true;
         }
-        if key.code == crossterm::event::KeyCode::Up {
+        if keys.is(key, Action::Up) {
             self.focus = self.focus.saturating_sub(1);
             return true;
         }
         false
+    }
+
+    /// Moves focus to the next field (from the last, to the first).
+    pub fn focus_next(&mut self) {
+        self.focus = (self.focus + 1) % self.fields.len().max(1);
+    }
+
+    /// Moves focus to the previous field (from the first, to the last).
+    pub fn focus_prev(&mut self) {
+        let n = self.fields.len().max(1);
+        self.focus = (self.focus + n - 1) % n;
     }
 
     /// Pastes into the focused field.

@@ -144,13 +144,16 @@ pub fn command_bar(
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-/// The help overlay: every action that works here, with all its keys and what it does.
+/// The help overlay: every action that works here, with all its keys and what it does
+/// (the catalogue key `text_key` gives: the screen's own or `help.<action>`).
 /// `scroll` is the first line shown.
+#[allow(clippy::too_many_arguments)]
 pub fn help(
     f: &mut Frame,
     area: Rect,
     actions: &[Action],
     scroll: u16,
+    text_key: &dyn Fn(Action) -> String,
     keys: &Keymap,
     i18n: &I18n,
     theme: &Theme,
@@ -172,7 +175,7 @@ pub fn help(
             Span::styled(k, theme.header),
             Span::raw(pad),
             Span::styled(format!("{} — ", i18n.t(&a.label_key())), theme.title),
-            Span::raw(i18n.t(&format!("help.{}", a.name())).to_string()),
+            Span::raw(i18n.t(&text_key(a)).to_string()),
         ]));
     }
     lines.push(Line::from(""));

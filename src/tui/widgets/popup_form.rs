@@ -3,7 +3,7 @@
 //! plus the store call its Ctrl-S makes, so they all take keys, ask before dropping what
 //! was typed and show refusals the same way. The calendar's task popup also opens one
 //! read-only, to show another user's task.
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -15,20 +15,25 @@ use super::field::Field;
 use super::form::Form;
 use super::{centered, popup};
 use crate::store::StoreError;
-use crate::tui::keymap::Action;
+use crate::tui::keymap::{Action, Keymap};
+use crate::tui::popup::Step;
 use crate::tui::screens::{show_store_error, Ctx, View};
 
-/// What a key did to the popup.
+/// What a popup form reports: the user asked to save (Ctrl-S) or, in a filter, to
+/// apply (Enter). The owner saves and calls [`PopupForm::refused`] on failure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PopupStep {
-    /// Still open.
-    Open,
-    /// Not a key of the popup (lock, quit, screen keys).
-    Ignored,
-    /// Closed without saving.
-    Cancelled,
-    /// Ctrl-S: the owner saves and calls [`PopupForm::refused`] on failure.
-    Submit,
+pub struct Submit;
+
+impl Step<Submit> {
+    /// This step for a popup reporting `T`, with a submit answered by `submit`.
+    pub fn or_submit<T>(self, submit: impl FnOnce() -> Step<T>) -> Step<T> {
+        match self {
+            Step::Done(Submit) | Step::Report(Submit) => submit(),
+            Step::Open => Step::Open,
+            Step::Ignored => Step::Ignored,
+            Step::Closed => Step::Closed,
+        }
+    }
 }
 
 /// A titled form in a popup.
@@ -49,6 +54,8 @@ pub struct PopupForm {
     /// A dim line under the fields (a hint, where a record came from), shown while no
     /// refusal is.
     pub note: Option<String>,
+    /// A filter: Enter applies, Esc closes without asking (nothing typed is lost).
+    pub filter: bool,
     discard: Discard,
     message: Option<String>,
 }
@@ -63,6 +70,7 @@ impl PopupForm {
             read_only: false,
             hide_behind: true,
             note: None,
+            filter: false,
             discard: Discard::default(),
             message: None,
         }
@@ -78,41 +86,52 @@ impl PopupForm {
         self.form.value(id)
     }
 
-    /// Handles a key: the discard question first, then save / back, then the fields.
-    /// Enter moves to the next field, except in a multi-line field (a line break there).
-    /// Read-only, Esc and Enter close and only the field moves are taken.
-    pub fn on_key(&mut self, key: &KeyEvent, ctx: &Ctx<'_>) -> PopupStep {
-        let k = ctx.keys;
+    /// Handles a key: the discard question first, then the popup's own actions (what
+    /// [`PopupForm::commands`] lists), with the focused field taking text first. Enter
+    /// moves to the next field, except in a multi-line field (a line break there) and in
+    /// a filter (it applies). Read-only, Esc and Enter close and only field moves work.
+    pub fn on_key(&mut self, key: &KeyEvent, k: &Keymap) -> Step<Submit> {
         if self.read_only {
-            if k.is(key, Action::Back) || k.is(key, Action::Open) {
-                return PopupStep::Cancelled;
-            }
-            if k.is(key, Action::NextField) || k.is(key, Action::PrevField) {
-                self.form.on_key(key, k);
-                return PopupStep::Open;
-            }
-            return PopupStep::Ignored;
+            return match k.action_in(key, &self.commands()) {
+                Some(Action::Back | Action::Submit) => Step::Closed,
+                Some(Action::NextField | Action::Down) => {
+                    self.form.focus_next();
+                    Step::Open
+                }
+                Some(Action::PrevField | Action::Up) => {
+                    self.form.focus_prev();
+                    Step::Open
+                }
+                _ => Step::Ignored,
+            };
         }
-        match self.discard.on_key(key, k, self.form.is_dirty()) {
+        let dirty = self.form.is_dirty() && !self.filter;
+        match self.discard.on_key(key, k, dirty) {
             DiscardStep::Pass => {}
-            DiscardStep::Stay => return PopupStep::Open,
-            DiscardStep::Leave => return PopupStep::Cancelled,
-            DiscardStep::NotMine => return PopupStep::Ignored,
+            DiscardStep::Stay => return Step::Open,
+            DiscardStep::Leave => return Step::Closed,
+            DiscardStep::NotMine => return Step::Ignored,
         }
-        if k.is(key, Action::Save) {
+        let commands = self.commands();
+        let multi_line = self.form.focused_is_multi_line();
+        let submit = if self.filter && !multi_line {
+            Action::Submit
+        } else {
+            Action::Save
+        };
+        if k.is(key, submit) && commands.contains(&submit) {
             self.form.clear_errors();
             self.message = None;
-            return PopupStep::Submit;
+            return Step::Done(Submit);
         }
-        let mut used = self.form.on_key(key, k);
-        if !used && k.is(key, Action::Open) {
-            used = self.form.on_key(&KeyEvent::from(KeyCode::Tab), k);
+        if self.form.on_key(key, k) {
+            return Step::Open;
         }
-        if used {
-            PopupStep::Open
-        } else {
-            PopupStep::Ignored
+        if k.action_in(key, &commands) == Some(Action::EnterNext) {
+            self.form.focus_next();
+            return Step::Open;
         }
+        Step::Ignored
     }
 
     /// Puts a refused save back on the form (errors at their fields, anything else on
@@ -124,15 +143,37 @@ impl PopupForm {
         }
     }
 
-    /// The popup's keys (or the discard question's), without the field moves when there
-    /// is one field; read-only, back and the next field.
+    /// The popup's keys (or the discard question's): save (a filter: Enter applies),
+    /// back, the field moves when there are several fields; read-only, close and the
+    /// field moves.
     pub fn commands(&self) -> Vec<Action> {
+        let several = self.form.fields.len() > 1;
+        let moves = [
+            Action::NextField,
+            Action::PrevField,
+            Action::Up,
+            Action::Down,
+        ];
         if self.read_only {
-            return vec![Action::Back, Action::NextField];
+            let mut keys = vec![Action::Back, Action::Submit];
+            if several {
+                keys.extend(moves);
+            }
+            return keys;
         }
-        let mut keys = self.discard.form_commands();
-        if self.form.fields.len() < 2 {
-            keys.retain(|a| !matches!(a, Action::NextField | Action::PrevField));
+        if self.discard.asking() {
+            return self.discard.form_commands();
+        }
+        let mut keys = if self.filter {
+            vec![Action::Submit, Action::Back]
+        } else {
+            vec![Action::Save, Action::Back]
+        };
+        if several {
+            keys.extend(moves);
+            if !self.filter {
+                keys.push(Action::EnterNext);
+            }
         }
         keys
     }
@@ -208,3 +249,40 @@ fn draw_popup(
         }
     }
 }
+
+/// Makes a type holding a [`PopupForm`] in `popup` and a `submit(&mut self, ctx) ->
+/// Step<T>` a [`crate::tui::popup::Popup`] reporting `T`: keys go to the form, Ctrl-S
+/// (a filter: Enter) to `submit`; the bar shows the form's keys.
+macro_rules! form_popup {
+    ($t:ty => $out:ty) => {
+        impl $crate::tui::popup::Popup<$out> for $t {
+            fn on_key(
+                &mut self,
+                key: &crossterm::event::KeyEvent,
+                ctx: &mut $crate::tui::screens::Ctx<'_>,
+            ) -> $crate::tui::popup::Step<$out> {
+                self.popup
+                    .on_key(key, ctx.keys)
+                    .or_submit(|| self.submit(ctx))
+            }
+            fn draw(
+                &self,
+                f: &mut ratatui::Frame,
+                area: ratatui::layout::Rect,
+                v: &$crate::tui::screens::View<'_>,
+            ) {
+                self.popup.draw(f, area, v);
+            }
+            fn commands(&self) -> Vec<$crate::tui::keymap::Action> {
+                self.popup.commands()
+            }
+            fn paste(&mut self, text: &str) {
+                self.popup.paste(text);
+            }
+            fn is_dirty(&self) -> bool {
+                self.popup.is_dirty()
+            }
+        }
+    };
+}
+pub(crate) use form_popup;

@@ -1,29 +1,19 @@
 //! The calendar's popups: a task (new, edit, or read-only for another's calendar), a
 //! plan note (the month's plan or the week's goal), and the export file.
 use chrono::NaiveDate;
-use crossterm::event::KeyEvent;
 
 use crate::domain::task::{Priority, Recurrence, TaskInput, TaskStatus};
 use crate::store::plans::PlanPeriod;
 use crate::store::tasks::Task;
 use crate::tui::i18n::I18n;
-use crate::tui::keymap::Action;
+use crate::tui::popup::Step;
 use crate::tui::screens::{show_store_error, store_error_text, Ctx};
 use crate::tui::widgets::field::Field;
-use crate::tui::widgets::popup_form::{PopupForm, PopupStep};
+use crate::tui::widgets::popup_form::{form_popup, PopupForm};
 
-/// What a key did to a popup.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PopupResult {
-    /// Still open.
-    Open,
-    /// Not a key of the popup (lock, quit, screen keys).
-    Ignored,
-    /// Closed without saving.
-    Closed,
-    /// Saved; the calendar shows this day (when given) and reloads.
-    Saved(Option<NaiveDate>),
-}
+/// What a calendar popup reports when it closes saved: the day to show (when given);
+/// the calendar reloads.
+pub type Saved = Option<NaiveDate>;
 
 /// Catalogue key of a recurrence's name.
 pub fn recurrence_key(r: Recurrence) -> &'static str {
@@ -63,16 +53,6 @@ fn choices<T: Copy>(
     all.iter()
         .map(|v| (code(*v).to_string(), i.t(key(*v)).to_string()))
         .collect()
-}
-
-/// What `step` means to the calendar; `None` when the popup asks for a save.
-fn unless_submit(step: PopupStep) -> Option<PopupResult> {
-    match step {
-        PopupStep::Open => Some(PopupResult::Open),
-        PopupStep::Ignored => Some(PopupResult::Ignored),
-        PopupStep::Cancelled => Some(PopupResult::Closed),
-        PopupStep::Submit => None,
-    }
 }
 
 /// A popup over the calendar (which stays in view around it), 72 columns at most.
@@ -177,12 +157,7 @@ impl TaskForm {
         }
     }
 
-    /// Handles a key: the popup's, then Ctrl-S saves.
-    pub fn on_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> PopupResult {
-        unless_submit(self.popup.on_key(key, ctx)).unwrap_or_else(|| self.submit(ctx))
-    }
-
-    fn submit(&mut self, ctx: &mut Ctx<'_>) -> PopupResult {
+    fn submit(&mut self, ctx: &mut Ctx<'_>) -> Step<Saved> {
         let input = self.input();
         let day = NaiveDate::parse_from_str(input.due_date.trim(), "%Y-%m-%d").ok();
         let result = match self.id {
@@ -203,7 +178,7 @@ impl TaskForm {
         match result {
             Ok(text) => {
                 ctx.info(text);
-                PopupResult::Saved(day)
+                Step::Done(day)
             }
             Err(e) => {
                 // The popup's last line keeps the task's source; the refusal goes to
@@ -211,7 +186,7 @@ impl TaskForm {
                 if let Some(m) = show_store_error(&mut self.popup.form, &e, ctx.i18n) {
                     ctx.error(m);
                 }
-                PopupResult::Open
+                Step::Open
             }
         }
     }
@@ -253,22 +228,18 @@ impl NoteForm {
         }
     }
 
-    /// Handles a key: the popup's, then Ctrl-S saves the note.
-    pub fn on_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> PopupResult {
-        if let Some(result) = unless_submit(self.popup.on_key(key, ctx)) {
-            return result;
-        }
+    fn submit(&mut self, ctx: &mut Ctx<'_>) -> Step<Saved> {
         match ctx
             .store
             .save_plan_note(ctx.actor, self.period, self.popup.value("body"))
         {
             Ok(()) => {
                 ctx.info(ctx.i18n.t("status.note_saved").to_string());
-                PopupResult::Saved(None)
+                Step::Done(None)
             }
             Err(e) => {
                 ctx.error(store_error_text(&e, ctx.i18n));
-                PopupResult::Open
+                Step::Open
             }
         }
     }
@@ -285,54 +256,103 @@ pub struct ExportForm {
 impl ExportForm {
     /// The popup, suggesting `file`.
     pub fn new(i: &I18n, file: &str) -> ExportForm {
-        ExportForm {
-            popup: calendar_popup(
-                i.t("calendar.export.title").to_string(),
-                vec![Field::text("file", i.t("calendar.export.file"), file)],
-                Some(i.t("calendar.export.hint").to_string()),
-            ),
-        }
+        let mut popup = calendar_popup(
+            i.t("calendar.export.title").to_string(),
+            vec![Field::text("file", i.t("calendar.export.file"), file)],
+            Some(i.t("calendar.export.hint").to_string()),
+        );
+        popup.filter = true;
+        ExportForm { popup }
     }
 
-    /// Handles a key: Enter or Ctrl-S writes the file, Esc closes.
-    pub fn on_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> PopupResult {
-        let k = ctx.keys;
+    /// Enter writes the file.
+    fn submit(&mut self, ctx: &mut Ctx<'_>) -> Step<Saved> {
         let form = &mut self.popup.form;
-        if k.is(key, Action::Back) {
-            return PopupResult::Closed;
+        let file = form.trimmed("file");
+        if file.is_empty() {
+            form.set_error("file", ctx.i18n.t("err.required"));
+            return Step::Open;
         }
-        if k.is(key, Action::Save) || k.is(key, Action::Submit) {
-            let file = form.trimmed("file");
-            if file.is_empty() {
-                form.set_error("file", ctx.i18n.t("err.required"));
-                return PopupResult::Open;
+        let path = std::path::Path::new(&file);
+        match ctx.store.export_calendar_to_file(ctx.actor, path) {
+            Ok(n) => {
+                ctx.info(ctx.i18n.f(
+                    "status.calendar_exported",
+                    &[("n", &n.to_string()), ("file", &full_path(path))],
+                ));
+                Step::Closed
             }
-            return match ctx
-                .store
-                .export_calendar_to_file(ctx.actor, std::path::Path::new(&file))
-            {
-                Ok(n) => {
-                    ctx.info(ctx.i18n.f(
-                        "status.calendar_exported",
-                        &[("n", &n.to_string()), ("file", &file)],
-                    ));
-                    PopupResult::Closed
-                }
-                Err(e) => {
-                    form.set_error("file", store_error_text(&e, ctx.i18n));
-                    PopupResult::Open
-                }
-            };
-        }
-        if form.on_key(key, k) {
-            PopupResult::Open
-        } else {
-            PopupResult::Ignored
+            Err(e) => {
+                form.set_error("file", store_error_text(&e, ctx.i18n));
+                Step::Open
+            }
         }
     }
+}
 
-    /// The popup's keys.
-    pub fn commands(&self) -> Vec<Action> {
-        vec![Action::Submit, Action::Back]
+/// `path` as the user can find it again: made absolute against the current folder.
+pub fn full_path(path: &std::path::Path) -> String {
+    std::path::absolute(path)
+        .unwrap_or_else(|_| path.to_path_buf())
+        .display()
+        .to_string()
+}
+
+form_popup!(TaskForm => Saved);
+form_popup!(NoteForm => Saved);
+form_popup!(ExportForm => Saved);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Role;
+    use crate::tui::popup::testing::{assert_shows_what_it_takes, env, MULTI_LINE, TEXT_FIELD};
+    use crate::tui::popup::Popup;
+
+    fn day() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 23).expect("date")
+    }
+
+    #[test]
+    fn the_task_popup_shows_what_it_takes() {
+        let mut env = env(Role::Rm);
+        assert_shows_what_it_takes(&mut env, true, TEXT_FIELD, &|c| {
+            Box::new(TaskForm::new(c.i18n, day())) as Box<dyn Popup<Saved>>
+        });
+    }
+
+    #[test]
+    fn a_read_only_task_shows_what_it_takes() {
+        let mut env = env(Role::Rm);
+        let input = TaskInput {
+            title: "Call".into(),
+            due_date: "2026-11-24".into(),
+            priority: "normal".into(),
+            recurrence: "none".into(),
+            ..TaskInput::default()
+        };
+        let id = env.store.create_task(&env.actor, &input).expect("task");
+        let task = env.store.task(&env.actor, id).expect("read");
+        assert_shows_what_it_takes(&mut env, false, &[], &|c| {
+            Box::new(TaskForm::edit(c.i18n, &task, true)) as Box<dyn Popup<Saved>>
+        });
+    }
+
+    #[test]
+    fn the_note_popup_shows_what_it_takes() {
+        let mut env = env(Role::Rm);
+        let period = PlanPeriod::Month(day());
+        assert_shows_what_it_takes(&mut env, true, MULTI_LINE, &|c| {
+            Box::new(NoteForm::new(c.i18n, period, "")) as Box<dyn Popup<Saved>>
+        });
+    }
+
+    #[test]
+    fn the_export_popup_shows_what_it_takes() {
+        let mut env = env(Role::Rm);
+        // No file name: Enter is refused at the field, so nothing is written.
+        assert_shows_what_it_takes(&mut env, true, TEXT_FIELD, &|c| {
+            Box::new(ExportForm::new(c.i18n, "")) as Box<dyn Popup<Saved>>
+        });
     }
 }

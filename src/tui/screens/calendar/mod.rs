@@ -16,12 +16,13 @@ use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use ratatui::Frame;
 
-use super::{store_error_text, Ctx, Screen, View};
+use super::{store_error_text, Ctx, Screen, Target, View};
 use crate::domain::task::{month_start, week_start, TaskStatus};
 use crate::store::plans::PlanPeriod;
 use crate::store::tasks::{CalendarOwner, Occurrence};
 use crate::tui::keymap::Action;
-use forms::{ExportForm, NoteForm, PopupResult, TaskForm};
+use crate::tui::popup::{Stack, Step};
+use forms::{ExportForm, NoteForm, Saved, TaskForm};
 
 /// Which view shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -62,9 +63,8 @@ pub struct Calendar {
     row: usize,
     month_note: String,
     week_note: String,
-    task_form: Option<Box<TaskForm>>,
-    note_form: Option<Box<NoteForm>>,
-    export: Option<Box<ExportForm>>,
+    /// The task, plan-note and export popups.
+    popups: Stack<Saved>,
 }
 
 /// First day of the six weeks the month grid of `day`'s month shows.
@@ -165,9 +165,7 @@ impl Calendar {
     /// Shows task `id` on `date`, on the user's own calendar, with its form open (the
     /// home list's Enter).
     pub fn show_task(&mut self, id: i64, date: NaiveDate, ctx: &mut Ctx<'_>) {
-        self.task_form = None;
-        self.note_form = None;
-        self.export = None;
+        self.popups.clear();
         self.owner = 0;
         self.selected = date;
         self.load(ctx);
@@ -186,7 +184,7 @@ impl Calendar {
             return;
         };
         match ctx.store.task(ctx.actor, id) {
-            Ok(task) => self.task_form = Some(Box::new(TaskForm::edit(ctx.i18n, &task, read_only))),
+            Ok(task) => self.popups.push(TaskForm::edit(ctx.i18n, &task, read_only)),
             Err(e) => ctx.error(store_error_text(&e, ctx.i18n)),
         }
     }
@@ -232,42 +230,18 @@ impl Calendar {
     }
 
     fn on_popup_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> Option<bool> {
-        let result = if let Some(form) = &mut self.task_form {
-            let r = form.on_key(key, ctx);
-            if matches!(r, PopupResult::Closed | PopupResult::Saved(_)) {
-                self.task_form = None;
+        let step = self.popups.on_key(key, ctx)?;
+        if let Step::Done(day) = &step {
+            let status = ctx.status.take();
+            if let Some(day) = day {
+                self.selected = *day;
             }
-            r
-        } else if let Some(form) = &mut self.note_form {
-            let r = form.on_key(key, ctx);
-            if matches!(r, PopupResult::Closed | PopupResult::Saved(_)) {
-                self.note_form = None;
+            self.load(ctx);
+            if status.is_some() {
+                ctx.status = status;
             }
-            r
-        } else if let Some(form) = &mut self.export {
-            let r = form.on_key(key, ctx);
-            if matches!(r, PopupResult::Closed | PopupResult::Saved(_)) {
-                self.export = None;
-            }
-            r
-        } else {
-            return None;
-        };
-        Some(match result {
-            PopupResult::Open | PopupResult::Closed => true,
-            PopupResult::Ignored => false,
-            PopupResult::Saved(day) => {
-                let status = ctx.status.take();
-                if let Some(day) = day {
-                    self.selected = day;
-                }
-                self.load(ctx);
-                if status.is_some() {
-                    ctx.status = status;
-                }
-                true
-            }
-        })
+        }
+        Some(step.used())
     }
 
     fn on_days_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> bool {
@@ -316,6 +290,12 @@ impl Screen for Calendar {
         "screen.calendar"
     }
 
+    fn show(&mut self, target: Target, ctx: &mut Ctx<'_>) {
+        if let Target::Task { id, date } = target {
+            self.show_task(id, date, ctx);
+        }
+    }
+
     fn reload(&mut self, ctx: &mut Ctx<'_>) {
         self.today = ctx.store.today();
         self.focus = Focus::Days;
@@ -343,7 +323,7 @@ impl Screen for Calendar {
             self.open_selected(ctx);
         } else if k.is(key, Action::New) {
             if !self.refuse_read_only(ctx) {
-                self.task_form = Some(Box::new(TaskForm::new(ctx.i18n, self.selected)));
+                self.popups.push(TaskForm::new(ctx.i18n, self.selected));
             }
         } else if k.is(key, Action::Done) {
             self.complete_selected(ctx);
@@ -364,11 +344,11 @@ impl Screen for Calendar {
                 } else {
                     (PlanPeriod::Week(week_start(self.selected)), &self.week_note)
                 };
-                self.note_form = Some(Box::new(NoteForm::new(ctx.i18n, period, body)));
+                self.popups.push(NoteForm::new(ctx.i18n, period, body));
             }
         } else if k.is(key, Action::Export) {
             let name = format!("rmdesk-{}.ics", ctx.actor.username);
-            self.export = Some(Box::new(ExportForm::new(ctx.i18n, &name)));
+            self.popups.push(ExportForm::new(ctx.i18n, &name));
         } else if k.is(key, Action::Owner) && self.owners.len() > 1 {
             self.owner = (self.owner + 1) % self.owners.len();
             self.row = 0;
@@ -380,35 +360,17 @@ impl Screen for Calendar {
     }
 
     fn on_paste(&mut self, text: &str) {
-        if let Some(f) = &mut self.task_form {
-            f.popup.paste(text);
-        } else if let Some(f) = &mut self.note_form {
-            f.popup.paste(text);
-        } else if let Some(f) = &mut self.export {
-            f.popup.paste(text);
-        }
+        self.popups.paste(text);
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, v: &View<'_>) {
         views::draw(self, f, area, v);
-        if let Some(form) = &self.task_form {
-            form.popup.draw(f, area, v);
-        } else if let Some(form) = &self.note_form {
-            form.popup.draw(f, area, v);
-        } else if let Some(form) = &self.export {
-            form.popup.draw(f, area, v);
-        }
+        self.popups.draw(f, area, v);
     }
 
     fn commands(&self) -> Vec<Action> {
-        if let Some(form) = &self.task_form {
-            return form.popup.commands();
-        }
-        if let Some(form) = &self.note_form {
-            return form.popup.commands();
-        }
-        if let Some(form) = &self.export {
-            return form.commands();
+        if let Some(popup) = self.popups.commands() {
+            return popup;
         }
         let own = self.owner == 0;
         let mut a = Vec::new();
@@ -442,8 +404,15 @@ impl Screen for Calendar {
     }
 
     fn has_unsaved(&self) -> bool {
-        self.task_form.as_ref().is_some_and(|f| f.popup.is_dirty())
-            || self.note_form.as_ref().is_some_and(|f| f.popup.is_dirty())
+        self.popups.is_dirty()
+    }
+
+    fn modal(&self) -> bool {
+        !self.popups.is_empty()
+    }
+
+    fn help_key(&self, action: Action) -> Option<&'static str> {
+        (action == Action::Export).then_some("calendar.help.export")
     }
 }
 

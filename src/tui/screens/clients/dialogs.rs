@@ -15,23 +15,13 @@ use crate::store::users::UserSummary;
 use crate::store::Role;
 use crate::tui::i18n::I18n;
 use crate::tui::keymap::{Action, Keymap};
-use crate::tui::screens::View;
+use crate::tui::popup::{Popup, Step};
+use crate::tui::screens::{Ctx, View};
+
+use super::Done;
 use crate::tui::widgets::field::Field;
 use crate::tui::widgets::form::Form;
 use crate::tui::widgets::{centered, fit, popup};
-
-/// What a key did to the filter dialog.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FilterResult {
-    /// Still open.
-    Open,
-    /// Not the dialog's key.
-    Ignored,
-    /// Closed, nothing changed.
-    Cancelled,
-    /// Apply these filters; the owner's name for the filter line.
-    Apply(ClientFilter, Option<String>),
-}
 
 /// The filter dialog: one choice per filter, "all" first.
 #[derive(Debug, Clone)]
@@ -147,34 +137,19 @@ impl FilterDialog {
         )
     }
 
-    /// Handles a key: choices change with ←/→, Enter or Ctrl-S applies, Esc cancels.
-    pub fn on_key(&mut self, key: &KeyEvent, keys: &Keymap) -> FilterResult {
-        if keys.is(key, Action::Open) || keys.is(key, Action::Save) {
-            let (filter, owner) = self.chosen();
-            return FilterResult::Apply(filter, owner);
-        }
-        if keys.is(key, Action::Back) {
-            return FilterResult::Cancelled;
-        }
-        if self.form.on_key(key, keys) {
-            FilterResult::Open
-        } else {
-            FilterResult::Ignored
-        }
-    }
-
-    /// The dialog's keys.
-    pub fn commands(&self) -> Vec<Action> {
+    /// The dialog's keys: Enter applies, Esc closes without asking, the rest moves
+    /// and chooses.
+    fn keys(&self) -> Vec<Action> {
         vec![
-            Action::Open,
+            Action::Submit,
             Action::Back,
             Action::NextField,
             Action::PrevField,
+            Action::Up,
+            Action::Down,
         ]
     }
-
-    /// Draws the dialog over `area`.
-    pub fn draw(&self, f: &mut Frame, area: Rect, v: &View<'_>) {
+    fn paint(&self, f: &mut Frame, area: Rect, v: &View<'_>) {
         let rect = centered(
             area,
             area.width.saturating_sub(4).min(50),
@@ -192,7 +167,7 @@ impl FilterDialog {
         let text = v.i18n.f(
             "clients.filter.hint",
             &[
-                ("apply", &v.keys.primary(Action::Open)),
+                ("apply", &v.keys.primary(Action::Submit)),
                 ("back", &v.keys.primary(Action::Back)),
             ],
         );
@@ -200,15 +175,9 @@ impl FilterDialog {
     }
 }
 
-/// What a key did to the possible-matches dialog.
+/// What the possible-matches dialog reports: open this client instead, or save anyway.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MatchesResult {
-    /// Still open.
-    Open,
-    /// Not the dialog's key.
-    Ignored,
-    /// Back to the form.
-    Back,
+pub enum MatchChoice {
     /// Open this client instead.
     OpenClient(i64),
     /// Save although matches exist.
@@ -233,25 +202,25 @@ impl Matches {
         }
     }
 
-    /// Handles a key.
-    pub fn on_key(&mut self, key: &KeyEvent, keys: &Keymap) -> MatchesResult {
-        if keys.is(key, Action::SaveAnyway) {
-            MatchesResult::SaveAnyway
-        } else if keys.is(key, Action::Open) {
-            match self.rows.get(self.selected) {
-                Some(c) => MatchesResult::OpenClient(c.id),
-                None => MatchesResult::Open,
+    /// Handles a key: Enter opens the selected client, Ctrl-S saves anyway, Esc goes
+    /// back to the form.
+    pub fn on_key(&mut self, key: &KeyEvent, keys: &Keymap) -> Step<MatchChoice> {
+        match keys.action_in(key, &self.commands()) {
+            Some(Action::SaveAnyway) => Step::Done(MatchChoice::SaveAnyway),
+            Some(Action::Open) => match self.rows.get(self.selected) {
+                Some(c) => Step::Done(MatchChoice::OpenClient(c.id)),
+                None => Step::Open,
+            },
+            Some(Action::Back) => Step::Closed,
+            Some(Action::Down) => {
+                self.selected = (self.selected + 1).min(self.rows.len().saturating_sub(1));
+                Step::Open
             }
-        } else if keys.is(key, Action::Back) {
-            MatchesResult::Back
-        } else if keys.is(key, Action::Down) {
-            self.selected = (self.selected + 1).min(self.rows.len().saturating_sub(1));
-            MatchesResult::Open
-        } else if keys.is(key, Action::Up) {
-            self.selected = self.selected.saturating_sub(1);
-            MatchesResult::Open
-        } else {
-            MatchesResult::Ignored
+            Some(Action::Up) => {
+                self.selected = self.selected.saturating_sub(1);
+                Step::Open
+            }
+            _ => Step::Ignored,
         }
     }
 
@@ -325,5 +294,41 @@ impl Matches {
             Paragraph::new(Span::styled(text, v.theme.dim)).wrap(Wrap { trim: true }),
             hint,
         );
+    }
+}
+
+impl Popup<Done> for FilterDialog {
+    fn on_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> Step<Done> {
+        let k = ctx.keys;
+        match k.action_in(key, &self.keys()) {
+            Some(Action::Submit) => {
+                let (filter, owner) = self.chosen();
+                Step::Done(Done::Filter(filter, owner))
+            }
+            Some(Action::Back) => Step::Closed,
+            _ if self.form.on_key(key, k) => Step::Open,
+            _ => Step::Ignored,
+        }
+    }
+    fn draw(&self, f: &mut Frame, area: Rect, v: &View<'_>) {
+        self.paint(f, area, v);
+    }
+    fn commands(&self) -> Vec<Action> {
+        self.keys()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::popup::testing::{assert_shows_what_it_takes, env};
+
+    #[test]
+    fn the_client_filter_shows_what_it_takes() {
+        let mut env = env(Role::Rm);
+        assert_shows_what_it_takes(&mut env, false, &[Action::Left, Action::Right], &|c| {
+            let d = FilterDialog::new(c.i18n, &ClientFilter::default(), Role::Rm, &[]);
+            Box::new(d) as Box<dyn Popup<Done>>
+        });
     }
 }

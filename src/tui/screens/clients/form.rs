@@ -9,13 +9,15 @@ use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use ratatui::Frame;
 
-use super::dialogs::{Matches, MatchesResult};
+use super::dialogs::{MatchChoice, Matches};
+use super::Done;
 use crate::domain::client::{ClientInput, ClientKind, ClientStatus, Gender, IdType, RiskLevel};
 use crate::store::clients::SaveOutcome;
 use crate::store::users::UserSummary;
 use crate::store::Role;
 use crate::tui::i18n::I18n;
 use crate::tui::keymap::Action;
+use crate::tui::popup::{Popup, Step};
 use crate::tui::screens::{show_store_error, Ctx, View};
 use crate::tui::widgets::discard::{Discard, DiscardStep};
 use crate::tui::widgets::field::Field;
@@ -29,21 +31,6 @@ pub enum Target {
     New,
     /// The client with this id.
     Edit(i64),
-}
-
-/// What a key did to the form.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FormResult {
-    /// Still open.
-    Open,
-    /// Not a key of the form (lock, quit, screen keys).
-    Ignored,
-    /// Closed without saving.
-    Cancelled,
-    /// Saved this client.
-    Saved(i64),
-    /// The user chose to open this client (a possible match) instead.
-    OpenClient(i64),
 }
 
 /// The form and what is open over it.
@@ -273,34 +260,29 @@ impl ClientForm {
         input
     }
 
-    /// Whether something was changed.
-    pub fn is_dirty(&self) -> bool {
-        self.form.is_dirty()
-    }
-
-    /// Handles a key: the dialogs over the form first, then the form.
-    pub fn on_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> FormResult {
+    /// Handles a key: the possible matches over the form first, then the form.
+    fn key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> Step<Done> {
         let k = ctx.keys;
         if let Some(m) = &mut self.matches {
             return match m.on_key(key, k) {
-                MatchesResult::Open => FormResult::Open,
-                MatchesResult::Ignored => FormResult::Ignored,
-                MatchesResult::Back => {
+                Step::Closed => {
                     self.matches = None;
-                    FormResult::Open
+                    Step::Open
                 }
-                MatchesResult::OpenClient(id) => FormResult::OpenClient(id),
-                MatchesResult::SaveAnyway => {
+                Step::Done(MatchChoice::OpenClient(id)) => Step::Done(Done::OpenClient(id)),
+                Step::Done(MatchChoice::SaveAnyway) => {
                     self.matches = None;
                     self.submit(ctx, true)
                 }
+                Step::Ignored => Step::Ignored,
+                _ => Step::Open,
             };
         }
         match self.discard.on_key(key, k, self.form.is_dirty()) {
             DiscardStep::Pass => {}
-            DiscardStep::Stay => return FormResult::Open,
-            DiscardStep::Leave => return FormResult::Cancelled,
-            DiscardStep::NotMine => return FormResult::Ignored,
+            DiscardStep::Stay => return Step::Open,
+            DiscardStep::Leave => return Step::Closed,
+            DiscardStep::NotMine => return Step::Ignored,
         }
         if k.is(key, Action::Save) {
             return self.submit(ctx, false);
@@ -308,14 +290,13 @@ impl ClientForm {
         let left = self.form.focused_id();
         let kind_before = self.form.value("kind").to_string();
         let mut used = self.form.on_key(key, k);
-        if !used && k.is(key, Action::Open) {
+        if !used && k.is(key, Action::EnterNext) {
             // Enter moves on, as Tab does; saving is always the explicit save key.
-            used = self
-                .form
-                .on_key(&KeyEvent::from(crossterm::event::KeyCode::Tab), k);
+            self.form.focus_next();
+            used = true;
         }
         if !used {
-            return FormResult::Ignored;
+            return Step::Ignored;
         }
         if self.form.value("kind") != kind_before {
             self.stash_fields();
@@ -325,7 +306,7 @@ impl ClientForm {
         if self.form.focused_id() != left {
             self.check_field(left, ctx);
         }
-        FormResult::Open
+        Step::Open
     }
 
     /// Checks the field the user just left (when something is in it) and shows its
@@ -346,7 +327,7 @@ impl ClientForm {
         }
     }
 
-    fn submit(&mut self, ctx: &mut Ctx<'_>, confirmed: bool) -> FormResult {
+    fn submit(&mut self, ctx: &mut Ctx<'_>, confirmed: bool) -> Step<Done> {
         self.form.clear_errors();
         self.message = None;
         let input = self.input();
@@ -355,23 +336,33 @@ impl ClientForm {
             Target::Edit(id) => ctx.store.update_client(ctx.actor, id, &input, confirmed),
         };
         match result {
-            Ok(SaveOutcome::Saved(id)) => FormResult::Saved(id),
+            Ok(SaveOutcome::Saved(id)) => Step::Done(Done::Saved(id, self.target == Target::New)),
             Ok(SaveOutcome::PossibleMatches(found)) => {
                 self.matches = Some(Matches::new(found));
-                FormResult::Open
+                Step::Open
             }
             Err(e) => {
                 self.message = show_store_error(&mut self.form, &e, ctx.i18n);
                 if let Some(m) = &self.message {
                     ctx.error(m.clone());
                 }
-                FormResult::Open
+                Step::Open
             }
         }
     }
+}
+
+impl Popup<Done> for ClientForm {
+    fn on_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> Step<Done> {
+        self.key(key, ctx)
+    }
+
+    fn is_dirty(&self) -> bool {
+        self.form.is_dirty()
+    }
 
     /// The form's keys (or those of the dialog over it).
-    pub fn commands(&self) -> Vec<Action> {
+    fn commands(&self) -> Vec<Action> {
         match &self.matches {
             Some(m) => m.commands(),
             None => self.discard.form_commands(),
@@ -379,14 +370,14 @@ impl ClientForm {
     }
 
     /// Pasted text goes to the focused field.
-    pub fn paste(&mut self, text: &str) {
+    fn paste(&mut self, text: &str) {
         if self.matches.is_none() && !self.discard.asking() {
             self.form.paste(text);
         }
     }
 
     /// Draws the form over `area` (and the dialog over it, if one is open).
-    pub fn draw(&self, f: &mut Frame, area: Rect, v: &View<'_>) {
+    fn draw(&self, f: &mut Frame, area: Rect, v: &View<'_>) {
         let i = v.i18n;
         let title = match self.target {
             Target::New => i.t("clients.form.new").to_string(),
@@ -397,5 +388,25 @@ impl ClientForm {
             m.draw(f, area, v);
         }
         self.discard.draw(f, area, v);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::popup::testing::{assert_shows_what_it_takes, env};
+
+    #[test]
+    fn the_client_form_and_its_matches_show_what_they_take() {
+        let mut env = env(Role::Rm);
+        // The first field is the kind (←/→ choose).
+        assert_shows_what_it_takes(&mut env, true, &[Action::Left, Action::Right], &|c| {
+            Box::new(ClientForm::new_client(c.i18n, Role::Rm, &[])) as Box<dyn Popup<Done>>
+        });
+        assert_shows_what_it_takes(&mut env, false, &[], &|c| {
+            let mut form = ClientForm::new_client(c.i18n, Role::Rm, &[]);
+            form.matches = Some(Matches::new(Vec::new()));
+            Box::new(form) as Box<dyn Popup<Done>>
+        });
     }
 }

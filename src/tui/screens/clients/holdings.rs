@@ -22,11 +22,12 @@ use crate::store::products::{Product, ProductFilter};
 use crate::store::{Role, StoreError};
 use crate::tui::i18n::I18n;
 use crate::tui::keymap::Action;
+use crate::tui::popup::{Mapped, Popup, Question, Stack, Step};
 use crate::tui::screens::products::{product_label, yield_text};
 use crate::tui::screens::{store_error_text, Ctx, View};
 use crate::tui::widgets::field::Field;
-use crate::tui::widgets::popup_form::{PopupForm, PopupStep};
-use crate::tui::widgets::{centered, confirm, fit, pad, popup};
+use crate::tui::widgets::popup_form::{form_popup, PopupForm};
+use crate::tui::widgets::{centered, fit, pad, popup};
 
 /// What the form saves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,19 +36,6 @@ enum Target {
     New(i64),
     /// A change to this holding.
     Change(i64),
-}
-
-/// What a key did to the holding form.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HoldingResult {
-    /// Still open.
-    Open,
-    /// Not a key of the form.
-    Ignored,
-    /// Closed without saving.
-    Cancelled,
-    /// Saved.
-    Saved,
 }
 
 /// The form of a new holding or of a change to one.
@@ -125,17 +113,7 @@ impl HoldingForm {
         }
     }
 
-    /// Handles a key: the popup's, then Ctrl-S saves.
-    pub fn on_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> HoldingResult {
-        match self.popup.on_key(key, ctx) {
-            PopupStep::Open => HoldingResult::Open,
-            PopupStep::Ignored => HoldingResult::Ignored,
-            PopupStep::Cancelled => HoldingResult::Cancelled,
-            PopupStep::Submit => self.submit(ctx),
-        }
-    }
-
-    fn submit(&mut self, ctx: &mut Ctx<'_>) -> HoldingResult {
+    fn submit(&mut self, ctx: &mut Ctx<'_>) -> Step<()> {
         let f = &self.popup;
         let result = match self.target {
             Target::New(client_id) => {
@@ -143,7 +121,7 @@ impl HoldingForm {
                     self.popup
                         .form
                         .set_error("product", ctx.i18n.t("err.holding.no_product"));
-                    return HoldingResult::Open;
+                    return Step::Open;
                 };
                 let h = NewHolding {
                     product_id,
@@ -165,28 +143,30 @@ impl HoldingForm {
             ),
         };
         match result {
-            Ok(()) => HoldingResult::Saved,
+            Ok(()) => Step::Done(()),
             Err(e) => {
                 self.popup.refused(&e, ctx);
-                HoldingResult::Open
+                Step::Open
             }
         }
     }
 }
 
-/// What a key did to the holdings popup.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PanelResult {
-    /// Still open.
-    Open,
-    /// Not a key of the popup.
-    Ignored,
-    /// Closed; `true` when a holding was recorded, changed or closed.
-    Closed(bool),
+// Saved: closes with `()`; the owner reloads.
+form_popup!(HoldingForm => ());
+
+/// What the holdings popup's own popups report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Inner {
+    /// The form saved a holding.
+    Saved,
+    /// Yes to closing holding `id` (its product's name).
+    Close(i64, String),
 }
 
-/// The holdings popup of one client.
-#[derive(Debug, Clone)]
+/// The holdings popup of one client. It closes with `true` when a holding was recorded,
+/// changed or closed (the 360 view reloads).
+#[derive(Debug)]
 pub struct HoldingsPanel {
     client_id: i64,
     who: String,
@@ -194,8 +174,8 @@ pub struct HoldingsPanel {
     suitable: Vec<Product>,
     on_sale: Vec<Product>,
     selected: usize,
-    form: Option<Box<HoldingForm>>,
-    asking_close: bool,
+    /// The holding form and the close question, over the popup.
+    popups: Stack<Inner>,
     changed: bool,
     today: String,
 }
@@ -210,8 +190,7 @@ impl HoldingsPanel {
             suitable: Vec::new(),
             on_sale: Vec::new(),
             selected: 0,
-            form: None,
-            asking_close: false,
+            popups: Stack::default(),
             changed: false,
             today: ctx.store.today().to_string(),
         };
@@ -237,102 +216,95 @@ impl HoldingsPanel {
         Ok(())
     }
 
-    /// Whether an open form holds typed changes.
-    pub fn is_dirty(&self) -> bool {
-        self.form.as_ref().is_some_and(|f| f.popup.is_dirty())
-    }
-
-    /// Pasted text goes to the open form.
-    pub fn paste(&mut self, text: &str) {
-        if let Some(f) = &mut self.form {
-            f.popup.paste(text);
+    fn reload(&mut self, ctx: &mut Ctx<'_>) {
+        if let Err(e) = self.load(ctx) {
+            ctx.error(store_error_text(&e, ctx.i18n));
         }
     }
 
-    /// Handles a key: the form or the close question first, then the popup's keys.
-    pub fn on_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> PanelResult {
-        let k = ctx.keys;
-        if let Some(form) = &mut self.form {
-            return match form.on_key(key, ctx) {
-                HoldingResult::Open => PanelResult::Open,
-                HoldingResult::Ignored => PanelResult::Ignored,
-                HoldingResult::Cancelled => {
-                    self.form = None;
-                    PanelResult::Open
-                }
-                HoldingResult::Saved => {
-                    self.form = None;
+    fn on_inner(&mut self, inner: Inner, ctx: &mut Ctx<'_>) {
+        match inner {
+            Inner::Saved => {
+                self.changed = true;
+                ctx.info(ctx.i18n.f("holdings.saved", &[("who", &self.who)]));
+            }
+            Inner::Close(id, product) => match ctx.store.close_holding(ctx.actor, id) {
+                Ok(()) => {
                     self.changed = true;
-                    ctx.info(ctx.i18n.f("holdings.saved", &[("who", &self.who)]));
-                    if let Err(e) = self.load(ctx) {
-                        ctx.error(store_error_text(&e, ctx.i18n));
-                    }
-                    PanelResult::Open
+                    ctx.info(ctx.i18n.f("holdings.closed", &[("product", &product)]));
                 }
-            };
+                Err(e) => ctx.error(store_error_text(&e, ctx.i18n)),
+            },
         }
-        if self.asking_close {
-            if k.is(key, Action::Yes) {
-                self.asking_close = false;
-                if let Some(h) = self.holdings.get(self.selected) {
-                    match ctx.store.close_holding(ctx.actor, h.id) {
-                        Ok(()) => {
-                            self.changed = true;
-                            ctx.info(
-                                ctx.i18n
-                                    .f("holdings.closed", &[("product", &h.product_name)]),
-                            );
-                        }
-                        Err(e) => ctx.error(store_error_text(&e, ctx.i18n)),
-                    }
-                }
-                if let Err(e) = self.load(ctx) {
-                    ctx.error(store_error_text(&e, ctx.i18n));
-                }
-            } else if k.is(key, Action::No) || k.is(key, Action::Back) {
-                self.asking_close = false;
-            } else {
-                return PanelResult::Ignored;
-            }
-            return PanelResult::Open;
+        let status = ctx.status.take();
+        self.reload(ctx);
+        if ctx.status.is_none() {
+            ctx.status = status;
         }
-        if k.is(key, Action::Back) {
-            return PanelResult::Closed(self.changed);
-        }
-        if k.is(key, Action::AddHolding) || k.is(key, Action::New) {
-            let first = self.suitable.first().map(|p| p.id);
-            self.form = Some(Box::new(HoldingForm::new_holding(
-                ctx.i18n,
-                self.client_id,
-                &self.who,
-                &self.on_sale,
-                first,
-                ctx.actor.role,
-                &self.today,
-            )));
-        } else if k.is(key, Action::Edit) {
-            if let Some(h) = self.holdings.get(self.selected) {
-                self.form = Some(Box::new(HoldingForm::change(ctx.i18n, h)));
-            }
-        } else if k.is(key, Action::CloseRecord) {
-            self.asking_close = !self.holdings.is_empty();
-        } else if k.is(key, Action::Down) {
-            self.selected = (self.selected + 1).min(self.holdings.len().saturating_sub(1));
-        } else if k.is(key, Action::Up) {
-            self.selected = self.selected.saturating_sub(1);
-        } else {
-            return PanelResult::Ignored;
-        }
-        PanelResult::Open
+    }
+}
+
+impl Popup<bool> for HoldingsPanel {
+    fn is_dirty(&self) -> bool {
+        self.popups.is_dirty()
     }
 
-    /// The popup's keys (the form's while it is open).
-    pub fn commands(&self) -> Vec<Action> {
-        if let Some(f) = &self.form {
-            return f.popup.commands();
+    fn paste(&mut self, text: &str) {
+        self.popups.paste(text);
+    }
+
+    /// The form or the close question first, then the popup's keys.
+    fn on_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> Step<bool> {
+        if let Some(step) = self.popups.on_key(key, ctx) {
+            let used = step.used();
+            if let Step::Done(inner) = step {
+                self.on_inner(inner, ctx);
+            }
+            return if used { Step::Open } else { Step::Ignored };
         }
-        if self.asking_close {
-            return vec![Action::Yes, Action::No];
+        match ctx.keys.action_in(key, &self.commands()) {
+            Some(Action::Back) => return Step::Done(self.changed),
+            Some(Action::AddHolding) => {
+                let first = self.suitable.first().map(|p| p.id);
+                let form = HoldingForm::new_holding(
+                    ctx.i18n,
+                    self.client_id,
+                    &self.who,
+                    &self.on_sale,
+                    first,
+                    ctx.actor.role,
+                    &self.today,
+                );
+                self.popups.push(Mapped::new(form, |()| Inner::Saved));
+            }
+            Some(Action::Edit) => {
+                if let Some(h) = self.holdings.get(self.selected) {
+                    let form = HoldingForm::change(ctx.i18n, h);
+                    self.popups.push(Mapped::new(form, |()| Inner::Saved));
+                }
+            }
+            Some(Action::CloseRecord) => {
+                if let Some(h) = self.holdings.get(self.selected) {
+                    let i = ctx.i18n;
+                    let q = i.f("holdings.close_question", &[("product", &h.product_name)]);
+                    let answer = Inner::Close(h.id, h.product_name.clone());
+                    self.popups
+                        .push(Question::new(i.t("confirm.title").into(), q, answer));
+                }
+            }
+            Some(Action::Down) => {
+                self.selected = (self.selected + 1).min(self.holdings.len().saturating_sub(1));
+            }
+            Some(Action::Up) => self.selected = self.selected.saturating_sub(1),
+            _ => return Step::Ignored,
+        }
+        Step::Open
+    }
+
+    /// The popup's keys (the form's or question's while one is open).
+    fn commands(&self) -> Vec<Action> {
+        if let Some(top) = self.popups.commands() {
+            return top;
         }
         let mut a = vec![Action::AddHolding];
         if !self.holdings.is_empty() {
@@ -343,7 +315,7 @@ impl HoldingsPanel {
     }
 
     /// Draws the popup (and its form or question) over `area`.
-    pub fn draw(&self, f: &mut Frame, area: Rect, v: &View<'_>) {
+    fn draw(&self, f: &mut Frame, area: Rect, v: &View<'_>) {
         let i = v.i18n;
         f.render_widget(Clear, area);
         let rect = centered(area, area.width.min(78), area.height);
@@ -418,16 +390,40 @@ impl HoldingsPanel {
             inner.height,
         );
         f.render_widget(Paragraph::new(lines), body);
-        if let Some(form) = &self.form {
-            form.popup.draw(f, area, v);
-        }
-        if self.asking_close {
-            let h = self.holdings.get(self.selected);
-            let q = i.f(
-                "holdings.close_question",
-                &[("product", h.map_or("", |h| h.product_name.as_str()))],
-            );
-            confirm(f, area, i.t("confirm.title"), &q, v.keys, i, v.theme);
-        }
+        self.popups.draw(f, area, v);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::popup::testing::{assert_shows_what_it_takes, env};
+
+    #[test]
+    fn the_holding_form_shows_what_it_takes() {
+        let mut env = env(Role::Rm);
+        // The first field is the product choice (←/→ choose).
+        assert_shows_what_it_takes(&mut env, true, &[Action::Left, Action::Right], &|c| {
+            let form = HoldingForm::new_holding(c.i18n, 1, "C1", &[], None, Role::Rm, "");
+            Box::new(form) as Box<dyn Popup<()>>
+        });
+    }
+
+    #[test]
+    fn the_holdings_popup_shows_what_it_takes() {
+        let mut env = env(Role::Rm);
+        assert_shows_what_it_takes(&mut env, false, &[], &|_| {
+            Box::new(HoldingsPanel {
+                client_id: 1,
+                who: "C1".into(),
+                holdings: Vec::new(),
+                suitable: Vec::new(),
+                on_sale: Vec::new(),
+                selected: 0,
+                popups: Stack::default(),
+                changed: false,
+                today: String::new(),
+            }) as Box<dyn Popup<bool>>
+        });
     }
 }

@@ -10,6 +10,7 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::table::ClientTable;
+use crate::domain::search_terms::PHONE_FRAGMENT_MIN;
 use crate::store::clients::{ClientSummary, ListSpec, PageFrom, PageKey, SortKey};
 use crate::tui::keymap::Action;
 use crate::tui::screens::{store_error_text, Ctx, View};
@@ -424,16 +425,28 @@ impl ClientList {
         self.draw_top_line(f, top, v);
         let view = match &self.search {
             Some(s) => {
-                let typed = !s.input.value().trim().is_empty();
+                let text = s.input.value().trim();
+                let typed = !text.is_empty();
+                // A capped count says so; digits too few for a phone number say so too.
+                let n = if s.results.len() >= SEARCH_LIMIT {
+                    format!("{SEARCH_LIMIT}+")
+                } else {
+                    s.results.len().to_string()
+                };
+                let short = typed
+                    && text.chars().all(|c| c.is_ascii_digit())
+                    && text.len() < PHONE_FRAGMENT_MIN;
+                let mut title = i.f("clients.search.found", &[("n", &n)]);
+                if short {
+                    let min = PHONE_FRAGMENT_MIN.to_string();
+                    title = format!("{title} · {}", i.f("clients.search.short", &[("n", &min)]));
+                }
                 ClientTable {
                     rows: &s.results,
                     selected: s.selected,
                     offset: &s.offset,
                     title: if typed {
-                        i.f(
-                            "clients.search.found",
-                            &[("n", &s.results.len().to_string())],
-                        )
+                        title
                     } else {
                         i.t("clients.search.title").to_string()
                     },

@@ -16,39 +16,51 @@ use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use ratatui::Frame;
 
-use super::{store_error_text, Ctx, Screen, View};
+use super::{store_error_text, Ctx, Screen, Target as Shown, View};
+use crate::store::clients::ClientFilter;
 use crate::store::users::UserSummary;
 use crate::store::{parse_ts, Role, Zone};
 use crate::tui::keymap::Action;
-use crate::tui::screens::visits::feedback_forms::{RecordForm, RecordResult};
-use crate::tui::screens::visits::form::{VisitForm, VisitResult};
+use crate::tui::popup::{Mapped, Stack, Step};
+use crate::tui::screens::visits::feedback_forms::RecordForm;
+use crate::tui::screens::visits::form::{VisitForm, VisitSaved};
 use detail::Detail;
-use dialogs::{FilterDialog, FilterResult};
-use form::{ClientForm, FormResult, Target};
-use holdings::{HoldingsPanel, PanelResult};
+use dialogs::FilterDialog;
+use form::ClientForm;
+use holdings::HoldingsPanel;
 use list::ClientList;
-use transfer::{Transfer, TransferResult};
+use transfer::Transfer;
 
 pub use list::{PAGE, WINDOW_MAX};
 
+/// What a popup over the clients screen reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Done {
+    /// The client form saved client `id`; `true` when it was new.
+    Saved(i64, bool),
+    /// Open this client (a possible match) instead of saving.
+    OpenClient(i64),
+    /// Apply these filters; the owner's name for the filter line.
+    Filter(ClientFilter, Option<String>),
+    /// The visit form saved (over the 360 view).
+    Visit(VisitSaved),
+    /// The feedback form saved (over the 360 view).
+    Feedback,
+    /// The holdings popup closed; `true` when a holding changed.
+    Holdings(bool),
+    /// An import wrote rows: the list reloads.
+    Imported,
+}
+
 /// The clients screen's state: the list always, the 360 view over it when a client is
-/// open, and the form or filter dialog over both.
+/// open, and the popups (forms, filter, import/export, holdings) over both.
 #[derive(Debug, Default)]
 pub struct Clients {
     list: ClientList,
     detail: Option<Detail>,
-    form: Option<Box<ClientForm>>,
-    /// The visit form, over the 360 view.
-    visit: Option<Box<VisitForm>>,
-    /// The feedback form, over the 360 view.
-    feedback: Option<Box<RecordForm>>,
-    filter: Option<FilterDialog>,
     /// Users of the branch (managers: owner choice and filter).
     users: Vec<UserSummary>,
-    /// Import or export, over the list.
-    transfer: Option<Transfer>,
-    /// The holdings popup, over the 360 view.
-    holdings: Option<Box<HoldingsPanel>>,
+    popups: Stack<Done>,
 }
 
 /// An instant as a local date/time in `format`, or the text as stored when it is not one.
@@ -73,9 +85,7 @@ impl Clients {
     /// Opens client `id`'s 360 view (from another screen: the home list), over the list
     /// and closing whatever popup was open.
     pub fn show_client(&mut self, id: i64, ctx: &mut Ctx<'_>) {
-        self.form = None;
-        self.visit = None;
-        self.filter = None;
+        self.popups.clear();
         self.detail = None;
         self.open_client(id, ctx);
     }
@@ -98,33 +108,19 @@ impl Clients {
             Ok(input) => {
                 let form =
                     ClientForm::edit_client(ctx.i18n, id, input, ctx.actor.role, &self.users);
-                self.form = Some(Box::new(form));
+                self.popups.push(form);
             }
             Err(e) => ctx.error(store_error_text(&e, ctx.i18n)),
         }
     }
 
-    fn on_form_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> bool {
-        let Some(form) = &mut self.form else {
-            return false;
-        };
-        match form.on_key(key, ctx) {
-            FormResult::Open => true,
-            FormResult::Ignored => false,
-            FormResult::Cancelled => {
-                self.form = None;
-                true
-            }
-            FormResult::Saved(id) => {
-                let created = form.target == Target::New;
-                self.form = None;
+    /// Acts on what a popup reported.
+    fn on_done(&mut self, done: Done, ctx: &mut Ctx<'_>) {
+        match done {
+            Done::Saved(id, created) => {
                 self.list.reload(ctx);
                 if self.open_client(id, ctx) {
-                    let no = self
-                        .detail
-                        .as_ref()
-                        .map(|d| d.client_no().to_string())
-                        .unwrap_or_default();
+                    let no = self.open_client_no();
                     let key = if created {
                         "status.client_created"
                     } else {
@@ -132,74 +128,48 @@ impl Clients {
                     };
                     ctx.info(ctx.i18n.f(key, &[("client_no", &no)]));
                 }
-                true
             }
-            FormResult::OpenClient(id) => {
-                self.form = None;
+            Done::OpenClient(id) => {
                 self.open_client(id, ctx);
-                true
             }
-        }
-    }
-
-    fn on_visit_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> bool {
-        let Some(form) = &mut self.visit else {
-            return false;
-        };
-        match form.on_key(key, ctx) {
-            VisitResult::Open => true,
-            VisitResult::Ignored => false,
-            VisitResult::Cancelled => {
-                self.visit = None;
-                true
+            Done::Filter(filter, owner) => {
+                self.list.spec.filter = filter;
+                self.list.owner_name = owner;
+                self.list.restart(ctx);
             }
-            VisitResult::Saved(recorded) => {
-                let due = form.popup.form.trimmed("next_step_on");
-                self.visit = None;
-                let no = self
-                    .detail
-                    .as_ref()
-                    .map(|d| d.client_no().to_string())
-                    .unwrap_or_default();
+            Done::Visit(saved) => {
+                let no = self.open_client_no();
                 self.reload_open_client(ctx);
-                let text = if recorded.task_id.is_some() {
-                    ctx.i18n.f(
-                        "status.visit_recorded_task",
-                        &[("client_no", &no), ("date", &due)],
-                    )
-                } else {
-                    ctx.i18n.f("status.visit_recorded", &[("client_no", &no)])
-                };
-                ctx.info(text);
-                true
+                if let VisitSaved::New(recorded, due) = saved {
+                    let text = if recorded.task_id.is_some() {
+                        ctx.i18n.f(
+                            "status.visit_recorded_task",
+                            &[("client_no", &no), ("date", &due)],
+                        )
+                    } else {
+                        ctx.i18n.f("status.visit_recorded", &[("client_no", &no)])
+                    };
+                    ctx.info(text);
+                }
             }
-            // The 360 view opens the form for new visits only.
-            VisitResult::Edited(_) => {
-                self.visit = None;
-                self.reload_open_client(ctx);
-                true
-            }
-        }
-    }
-
-    fn on_feedback_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> bool {
-        let Some(form) = &mut self.feedback else {
-            return false;
-        };
-        match form.on_key(key, ctx) {
-            RecordResult::Open => true,
-            RecordResult::Ignored => false,
-            RecordResult::Cancelled => {
-                self.feedback = None;
-                true
-            }
-            RecordResult::Saved(_) => {
-                self.feedback = None;
+            Done::Feedback => {
                 self.reload_open_client(ctx);
                 ctx.info(ctx.i18n.t("status.feedback_filed").to_string());
-                true
             }
+            Done::Holdings(changed) => {
+                if changed {
+                    self.reload_open_client(ctx);
+                }
+            }
+            Done::Imported => self.list.reload(ctx),
         }
+    }
+
+    fn open_client_no(&self) -> String {
+        self.detail
+            .as_ref()
+            .map(|d| d.client_no().to_string())
+            .unwrap_or_default()
     }
 
     /// Loads the open client's 360 view again (after its holdings changed) and the list
@@ -233,17 +203,17 @@ impl Clients {
         }
         if k.is(key, Action::New) {
             let form = ClientForm::new_client(ctx.i18n, ctx.actor.role, &self.users);
-            self.form = Some(Box::new(form));
+            self.popups.push(form);
         } else if k.is(key, Action::Edit) {
             if let Some(id) = self.list.selected_id() {
                 self.open_edit(id, ctx);
             }
         } else if k.is(key, Action::Import) {
-            self.transfer = Some(Transfer::import(ctx.i18n));
+            self.popups.push(Transfer::import(ctx.i18n));
         } else if k.is(key, Action::Export) {
-            self.transfer = Some(Transfer::export(ctx.i18n));
+            self.popups.push(Transfer::export(ctx.i18n));
         } else if k.is(key, Action::Filter) {
-            self.filter = Some(FilterDialog::new(
+            self.popups.push(FilterDialog::new(
                 ctx.i18n,
                 &self.list.spec.filter,
                 ctx.actor.role,
@@ -259,6 +229,12 @@ impl Clients {
 impl Screen for Clients {
     fn title_key(&self) -> &'static str {
         "screen.clients"
+    }
+
+    fn show(&mut self, target: Shown, ctx: &mut Ctx<'_>) {
+        if let Shown::Client(id) | Shown::Holding { client_id: id, .. } = target {
+            self.show_client(id, ctx);
+        }
     }
 
     fn reload(&mut self, ctx: &mut Ctx<'_>) {
@@ -283,58 +259,12 @@ impl Screen for Clients {
     }
 
     fn on_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> bool {
-        if let Some(t) = &mut self.transfer {
-            return match t.on_key(key, ctx) {
-                TransferResult::Open => true,
-                TransferResult::Ignored => false,
-                TransferResult::Closed => {
-                    self.transfer = None;
-                    true
-                }
-                TransferResult::Changed => {
-                    self.list.reload(ctx);
-                    true
-                }
-            };
-        }
-        if self.form.is_some() {
-            return self.on_form_key(key, ctx);
-        }
-        if self.visit.is_some() {
-            return self.on_visit_key(key, ctx);
-        }
-        if self.feedback.is_some() {
-            return self.on_feedback_key(key, ctx);
-        }
-        if let Some(panel) = &mut self.holdings {
-            return match panel.on_key(key, ctx) {
-                PanelResult::Open => true,
-                PanelResult::Ignored => false,
-                PanelResult::Closed(changed) => {
-                    self.holdings = None;
-                    if changed {
-                        self.reload_open_client(ctx);
-                    }
-                    true
-                }
-            };
-        }
-        if let Some(dialog) = &mut self.filter {
-            return match dialog.on_key(key, ctx.keys) {
-                FilterResult::Open => true,
-                FilterResult::Ignored => false,
-                FilterResult::Cancelled => {
-                    self.filter = None;
-                    true
-                }
-                FilterResult::Apply(filter, owner) => {
-                    self.filter = None;
-                    self.list.spec.filter = filter;
-                    self.list.owner_name = owner;
-                    self.list.restart(ctx);
-                    true
-                }
-            };
+        if let Some(step) = self.popups.on_key(key, ctx) {
+            let used = step.used();
+            if let Step::Done(done) | Step::Report(done) = step {
+                self.on_done(done, ctx);
+            }
+            return used;
         }
         if let Some(d) = &mut self.detail {
             if ctx.keys.is(key, Action::Back) {
@@ -352,7 +282,7 @@ impl Screen for Clients {
                 d.hide();
                 let who = format!("{} {}", d.client_no(), d.name());
                 match HoldingsPanel::open(ctx, d.id(), &who) {
-                    Ok(p) => self.holdings = Some(Box::new(p)),
+                    Ok(p) => self.popups.push(Mapped::new(p, Done::Holdings)),
                     Err(e) => ctx.error(store_error_text(&e, ctx.i18n)),
                 }
                 return true;
@@ -373,7 +303,7 @@ impl Screen for Clients {
                     d.name(),
                     &now,
                 );
-                self.visit = Some(Box::new(form));
+                self.popups.push(Mapped::new(form, Done::Visit));
                 return true;
             }
             if ctx.keys.is(key, Action::FileFeedback) {
@@ -381,7 +311,7 @@ impl Screen for Clients {
                 let today = ctx.store.today().to_string();
                 let client = Some((d.id(), d.client_no(), d.name()));
                 let form = RecordForm::file(ctx.i18n, client, &today);
-                self.feedback = Some(Box::new(form));
+                self.popups.push(Mapped::new(form, |_| Done::Feedback));
                 return true;
             }
             return d.on_key(key, ctx);
@@ -390,27 +320,17 @@ impl Screen for Clients {
     }
 
     fn on_paste(&mut self, text: &str) {
-        if let Some(t) = &mut self.transfer {
-            t.paste(text);
-        } else if let Some(form) = &mut self.form {
-            form.paste(text);
-        } else if let Some(form) = &mut self.visit {
-            form.popup.paste(text);
-        } else if let Some(form) = &mut self.feedback {
-            form.popup.paste(text);
-        } else if let Some(panel) = &mut self.holdings {
-            panel.paste(text);
-        }
+        self.popups.paste(text);
     }
 
     fn busy(&self) -> bool {
-        self.transfer.as_ref().is_some_and(Transfer::busy)
+        self.popups.busy()
     }
 
     fn tick(&mut self, ctx: &mut Ctx<'_>) {
-        if let Some(t) = &mut self.transfer {
-            if t.tick(ctx.i18n) == TransferResult::Changed {
-                self.list.reload(ctx);
+        for step in self.popups.tick(ctx) {
+            if let Step::Done(done) | Step::Report(done) = step {
+                self.on_done(done, ctx);
             }
         }
     }
@@ -420,44 +340,12 @@ impl Screen for Clients {
             Some(d) => d.draw(f, area, v),
             None => self.list.draw(f, area, v),
         }
-        if let Some(dialog) = &self.filter {
-            dialog.draw(f, area, v);
-        }
-        if let Some(form) = &self.visit {
-            form.popup.draw(f, area, v);
-        }
-        if let Some(form) = &self.feedback {
-            form.popup.draw(f, area, v);
-        }
-        if let Some(panel) = &self.holdings {
-            panel.draw(f, area, v);
-        }
-        if let Some(form) = &self.form {
-            form.draw(f, area, v);
-        }
-        if let Some(t) = &self.transfer {
-            t.draw(f, area, v);
-        }
+        self.popups.draw(f, area, v);
     }
 
     fn commands(&self) -> Vec<Action> {
-        if let Some(t) = &self.transfer {
-            return t.commands();
-        }
-        if let Some(form) = &self.form {
-            return form.commands();
-        }
-        if let Some(form) = &self.visit {
-            return form.popup.commands();
-        }
-        if let Some(form) = &self.feedback {
-            return form.popup.commands();
-        }
-        if let Some(panel) = &self.holdings {
-            return panel.commands();
-        }
-        if let Some(dialog) = &self.filter {
-            return dialog.commands();
+        if let Some(popup) = self.popups.commands() {
+            return popup;
         }
         match &self.detail {
             Some(d) => d.commands(),
@@ -466,12 +354,11 @@ impl Screen for Clients {
     }
 
     fn has_unsaved(&self) -> bool {
-        // A running import counts: quitting now would stop it (nothing is half written:
-        // the transaction rolls back), so the user is asked first.
-        self.form.as_ref().is_some_and(|f| f.is_dirty())
-            || self.visit.as_ref().is_some_and(|f| f.is_dirty())
-            || self.feedback.as_ref().is_some_and(|f| f.is_dirty())
-            || self.holdings.as_ref().is_some_and(|p| p.is_dirty())
-            || self.busy()
+        // A running import counts: quitting now would stop it, so the user is asked.
+        self.popups.is_dirty()
+    }
+
+    fn modal(&self) -> bool {
+        !self.popups.is_empty()
     }
 }

@@ -10,9 +10,11 @@ use ratatui::widgets::{Gauge, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::super::{store_error_text, Ctx, View};
+use super::Done;
 use crate::tui::i18n::I18n;
 use crate::tui::jobs::{ImportJob, ImportState};
 use crate::tui::keymap::Action;
+use crate::tui::popup::{Popup, Step};
 use crate::tui::widgets::field::Field;
 use crate::tui::widgets::form::Form;
 use crate::tui::widgets::{centered, popup};
@@ -38,19 +40,6 @@ pub enum Transfer {
         /// First line shown.
         scroll: usize,
     },
-}
-
-/// What a key or a tick did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TransferResult {
-    /// Still open.
-    Open,
-    /// Closed.
-    Closed,
-    /// Not a key of the overlay.
-    Ignored,
-    /// An import finished and wrote rows: the list must reload.
-    Changed,
 }
 
 impl Transfer {
@@ -83,18 +72,14 @@ impl Transfer {
         }
     }
 
-    /// Whether a job runs (the event loop then wakes to show its progress).
-    pub fn busy(&self) -> bool {
-        matches!(self, Transfer::Running(_))
-    }
-
-    /// Takes in a running import's progress; at its end shows the report.
-    pub fn tick(&mut self, i: &I18n) -> TransferResult {
+    /// Takes in a running import's progress; at its end shows the report (and
+    /// reports [`Done::Imported`] when rows were written: the list reloads).
+    fn progress(&mut self, i: &I18n) -> Step<Done> {
         let Transfer::Running(job) = self else {
-            return TransferResult::Open;
+            return Step::Open;
         };
         if !job.poll() {
-            return TransferResult::Open;
+            return Step::Open;
         }
         let file = job.file.display().to_string();
         let (lines, ok, changed) = match &job.state {
@@ -139,12 +124,15 @@ impl Transfer {
                 }));
                 (lines, report.written(), report.imported > 0)
             }
+            ImportState::Failed(reason) if reason == crate::tui::jobs::STOPPED => {
+                (vec![i.t("transfer.stopped").to_string()], false, false)
+            }
             ImportState::Failed(reason) => (
                 vec![i.f("transfer.failed", &[("reason", reason)])],
                 false,
                 false,
             ),
-            _ => return TransferResult::Open,
+            _ => return Step::Open,
         };
         *self = Transfer::Report {
             lines,
@@ -152,25 +140,29 @@ impl Transfer {
             scroll: 0,
         };
         if changed {
-            TransferResult::Changed
+            Step::Report(Done::Imported)
         } else {
-            TransferResult::Open
+            Step::Open
         }
     }
 
-    /// Handles a key.
-    pub fn on_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> TransferResult {
+    /// Handles a key: only the actions [`Transfer::keys`] lists (and text in the file
+    /// field).
+    fn key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> Step<Done> {
         let k = ctx.keys;
+        let action = k.action_in(key, &self.keys());
         match self {
             Transfer::Ask { import, form } => {
-                if k.is(key, Action::Back) {
-                    return TransferResult::Closed;
+                if action == Some(Action::Back) {
+                    return Step::Closed;
                 }
-                if k.is(key, Action::Save) || (k.is(key, Action::Submit) && form.on_last()) {
+                let submit = action == Some(Action::Save)
+                    || (action == Some(Action::Submit) && form.on_last());
+                if submit {
                     let path = form.trimmed("file");
                     if path.is_empty() {
                         form.set_error("file", ctx.i18n.t("transfer.need_file"));
-                        return TransferResult::Open;
+                        return Step::Open;
                     }
                     let option = form.value("option") == "yes";
                     let path = PathBuf::from(path);
@@ -190,63 +182,97 @@ impl Transfer {
                                     &[("n", &n.to_string()), ("file", &path.display().to_string())],
                                 );
                                 ctx.info(text);
-                                return TransferResult::Closed;
+                                return Step::Closed;
                             }
                             Err(e) => form.set_error("file", store_error_text(&e, ctx.i18n)),
                         }
                     }
-                    return TransferResult::Open;
+                    return Step::Open;
                 }
                 if form.on_key(key, k) {
-                    return TransferResult::Open;
+                    return Step::Open;
                 }
-                if k.is(key, Action::Submit) {
-                    form.on_key(&KeyEvent::from(crossterm::event::KeyCode::Tab), k);
-                    return TransferResult::Open;
+                if action == Some(Action::Submit) {
+                    form.focus_next();
+                    return Step::Open;
                 }
-                TransferResult::Ignored
+                Step::Ignored
             }
             // The import finishes on its own; global keys (lock) still work meanwhile.
-            Transfer::Running(_) => TransferResult::Ignored,
+            Transfer::Running(_) => Step::Ignored,
             Transfer::Report { lines, scroll, .. } => {
-                if k.is(key, Action::Back) || k.is(key, Action::Submit) {
-                    return TransferResult::Closed;
-                }
                 let last = lines.len().saturating_sub(1);
-                if k.is(key, Action::Down) {
-                    *scroll = (*scroll + 1).min(last);
-                } else if k.is(key, Action::Up) {
-                    *scroll = scroll.saturating_sub(1);
-                } else if k.is(key, Action::PageDown) {
-                    *scroll = (*scroll + 10).min(last);
-                } else if k.is(key, Action::PageUp) {
-                    *scroll = scroll.saturating_sub(10);
-                } else {
-                    return TransferResult::Ignored;
+                match action {
+                    Some(Action::Back | Action::Submit) => return Step::Closed,
+                    Some(Action::Down) => *scroll = (*scroll + 1).min(last),
+                    Some(Action::Up) => *scroll = scroll.saturating_sub(1),
+                    Some(Action::PageDown) => *scroll = (*scroll + 10).min(last),
+                    Some(Action::PageUp) => *scroll = scroll.saturating_sub(10),
+                    _ => return Step::Ignored,
                 }
-                TransferResult::Open
+                Step::Open
             }
         }
     }
 
-    /// Keys that work now.
-    pub fn commands(&self) -> Vec<Action> {
+    /// Keys that work now. While an import runs, none: it finishes on its own.
+    fn keys(&self) -> Vec<Action> {
         match self {
-            Transfer::Ask { .. } => vec![Action::Save, Action::Back, Action::NextField],
+            Transfer::Ask { .. } => vec![
+                Action::Save,
+                Action::Submit,
+                Action::Back,
+                Action::NextField,
+                Action::PrevField,
+                Action::Up,
+                Action::Down,
+            ],
             Transfer::Running(_) => Vec::new(),
-            Transfer::Report { .. } => vec![Action::Back, Action::Down, Action::Up],
+            Transfer::Report { .. } => vec![
+                Action::Back,
+                Action::Submit,
+                Action::Down,
+                Action::Up,
+                Action::PageDown,
+                Action::PageUp,
+            ],
         }
+    }
+}
+
+impl Popup<Done> for Transfer {
+    fn on_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> Step<Done> {
+        self.key(key, ctx)
+    }
+
+    fn commands(&self) -> Vec<Action> {
+        self.keys()
     }
 
     /// Pasted text goes into the file field.
-    pub fn paste(&mut self, text: &str) {
+    fn paste(&mut self, text: &str) {
         if let Transfer::Ask { form, .. } = self {
             form.paste(text);
         }
     }
 
+    /// Whether a job runs (the event loop then wakes to show its progress). Quitting
+    /// now would stop it (nothing is half written: the transaction rolls back), so the
+    /// user is asked first.
+    fn busy(&self) -> bool {
+        matches!(self, Transfer::Running(_))
+    }
+
+    fn is_dirty(&self) -> bool {
+        self.busy()
+    }
+
+    fn tick(&mut self, ctx: &mut Ctx<'_>) -> Step<Done> {
+        self.progress(ctx.i18n)
+    }
+
     /// Draws the overlay over `area`.
-    pub fn draw(&self, f: &mut Frame, area: Rect, v: &View<'_>) {
+    fn draw(&self, f: &mut Frame, area: Rect, v: &View<'_>) {
         let i = v.i18n;
         let width = area.width.saturating_sub(4).min(76);
         match self {
@@ -338,5 +364,31 @@ impl Transfer {
                 f.render_widget(Paragraph::new(shown).wrap(Wrap { trim: false }), inner);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Role;
+    use crate::tui::popup::testing::{assert_shows_what_it_takes, env, TEXT_FIELD};
+
+    #[test]
+    fn import_export_and_report_show_what_they_take() {
+        let mut env = env(Role::Rm);
+        // An empty file name is refused at the field: nothing is read or written.
+        assert_shows_what_it_takes(&mut env, true, TEXT_FIELD, &|c| {
+            Box::new(Transfer::import(c.i18n)) as Box<dyn Popup<Done>>
+        });
+        assert_shows_what_it_takes(&mut env, true, TEXT_FIELD, &|c| {
+            Box::new(Transfer::export(c.i18n)) as Box<dyn Popup<Done>>
+        });
+        assert_shows_what_it_takes(&mut env, false, &[], &|_| {
+            Box::new(Transfer::Report {
+                lines: vec!["a".into(), "b".into()],
+                ok: true,
+                scroll: 0,
+            }) as Box<dyn Popup<Done>>
+        });
     }
 }

@@ -10,6 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, TableState};
 use ratatui::Frame;
 
+use super::form::Done;
 use super::yield_text;
 use crate::domain::money::format_money;
 use crate::store::clients::ClientSummary;
@@ -17,20 +18,10 @@ use crate::store::products::{Product, SUITABLE_PAGE};
 use crate::store::{Role, StoreError};
 use crate::tui::i18n::I18n;
 use crate::tui::keymap::Action;
-use crate::tui::screens::clients::holdings::{HoldingForm, HoldingResult};
+use crate::tui::popup::{Mapped, Stack};
+use crate::tui::screens::clients::holdings::HoldingForm;
 use crate::tui::screens::{store_error_text, Ctx, View};
 use crate::tui::widgets::{fit, wrap};
-
-/// What a key did to the detail.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DetailResult {
-    /// Used.
-    Used,
-    /// Used, and a holding was recorded (the screen reloads).
-    Changed,
-    /// Not the detail's key.
-    Ignored,
-}
 
 /// The open product.
 #[derive(Debug)]
@@ -43,7 +34,6 @@ pub struct ProductDetail {
     selected: usize,
     offset: Cell<usize>,
     visible: Cell<usize>,
-    holding: Option<Box<HoldingForm>>,
     today: String,
 }
 
@@ -66,7 +56,6 @@ impl ProductDetail {
             selected: 0,
             offset: Cell::new(0),
             visible: Cell::new(1),
-            holding: None,
             today: ctx.store.today().to_string(),
         })
     }
@@ -74,18 +63,6 @@ impl ProductDetail {
     /// The product's id.
     pub fn id(&self) -> i64 {
         self.product.id
-    }
-
-    /// Whether the holding form holds typed changes.
-    pub fn is_dirty(&self) -> bool {
-        self.holding.as_ref().is_some_and(|h| h.popup.is_dirty())
-    }
-
-    /// Pasted text goes to the holding form.
-    pub fn paste(&mut self, text: &str) {
-        if let Some(h) = &mut self.holding {
-            h.popup.paste(text);
-        }
     }
 
     fn fetch_more(&mut self, ctx: &mut Ctx<'_>) {
@@ -118,28 +95,9 @@ impl ProductDetail {
         self.selected = target.min(self.clients.len().saturating_sub(1));
     }
 
-    /// Handles the holding form, then moving through the clients and `a`.
-    pub fn on_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> DetailResult {
-        if let Some(form) = &mut self.holding {
-            return match form.on_key(key, ctx) {
-                HoldingResult::Open => DetailResult::Used,
-                HoldingResult::Ignored => DetailResult::Ignored,
-                HoldingResult::Cancelled => {
-                    self.holding = None;
-                    DetailResult::Used
-                }
-                HoldingResult::Saved => {
-                    self.holding = None;
-                    let who = self
-                        .clients
-                        .get(self.selected)
-                        .map(|c| format!("{} {}", c.client_no, c.name))
-                        .unwrap_or_default();
-                    ctx.info(ctx.i18n.f("holdings.saved", &[("who", &who)]));
-                    DetailResult::Changed
-                }
-            };
-        }
+    /// Moving through the clients, and `a`: a holding form for the selected client,
+    /// opened on `popups`.
+    pub fn on_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>, popups: &mut Stack<Done>) -> bool {
         let k = ctx.keys;
         let step = self.visible.get().max(1);
         if k.is(key, Action::Down) {
@@ -155,7 +113,7 @@ impl ProductDetail {
         } else if k.is(key, Action::AddHolding) && self.role != Role::Admin {
             if let Some(c) = self.clients.get(self.selected) {
                 let who = format!("{} {}", c.client_no, c.name);
-                self.holding = Some(Box::new(HoldingForm::new_holding(
+                let form = HoldingForm::new_holding(
                     ctx.i18n,
                     c.id,
                     &who,
@@ -163,19 +121,17 @@ impl ProductDetail {
                     Some(self.product.id),
                     self.role,
                     &self.today,
-                )));
+                );
+                popups.push(Mapped::new(form, |()| Done::HoldingSaved));
             }
         } else {
-            return DetailResult::Ignored;
+            return false;
         }
-        DetailResult::Used
+        true
     }
 
     /// The detail's actions.
     pub fn commands(&self) -> Vec<Action> {
-        if let Some(h) = &self.holding {
-            return h.popup.commands();
-        }
         let mut a = Vec::new();
         if self.role == Role::Admin {
             a.extend([Action::Edit, Action::CloseRecord]);
@@ -264,9 +220,6 @@ impl ProductDetail {
                 Paragraph::new(Span::styled(i.t("product.admin_no_clients"), v.theme.dim)),
                 Rect::new(list.x + 1, list.y, list.width.saturating_sub(2), 1),
             );
-            if let Some(h) = &self.holding {
-                h.popup.draw(f, area, v);
-            }
             return;
         }
         let n = if self.more {
@@ -339,9 +292,14 @@ impl ProductDetail {
                 ),
             );
         }
-        if let Some(h) = &self.holding {
-            h.popup.draw(f, area, v);
-        }
+    }
+
+    /// The selected client, as number and name.
+    pub fn selected_client(&self) -> String {
+        self.clients
+            .get(self.selected)
+            .map(|c| format!("{} {}", c.client_no, c.name))
+            .unwrap_or_default()
     }
 }
 

@@ -1,26 +1,24 @@
 //! The administrator's product form (new and edit, every field of the catalogue) and
 //! the catalogue's filter dialog (category, risk level, on sale).
-use crossterm::event::KeyEvent;
-
 use crate::domain::product::{Category, ProductInput, ProductRisk, ProductStatus};
 use crate::store::products::{Product, ProductFilter};
 use crate::tui::i18n::I18n;
-use crate::tui::keymap::{Action, Keymap};
+use crate::tui::popup::Step;
 use crate::tui::screens::Ctx;
 use crate::tui::widgets::field::Field;
-use crate::tui::widgets::popup_form::{PopupForm, PopupStep};
+use crate::tui::widgets::popup_form::{form_popup, PopupForm};
 
-/// What a key did to the product form.
+/// What the products screen's popups report.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ProductFormResult {
-    /// Still open.
-    Open,
-    /// Not a key of the form.
-    Ignored,
-    /// Closed without saving.
-    Cancelled,
-    /// Saved: the product's id and code.
+pub enum Done {
+    /// A product was saved: its id and code.
     Saved(i64, String),
+    /// Apply these filters.
+    Filter(ProductFilter),
+    /// Yes to closing product `id`.
+    Close(i64),
+    /// A holding was recorded for the client selected in the product's detail.
+    HoldingSaved,
 }
 
 /// New or edit.
@@ -146,42 +144,24 @@ impl ProductForm {
         }
     }
 
-    /// Handles a key: the popup's, then Ctrl-S saves.
-    pub fn on_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> ProductFormResult {
-        match self.popup.on_key(key, ctx) {
-            PopupStep::Open => ProductFormResult::Open,
-            PopupStep::Ignored => ProductFormResult::Ignored,
-            PopupStep::Cancelled => ProductFormResult::Cancelled,
-            PopupStep::Submit => {
-                let input = self.input();
-                let saved = match self.id {
-                    Some(id) => ctx.store.update_product(ctx.actor, id, &input).map(|()| id),
-                    None => ctx.store.create_product(ctx.actor, &input),
-                };
-                match saved {
-                    Ok(id) => ProductFormResult::Saved(id, input.code.trim().to_ascii_uppercase()),
-                    Err(e) => {
-                        self.popup.refused(&e, ctx);
-                        ProductFormResult::Open
-                    }
-                }
+    /// Ctrl-S: saves through the store.
+    fn submit(&mut self, ctx: &mut Ctx<'_>) -> Step<Done> {
+        let input = self.input();
+        let saved = match self.id {
+            Some(id) => ctx.store.update_product(ctx.actor, id, &input).map(|()| id),
+            None => ctx.store.create_product(ctx.actor, &input),
+        };
+        match saved {
+            Ok(id) => Step::Done(Done::Saved(id, input.code.trim().to_ascii_uppercase())),
+            Err(e) => {
+                self.popup.refused(&e, ctx);
+                Step::Open
             }
         }
     }
 }
 
-/// What a key did to the filter dialog.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FilterResult {
-    /// Still open.
-    Open,
-    /// Not its key.
-    Ignored,
-    /// Closed, filters unchanged.
-    Cancelled,
-    /// Apply these filters.
-    Apply(ProductFilter),
-}
+form_popup!(ProductForm => Done);
 
 /// Category, risk level and on-sale choices, each with "all". It asks nothing before
 /// closing, and Enter applies.
@@ -240,38 +220,50 @@ impl FilterDialog {
             ),
             Field::choice("status", i.t("product.field.status"), sale, sale_now),
         ];
-        FilterDialog {
-            popup: catalogue_popup(i.t("products.filter.title").to_string(), fields, 56),
-        }
+        let mut popup = catalogue_popup(i.t("products.filter.title").to_string(), fields, 56);
+        popup.filter = true;
+        FilterDialog { popup }
     }
 
-    /// Enter or Ctrl-S applies, Esc cancels, the rest moves and chooses.
-    pub fn on_key(&mut self, key: &KeyEvent, keys: &Keymap) -> FilterResult {
-        if keys.is(key, Action::Back) {
-            return FilterResult::Cancelled;
-        }
-        if keys.is(key, Action::Open) || keys.is(key, Action::Save) {
-            let f = &self.popup;
-            return FilterResult::Apply(ProductFilter {
-                category: f.value("category").parse().ok(),
-                risk: f.value("risk_level").parse().ok(),
-                on_sale: match f.value("status") {
-                    "on_sale" => Some(true),
-                    "closed" => Some(false),
-                    _ => None,
-                },
-                text: String::new(),
-            });
-        }
-        if self.popup.form.on_key(key, keys) {
-            FilterResult::Open
-        } else {
-            FilterResult::Ignored
-        }
+    /// Enter applies.
+    fn submit(&mut self, _ctx: &mut Ctx<'_>) -> Step<Done> {
+        let f = &self.popup;
+        Step::Done(Done::Filter(ProductFilter {
+            category: f.value("category").parse().ok(),
+            risk: f.value("risk_level").parse().ok(),
+            on_sale: match f.value("status") {
+                "on_sale" => Some(true),
+                "closed" => Some(false),
+                _ => None,
+            },
+            text: String::new(),
+        }))
+    }
+}
+
+form_popup!(FilterDialog => Done);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Role;
+    use crate::tui::keymap::Action;
+    use crate::tui::popup::testing::{assert_shows_what_it_takes, env, TEXT_FIELD};
+    use crate::tui::popup::Popup;
+
+    #[test]
+    fn the_product_form_shows_what_it_takes() {
+        let mut env = env(Role::Admin);
+        assert_shows_what_it_takes(&mut env, true, TEXT_FIELD, &|c| {
+            Box::new(ProductForm::new_product(c.i18n)) as Box<dyn Popup<Done>>
+        });
     }
 
-    /// The dialog's keys.
-    pub fn commands(&self) -> Vec<Action> {
-        vec![Action::Open, Action::Back, Action::NextField]
+    #[test]
+    fn the_catalogue_filter_shows_what_it_takes() {
+        let mut env = env(Role::Rm);
+        assert_shows_what_it_takes(&mut env, false, &[Action::Left, Action::Right], &|c| {
+            Box::new(FilterDialog::new(c.i18n, &ProductFilter::default())) as Box<dyn Popup<Done>>
+        });
     }
 }

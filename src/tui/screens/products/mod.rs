@@ -18,9 +18,9 @@ use crate::store::products::Product;
 use crate::store::Role;
 use crate::tui::i18n::I18n;
 use crate::tui::keymap::Action;
-use crate::tui::widgets::confirm;
-use detail::{DetailResult, ProductDetail};
-use form::{FilterDialog, FilterResult, ProductForm, ProductFormResult};
+use crate::tui::popup::{Question, Stack, Step};
+use detail::ProductDetail;
+use form::{Done, FilterDialog, ProductForm};
 use list::ProductList;
 
 /// The expected yield as a range in percent (`2.40–3.10%`, `1.45%`), or a dash.
@@ -50,10 +50,8 @@ pub(crate) fn product_label(i: &I18n, p: &Product) -> String {
 pub struct Products {
     list: ProductList,
     detail: Option<ProductDetail>,
-    form: Option<Box<ProductForm>>,
-    filter: Option<FilterDialog>,
-    /// Asking whether to close the selected (or open) product.
-    asking_close: bool,
+    /// The product form, the filter and the close question.
+    popups: Stack<Done>,
 }
 
 impl Products {
@@ -79,6 +77,36 @@ impl Products {
     }
 }
 
+impl Products {
+    fn on_done(&mut self, done: Done, ctx: &mut Ctx<'_>) {
+        match done {
+            Done::Saved(id, code) => {
+                ctx.info(ctx.i18n.f("products.saved", &[("code", &code)]));
+                self.after_change(ctx, Some(id));
+                self.list.select(id);
+            }
+            Done::Filter(f) => self.list.set_filter(f, ctx),
+            Done::Close(id) => match ctx.store.close_product(ctx.actor, id) {
+                Ok(()) => {
+                    ctx.info(ctx.i18n.t("products.closed").to_string());
+                    self.after_change(ctx, Some(id));
+                }
+                Err(e) => ctx.error(store_error_text(&e, ctx.i18n)),
+            },
+            Done::HoldingSaved => {
+                let who = self
+                    .detail
+                    .as_ref()
+                    .map(ProductDetail::selected_client)
+                    .unwrap_or_default();
+                ctx.info(ctx.i18n.f("holdings.saved", &[("who", &who)]));
+                let id = self.detail.as_ref().map(ProductDetail::id);
+                self.after_change(ctx, id);
+            }
+        }
+    }
+}
+
 impl Screen for Products {
     fn title_key(&self) -> &'static str {
         "screen.products"
@@ -92,68 +120,18 @@ impl Screen for Products {
     }
 
     fn on_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> bool {
-        let k = ctx.keys;
-        if let Some(form) = &mut self.form {
-            return match form.on_key(key, ctx) {
-                ProductFormResult::Open => true,
-                ProductFormResult::Ignored => false,
-                ProductFormResult::Cancelled => {
-                    self.form = None;
-                    true
-                }
-                ProductFormResult::Saved(id, code) => {
-                    self.form = None;
-                    ctx.info(ctx.i18n.f("products.saved", &[("code", &code)]));
-                    self.after_change(ctx, Some(id));
-                    self.list.select(id);
-                    true
-                }
-            };
-        }
-        if let Some(dialog) = &mut self.filter {
-            return match dialog.on_key(key, k) {
-                FilterResult::Open => true,
-                FilterResult::Ignored => false,
-                FilterResult::Cancelled => {
-                    self.filter = None;
-                    true
-                }
-                FilterResult::Apply(f) => {
-                    self.filter = None;
-                    self.list.set_filter(f, ctx);
-                    true
-                }
-            };
-        }
-        if self.asking_close {
-            if k.is(key, Action::Yes) {
-                self.asking_close = false;
-                if let Some(id) = self.target() {
-                    match ctx.store.close_product(ctx.actor, id) {
-                        Ok(()) => {
-                            ctx.info(ctx.i18n.t("products.closed").to_string());
-                            self.after_change(ctx, Some(id));
-                        }
-                        Err(e) => ctx.error(store_error_text(&e, ctx.i18n)),
-                    }
-                }
-            } else if k.is(key, Action::No) || k.is(key, Action::Back) {
-                self.asking_close = false;
-            } else {
-                return false;
+        if let Some(step) = self.popups.on_key(key, ctx) {
+            let used = step.used();
+            if let Step::Done(done) = step {
+                self.on_done(done, ctx);
             }
-            return true;
+            return used;
         }
+        let k = ctx.keys;
         let admin = ctx.actor.role == Role::Admin;
         if let Some(d) = &mut self.detail {
-            match d.on_key(key, ctx) {
-                DetailResult::Used => return true,
-                DetailResult::Changed => {
-                    let id = d.id();
-                    self.after_change(ctx, Some(id));
-                    return true;
-                }
-                DetailResult::Ignored => {}
+            if d.on_key(key, ctx, &mut self.popups) {
+                return true;
             }
             if k.is(key, Action::Back) {
                 self.detail = None;
@@ -176,11 +154,12 @@ impl Screen for Products {
                 return true;
             }
             if k.is(key, Action::Filter) {
-                self.filter = Some(FilterDialog::new(ctx.i18n, self.list.filter()));
+                self.popups
+                    .push(FilterDialog::new(ctx.i18n, self.list.filter()));
                 return true;
             }
             if admin && k.is(key, Action::New) {
-                self.form = Some(Box::new(ProductForm::new_product(ctx.i18n)));
+                self.popups.push(ProductForm::new_product(ctx.i18n));
                 return true;
             }
             if self.list.on_key(key, ctx) {
@@ -190,25 +169,30 @@ impl Screen for Products {
         if admin && k.is(key, Action::Edit) {
             if let Some(id) = self.target() {
                 match ctx.store.product(ctx.actor, id) {
-                    Ok(p) => self.form = Some(Box::new(ProductForm::edit(ctx.i18n, &p))),
+                    Ok(p) => self.popups.push(ProductForm::edit(ctx.i18n, &p)),
                     Err(e) => ctx.error(store_error_text(&e, ctx.i18n)),
                 }
             }
             return true;
         }
         if admin && k.is(key, Action::CloseRecord) {
-            self.asking_close = self.target().is_some();
+            if let Some(id) = self.target() {
+                let i = ctx.i18n;
+                self.popups.push(Question::new(
+                    i.t("confirm.title").into(),
+                    i.t("products.close_question").into(),
+                    Done::Close(id),
+                ));
+            }
             return true;
         }
         false
     }
 
     fn on_paste(&mut self, text: &str) {
-        if let Some(f) = &mut self.form {
-            f.popup.paste(text);
-        } else if let Some(d) = &mut self.detail {
-            d.paste(text);
-        } else {
+        if !self.popups.is_empty() {
+            self.popups.paste(text);
+        } else if self.detail.is_none() {
             self.list.paste(text);
         }
     }
@@ -218,35 +202,12 @@ impl Screen for Products {
             Some(d) => d.draw(f, area, v),
             None => self.list.draw(f, area, v),
         }
-        if let Some(dialog) = &self.filter {
-            dialog.popup.draw(f, area, v);
-        }
-        if let Some(form) = &self.form {
-            form.popup.draw(f, area, v);
-        }
-        if self.asking_close {
-            let i = v.i18n;
-            confirm(
-                f,
-                area,
-                i.t("confirm.title"),
-                i.t("products.close_question"),
-                v.keys,
-                i,
-                v.theme,
-            );
-        }
+        self.popups.draw(f, area, v);
     }
 
     fn commands(&self) -> Vec<Action> {
-        if let Some(form) = &self.form {
-            return form.popup.commands();
-        }
-        if let Some(dialog) = &self.filter {
-            return dialog.commands();
-        }
-        if self.asking_close {
-            return vec![Action::Yes, Action::No];
+        if let Some(popup) = self.popups.commands() {
+            return popup;
         }
         match &self.detail {
             Some(d) => d.commands(),
@@ -255,7 +216,10 @@ impl Screen for Products {
     }
 
     fn has_unsaved(&self) -> bool {
-        self.form.as_ref().is_some_and(|f| f.popup.is_dirty())
-            || self.detail.as_ref().is_some_and(ProductDetail::is_dirty)
+        self.popups.is_dirty()
+    }
+
+    fn modal(&self) -> bool {
+        !self.popups.is_empty()
     }
 }

@@ -1,7 +1,6 @@
 //! The feedback popups: filing a complaint, suggestion or praise (for the open client, or
 //! any client typed by number or name), handling one (status, handler, resolution,
 //! satisfaction), and the manager's return call on a visit.
-use crossterm::event::KeyEvent;
 
 use crate::domain::visit::{
     FeedbackInput, FeedbackStatus, FeedbackUpdate, FEEDBACK_CHANNELS, FEEDBACK_KINDS,
@@ -9,28 +8,16 @@ use crate::domain::visit::{
 };
 use crate::store::feedback::FeedbackItem;
 use crate::tui::i18n::I18n;
+use crate::tui::popup::Step;
 use crate::tui::screens::codes::{
     code_text, feedback_channel_key, feedback_kind_key, feedback_status_key, return_outcome_key,
     severity_key,
 };
 use crate::tui::screens::Ctx;
 use crate::tui::widgets::field::Field;
-use crate::tui::widgets::popup_form::{PopupForm, PopupStep};
+use crate::tui::widgets::popup_form::{form_popup, PopupForm};
 
 use super::form::pick_client;
-
-/// What a key did to a record popup.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RecordResult {
-    /// Still open.
-    Open,
-    /// Not a key of the popup.
-    Ignored,
-    /// Closed without saving.
-    Cancelled,
-    /// Saved; the id of the record saved.
-    Saved(i64),
-}
 
 /// What the popup records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -179,23 +166,18 @@ impl RecordForm {
         self.popup.is_dirty()
     }
 
-    /// Handles a key; Ctrl-S saves through the store.
-    pub fn on_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> RecordResult {
-        match self.popup.on_key(key, ctx) {
-            PopupStep::Open => RecordResult::Open,
-            PopupStep::Ignored => RecordResult::Ignored,
-            PopupStep::Cancelled => RecordResult::Cancelled,
-            PopupStep::Submit => match self.submit(ctx) {
-                Ok(id) => RecordResult::Saved(id),
-                Err(e) => {
-                    self.popup.refused(&e, ctx);
-                    RecordResult::Open
-                }
-            },
+    /// Ctrl-S: saves through the store; closes with the id of the record saved.
+    fn submit(&mut self, ctx: &mut Ctx<'_>) -> Step<i64> {
+        match self.save(ctx) {
+            Ok(id) => Step::Done(id),
+            Err(e) => {
+                self.popup.refused(&e, ctx);
+                Step::Open
+            }
         }
     }
 
-    fn submit(&mut self, ctx: &mut Ctx<'_>) -> crate::store::Result<i64> {
+    fn save(&mut self, ctx: &mut Ctx<'_>) -> crate::store::Result<i64> {
         let f = &self.popup;
         match self.kind {
             Kind::File(client) => {
@@ -226,5 +208,32 @@ impl RecordForm {
                 .record_return_call(ctx.actor, id, f.value("outcome"), f.value("note"))
                 .map(|()| id),
         }
+    }
+}
+
+form_popup!(RecordForm => i64);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Role;
+    use crate::tui::keymap::Action;
+    use crate::tui::popup::testing::{assert_shows_what_it_takes, env, TEXT_FIELD};
+    use crate::tui::popup::Popup;
+
+    #[test]
+    fn the_feedback_popup_shows_what_it_takes() {
+        let mut env = env(Role::Rm);
+        assert_shows_what_it_takes(&mut env, true, TEXT_FIELD, &|c| {
+            Box::new(RecordForm::file(c.i18n, None, "2026-11-23")) as Box<dyn Popup<i64>>
+        });
+    }
+
+    #[test]
+    fn the_return_call_popup_shows_what_it_takes() {
+        let mut env = env(Role::Manager);
+        assert_shows_what_it_takes(&mut env, true, &[Action::Left, Action::Right], &|c| {
+            Box::new(RecordForm::return_call(c.i18n, 1, "C1")) as Box<dyn Popup<i64>>
+        });
     }
 }

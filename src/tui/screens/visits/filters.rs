@@ -1,18 +1,20 @@
-//! The filter popups of the visit and feedback lists. Ctrl-S applies; a date that is not
-//! one, or a client that is not one client, is refused at its field with what was typed
-//! kept.
+//! The filter popups of the visit and feedback lists. Enter applies and Esc closes
+//! without asking, as in every filter; a date that is not one, or a client that is not
+//! one client, is refused at its field with what was typed kept.
 use crate::domain::client::{parse_date, FieldError};
 use crate::domain::visit::{Channel, FEEDBACK_KINDS};
 use crate::store::feedback::FeedbackFilter;
 use crate::store::visits::VisitFilter;
 use crate::store::StoreError;
 use crate::tui::i18n::I18n;
+use crate::tui::popup::Step;
 use crate::tui::screens::codes::{channel_key, code_text, feedback_kind_key};
 use crate::tui::screens::Ctx;
 use crate::tui::widgets::field::Field;
-use crate::tui::widgets::popup_form::PopupForm;
+use crate::tui::widgets::popup_form::{form_popup, PopupForm};
 
 use super::form::pick_client;
+use super::popups::Done;
 
 fn with_all(i: &I18n, list: impl Iterator<Item = (String, String)>) -> Vec<(String, String)> {
     std::iter::once((String::new(), i.t("clients.filter.all").to_string()))
@@ -86,16 +88,25 @@ impl VisitFilterForm {
                 unchecked,
             ));
         }
+        let mut popup = PopupForm::new(i.t("visits.filter.title").to_string(), fields);
+        popup.filter = true;
         VisitFilterForm {
-            popup: PopupForm::new(i.t("visits.filter.title").to_string(), fields),
+            popup,
             rms: rms.to_vec(),
             current: current.clone(),
         }
     }
 
-    /// The filter typed, with the labels of its client and RM; `None` (and errors at
-    /// the fields) when a date or the client is not one.
-    pub fn apply(&mut self, ctx: &mut Ctx<'_>) -> Option<(VisitFilter, Vec<String>)> {
+    /// Enter: the filter typed, with the labels of its client and RM; the popup stays
+    /// open (errors at the fields) when a date or the client is not one.
+    fn submit(&mut self, ctx: &mut Ctx<'_>) -> Step<Done> {
+        match self.apply(ctx) {
+            Some((filter, labels)) => Step::Done(Done::VisitFilter(filter, labels)),
+            None => Step::Open,
+        }
+    }
+
+    fn apply(&mut self, ctx: &mut Ctx<'_>) -> Option<(VisitFilter, Vec<String>)> {
         let f = &self.popup;
         let mut errors = Vec::new();
         let mut date = |id: &'static str| match f.value(id).trim() {
@@ -187,17 +198,66 @@ impl FeedbackFilterForm {
                 current.kind.as_deref().unwrap_or(""),
             ),
         ];
-        FeedbackFilterForm {
-            popup: PopupForm::new(i.t("feedback.filter.title").to_string(), fields),
-        }
+        let mut popup = PopupForm::new(i.t("feedback.filter.title").to_string(), fields);
+        popup.filter = true;
+        FeedbackFilterForm { popup }
     }
 
-    /// The filter chosen.
-    pub fn apply(&self) -> FeedbackFilter {
-        FeedbackFilter {
+    /// Enter: the filter chosen.
+    fn submit(&mut self, _ctx: &mut Ctx<'_>) -> Step<Done> {
+        Step::Done(Done::FeedbackFilter(FeedbackFilter {
             pending_only: self.popup.value("shown") == "pending",
             kind: Some(self.popup.value("kind").to_string()).filter(|k| !k.is_empty()),
             client_id: None,
+        }))
+    }
+}
+
+form_popup!(VisitFilterForm => Done);
+form_popup!(FeedbackFilterForm => Done);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Role;
+    use crate::tui::keymap::Action;
+    use crate::tui::popup::testing::{assert_shows_what_it_takes, env, TEXT_FIELD};
+    use crate::tui::popup::Popup;
+
+    #[test]
+    fn the_visit_filter_shows_what_it_takes() {
+        let mut env = env(Role::Rm);
+        assert_shows_what_it_takes(&mut env, true, TEXT_FIELD, &|c| {
+            let form = VisitFilterForm::new(c.i18n, &VisitFilter::default(), &[], &[]);
+            Box::new(form) as Box<dyn Popup<Done>>
+        });
+    }
+
+    #[test]
+    fn the_feedback_filter_shows_what_it_takes() {
+        let mut env = env(Role::Rm);
+        assert_shows_what_it_takes(&mut env, false, &[Action::Left, Action::Right], &|c| {
+            let form = FeedbackFilterForm::new(c.i18n, &FeedbackFilter::default());
+            Box::new(form) as Box<dyn Popup<Done>>
+        });
+    }
+
+    /// Untouched or not, Esc closes a filter without asking; Enter applies.
+    #[test]
+    fn a_filter_applies_with_enter_and_closes_on_esc() {
+        let mut env = env(Role::Rm);
+        let mut ctx = env.ctx();
+        let right = ctx.keys.events(Action::Right)[0];
+        let esc = ctx.keys.events(Action::Back)[0];
+        let enter = ctx.keys.events(Action::Submit)[0];
+        let mut form = FeedbackFilterForm::new(ctx.i18n, &FeedbackFilter::default());
+        assert!(form.on_key(&right, &mut ctx).used());
+        assert!(form.on_key(&esc, &mut ctx).closes());
+        let mut form = FeedbackFilterForm::new(ctx.i18n, &FeedbackFilter::default());
+        form.on_key(&right, &mut ctx);
+        match form.on_key(&enter, &mut ctx) {
+            crate::tui::popup::Step::Done(Done::FeedbackFilter(f)) => assert!(f.pending_only),
+            other => panic!("{other:?}"),
         }
     }
 }

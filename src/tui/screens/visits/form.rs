@@ -2,29 +2,22 @@
 //! visit screen for any client the user may see (typed by client no. or name), or to
 //! edit a visit. The summary is a multi-line field (Enter breaks its line; Tab moves on);
 //! a next-step date makes (or moves) the follow-up task.
-use crossterm::event::KeyEvent;
-
 use crate::domain::visit::{Channel, VisitInput};
 use crate::store::visits::Recorded;
 use crate::store::{Role, StoreError};
 use crate::tui::i18n::I18n;
+use crate::tui::popup::Step;
 use crate::tui::screens::codes::channel_key;
 use crate::tui::screens::Ctx;
 use crate::tui::widgets::field::Field;
-use crate::tui::widgets::popup_form::{PopupForm, PopupStep};
+use crate::tui::widgets::popup_form::{form_popup, PopupForm};
 
-/// What a key did to the visit form.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum VisitResult {
-    /// Still open.
-    Open,
-    /// Not a key of the form (lock, quit, screen keys).
-    Ignored,
-    /// Closed without saving.
-    Cancelled,
-    /// A new visit was saved.
-    Saved(Recorded),
-    /// The visit being edited was saved.
+/// What the visit form reports when it closes saved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VisitSaved {
+    /// A new visit, and the next-step date typed (its follow-up task's day).
+    New(Recorded, String),
+    /// The visit being edited, saved.
     Edited(i64),
 }
 
@@ -163,41 +156,32 @@ impl VisitForm {
         self.popup.is_dirty()
     }
 
-    /// Handles a key; Ctrl-S saves through the store.
-    pub fn on_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> VisitResult {
-        match self.popup.on_key(key, ctx) {
-            PopupStep::Open => VisitResult::Open,
-            PopupStep::Ignored => VisitResult::Ignored,
-            PopupStep::Cancelled => VisitResult::Cancelled,
-            PopupStep::Submit => self.submit(ctx),
-        }
-    }
-
-    fn submit(&mut self, ctx: &mut Ctx<'_>) -> VisitResult {
+    fn submit(&mut self, ctx: &mut Ctx<'_>) -> Step<VisitSaved> {
         let input = self.input();
+        let due = self.popup.form.trimmed("next_step_on");
+        let new = |r| VisitSaved::New(r, due.clone());
         let result = match self.target {
-            Target::Client(id) => ctx
-                .store
-                .record_visit(ctx.actor, id, &input)
-                .map(VisitResult::Saved),
+            Target::Client(id) => ctx.store.record_visit(ctx.actor, id, &input).map(new),
             Target::AnyClient => match pick_client(ctx, self.popup.value("client")) {
-                Ok(id) => ctx
-                    .store
-                    .record_visit(ctx.actor, id, &input)
-                    .map(VisitResult::Saved),
+                Ok(id) => ctx.store.record_visit(ctx.actor, id, &input).map(new),
                 Err(e) => Err(e),
             },
             Target::Edit(id) => ctx
                 .store
                 .update_visit(ctx.actor, id, &input)
-                .map(|()| VisitResult::Edited(id)),
+                .map(|()| VisitSaved::Edited(id)),
         };
-        result.unwrap_or_else(|e| {
-            self.popup.refused(&e, ctx);
-            VisitResult::Open
-        })
+        match result {
+            Ok(saved) => Step::Done(saved),
+            Err(e) => {
+                self.popup.refused(&e, ctx);
+                Step::Open
+            }
+        }
     }
 }
+
+form_popup!(VisitForm => VisitSaved);
 
 /// The one client the user means by `typed` (client no., name part, phone fragment…),
 /// or a refusal at the form's client field: none matches, or several do.
@@ -218,5 +202,21 @@ pub fn pick_client(ctx: &Ctx<'_>, typed: &str) -> Result<i64, StoreError> {
         [] => Err(refuse("err.client.no_match")),
         [one] => Ok(one.id),
         _ => Err(refuse("err.client.several")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::popup::testing::{assert_shows_what_it_takes, env, TEXT_FIELD};
+    use crate::tui::popup::Popup;
+
+    #[test]
+    fn the_visit_form_shows_what_it_takes() {
+        let mut env = env(Role::Rm);
+        assert_shows_what_it_takes(&mut env, true, TEXT_FIELD, &|c| {
+            let form = VisitForm::any_client(c.i18n, Role::Rm, "2026-11-23 10:00");
+            Box::new(form) as Box<dyn Popup<VisitSaved>>
+        });
     }
 }

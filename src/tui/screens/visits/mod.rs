@@ -15,6 +15,7 @@ pub mod detail;
 pub mod feedback_forms;
 mod filters;
 pub mod form;
+mod popups;
 mod tables;
 
 use chrono::NaiveDate;
@@ -25,17 +26,18 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::codes::{channel_key, code_text, feedback_kind_key};
-use super::{store_error_text, Ctx, Screen, View};
+use super::{store_error_text, Ctx, Screen, Target, View};
 use crate::store::feedback::{FeedbackFilter, FeedbackItem};
-use crate::store::visits::{VisitDetail, VisitFilter, VisitRow};
+use crate::store::visits::{VisitFilter, VisitRow};
 use crate::store::Role;
 use crate::tui::keymap::Action;
+use crate::tui::popup::{Mapped, Stack, Step};
 use crate::tui::widgets::field::Field;
 use crate::tui::widgets::list_table::Cursor;
-use crate::tui::widgets::popup_form::PopupStep;
-use feedback_forms::{RecordForm, RecordResult};
+use feedback_forms::RecordForm;
 use filters::{FeedbackFilterForm, VisitFilterForm};
-use form::{VisitForm, VisitResult};
+use form::{VisitForm, VisitSaved};
+use popups::{DetailPopup, Done};
 
 /// The most rows a list reads.
 pub const LIMIT: usize = 500;
@@ -48,17 +50,6 @@ pub enum Tab {
     Visits,
     /// Complaints, suggestions, praise.
     Feedback,
-}
-
-/// What is open over the lists.
-#[derive(Debug)]
-enum Overlay {
-    Visit(Box<VisitForm>),
-    Record(Box<RecordForm>, &'static str),
-    VisitDetail(Box<VisitDetail>, u16),
-    FeedbackDetail(Box<FeedbackItem>, u16),
-    VisitFilter(Box<VisitFilterForm>),
-    FeedbackFilter(Box<FeedbackFilterForm>),
 }
 
 /// The visits and feedback screen.
@@ -75,7 +66,8 @@ pub struct Visits {
     ffilter: FeedbackFilter,
     /// The summary search line while open.
     search: Option<Field>,
-    overlay: Option<Overlay>,
+    /// The forms, filters and details over the lists.
+    popups: Stack<Done>,
     today: Option<NaiveDate>,
     manager: bool,
     me: i64,
@@ -93,7 +85,7 @@ impl Visits {
     /// Shows `tab` (home and the client 360 view send the user to feedback).
     pub fn show_tab(&mut self, tab: Tab) {
         self.tab = tab;
-        self.overlay = None;
+        self.popups.clear();
         self.search = None;
     }
 
@@ -140,20 +132,23 @@ impl Visits {
     }
 
     fn open_detail(&mut self, ctx: &mut Ctx<'_>) {
+        let (me, manager) = (self.me, self.manager);
+        let today = self.today.unwrap_or_default();
         let opened = match self.tab {
             Tab::Visits => self.selected_visit().map(|r| {
-                ctx.store
-                    .visit(ctx.actor, r.id)
-                    .map(|d| Overlay::VisitDetail(Box::new(d), 0))
+                ctx.store.visit(ctx.actor, r.id).map(|d| {
+                    let mine = d.rm_id == me;
+                    DetailPopup::visit(d, mine, manager)
+                })
             }),
             Tab::Feedback => self.selected_feedback().map(|f| {
                 ctx.store
                     .feedback_item(ctx.actor, f.id)
-                    .map(|d| Overlay::FeedbackDetail(Box::new(d), 0))
+                    .map(|d| DetailPopup::feedback(d, today))
             }),
         };
         match opened {
-            Some(Ok(o)) => self.overlay = Some(o),
+            Some(Ok(o)) => self.popups.push(o),
             Some(Err(e)) => ctx.error(store_error_text(&e, ctx.i18n)),
             None => {}
         }
@@ -173,7 +168,7 @@ impl Visits {
                 match ctx.store.visit_for_edit(ctx.actor, r.id) {
                     Ok(input) => {
                         let form = VisitForm::edit(ctx.i18n, r.id, &client, &input);
-                        self.overlay = Some(Overlay::Visit(Box::new(form)));
+                        self.popups.push(Mapped::new(form, Done::Visit));
                     }
                     Err(e) => ctx.error(store_error_text(&e, ctx.i18n)),
                 }
@@ -188,28 +183,30 @@ impl Visits {
                         .map(|h| RecordForm::handle(ctx.i18n, &item, &h))
                 });
                 match loaded {
-                    Ok(form) => {
-                        self.overlay =
-                            Some(Overlay::Record(Box::new(form), "status.feedback_saved"))
-                    }
+                    Ok(form) => self.push_record(form, "status.feedback_saved"),
                     Err(e) => ctx.error(store_error_text(&e, ctx.i18n)),
                 }
             }
         }
     }
 
+    fn push_record(&mut self, form: RecordForm, done: &'static str) {
+        self.popups
+            .push(Mapped::new(form, move |_| Done::Record(done)));
+    }
+
     fn open_new(&mut self, ctx: &mut Ctx<'_>) {
-        self.overlay = Some(match self.tab {
-            Tab::Visits => Overlay::Visit(Box::new(VisitForm::any_client(
-                ctx.i18n,
-                ctx.actor.role,
-                &now_text(ctx, "%Y-%m-%d %H:%M"),
-            ))),
-            Tab::Feedback => Overlay::Record(
-                Box::new(RecordForm::file(ctx.i18n, None, &now_text(ctx, "%Y-%m-%d"))),
-                "status.feedback_filed",
-            ),
-        });
+        match self.tab {
+            Tab::Visits => {
+                let now = now_text(ctx, "%Y-%m-%d %H:%M");
+                let form = VisitForm::any_client(ctx.i18n, ctx.actor.role, &now);
+                self.popups.push(Mapped::new(form, Done::Visit));
+            }
+            Tab::Feedback => {
+                let form = RecordForm::file(ctx.i18n, None, &now_text(ctx, "%Y-%m-%d"));
+                self.push_record(form, "status.feedback_filed");
+            }
+        }
     }
 
     fn open_return_call(&mut self, ctx: &mut Ctx<'_>) {
@@ -219,124 +216,67 @@ impl Visits {
         if let Some(r) = self.selected_visit() {
             let client = format!("{} {}", r.client_no, r.client_name);
             let form = RecordForm::return_call(ctx.i18n, r.id, &client);
-            self.overlay = Some(Overlay::Record(Box::new(form), "status.return_recorded"));
+            self.push_record(form, "status.return_recorded");
         }
     }
 
     fn open_filter(&mut self, ctx: &mut Ctx<'_>) {
-        self.overlay = Some(match self.tab {
+        match self.tab {
             Tab::Visits => {
                 let rms = if self.manager {
                     ctx.store.feedback_handlers(ctx.actor).unwrap_or_default()
                 } else {
                     Vec::new()
                 };
-                Overlay::VisitFilter(Box::new(VisitFilterForm::new(
-                    ctx.i18n,
-                    &self.vfilter,
-                    &self.vlabels,
-                    &rms,
-                )))
+                let form = VisitFilterForm::new(ctx.i18n, &self.vfilter, &self.vlabels, &rms);
+                self.popups.push(form);
             }
             Tab::Feedback => {
-                Overlay::FeedbackFilter(Box::new(FeedbackFilterForm::new(ctx.i18n, &self.ffilter)))
+                self.popups
+                    .push(FeedbackFilterForm::new(ctx.i18n, &self.ffilter));
             }
-        });
+        }
     }
 
     /// Keys of the open popup; `None` when nothing is open.
-    fn on_overlay_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> Option<bool> {
-        let k = ctx.keys;
-        let overlay = self.overlay.as_mut()?;
-        let mut close = false;
-        let used = match overlay {
-            Overlay::Visit(form) => match form.on_key(key, ctx) {
-                VisitResult::Open => true,
-                VisitResult::Ignored => false,
-                VisitResult::Cancelled => {
-                    close = true;
-                    true
-                }
-                VisitResult::Saved(rec) => {
-                    close = true;
+    fn on_popup_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> Option<bool> {
+        let step = self.popups.on_key(key, ctx)?;
+        let used = step.used();
+        let closed = step.closes();
+        if let Step::Done(done) = step {
+            match done {
+                Done::Visit(VisitSaved::New(rec, _)) => {
                     let key = if rec.task_id.is_some() {
                         "status.visit_saved_task"
                     } else {
                         "status.visit_saved"
                     };
                     ctx.info(ctx.i18n.t(key).to_string());
-                    true
                 }
-                VisitResult::Edited(_) => {
-                    close = true;
+                Done::Visit(VisitSaved::Edited(_)) => {
                     ctx.info(ctx.i18n.t("status.visit_edited").to_string());
-                    true
                 }
-            },
-            Overlay::Record(form, done) => match form.on_key(key, ctx) {
-                RecordResult::Open => true,
-                RecordResult::Ignored => false,
-                RecordResult::Cancelled => {
-                    close = true;
-                    true
+                Done::Record(key) => ctx.info(ctx.i18n.t(key).to_string()),
+                Done::VisitFilter(filter, labels) => {
+                    self.vfilter = filter;
+                    self.vlabels = labels;
+                    self.vcur = Cursor::default();
                 }
-                RecordResult::Saved(_) => {
-                    close = true;
-                    ctx.info(ctx.i18n.t(done).to_string());
-                    true
+                Done::FeedbackFilter(filter) => {
+                    self.ffilter = filter;
+                    self.fcur = Cursor::default();
                 }
-            },
-            Overlay::VisitDetail(_, scroll) | Overlay::FeedbackDetail(_, scroll)
-                if k.is(key, Action::Up) || k.is(key, Action::Down) =>
-            {
-                *scroll = if k.is(key, Action::Up) {
-                    scroll.saturating_sub(1)
-                } else {
-                    scroll.saturating_add(1)
-                };
-                true
-            }
-            Overlay::VisitDetail(..) | Overlay::FeedbackDetail(..) => {
-                if k.is(key, Action::Back) || k.is(key, Action::Open) {
-                    close = true;
-                    true
-                } else if k.is(key, Action::Edit) {
-                    self.overlay = None;
+                Done::Edit => {
                     self.open_edit(ctx);
                     return Some(true);
-                } else if k.is(key, Action::ReturnCall) && self.tab == Tab::Visits {
-                    self.overlay = None;
+                }
+                Done::ReturnCall => {
                     self.open_return_call(ctx);
                     return Some(true);
-                } else {
-                    false
                 }
             }
-            Overlay::VisitFilter(form) => match form.popup.on_key(key, ctx) {
-                PopupStep::Submit => match form.apply(ctx) {
-                    Some((filter, labels)) => {
-                        self.vfilter = filter;
-                        self.vlabels = labels;
-                        self.vcur = Cursor::default();
-                        close = true;
-                        true
-                    }
-                    None => true,
-                },
-                step => step_used(step, &mut close),
-            },
-            Overlay::FeedbackFilter(form) => match form.popup.on_key(key, ctx) {
-                PopupStep::Submit => {
-                    self.ffilter = form.apply();
-                    self.fcur = Cursor::default();
-                    close = true;
-                    true
-                }
-                step => step_used(step, &mut close),
-            },
-        };
-        if close {
-            self.overlay = None;
+        }
+        if closed {
             self.load(ctx);
         }
         Some(used)
@@ -480,20 +420,15 @@ impl Visits {
     }
 }
 
-fn step_used(step: PopupStep, close: &mut bool) -> bool {
-    match step {
-        PopupStep::Ignored => false,
-        PopupStep::Cancelled => {
-            *close = true;
-            true
-        }
-        PopupStep::Open | PopupStep::Submit => true,
-    }
-}
-
 impl Screen for Visits {
     fn title_key(&self) -> &'static str {
         "screen.visits"
+    }
+
+    fn show(&mut self, target: Target, ctx: &mut Ctx<'_>) {
+        if let Target::Feedback { id, .. } = target {
+            self.show_feedback(id, ctx);
+        }
     }
 
     fn reload(&mut self, ctx: &mut Ctx<'_>) {
@@ -504,7 +439,7 @@ impl Screen for Visits {
     }
 
     fn on_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> bool {
-        if let Some(used) = self.on_overlay_key(key, ctx) {
+        if let Some(used) = self.on_popup_key(key, ctx) {
             return used;
         }
         if let Some(used) = self.on_search_key(key, ctx) {
@@ -538,11 +473,10 @@ impl Screen for Visits {
     }
 
     fn on_paste(&mut self, text: &str) {
-        match &mut self.overlay {
-            Some(Overlay::Visit(f)) => f.popup.paste(text),
-            Some(Overlay::Record(f, _)) => f.popup.paste(text),
-            Some(Overlay::VisitFilter(f)) => f.popup.paste(text),
-            _ => {}
+        if !self.popups.is_empty() {
+            self.popups.paste(text);
+        } else if let Some(field) = &mut self.search {
+            field.paste(text);
         }
     }
 
@@ -559,59 +493,12 @@ impl Screen for Visits {
             Tab::Visits => self.visit_table(body, v).draw(f, body, &self.vcur, v),
             Tab::Feedback => self.feedback_table(body, v).draw(f, body, &self.fcur, v),
         }
-        let width = detail::text_width(area);
-        match &self.overlay {
-            None => {}
-            Some(Overlay::Visit(form)) => form.popup.draw(f, area, v),
-            Some(Overlay::Record(form, _)) => form.popup.draw(f, area, v),
-            Some(Overlay::VisitDetail(d, scroll)) => detail::draw_lines(
-                f,
-                area,
-                v.i18n.t("visits.detail.title"),
-                detail::visit_lines(v.i18n, d, width, v.theme, v.zone),
-                *scroll,
-                v,
-            ),
-            Some(Overlay::FeedbackDetail(item, scroll)) => detail::draw_lines(
-                f,
-                area,
-                v.i18n.t("feedback.detail.title"),
-                detail::feedback_lines(
-                    v.i18n,
-                    item,
-                    self.today.unwrap_or_default(),
-                    width,
-                    v.theme,
-                    v.zone,
-                ),
-                *scroll,
-                v,
-            ),
-            Some(Overlay::VisitFilter(form)) => form.popup.draw(f, area, v),
-            Some(Overlay::FeedbackFilter(form)) => form.popup.draw(f, area, v),
-        }
+        self.popups.draw(f, area, v);
     }
 
     fn commands(&self) -> Vec<Action> {
-        match &self.overlay {
-            Some(Overlay::Visit(form)) => return form.popup.commands(),
-            Some(Overlay::Record(form, _)) => return form.popup.commands(),
-            Some(Overlay::VisitFilter(form)) => return form.popup.commands(),
-            Some(Overlay::FeedbackFilter(form)) => return form.popup.commands(),
-            Some(Overlay::VisitDetail(d, _)) => {
-                let mut a = vec![Action::Back, Action::Up, Action::Down];
-                if d.rm_id == self.me {
-                    a.insert(0, Action::Edit);
-                }
-                if self.manager {
-                    a.insert(0, Action::ReturnCall);
-                }
-                return a;
-            }
-            Some(Overlay::FeedbackDetail(..)) => {
-                return vec![Action::Edit, Action::Back, Action::Up, Action::Down]
-            }
-            None => {}
+        if let Some(popup) = self.popups.commands() {
+            return popup;
         }
         if self.search.is_some() {
             return vec![Action::Back, Action::Open];
@@ -634,10 +521,10 @@ impl Screen for Visits {
     }
 
     fn has_unsaved(&self) -> bool {
-        match &self.overlay {
-            Some(Overlay::Visit(f)) => f.is_dirty(),
-            Some(Overlay::Record(f, _)) => f.is_dirty(),
-            _ => false,
-        }
+        self.popups.is_dirty()
+    }
+
+    fn modal(&self) -> bool {
+        !self.popups.is_empty()
     }
 }

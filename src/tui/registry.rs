@@ -10,6 +10,7 @@ use super::screens::calendar::Calendar;
 use super::screens::clients::Clients;
 use super::screens::home::Home;
 use super::screens::products::Products;
+use super::screens::reports::Reports;
 use super::screens::visits::Visits;
 use super::screens::{Screen, ScreenId, Target};
 use crate::store::Role;
@@ -79,7 +80,7 @@ pub const SCREENS: &[Entry] = &[
         key: Action::Reports,
         title: "screen.reports",
         roles: CLIENT_WORK,
-        make: None,
+        make: Some(boxed::<Reports>),
     },
     Entry {
         id: ScreenId::Admin,
@@ -136,6 +137,6 @@ mod tests {
             .map(|e| e.id)
             .collect();
         assert_eq!(admin, [ScreenId::Home, ScreenId::Products, ScreenId::Admin]);
-        assert!(!entry(ScreenId::Reports).is_some_and(|e| e.open_to(Role::Rm)));
+        assert!(entry(ScreenId::Reports).is_some_and(|e| e.open_to(Role::Rm)));
     }
 }

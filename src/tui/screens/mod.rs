@@ -9,6 +9,7 @@ pub mod codes;
 pub mod gate;
 pub mod home;
 pub mod products;
+pub mod reports;
 pub mod visits;
 
 use crossterm::event::KeyEvent;
@@ -34,7 +35,7 @@ pub enum ScreenId {
     Products,
     /// Calendar: month, week and day views of tasks, plan notes.
     Calendar,
-    /// Reports (a later version).
+    /// Reports: RM performance, client value, churn warnings.
     Reports,
     /// User administration.
     Admin,

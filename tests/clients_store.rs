@@ -834,12 +834,14 @@ fn a_database_of_migration_1_is_searched_as_before_after_the_search_migration() 
     };
     // Put the file back to what migration 1 left: its full-text table, holding every
     // suffix of each mobile behind a marker, no phone table, and no indexes of the later
-    // migrations.
+    // migrations (nor migration 7's history, margin and churn settings).
     {
         let conn = rusqlite::Connection::open(&path).expect("raw");
         conn.execute_batch(
             "DROP TABLE client_phone; DROP TABLE client_search;
              DROP INDEX clients_owner_risk_name; DROP INDEX clients_branch_risk_name;
+             DROP TABLE aum_history; ALTER TABLE products DROP COLUMN margin;
+             DELETE FROM settings WHERE key LIKE 'churn.%';
              CREATE VIRTUAL TABLE client_search USING fts5 (terms, content = '',
                  contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2',
                  prefix = '1 2 3');",

@@ -309,15 +309,14 @@ fn nothing_panics_at_any_small_size() {
 }
 
 #[test]
-fn a_screen_still_to_come_says_so() {
+fn reports_open_for_an_rm_and_are_refused_to_an_administrator() {
     let (_dir, path) = temp_db();
     let (store, _) = seeded(&path);
     let mut en = app(store, Lang::En);
     sign_in(&mut en, "rm1");
     en.on_key(key(KeyCode::F(7)));
     let screen = render(&en, 80, 24);
-    assert!(screen.contains("Reports is not available yet."), "{screen}");
-    assert!(screen.contains("rmdesk · Home"), "{screen}");
+    assert!(screen.contains("rmdesk · Reports"), "{screen}");
 
     let (_dir, path) = temp_db();
     let (store, _) = seeded(&path);

@@ -227,3 +227,51 @@ fn the_churn_csv_lists_every_dormant_client_of_the_rm_with_its_reason() {
     assert!(aums.windows(2).all(|w| w[0] >= w[1]), "highest AUM first");
     assert!(rows[1..].iter().all(|r| r[2] == "rm1"));
 }
+
+#[test]
+fn an_administrator_sets_a_margin_and_the_value_report_follows() {
+    let (_dir, db) = demo();
+    let conn = rusqlite::Connection::open(&db).expect("open");
+    let code: String = conn
+        .query_row(
+            "SELECT p.code FROM products p JOIN holdings h ON h.product_id = p.id
+             WHERE h.status = 'open' GROUP BY p.code ORDER BY count(*) DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .expect("a held product");
+    let refused = rmdesk(&db, &["--user", "rm1", "product", "margin", &code, "2"]);
+    assert_eq!(refused.status.code(), Some(1));
+    let said = ok(&rmdesk(
+        &db,
+        &["--user", "admin", "product", "margin", &code, "2.5"],
+    ));
+    assert!(
+        said.contains(&format!("product {code}: margin 2.5% per year")),
+        "{said}"
+    );
+    let margin: String = conn
+        .query_row(
+            "SELECT margin FROM products WHERE code = ?1",
+            [&code],
+            |r| r.get(0),
+        )
+        .expect("margin");
+    assert_eq!(margin, "2.5");
+    let rows = report(&db, "manager", &["value"]);
+    let (no, amount): (String, String) = conn
+        .query_row(
+            "SELECT c.client_no, h.amount FROM holdings h JOIN clients c ON c.id = h.client_id
+             JOIN products p ON p.id = h.product_id
+             WHERE p.code = ?1 AND h.status = 'open' AND h.currency = 'CNY'
+               AND (SELECT count(*) FROM holdings x WHERE x.client_id = c.id AND x.status = 'open') = 1
+             LIMIT 1",
+            [&code],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("a client holding only that product");
+    let row = rows.iter().find(|r| r[1] == no).expect("the client's row");
+    let want = (dec(&amount) * dec("2.5") / dec("100"))
+        .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    assert_eq!(dec(&row[6]), want);
+}

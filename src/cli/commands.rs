@@ -99,6 +99,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         }) => super::clients::search(&cli, text, stats, limit),
         Some(Command::Check) => check(&db_path(&cli)?),
         Some(Command::Report(ref cmd)) => super::reports::run(&cli, cmd),
+        Some(Command::Product(super::ProductCommand::Margin {
+            ref code,
+            ref percent,
+        })) => super::reports::set_margin(&cli, code, percent),
         Some(Command::Demo { clients, seed }) => match &cli.db {
             Some(p) => demo(
                 p,

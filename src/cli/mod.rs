@@ -87,6 +87,9 @@ pub enum Command {
         #[arg(long, default_value_t = 50)]
         limit: usize,
     },
+    /// Product settings (as an administrator: --user NAME).
+    #[command(subcommand)]
+    Product(ProductCommand),
     /// Reports for the acting user's scope (as --user NAME): an RM's own figures, a
     /// manager's branch. Prints a tab-separated table (format: see README), or writes
     /// it as CSV with --csv.
@@ -100,6 +103,19 @@ pub enum Command {
         /// Seed of the generator: the same seed gives the same data.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+    },
+}
+
+/// `rmdesk product …`
+#[derive(Debug, Subcommand)]
+pub enum ProductCommand {
+    /// Set a product's margin: the bank's annual income rate on a balance, percent per
+    /// year (0 to 100), used for clients' contribution.
+    Margin {
+        /// Product code.
+        code: String,
+        /// Percent per year, e.g. 1.25.
+        percent: String,
     },
 }
 

@@ -105,3 +105,15 @@ fn emit(table: &Table, args: &ReportArgs, summary: &[String]) -> anyhow::Result<
     }
     Ok(())
 }
+
+/// `rmdesk product margin CODE PERCENT` (administrators; audited).
+pub fn set_margin(cli: &Cli, code: &str, percent: &str) -> anyhow::Result<()> {
+    let margin: rust_decimal::Decimal = percent
+        .trim()
+        .parse()
+        .with_context(|| format!("{percent}: not a number"))?;
+    let (mut store, actor) = open_as(cli)?;
+    store.set_product_margin(&actor, code, margin)?;
+    println!("product {code}: margin {}% per year", margin.normalize());
+    Ok(())
+}

@@ -7,19 +7,16 @@ pub fn log_path() -> anyhow::Result<PathBuf> {
 }
 
 /// Sends `tracing` output to [`log_path`] (`RMDESK_LOG` sets the level, `info` by
-/// default). Without a writable data directory the program runs without a log.
+/// default). The folder is made `0700` and the log `0600`, whatever the umask. Without a
+/// writable data directory the program runs without a log.
 pub fn init() {
     let Ok(path) = log_path() else { return };
     if let Some(dir) = path.parent() {
-        if std::fs::create_dir_all(dir).is_err() {
+        if crate::store::files::create_private_dir(dir).is_err() {
             return;
         }
     }
-    let Ok(file) = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&path)
-    else {
+    let Ok(file) = crate::store::files::open_private_append(&path) else {
         return;
     };
     let filter = tracing_subscriber::EnvFilter::try_from_env("RMDESK_LOG")

@@ -89,7 +89,7 @@ fn init_then_user_commands_then_check() {
         &[
             "--db", db, "--user", "chief", "user", "add", "rm1", "--role", "rm", "--branch", "0101",
         ],
-        "initial-rm1-pass\n",
+        "initial-pass-for-one\n",
         &[("RMDESK_PASSWORD", PASSWORD)],
     );
     assert!(add.status.success(), "{:?}", text(&add));
@@ -99,7 +99,7 @@ fn init_then_user_commands_then_check() {
         &[
             "--db", db, "--user", "chief", "user", "add", "rm2", "--branch", "0101",
         ],
-        &format!("{PASSWORD}\ninitial-rm2-pass\n"),
+        &format!("{PASSWORD}\ninitial-pass-for-two\n"),
         &[],
     );
     assert!(add2.status.success(), "{:?}", text(&add2));
@@ -141,10 +141,29 @@ fn init_then_user_commands_then_check() {
         "rmdesk: invalid username or password"
     );
 
+    // A new account must choose its own password before anything else.
+    let must_change = rmdesk(
+        dir.path(),
+        &["--db", db, "--user", "rm1", "user", "disable", "rm2"],
+        "initial-pass-for-one\n",
+        &[],
+    );
+    assert_eq!(must_change.status.code(), Some(1));
+    assert!(text(&must_change)
+        .1
+        .contains("rm1 must choose a new password"));
+    let changed = rmdesk(
+        dir.path(),
+        &["--db", db, "--user", "rm1", "passwd"],
+        "initial-pass-for-one\nquiet-river-morning\n",
+        &[],
+    );
+    assert!(changed.status.success(), "{:?}", text(&changed));
+    assert_eq!(text(&changed).0, "the password of rm1 is changed\n");
     let not_admin = rmdesk(
         dir.path(),
         &["--db", db, "--user", "rm1", "user", "disable", "rm2"],
-        "initial-rm1-pass\n",
+        "quiet-river-morning\n",
         &[],
     );
     assert_eq!(not_admin.status.code(), Some(1));
@@ -160,7 +179,7 @@ fn init_then_user_commands_then_check() {
         let o = rmdesk(
             dir.path(),
             &args,
-            &format!("{PASSWORD}\nfresh-rm2-password\n"),
+            &format!("{PASSWORD}\nfresh-password-two\n"),
             &[],
         );
         assert!(o.status.success(), "{cmd:?}: {:?}", text(&o));
@@ -374,7 +393,7 @@ fn import_export_and_search_from_the_command_line() {
     assert!(rows
         .next()
         .expect("header")
-        .starts_with("client_no,kind,name"));
+        .starts_with("\u{feff}client_no,kind,name"));
     let data: Vec<&str> = rows.collect();
     assert!(
         !data.is_empty() && data.iter().all(|r| r.contains(",rm1,")),
@@ -625,6 +644,12 @@ fn a_scripted_deployment_needs_no_screen() {
          ,individual,贾宝玉,,,passport,E12345679,,,,,,,prospect,,\n",
     )
     .expect("csv");
+    // The RM chooses their own password, then imports.
+    let out = run(
+        &["--user", "wang", "passwd"],
+        "initial-password-1\nthe-new-one-chosen-today\n",
+    );
+    assert_eq!(out, "the password of wang is changed\n");
     let out = run(
         &[
             "--user",
@@ -633,7 +658,7 @@ fn a_scripted_deployment_needs_no_screen() {
             "clients",
             csv.to_str().expect("utf-8"),
         ],
-        "initial-password-1\n",
+        "the-new-one-chosen-today\n",
     );
     assert!(out.starts_with("imported 2 of 2 rows"), "{out}");
 
@@ -646,13 +671,20 @@ fn a_scripted_deployment_needs_no_screen() {
     let users = store.list_users(&chief).expect("users");
     let wang = users.iter().find(|u| u.username == "wang").expect("wang");
     assert_eq!(wang.branch_id, Some(east.id));
-    let wang = store.login("wang", "initial-password-1").expect("wang");
+    let wang = store
+        .login("wang", "the-new-one-chosen-today")
+        .expect("wang");
     let mut names = Vec::new();
     store
-        .export_clients(&wang, false, &mut |c| {
-            names.push(c.name.clone());
-            Ok(())
-        })
+        .export_clients(
+            &wang,
+            &rmdesk::store::clients::ClientFilter::default(),
+            false,
+            &mut |c| {
+                names.push(c.name.clone());
+                Ok(())
+            },
+        )
         .expect("export");
     names.sort();
     assert_eq!(names, ["林黛玉", "贾宝玉"]);
@@ -698,7 +730,7 @@ fn a_scripted_deployment_needs_no_screen() {
         &[
             "--db", db, "--user", "wang", "branch", "add", "0303", "North",
         ],
-        "initial-password-1\n",
+        "the-new-one-chosen-today\n",
         &[],
     );
     assert_eq!(rm.status.code(), Some(1));

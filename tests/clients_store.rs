@@ -6,7 +6,7 @@ use common::*;
 use rmdesk::domain::client::{ClientInput, Tier};
 use rmdesk::domain::csv_import::parse_csv;
 use rmdesk::domain::ids::resident_id_check_char;
-use rmdesk::store::clients::{ListSpec, PageFrom, SaveOutcome, SortKey};
+use rmdesk::store::clients::{ClientFilter, ListSpec, PageFrom, SaveOutcome, SortKey};
 use rmdesk::store::{Actor, Store, StoreError};
 
 /// A valid resident ID born on `birth` (YYYYMMDD) with sequence `seq` (3 digits).
@@ -79,7 +79,7 @@ fn an_rm_cannot_read_change_find_or_export_another_rms_client() {
     assert!(page.rows.is_empty());
     let mut exported = 0;
     store
-        .export_clients(&rm2, false, &mut |_| {
+        .export_clients(&rm2, &ClientFilter::default(), false, &mut |_| {
             exported += 1;
             Ok(())
         })

@@ -58,7 +58,7 @@ fn first_run_sign_in_admin_lock_and_quit_in_a_real_terminal() {
     t.keys(&["Tab"]);
     t.type_text("李娜");
     t.keys(&["Tab", "Tab", "Tab"]);
-    t.type_text("initial-rm1-pass");
+    t.type_text("initial-pass-for-one");
     t.keys(&["C-s"]);
     t.wait_for("User rm1 created");
     let list = t.wait_for("Users (2)");

@@ -70,7 +70,11 @@ fn report(db: &Path, user: &str, args: &[&str]) -> Vec<Vec<String>> {
     all.extend_from_slice(args);
     all.extend_from_slice(&["--csv", csv_arg]);
     ok(&rmdesk(db, &all));
-    parse_csv(&std::fs::read_to_string(&csv).expect("csv written"))
+    let text = std::fs::read_to_string(&csv).expect("csv written");
+    let text = text
+        .strip_prefix('\u{feff}')
+        .expect("a byte-order mark first");
+    parse_csv(text)
 }
 
 fn dec(s: &str) -> Decimal {

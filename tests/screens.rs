@@ -389,3 +389,26 @@ fn a_locked_out_lock_screen_offers_to_quit() {
     app.on_key(key(KeyCode::Char('y')));
     assert!(app.should_quit());
 }
+
+/// A narrow window cuts the user's name, never the title, and keeps a gap between them.
+#[test]
+fn the_title_never_runs_into_the_users_name() {
+    let (_dir, path) = temp_db();
+    let (store, _) = seeded(&path);
+    let mut app = app(store, Lang::En);
+    sign_in(&mut app, "admin");
+    app.on_key(key(KeyCode::F(8)));
+    let wide = render(&app, 80, 24);
+    let top = wide.lines().next().unwrap_or_default().to_string();
+    assert!(top.contains("Ada Admin (Administrator)"), "{top}");
+    for width in [40u16, 34, 30, 24] {
+        let shown = render(&app, width, 12);
+        let top = shown.lines().next().unwrap_or_default().to_string();
+        assert!(top.contains(" rmdesk · Administration"), "{width}: {top}");
+        assert!(
+            top.contains("Administration ")
+                || top.trim_end_matches(['"', ' ']).ends_with("Administration"),
+            "a gap after the title at {width}: {top}"
+        );
+    }
+}

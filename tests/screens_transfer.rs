@@ -151,3 +151,57 @@ fn export_writes_the_clients_masked() {
     assert_eq!(text.lines().count(), 270);
     assert!(text.lines().skip(1).all(|l| l.contains("**")), "masked");
 }
+
+/// The export writes what the list shows: with a filter, only the clients it keeps. The
+/// dialog says where relative names go, what is written and where the format is told.
+#[test]
+fn export_writes_what_the_filter_shows() {
+    let (dir, path) = temp_db();
+    let mut app = demo_app(&path);
+    let count = |app: &App| -> usize {
+        render(app, 100, 30)
+            .lines()
+            .find_map(|l| {
+                let at = l.find("Clients (")? + "Clients (".len();
+                l[at..].split(')').next()?.parse().ok()
+            })
+            .expect("the list's count")
+    };
+    app.on_key(key(KeyCode::Char('i')));
+    type_text(&mut app, &sample());
+    app.on_key(key(KeyCode::Tab));
+    app.on_key(key(KeyCode::Right));
+    app.on_key(ctrl('s'));
+    finish(&mut app);
+    app.on_key(key(KeyCode::Esc));
+    let all = count(&app);
+    // Kind filter (the last field): corporate clients only.
+    app.on_key(key(KeyCode::Char('f')));
+    app.on_key(key(KeyCode::BackTab));
+    app.on_key(key(KeyCode::Right));
+    app.on_key(key(KeyCode::Right));
+    app.on_key(key(KeyCode::Enter));
+    let shown = count(&app);
+    app.on_key(key(KeyCode::Char('x')));
+    let dialog = render(&app, 100, 30);
+    assert!(dialog.contains("Folder: "), "{dialog}");
+    assert!(
+        dialog.contains("Only the clients the list shows now"),
+        "{dialog}"
+    );
+    assert!(dialog.contains("section “Client CSV format”"), "{dialog}");
+    let out = dir.path().join("filtered.csv");
+    type_text(&mut app, &out.display().to_string());
+    app.on_key(ctrl('s'));
+    let done = render(&app, 200, 30);
+    assert!(
+        done.contains(&format!("Exported {shown} clients to {}", out.display())),
+        "{done}"
+    );
+    let text = std::fs::read_to_string(&out).expect("export written");
+    assert_eq!(text.lines().count(), shown + 1);
+    assert!(
+        shown > 0 && shown < all,
+        "the filter keeps some: {shown} of {all}"
+    );
+}

@@ -12,6 +12,7 @@ use super::commands::{db_path, sign_in};
 use super::demo_people;
 use super::secrets::Secrets;
 use super::Cli;
+use crate::store::clients::ClientFilter;
 use crate::store::clients_io::read_client_file;
 use crate::store::Store;
 
@@ -61,7 +62,7 @@ pub fn import(cli: &Cli, file: &Path, skip_invalid: bool) -> anyhow::Result<()> 
 /// Exports the clients the user sees.
 pub fn export(cli: &Cli, file: &Path, unmasked: bool) -> anyhow::Result<()> {
     let (mut store, actor) = open_as(cli)?;
-    let n = store.export_clients_to_file(&actor, file, unmasked)?;
+    let n = store.export_clients_to_file(&actor, &ClientFilter::default(), file, unmasked)?;
     let how = if unmasked { "in full" } else { "masked" };
     println!("exported {n} clients to {} ({how})", file.display());
     Ok(())

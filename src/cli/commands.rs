@@ -8,7 +8,7 @@ use super::{BranchCommand, Cli, Command, ExportCommand, ImportCommand, UserComma
 use crate::app_paths as paths;
 use crate::store::demo::{DEMO_PASSWORD, DEMO_USERS};
 use crate::store::users::NewUser;
-use crate::store::{Actor, Role, Store};
+use crate::store::{damage, Actor, Role, Store, StoreError};
 
 /// Clients in a demo made by `rmdesk --demo` (as `rmdesk demo`'s default).
 const DEFAULT_DEMO_CLIENTS: u32 = 1000;
@@ -65,8 +65,27 @@ fn absolute(path: &Path) -> PathBuf {
 }
 
 /// Runs a non-interactive command of the parsed command line (the screens, without a
-/// subcommand, are started by `main.rs` from [`screen_start`]).
+/// subcommand, are started by `main.rs` from [`screen_start`]). An error that is SQLite
+/// reporting corruption marks the database damaged (`NAME.damaged`), so nothing writes to
+/// it again.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
+    let db = db_path(&cli).ok();
+    let result = dispatch(cli);
+    if let (Err(e), Some(db)) = (&result, db) {
+        let corrupt = e.chain().any(|c| match c.downcast_ref::<StoreError>() {
+            Some(StoreError::Sqlite(s)) => damage::is_corruption(s),
+            _ => c
+                .downcast_ref::<rusqlite::Error>()
+                .is_some_and(damage::is_corruption),
+        });
+        if corrupt && db.exists() {
+            damage::mark(&db, &format!("{e:#}"));
+        }
+    }
+    result
+}
+
+fn dispatch(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         None => bail!("no command given; run rmdesk without one to open the screens"),
         Some(Command::Init {
@@ -103,6 +122,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             ref code,
             ref percent,
         })) => super::reports::set_margin(&cli, code, percent),
+        Some(Command::Passwd) => passwd(&cli),
         Some(Command::Demo { clients, seed }) => match &cli.db {
             Some(p) => demo(
                 p,
@@ -156,13 +176,45 @@ pub(super) fn sign_in(
     store: &mut Store,
     secrets: &mut Secrets,
 ) -> anyhow::Result<Actor> {
+    let (actor, _) = sign_in_any(cli, store, secrets)?;
+    if actor.must_change_password {
+        bail!(
+            "{} must choose a new password before doing anything else; change it with `rmdesk --user {} passwd` (or at sign-in in the application)",
+            actor.username,
+            actor.username
+        );
+    }
+    Ok(actor)
+}
+
+/// Signs in as `--user` even when the account must change its password (for `passwd`);
+/// returns the user and the password given.
+fn sign_in_any(
+    cli: &Cli,
+    store: &mut Store,
+    secrets: &mut Secrets,
+) -> anyhow::Result<(Actor, String)> {
     let Some(name) = cli.user.as_deref() else {
         bail!(
             "this command needs --user NAME (its password from RMDESK_PASSWORD or standard input)"
         );
     };
     let password = secrets.acting(name)?;
-    Ok(store.login(name, &password)?)
+    let actor = store.login(name, &password)?;
+    Ok((actor, password))
+}
+
+/// `rmdesk passwd`: the signed-in user changes their own password (also after an
+/// administrator reset it).
+fn passwd(cli: &Cli) -> anyhow::Result<()> {
+    let path = db_path(cli)?;
+    let mut store = Store::open_existing(&path)?;
+    let mut secrets = Secrets::stdin();
+    let (mut actor, current) = sign_in_any(cli, &mut store, &mut secrets)?;
+    let new = secrets.next(&format!("new password for {}", actor.username))?;
+    store.change_own_password(&mut actor, &current, &new)?;
+    println!("the password of {} is changed", actor.username);
+    Ok(())
 }
 
 /// Signs in as `--user`, who must be an administrator to manage `what`.
@@ -251,21 +303,44 @@ fn user(cli: &Cli, cmd: &UserCommand) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `rmdesk check`: prints every problem and fails when there is one.
+/// `rmdesk check`: prints every problem and fails when there is one. A problem marks
+/// the file damaged (`NAME.damaged`); a clean check of a marked file removes the mark.
+/// A marked file is checked read-only, without bringing its schema up to date.
 fn check(path: &Path) -> anyhow::Result<()> {
-    let store = Store::open_existing(path)?;
-    let problems = store.integrity_problems()?;
+    let marked = damage::is_marked(path);
+    let store = if marked {
+        Store::open_read_only(path)?
+    } else {
+        Store::open_existing(path)?
+    };
+    let problems = match store.integrity_problems() {
+        Ok(p) => p,
+        Err(StoreError::Sqlite(e)) if damage::is_corruption(&e) => {
+            vec![format!("integrity: {e}")]
+        }
+        Err(e) => return Err(e.into()),
+    };
     if problems.is_empty() {
+        if marked {
+            damage::clear(path).with_context(|| {
+                format!("the damage mark of {} cannot be removed", path.display())
+            })?;
+        }
         println!(
             "{}: integrity ok, foreign keys ok, audit chain ok",
             path.display()
         );
         return Ok(());
     }
+    damage::mark(path, &problems.join("; "));
     for p in &problems {
         println!("{p}");
     }
-    bail!("{} has {} problem(s)", path.display(), problems.len())
+    bail!(
+        "{} is damaged ({} problem(s)) and will not be written to; restore it from a backup",
+        path.display(),
+        problems.len()
+    )
 }
 
 /// Creates and seeds the demo database at `path` unless it already has users.

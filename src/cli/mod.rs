@@ -69,6 +69,9 @@ pub enum Command {
     Branch(BranchCommand),
     /// Check the database: SQLite integrity, foreign keys, the audit chain.
     Check,
+    /// Change your own password (as --user NAME): the current password from
+    /// RMDESK_PASSWORD or the first line of standard input, the new one from the next line.
+    Passwd,
     /// Import records from a file (as --user NAME).
     #[command(subcommand)]
     Import(ImportCommand),

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 
 use super::client::{ClientInput, ValidClient};
+use super::csv_text;
 
 /// The columns of the client CSV format, in the order export writes them: the client's
 /// fields up to `notes` (source, contact person and registered capital are form-only).
@@ -119,83 +120,51 @@ fn line_of(data: &[u8], at: usize) -> u64 {
     u64::try_from(newlines).map_or(u64::MAX, |n| n + 1)
 }
 
-/// Finds the line where each record starts, going forward through the text. The CSV
-/// reader's own line count is one short after a CRLF (it places the record at the `\n`
-/// ending the line before), so lines are counted here from the record's byte offset.
-struct Lines<'a> {
-    text: &'a [u8],
-    at: usize,
-    line: u64,
-}
-
-impl<'a> Lines<'a> {
-    fn new(text: &'a [u8]) -> Self {
-        Lines {
-            text,
-            at: 0,
-            line: 1,
-        }
-    }
-
-    /// Line of the record whose reported start is byte `start` (never before the last).
-    fn of_record(&mut self, start: u64) -> u64 {
-        let mut start = usize::try_from(start)
-            .unwrap_or(usize::MAX)
-            .min(self.text.len());
-        // Skip what is left of the previous line end, and blank lines.
-        while start < self.text.len() && matches!(self.text[start], b'\r' | b'\n') {
-            start += 1;
-        }
-        if start > self.at {
-            let newlines = self.text[self.at..start]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count();
-            self.line += u64::try_from(newlines).unwrap_or(u64::MAX);
-            self.at = start;
-        }
-        self.line
-    }
-}
-
 /// Reads a client CSV file. Fails as a whole when the file is not UTF-8, has no header
 /// or its header does not name exactly the format's columns; a row with the wrong number
 /// of fields is a row error, and the file is read on.
 pub fn parse_csv(data: &[u8]) -> Result<ParsedFile, CsvFileError> {
-    if let Err(e) = std::str::from_utf8(data) {
-        return Err(CsvFileError::NotUtf8 {
-            line: line_of(data, e.valid_up_to()),
-        });
-    }
-    // The BOM is not part of the text. Dropping it keeps line numbers: it has no newline.
-    let text = data.strip_prefix("\u{feff}".as_bytes()).unwrap_or(data);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text);
-    let mut records = reader.records();
-    let syntax = |e: csv::Error| CsvFileError::Syntax {
-        line: e.position().map_or(0, |p| p.line()),
-        message: e.to_string(),
+    let text = match std::str::from_utf8(data) {
+        Ok(t) => t,
+        Err(e) => {
+            return Err(CsvFileError::NotUtf8 {
+                line: line_of(data, e.valid_up_to()),
+            })
+        }
     };
-
+    // The BOM is not part of the text. Dropping it keeps line numbers: it has no newline.
+    let text = text.strip_prefix(csv_text::BOM).unwrap_or(text);
+    let mut records = csv_text::read_records(text).into_iter();
     let header = match records.next() {
         None => return Err(CsvFileError::Empty),
-        Some(r) => r.map_err(syntax)?,
+        Some(r) => r.fields.map_err(|message| CsvFileError::Syntax {
+            line: r.line,
+            message,
+        })?,
     };
     let columns = header_columns(&header)?;
 
-    let mut lines = Lines::new(text);
     let mut file = ParsedFile::default();
     for record in records {
-        let record = record.map_err(syntax)?;
-        let line = lines.of_record(record.position().map_or(0, |p| p.byte()));
-        if record.len() != columns.len() {
+        let line = record.line;
+        let fields = match record.fields {
+            Ok(f) => f,
+            Err(reason) => {
+                file.errors.push(RowError {
+                    line,
+                    reasons: vec![format!("row: {reason}")],
+                    keys: vec![("row", "err.csv.quote")],
+                    duplicate_of: None,
+                });
+                continue;
+            }
+        };
+        if fields.len() != columns.len() {
             file.errors.push(RowError {
                 line,
                 reasons: vec![format!(
                     "row: {} fields, the header has {}",
-                    record.len(),
+                    fields.len(),
                     columns.len()
                 )],
                 keys: vec![("row", "err.csv.fields")],
@@ -204,9 +173,9 @@ pub fn parse_csv(data: &[u8]) -> Result<ParsedFile, CsvFileError> {
             continue;
         }
         let mut input = ClientInput::default();
-        for (column, value) in columns.iter().zip(record.iter()) {
+        for (column, value) in columns.iter().zip(fields.iter()) {
             if let Some(field) = input.field_mut(column) {
-                value.clone_into(field);
+                csv_text::restore(value).as_ref().clone_into(field);
             }
         }
         file.rows.push(ParsedRow { line, input });
@@ -215,7 +184,7 @@ pub fn parse_csv(data: &[u8]) -> Result<ParsedFile, CsvFileError> {
 }
 
 /// The column of each header field, or the header error.
-fn header_columns(header: &csv::StringRecord) -> Result<Vec<&'static str>, CsvFileError> {
+fn header_columns(header: &[String]) -> Result<Vec<&'static str>, CsvFileError> {
     let mut columns = Vec::with_capacity(header.len());
     let (mut unknown, mut repeated) = (Vec::new(), Vec::new());
     for name in header.iter() {
@@ -300,8 +269,8 @@ pub fn check_rows(
 
 /// Writes rows in the client CSV format: the header with [`CSV_COLUMNS`] in their
 /// order, one row per client, CRLF line ends, fields quoted when they hold a comma, a
-/// quote or a line break. No byte-order mark: the caller adds one for spreadsheet
-/// programs that need it. Values are written as given, so the caller masks them first
+/// quote or a line break, formula cells neutralised ([`csv_text::neutralise`]). No
+/// byte-order mark: the caller adds [`csv_text::BOM`] at the start of a file. Values are written as given, so the caller masks them first
 /// when the user may not see them in full.
 pub fn write_csv<'a, I>(rows: I) -> String
 where
@@ -332,28 +301,17 @@ pub fn csv_row(row: &ClientInput) -> String {
 }
 
 /// Any record as a line of the same CSV (with its CRLF): the writer of every CSV export
-/// (clients, reports).
+/// (clients, reports), formula cells neutralised.
 pub fn csv_record<'a>(fields: impl IntoIterator<Item = &'a str>) -> String {
     let mut out = String::new();
     write_record(&mut out, fields.into_iter());
     out
 }
 
-/// Appends one record and its line end.
+/// Appends one record and its line end (see [`csv_text::write_record`]: formula cells
+/// neutralised, quoted where needed).
 fn write_record<'a>(out: &mut String, fields: impl Iterator<Item = &'a str>) {
-    for (i, field) in fields.enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        if field.contains([',', '"', '\n', '\r']) {
-            out.push('"');
-            out.push_str(&field.replace('"', "\"\""));
-            out.push('"');
-        } else {
-            out.push_str(field);
-        }
-    }
-    out.push_str("\r\n");
+    csv_text::write_record(out, fields);
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 pub mod client;
 pub mod contact;
 pub mod csv_import;
+pub mod csv_text;
 pub mod ics;
 pub mod ids;
 pub mod money;
@@ -10,5 +11,6 @@ pub mod password;
 pub mod product;
 pub mod search_terms;
 pub mod task;
+pub mod text;
 pub mod user;
 pub mod visit;

@@ -236,6 +236,18 @@ pub struct DigitWord {
     pub other: String,
 }
 
+/// Whether `c` is a letter or digit that the `unicode61` tokenizer certainly keeps inside
+/// a token: ASCII letters and digits, Latin-1 and Latin Extended letters, Greek,
+/// Cyrillic, kana, Hangul syllables and the CJK ideographs of Unicode 6.1.
+fn token_safe(c: char) -> bool {
+    c.is_ascii_alphanumeric()
+        || matches!(c,
+            '\u{00C0}'..='\u{00D6}' | '\u{00D8}'..='\u{00F6}' | '\u{00F8}'..='\u{024F}'
+            | '\u{0391}'..='\u{03A1}' | '\u{03A3}'..='\u{03C9}' | '\u{0410}'..='\u{044F}'
+            | '\u{3041}'..='\u{3096}' | '\u{30A1}'..='\u{30FA}' | '\u{3400}'..='\u{4DB5}'
+            | '\u{4E00}'..='\u{9FCB}' | '\u{AC00}'..='\u{D7A3}')
+}
+
 /// The query for what a user typed, or `None` when nothing searchable was typed. Words
 /// (split at white space and commas) must all match; within a word everything but
 /// letters and digits is dropped, so no text can break the query syntax. A word of
@@ -245,6 +257,19 @@ pub struct DigitWord {
 pub fn query(user_text: &str) -> Option<Query> {
     let mut clauses: Vec<String> = Vec::new();
     let mut digits: Vec<DigitWord> = Vec::new();
+    // A letter the tokenizer might split at (its tables are Unicode 6.1's) would turn a
+    // quoted word into a phrase, which an index without positions refuses: such letters
+    // separate words instead.
+    let user_text: String = user_text
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() && !token_safe(c) {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
     for raw in user_text
         .split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '，' | '；' | '、'))
         .take(QUERY_WORDS_MAX * 4)

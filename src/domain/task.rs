@@ -251,7 +251,10 @@ impl TaskInput {
     /// Checks every field; all errors at once, each at its field.
     pub fn validate(&self) -> Result<ValidTask, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let title = self.title.trim().to_string();
+        // Free text: NFC, without direction controls or invisible characters.
+        let title = super::text::clean_free_text(self.title.trim())
+            .trim()
+            .to_string();
         if title.is_empty() {
             errors.push(FieldError::new("title", "err.required", "empty"));
         } else if title.chars().count() > TITLE_MAX {
@@ -300,7 +303,12 @@ impl TaskInput {
         if let Err(e) = &status {
             errors.push(e.clone());
         }
-        let notes = Some(self.notes.trim().to_string()).filter(|n| !n.is_empty());
+        let notes = Some(
+            super::text::clean_free_text(self.notes.trim())
+                .trim()
+                .to_string(),
+        )
+        .filter(|n| !n.is_empty());
         let client_no = Some(self.client_no.trim().to_string()).filter(|n| !n.is_empty());
         match (due_date, priority, recurrence, status) {
             (Some(due_date), Ok(priority), Ok(recurrence), Ok(status)) if errors.is_empty() => {

@@ -215,8 +215,10 @@ impl VisitInput {
             .parse::<Channel>()
             .map_err(|e| errors.push(e))
             .ok();
+        // Free text: NFC, without direction controls or invisible characters.
         let required = |field: &'static str, value: &str, errors: &mut Vec<FieldError>| {
-            let v = value.trim();
+            let v = super::text::clean_free_text(value.trim());
+            let v = v.trim();
             if v.is_empty() {
                 errors.push(FieldError::new(field, "err.required", "empty"));
             }
@@ -224,7 +226,10 @@ impl VisitInput {
         };
         let purpose = required("purpose", &self.purpose, &mut errors);
         let summary = required("summary", &self.summary, &mut errors);
-        let optional = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+        let optional = |s: &str| {
+            Some(super::text::clean_free_text(s.trim()).trim().to_string())
+                .filter(|s| !s.is_empty())
+        };
         let next_step = optional(&self.next_step);
         let next_step_on = match self.next_step_on.trim() {
             "" => None,
@@ -363,7 +368,9 @@ impl FeedbackInput {
                 "not a channel",
             ));
         }
-        let description = self.description.trim().to_string();
+        let description = super::text::clean_free_text(self.description.trim())
+            .trim()
+            .to_string();
         if description.is_empty() {
             errors.push(FieldError::new("description", "err.required", "empty"));
         }

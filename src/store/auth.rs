@@ -57,6 +57,22 @@ struct LoginRow {
     disabled: bool,
 }
 
+/// The acting user a checked login row makes.
+fn actor_of(row: LoginRow) -> Result<Actor> {
+    let role = row
+        .role
+        .parse::<Role>()
+        .map_err(|e| StoreError::invalid("role", "err.role", e.to_string()))?;
+    Ok(Actor {
+        user_id: row.id,
+        username: row.username,
+        display_name: row.display_name,
+        role,
+        branch_id: row.branch_id,
+        must_change_password: row.must_change,
+    })
+}
+
 impl Store {
     fn login_row(&self, username: &str) -> Result<Option<LoginRow>> {
         Ok(self
@@ -112,6 +128,20 @@ impl Store {
         let max_attempts = self.setting_i64("lockout.max_attempts")?;
         let lock_minutes = self.setting_i64("lockout.minutes")?;
         let typed = username.trim().to_string();
+        if self.is_damaged() {
+            // A damaged file is read, never written: the same checks, nothing counted
+            // or audited.
+            let now = self.now();
+            let usable = row.filter(|r| {
+                let locked = r
+                    .locked_until
+                    .as_deref()
+                    .and_then(parse_ts)
+                    .is_some_and(|until| until > now);
+                matches && !r.disabled && !locked
+            });
+            return actor_of(usable.ok_or(StoreError::InvalidCredentials)?);
+        }
         let failed_action = if action == "login" {
             "login_failed"
         } else {
@@ -169,24 +199,15 @@ impl Store {
             audit::append(tx, now, who, audit::Entry::new(action, "user", Some(row.id)))?;
             Ok(Some(row))
         })?;
-        let row = outcome.ok_or(StoreError::InvalidCredentials)?;
-        let role = row
-            .role
-            .parse::<Role>()
-            .map_err(|e| StoreError::invalid("role", "err.role", e.to_string()))?;
-        Ok(Actor {
-            user_id: row.id,
-            username: row.username,
-            display_name: row.display_name,
-            role,
-            branch_id: row.branch_id,
-            must_change_password: row.must_change,
-        })
+        actor_of(outcome.ok_or(StoreError::InvalidCredentials)?)
     }
 
     /// Records that `actor` locked the screen (Ctrl-L or idle).
     pub fn record_screen_lock(&mut self, actor: &Actor, idle: bool) -> Result<()> {
         let action = if idle { "lock_idle" } else { "lock" };
+        if self.is_damaged() {
+            return Ok(()); // a damaged file is not written, not even the audit
+        }
         self.write(|tx, now| {
             audit::append(
                 tx,
@@ -199,6 +220,9 @@ impl Store {
 
     /// Records that `actor` signed out.
     pub fn record_logout(&mut self, actor: &Actor) -> Result<()> {
+        if self.is_damaged() {
+            return Ok(()); // a damaged file is not written, not even the audit
+        }
         self.write(|tx, now| {
             audit::append(
                 tx,

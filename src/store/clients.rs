@@ -227,7 +227,7 @@ pub(crate) fn read_summary(r: &Row<'_>) -> rusqlite::Result<ClientSummary> {
     })
 }
 
-fn filter_sql(f: &ClientFilter, sql: &mut String, args: &mut Vec<Value>) {
+pub(crate) fn filter_sql(f: &ClientFilter, sql: &mut String, args: &mut Vec<Value>) {
     if let Some(t) = f.tier {
         sql.push_str(" AND coalesce(c.tier_override, c.tier) = ?");
         args.push(Value::Text(t.code().into()));

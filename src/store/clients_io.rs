@@ -11,19 +11,20 @@ use std::io::Write;
 use std::path::Path;
 
 use rusqlite::types::Value;
-use rusqlite::{params, params_from_iter, Connection};
+use rusqlite::{params_from_iter, Connection};
 use rust_decimal::Decimal;
 
-use super::clients::Thresholds;
+use super::clients::{ClientFilter, Thresholds};
 use super::clients_write::{
     client_values, id_owner, placeholders, resolve_owner, CLIENT_COLUMNS, CLIENT_WIDTH,
 };
-use super::{audit, ts, Actor, Result, Role, Store, StoreError};
+use super::{audit, files, ts, Actor, Result, Role, Store, StoreError};
 use crate::domain::client::{ClientInput, Tier, ValidClient};
 use crate::domain::contact::{mask_email, mask_id_number, mask_mobile};
 use crate::domain::csv_import::{
     check_rows, csv_header, csv_row, parse_csv, CsvFileError, ParsedFile, RowError,
 };
+use crate::domain::csv_text;
 use crate::domain::search_terms;
 
 /// What an import did.
@@ -248,6 +249,19 @@ pub enum FileError {
     },
 }
 
+/// What stops an export file: the file system, or the store.
+#[derive(Debug)]
+enum ExportError {
+    Io(std::io::Error),
+    Store(StoreError),
+}
+
+impl From<std::io::Error> for ExportError {
+    fn from(e: std::io::Error) -> Self {
+        ExportError::Io(e)
+    }
+}
+
 /// Reads and splits a client file into rows (not yet checked).
 pub fn read_client_file(path: &Path) -> std::result::Result<ParsedFile, FileError> {
     let shown = path.display().to_string();
@@ -263,39 +277,34 @@ pub fn read_client_file(path: &Path) -> std::result::Result<ParsedFile, FileErro
 
 impl Store {
     /// Writes the clients `actor` sees to `path` in the CSV format (masked unless
-    /// `unmasked`). The file is written beside the target and renamed at the end, so a
-    /// failed export leaves no half-written file. Returns the number of clients.
+    /// `unmasked`), through [`files::write_private_atomic`]: mode `0600`, written beside
+    /// the target, flushed to disk and renamed, so a failed export or a power loss leaves
+    /// no half-written file. The export is audited once the file is safely on disk.
+    /// Returns the number of clients.
     pub fn export_clients_to_file(
         &mut self,
         actor: &Actor,
+        filter: &ClientFilter,
         path: &Path,
         unmasked: bool,
     ) -> Result<usize> {
-        let io = |e: std::io::Error| StoreError::write_failed(path, e);
-        let mut partial = path.as_os_str().to_owned();
-        partial.push(".partial");
-        let partial = std::path::PathBuf::from(partial);
-        let file = std::fs::File::create(&partial).map_err(io)?;
-        let mut out = std::io::BufWriter::new(file);
-        out.write_all(csv_header().as_bytes()).map_err(io)?;
-        let written = self
-            .export_clients(actor, unmasked, &mut |row| {
+        let n = files::write_private_atomic(path, |out| {
+            out.write_all(csv_text::BOM.as_bytes())?;
+            out.write_all(csv_header().as_bytes())?;
+            self.export_rows(actor, filter, unmasked, &mut |row| {
                 out.write_all(csv_row(row).as_bytes())
             })
-            .map_err(|e| match e {
-                StoreError::Io { source, .. } => io(source),
-                e => e,
-            });
-        let finished = written.and_then(|n| {
-            out.flush().map_err(io)?;
-            drop(out);
-            std::fs::rename(&partial, path).map_err(io)?;
-            Ok(n)
-        });
-        if finished.is_err() {
-            let _ = std::fs::remove_file(&partial);
-        }
-        finished
+            .map_err(ExportError::Store)
+        })
+        .map_err(|e| match e {
+            ExportError::Io(e) => StoreError::write_failed(path, e),
+            ExportError::Store(StoreError::Io { source, .. }) => {
+                StoreError::write_failed(path, source)
+            }
+            ExportError::Store(e) => e,
+        })?;
+        self.audit_export(actor, n, unmasked)?;
+        Ok(n)
     }
 
     /// Imports the rows of a parsed client file as `actor`. `progress(done, total)` is
@@ -416,13 +425,38 @@ impl Store {
         Ok(report)
     }
 
-    /// Every client `actor` may see, by client number, as rows of the CSV format, handed
+    /// Every client `actor` may see that `filter` keeps (the list's filter: what the screen
+    /// shows is what is written), by client number, as rows of the CSV format, handed
     /// one at a time to `each` (a million rows never sit in memory). ID number, mobile
     /// and email are masked unless `unmasked`. The export is audited. An error of `each`
     /// comes back as [`StoreError::Io`] with an empty path (the caller knows the file).
     pub fn export_clients(
         &mut self,
         actor: &Actor,
+        filter: &ClientFilter,
+        unmasked: bool,
+        each: &mut dyn FnMut(&ClientInput) -> std::io::Result<()>,
+    ) -> Result<usize> {
+        let count = self.export_rows(actor, filter, unmasked, each)?;
+        self.audit_export(actor, count, unmasked)?;
+        Ok(count)
+    }
+
+    /// The `client.export` audit entry of an export of `count` rows.
+    fn audit_export(&mut self, actor: &Actor, count: usize, unmasked: bool) -> Result<()> {
+        let after = format!("rows={count} masked={}", !unmasked);
+        self.write(|tx, now| {
+            let mut e = audit::Entry::new("client.export", "client", None);
+            e.after = Some(&after);
+            audit::append(tx, now, actor.into(), e)
+        })
+    }
+
+    /// The rows of [`Store::export_clients`], without its audit entry.
+    fn export_rows(
+        &self,
+        actor: &Actor,
+        filter: &ClientFilter,
         unmasked: bool,
         each: &mut dyn FnMut(&ClientInput) -> std::io::Result<()>,
     ) -> Result<usize> {
@@ -430,16 +464,20 @@ impl Store {
         if actor.role == Role::Admin {
             return Err(StoreError::Forbidden);
         }
-        let sql = format!(
+        let mut sql = format!(
             "SELECT c.client_no, c.kind, c.name, c.gender, c.birth_date, c.id_type, c.id_number, c.mobile,
                     c.email, c.address, c.occupation, c.risk_level, c.risk_assessed_on, c.status,
                     u.username, c.notes
-             FROM clients c JOIN users u ON u.id = c.owner_id WHERE {scope_sql} ORDER BY c.client_no"
+             FROM clients c JOIN users u ON u.id = c.owner_id WHERE {scope_sql}"
         );
+        // The same filter as the list's, so a file holds what the screen shows.
+        let mut args = vec![scope_arg];
+        super::clients::filter_sql(filter, &mut sql, &mut args);
+        sql.push_str(" ORDER BY c.client_no");
         let mut count = 0usize;
         {
             let mut stmt = self.conn().prepare(&sql)?;
-            let mut rows = stmt.query(params![scope_arg])?;
+            let mut rows = stmt.query(params_from_iter(args))?;
             while let Some(r) = rows.next()? {
                 let text = |i: usize| -> rusqlite::Result<String> {
                     Ok(r.get::<_, Option<String>>(i)?.unwrap_or_default())
@@ -476,12 +514,6 @@ impl Store {
                 count += 1;
             }
         }
-        let after = format!("rows={count} masked={}", !unmasked);
-        self.write(|tx, now| {
-            let mut e = audit::Entry::new("client.export", "client", None);
-            e.after = Some(&after);
-            audit::append(tx, now, actor.into(), e)
-        })?;
         Ok(count)
     }
 }

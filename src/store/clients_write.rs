@@ -281,7 +281,7 @@ pub(crate) fn resolve_owner(
                 )]));
             };
             match lookup(name)? {
-                Some(o) if o.branch == Some(branch) && o.role != "admin" && !o.disabled => {
+                Some(o) if o.branch == Some(branch) && o.role == "rm" && !o.disabled => {
                     Ok((o.id, branch))
                 }
                 _ => Err(StoreError::Fields(vec![FieldError::new(

@@ -16,8 +16,8 @@ pub enum OpenError {
     /// An SQLite database of some other program.
     #[error("{0} is an SQLite database of another program, not rmdesk; it was left untouched")]
     NotRmdesk(PathBuf),
-    /// SQLite reports corruption.
-    #[error("{path} is damaged ({detail}); it was left untouched — restore it from a backup")]
+    /// SQLite reports corruption (its words, `detail`, go to the log, not the sentence).
+    #[error("{path} is damaged; it was left untouched and nothing will be written to it — restore it from a backup")]
     Damaged {
         /// The file.
         path: PathBuf,
@@ -34,6 +34,17 @@ pub enum OpenError {
         /// The newest this build knows.
         supported: u32,
     },
+    /// An empty file: only a path where nothing exists becomes a new database.
+    #[error("{0} is an empty file, not a database; it was left untouched — give the path of the database, or of a file that does not exist yet to create one")]
+    Empty(PathBuf),
+    /// The file carries a damage marker (`NAME.damaged` beside it): SQLite reported
+    /// corruption, or `check` or a backup's check failed. Nothing writes to it until it
+    /// is restored or checked clean.
+    #[error("{0} is damaged and nothing will be written to it; restore it from a backup, or run `rmdesk check` once it has been repaired")]
+    MarkedDamaged(PathBuf),
+    /// The disk holding the file is full.
+    #[error("{0}: the disk is full; nothing was saved — free some space and try again")]
+    DiskFull(PathBuf),
     /// The operating system refused to read the file.
     #[error("{path} cannot be read: {source}")]
     Unreadable {
@@ -81,6 +92,7 @@ impl OpenError {
                 path,
                 detail: e.to_string(),
             },
+            Some(ErrorCode::DiskFull) => OpenError::DiskFull(path),
             Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => {
                 OpenError::Busy(path)
             }
@@ -154,9 +166,14 @@ pub enum StoreError {
     /// Login refused. One message whatever the reason, so it tells an attacker nothing.
     #[error("invalid username or password")]
     InvalidCredentials,
-    /// SQLite failed.
-    #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    /// SQLite failed. Damage, a full disk and a lock held too long each have their own
+    /// sentence ([`DbCause`]); SQLite's own text is then only in the log.
+    #[error("{}", sqlite_sentence(.0))]
+    Sqlite(rusqlite::Error),
+    /// The database is damaged (marked, or SQLite just reported corruption); nothing was
+    /// written.
+    #[error("the database is damaged; nothing was written — restore it from a backup")]
+    Damaged,
     /// Password hashing failed (not a wrong password: the hasher itself).
     #[error("password hashing failed: {0}")]
     Hash(String),
@@ -188,5 +205,57 @@ impl StoreError {
             key,
             message: message.into(),
         }
+    }
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError::Sqlite(e)
+    }
+}
+
+/// What an SQLite failure means for the user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DbCause {
+    /// The file is damaged (it is marked, see `store::damage`).
+    Damaged,
+    /// The disk is full: nothing was saved.
+    DiskFull,
+    /// Another program held the database locked past the busy timeout.
+    Busy,
+    /// Anything else (details in the log).
+    Other,
+}
+
+impl DbCause {
+    /// The cause of `e`.
+    pub fn of(e: &rusqlite::Error) -> DbCause {
+        match e.sqlite_error_code() {
+            Some(ErrorCode::DatabaseCorrupt) | Some(ErrorCode::NotADatabase) => DbCause::Damaged,
+            Some(ErrorCode::DiskFull) => DbCause::DiskFull,
+            Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => DbCause::Busy,
+            _ => DbCause::Other,
+        }
+    }
+
+    /// Catalogue key of the sentence shown on screen.
+    pub fn key(self) -> &'static str {
+        match self {
+            DbCause::Damaged => "err.db.damaged",
+            DbCause::DiskFull => "err.db.full",
+            DbCause::Busy => "err.db.busy",
+            DbCause::Other => "err.database",
+        }
+    }
+}
+
+/// The English sentence of an SQLite failure: one per cause, SQLite's words only for
+/// causes without one.
+fn sqlite_sentence(e: &rusqlite::Error) -> String {
+    match DbCause::of(e) {
+        DbCause::Damaged => "the database is damaged; nothing was saved and nothing will be written to it — restore it from a backup".into(),
+        DbCause::DiskFull => "the disk is full; nothing was saved — free some space and try again".into(),
+        DbCause::Busy => "the database is busy: another rmdesk kept it locked for more than 10 seconds; nothing was saved — try again in a moment".into(),
+        DbCause::Other => format!("database error: {e}"),
     }
 }

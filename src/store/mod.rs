@@ -13,9 +13,11 @@ pub mod clients;
 pub mod clients_io;
 mod clients_write;
 pub mod clock;
+pub mod damage;
 pub mod demo;
 mod error;
 pub mod feedback;
+pub mod files;
 pub mod holdings;
 pub mod home;
 mod migrate;
@@ -36,7 +38,7 @@ use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
 pub use crate::domain::user::{Actor, Role};
 pub use clock::{Clock, FixedClock, SystemClock, Zone, ZonedClock};
-pub use error::{OpenError, StoreError};
+pub use error::{DbCause, OpenError, StoreError};
 pub use migrate::LATEST_VERSION;
 
 /// `PRAGMA application_id` of an rmdesk database ("rmdk").
@@ -53,6 +55,8 @@ pub struct Store {
     conn: Connection,
     path: PathBuf,
     clock: Box<dyn Clock>,
+    /// Opened read-only because the file is marked damaged: every write is refused.
+    damaged: bool,
 }
 
 impl std::fmt::Debug for Store {
@@ -62,40 +66,46 @@ impl std::fmt::Debug for Store {
 }
 
 impl Store {
-    /// Opens the database at `path`, creating a new one if no file is there, and brings
-    /// its schema up to date. A file that is not an rmdesk database, is damaged, or was
-    /// written by a newer rmdesk is reported and left untouched.
+    /// Opens the database at `path`, creating a new one (mode `0600`, its folder `0700`)
+    /// if nothing is there, and brings its schema up to date. A file that is empty, not an
+    /// rmdesk database, damaged (or marked damaged, see [`damage`]), or written by a newer
+    /// rmdesk is reported and left untouched.
     pub fn open(path: &Path) -> Result<Store, OpenError> {
-        let exists = path.exists();
-        if exists {
+        let created = if path.exists() {
             preflight(path)?;
-        } else if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| OpenError::CreateDir {
-                path: dir.to_path_buf(),
-                source: e,
-            })?;
-        }
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE
-                | OpenFlags::SQLITE_OPEN_CREATE
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(|e| OpenError::classify(path, e))?;
-        configure(&conn).map_err(|e| OpenError::classify(path, e))?;
-        let mut store = Store {
-            conn,
-            path: path.to_path_buf(),
-            clock: clock::default_clock(),
+            if damage::is_marked(path) {
+                return Err(OpenError::MarkedDamaged(path.to_path_buf()));
+            }
+            false
+        } else {
+            create_new_file(path)?;
+            true
         };
-        migrate::apply(&mut store.conn).map_err(|e| match e {
-            StoreError::Sqlite(e) => OpenError::classify(path, e),
-            other => OpenError::Migration {
-                path: path.to_path_buf(),
-                reason: other.to_string(),
-            },
-        })?;
-        Ok(store)
+        let opened = Store::open_configured(path, false).and_then(|mut store| {
+            migrate::apply(&mut store.conn).map_err(|e| match e {
+                StoreError::Sqlite(e) => OpenError::classify(path, e),
+                other => OpenError::Migration {
+                    path: path.to_path_buf(),
+                    reason: other.to_string(),
+                },
+            })?;
+            Ok(store)
+        });
+        match opened {
+            Ok(store) => {
+                store.narrow_modes();
+                Ok(store)
+            }
+            Err(e) => {
+                if created {
+                    // Ours and never finished: leave nothing behind.
+                    let _ = std::fs::remove_file(path);
+                } else if let OpenError::Damaged { detail, .. } = &e {
+                    damage::mark(path, detail);
+                }
+                Err(e)
+            }
+        }
     }
 
     /// Opens an existing database only; a missing file is an error, not a new database.
@@ -104,6 +114,65 @@ impl Store {
             return Err(OpenError::Missing(path.to_path_buf()));
         }
         Store::open(path)
+    }
+
+    /// Opens an existing database without writing anything to it, not even its schema:
+    /// for `rmdesk check` and for the TUI showing a file marked damaged. Every write
+    /// through the returned store is refused with [`StoreError::Damaged`] when the file
+    /// is marked damaged, and by SQLite otherwise.
+    pub fn open_read_only(path: &Path) -> Result<Store, OpenError> {
+        if !path.exists() {
+            return Err(OpenError::Missing(path.to_path_buf()));
+        }
+        preflight(path)?;
+        Store::open_configured(path, true)
+    }
+
+    fn open_configured(path: &Path, read_only: bool) -> Result<Store, OpenError> {
+        let flags = if read_only {
+            OpenFlags::SQLITE_OPEN_READ_ONLY
+        } else {
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+        };
+        let conn = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+            .map_err(|e| OpenError::classify(path, e))?;
+        configure(&conn, read_only).map_err(|e| OpenError::classify(path, e))?;
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+            clock: clock::default_clock(),
+            damaged: read_only && damage::is_marked(path),
+        })
+    }
+
+    /// Whether the file is marked damaged (opened read-only; every write refused).
+    pub fn is_damaged(&self) -> bool {
+        self.damaged
+    }
+
+    /// Marks the file damaged when `e` is SQLite reporting corruption, so nothing writes
+    /// to it again. Callers pass every store error they show (reads included).
+    pub fn note_error(&mut self, e: &StoreError) {
+        if let StoreError::Sqlite(e) = e {
+            if damage::is_corruption(e) {
+                damage::mark(&self.path, &e.to_string());
+                self.damaged = true;
+            }
+        }
+    }
+
+    /// Narrows the database and its `-wal`/`-shm` to `0600` (files of an older rmdesk, or
+    /// made under a wide umask). Best effort: a file owned by someone else stays as it is.
+    fn narrow_modes(&self) {
+        let _ = files::set_mode(&self.path, files::FILE_MODE);
+        for suffix in ["-wal", "-shm"] {
+            let mut p = self.path.as_os_str().to_owned();
+            p.push(suffix);
+            let p = PathBuf::from(p);
+            if p.exists() {
+                let _ = files::set_mode(&p, files::FILE_MODE);
+            }
+        }
     }
 
     /// What opens this database again on another connection with the same clock (a
@@ -142,13 +211,22 @@ impl Store {
         &mut self,
         f: impl FnOnce(&Transaction<'_>, DateTime<Utc>) -> Result<T>,
     ) -> Result<T> {
+        if self.damaged {
+            return Err(StoreError::Damaged);
+        }
         let now = self.clock.now();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let value = f(&tx, now)?;
-        tx.commit()?;
-        Ok(value)
+        let result = (|| {
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let value = f(&tx, now)?;
+            tx.commit()?;
+            Ok(value)
+        })();
+        if let Err(e) = &result {
+            self.note_error(e);
+        }
+        result
     }
 
     /// Read access for the store's own modules.
@@ -211,7 +289,7 @@ fn preflight(path: &Path) -> Result<(), OpenError> {
         return Err(OpenError::NotADatabase(path.to_path_buf()));
     }
     if meta.len() == 0 {
-        return Ok(());
+        return Err(OpenError::Empty(path.to_path_buf()));
     }
     let conn = Connection::open_with_flags(
         path,
@@ -242,8 +320,31 @@ fn preflight(path: &Path) -> Result<(), OpenError> {
     Ok(())
 }
 
-fn configure(conn: &Connection) -> rusqlite::Result<()> {
+/// Creates the empty file of a new database, mode `0600`, in a folder made `0700` if
+/// missing; SQLite gives its `-wal` and `-shm` the same mode.
+fn create_new_file(path: &Path) -> Result<(), OpenError> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if !dir.exists() {
+            files::create_private_dir(dir).map_err(|e| OpenError::CreateDir {
+                path: dir.to_path_buf(),
+                source: e,
+            })?;
+        }
+    }
+    files::create_private_new(path)
+        .map(drop)
+        .map_err(|e| OpenError::Unreadable {
+            path: path.to_path_buf(),
+            source: e,
+        })
+}
+
+fn configure(conn: &Connection, read_only: bool) -> rusqlite::Result<()> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
+    if read_only {
+        conn.execute_batch("PRAGMA trusted_schema = OFF; PRAGMA query_only = ON;")?;
+        return Ok(());
+    }
     // journal_mode answers with a row, so it is queried rather than executed.
     let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
     // A 32 MiB page cache (the default is 2 MiB): large imports stop spilling pages

@@ -33,9 +33,11 @@ impl Table {
         out
     }
 
-    /// The table as CSV (the same writer as every CSV export).
+    /// The table as CSV (the same writer as every CSV export: a byte-order mark first,
+    /// formula cells — a negative change too — neutralised with a leading `'`).
     pub fn to_csv(&self) -> String {
-        let mut out = csv_record(self.columns.iter().copied());
+        let mut out = crate::domain::csv_text::BOM.to_string();
+        out.push_str(&csv_record(self.columns.iter().copied()));
         for row in &self.rows {
             out.push_str(&csv_record(row.iter().map(String::as_str)));
         }

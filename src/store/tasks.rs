@@ -474,8 +474,9 @@ impl Store {
 }
 
 impl Store {
-    /// Writes `actor`'s calendar to `path` as an iCalendar file (through a `.partial`
-    /// file renamed at the end, so a failed export leaves no half file). Returns how
+    /// Writes `actor`'s calendar to `path` as an iCalendar file, privately and durably
+    /// ([`super::files::write_private_atomic`]: a `.partial` file flushed to disk and
+    /// renamed, so a failed export or a power loss leaves no half file). Returns how
     /// many tasks it holds.
     pub fn export_calendar_to_file(
         &mut self,
@@ -484,15 +485,8 @@ impl Store {
     ) -> Result<usize> {
         let tasks = self.calendar_export(actor)?;
         let text = crate::domain::ics::calendar(&tasks, self.now());
-        let io = |e: std::io::Error| StoreError::write_failed(path, e);
-        let mut partial = path.as_os_str().to_owned();
-        partial.push(".partial");
-        let partial = std::path::PathBuf::from(partial);
-        let written = std::fs::write(&partial, text).and_then(|()| std::fs::rename(&partial, path));
-        if let Err(e) = written {
-            let _ = std::fs::remove_file(&partial);
-            return Err(io(e));
-        }
+        super::files::write_private_bytes(path, text.as_bytes())
+            .map_err(|e| StoreError::write_failed(path, e))?;
         Ok(tasks.len())
     }
 }

@@ -83,6 +83,8 @@ fn validate_new(store: &Store, u: &NewUser) -> Result<()> {
             "this field is required",
         ));
     }
+    crate::domain::text::check_name(&u.display_name)
+        .map_err(|e| StoreError::invalid("display_name", e.key(), e.to_string()))?;
     validate_branch(store, u.role, u.branch_id)?;
     password::check(&u.username, &u.password)
         .map_err(|e| StoreError::invalid("password", e.key(), e.to_string()))?;

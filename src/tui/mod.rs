@@ -42,7 +42,15 @@ const NOTHING_DUE: Duration = Duration::from_secs(3600);
 /// Runs the application until the user quits. The database is opened before the
 /// terminal is taken over, so a bad file is reported as plain text.
 pub fn run(opts: Options) -> anyhow::Result<()> {
-    let store = crate::store::Store::open(&opts.db_path)?;
+    // A file marked damaged opens read-only, with the banner, so its data can still be
+    // looked at while it waits to be restored.
+    let store = match crate::store::Store::open(&opts.db_path) {
+        Err(crate::store::OpenError::MarkedDamaged(_)) => {
+            crate::store::Store::open_read_only(&opts.db_path)?
+        }
+        other => other?,
+    };
+    let damaged = store.is_damaged();
     let (keys, problems) = Keymap::load(&opts.config_dir);
     let mut app = App::new(
         store,
@@ -56,6 +64,10 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
     }
     if let Some(first) = problems.first() {
         app.notice(first.clone(), true);
+    }
+    if damaged {
+        let text = app.error_text(&crate::store::StoreError::Damaged);
+        app.notice(text, true);
     }
     tracing::info!(db = %opts.db_path.display(), "application started");
 

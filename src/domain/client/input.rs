@@ -156,10 +156,17 @@ impl ClientInput {
             true,
             ("err.kind", "not individual or corporate"),
         );
-        let name = self.name.split_whitespace().collect::<Vec<_>>().join(" ");
-        if name.is_empty() {
-            c.fail("name", "err.required", "empty");
-        }
+        let name = match crate::domain::text::check_name(&self.name) {
+            Ok(n) => n.split_whitespace().collect::<Vec<_>>().join(" "),
+            Err(_) if self.name.trim().is_empty() => {
+                c.fail("name", "err.required", "empty");
+                String::new()
+            }
+            Err(e) => {
+                c.fail("name", e.key(), &e.to_string());
+                String::new()
+            }
+        };
         let name = c.text("name", &name, NAME_MAX, false);
         let mut gender: Option<Gender> =
             c.code("gender", &self.gender, false, ("err.gender", "not M or F"));
@@ -468,7 +475,9 @@ impl Check {
         max: usize,
         multiline: bool,
     ) -> Option<String> {
-        let t = nonempty(raw)?;
+        // NFC, without direction controls or invisible characters (domain::text).
+        let cleaned = crate::domain::text::clean_free_text(raw);
+        let t = nonempty(&cleaned)?;
         let mut ok = true;
         if t.chars().count() > max {
             self.fail(

@@ -506,3 +506,37 @@ fn field_access_by_name() {
     assert!(input.field_mut("nope").is_none());
     assert_eq!(input.registered_capital, "v18");
 }
+
+#[test]
+fn names_refuse_invisible_and_direction_characters_and_text_is_nfc() {
+    let today = NaiveDate::from_ymd_opt(2026, 11, 23).expect("date");
+    let base = || ClientInput {
+        kind: "individual".into(),
+        name: "王小明".into(),
+        id_type: "passport".into(),
+        id_number: "E12345678".into(),
+        ..ClientInput::default()
+    };
+    for (name, key) in [
+        ("\u{200B}", "err.text.deceptive"),
+        ("客户\u{202E}gpj.exe", "err.text.deceptive"),
+        ("\u{2067}王\u{2069}", "err.text.deceptive"),
+        ("\u{3000}", "err.required"),
+    ] {
+        let mut c = base();
+        c.name = name.into();
+        let errors = c.validate(today).expect_err(name);
+        assert!(
+            errors.iter().any(|e| e.field == "name" && e.key == key),
+            "{name:?}: {errors:?}"
+        );
+    }
+    let mut c = base();
+    c.name = "Ame\u{301}lie".into();
+    c.address = "北京\u{202E}市\u{200B}东城区".into();
+    c.notes = "first\u{200F} line\nsecond".into();
+    let v = c.validate(today).expect("valid");
+    assert_eq!(v.name, "Am\u{e9}lie");
+    assert_eq!(v.address.as_deref(), Some("北京市东城区"));
+    assert_eq!(v.notes.as_deref(), Some("first line\nsecond"));
+}

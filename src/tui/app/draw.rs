@@ -11,7 +11,7 @@ use super::{App, Phase};
 use crate::tui::keymap::Action;
 use crate::tui::screens::home::role_key;
 use crate::tui::screens::View;
-use crate::tui::widgets::{command_bar, confirm, help};
+use crate::tui::widgets::{command_bar, confirm, fit, help};
 
 /// Smallest area the application draws into; below it a short notice is shown.
 const MIN_WIDTH: u16 = 20;
@@ -173,6 +173,11 @@ impl App {
             ),
             _ => " rmdesk".to_string(),
         };
+        let title = if self.store.is_damaged() {
+            format!("{title} · {}", self.i18n.t("app.read_only_damaged"))
+        } else {
+            title
+        };
         let right = match &self.phase {
             Phase::Main(s) if s.lock.is_none() => {
                 format!(
@@ -183,9 +188,20 @@ impl App {
             }
             _ => String::new(),
         };
+        // The title keeps its place; the user's name is cut, then left out, so the two
+        // never run into each other.
         let width = usize::from(area.width);
-        let used = unicode_width::UnicodeWidthStr::width(title.as_str())
-            + unicode_width::UnicodeWidthStr::width(right.as_str());
+        let title = fit(&title, width);
+        let title_w = unicode_width::UnicodeWidthStr::width(title.as_str());
+        let room = width.saturating_sub(title_w + 1);
+        let right = if unicode_width::UnicodeWidthStr::width(right.as_str()) <= room {
+            right
+        } else if room >= 8 {
+            format!("{} ", fit(right.trim_end(), room - 1))
+        } else {
+            String::new()
+        };
+        let used = title_w + unicode_width::UnicodeWidthStr::width(right.as_str());
         let pad = " ".repeat(width.saturating_sub(used));
         let line = Line::from(vec![Span::raw(title), Span::raw(pad), Span::raw(right)]);
         f.render_widget(Paragraph::new(line).style(self.theme.bar), area);

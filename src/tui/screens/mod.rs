@@ -241,7 +241,12 @@ pub fn store_error_text(err: &StoreError, i18n: &I18n) -> String {
         StoreError::DuplicateId { client_no } => {
             i18n.f("err.id.duplicate", &[("client_no", client_no)])
         }
-        StoreError::Sqlite(_) | StoreError::Hash(_) => {
+        StoreError::Damaged => i18n.t("err.damaged").to_string(),
+        StoreError::Sqlite(e) => {
+            tracing::error!("store failure: {e}");
+            i18n.t(crate::store::DbCause::of(e).key()).to_string()
+        }
+        StoreError::Hash(_) => {
             tracing::error!("store failure: {err}");
             i18n.t("err.database").to_string()
         }

@@ -117,6 +117,7 @@ pub fn popup(f: &mut Frame, area: Rect, title: &str, theme: &Theme) -> Rect {
 }
 
 /// The command bar: each action's first key and its label, as many as fit in `area`.
+/// When some do not fit, the bar ends in `…` (help, always first, lists them all).
 pub fn command_bar(
     f: &mut Frame,
     area: Rect,
@@ -125,19 +126,22 @@ pub fn command_bar(
     i18n: &I18n,
     theme: &Theme,
 ) {
+    let items: Vec<(String, String)> = actions
+        .iter()
+        .map(|a| (keys.primary(*a), i18n.t(&a.label_key()).to_string()))
+        .filter(|(k, _)| !k.is_empty())
+        .collect();
     let mut spans = Vec::new();
     let mut used: u16 = 0;
-    for &a in actions {
-        let key = keys.primary(a);
-        if key.is_empty() {
-            continue;
-        }
-        let label = i18n.t(&a.label_key()).to_string();
-        let need = cols(&key) + cols(&label) + 3;
-        if used + need > area.width {
+    for (n, (key, label)) in items.iter().enumerate() {
+        let need = cols(key) + cols(label) + 3;
+        // Keep a column for the marker unless this is the last item.
+        let reserve = u16::from(n + 1 < items.len());
+        if used + need + reserve > area.width {
+            spans.push(Span::styled("…", theme.key));
             break;
         }
-        spans.push(Span::styled(key, theme.key));
+        spans.push(Span::styled(key.clone(), theme.key));
         spans.push(Span::raw(format!(" {label}  ")));
         used += need;
     }

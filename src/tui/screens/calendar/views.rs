@@ -96,7 +96,13 @@ fn counts(c: &Calendar) -> HashMap<NaiveDate, (usize, bool)> {
 
 fn month(c: &Calendar, f: &mut Frame, area: Rect, v: &View<'_>) {
     let cell_w = (area.width.saturating_sub(50) / 7).clamp(5, 10);
-    let grid_w = (cell_w * 7 + 2).min(area.width);
+    let mut grid_w = (cell_w * 7 + 2).min(area.width);
+    // Too narrow for the day's list beside the grid: the grid alone (Tab still moves to
+    // the list, shown in the day view).
+    let with_list = area.width.saturating_sub(grid_w) >= 16;
+    if !with_list {
+        grid_w = area.width;
+    }
     let [left, right] =
         Layout::horizontal([Constraint::Length(grid_w), Constraint::Min(0)]).areas(area);
     // Two rows a week (day, count) from 80×24; three (and the first title) when tall.
@@ -165,6 +171,12 @@ fn month(c: &Calendar, f: &mut Frame, area: Rect, v: &View<'_>) {
                     first_style,
                 ));
             } else {
+                // One row: the count after a dot, so "23" and "2" never read as "232".
+                let count = match n {
+                    0 => String::new(),
+                    1..=9 => format!("·{n}"),
+                    _ => "·…".to_string(),
+                };
                 top.push(Span::styled(format!(" {:>2}", day.day()), style));
                 top.push(Span::styled(pad(&count, cw.saturating_sub(3)), count_style));
             }
@@ -179,7 +191,9 @@ fn month(c: &Calendar, f: &mut Frame, area: Rect, v: &View<'_>) {
     }
     f.render_widget(Paragraph::new(lines), inner);
     notes(c, f, notes_area, v);
-    day_list(c, f, right, v, true);
+    if with_list {
+        day_list(c, f, right, v, true);
+    }
 }
 
 /// The month's plan and the week's goal, as many lines of each as fit.

@@ -211,7 +211,8 @@ impl Clients {
         } else if k.is(key, Action::Import) {
             self.popups.push(Transfer::import(ctx.i18n));
         } else if k.is(key, Action::Export) {
-            self.popups.push(Transfer::export(ctx.i18n));
+            self.popups
+                .push(Transfer::export(ctx.i18n, &self.list.spec.filter));
         } else if k.is(key, Action::Filter) {
             self.popups.push(FilterDialog::new(
                 ctx.i18n,

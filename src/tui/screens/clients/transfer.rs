@@ -11,13 +11,14 @@ use ratatui::Frame;
 
 use super::super::{store_error_text, Ctx, View};
 use super::Done;
+use crate::store::clients::ClientFilter;
 use crate::tui::i18n::I18n;
 use crate::tui::jobs::{ImportJob, ImportState};
 use crate::tui::keymap::Action;
 use crate::tui::popup::{Popup, Step};
 use crate::tui::widgets::field::Field;
 use crate::tui::widgets::form::Form;
-use crate::tui::widgets::{centered, popup};
+use crate::tui::widgets::{centered, popup, wrap};
 
 /// The transfer overlay.
 #[derive(Debug)]
@@ -28,6 +29,8 @@ pub enum Transfer {
         import: bool,
         /// File and option.
         form: Form,
+        /// An export writes the clients this filter keeps: the list's.
+        filter: ClientFilter,
     },
     /// An import running.
     Running(ImportJob),
@@ -53,11 +56,15 @@ impl Transfer {
             Field::text("file", i.t("transfer.file"), ""),
             Field::choice("option", i.t("transfer.skip_invalid"), options, "no"),
         ]);
-        Transfer::Ask { import: true, form }
+        Transfer::Ask {
+            import: true,
+            form,
+            filter: ClientFilter::default(),
+        }
     }
 
-    /// The export form.
-    pub fn export(i: &I18n) -> Transfer {
+    /// The export form, writing the clients `filter` (the list's) keeps.
+    pub fn export(i: &I18n, filter: &ClientFilter) -> Transfer {
         let options = vec![
             ("no".to_string(), i.t("transfer.masked").to_string()),
             ("yes".to_string(), i.t("transfer.unmasked").to_string()),
@@ -69,6 +76,7 @@ impl Transfer {
         Transfer::Ask {
             import: false,
             form,
+            filter: filter.clone(),
         }
     }
 
@@ -152,7 +160,11 @@ impl Transfer {
         let k = ctx.keys;
         let action = k.action_in(key, &self.keys());
         match self {
-            Transfer::Ask { import, form } => {
+            Transfer::Ask {
+                import,
+                form,
+                filter,
+            } => {
                 if action == Some(Action::Back) {
                     return Step::Closed;
                 }
@@ -165,7 +177,8 @@ impl Transfer {
                         return Step::Open;
                     }
                     let option = form.value("option") == "yes";
-                    let path = PathBuf::from(path);
+                    // The full path, so the report and the status line say where.
+                    let path = std::path::absolute(&path).unwrap_or_else(|_| PathBuf::from(&path));
                     if *import {
                         let db = ctx.store.reopener();
                         *self = Transfer::Running(ImportJob::start(
@@ -175,7 +188,10 @@ impl Transfer {
                             option,
                         ));
                     } else {
-                        match ctx.store.export_clients_to_file(ctx.actor, &path, option) {
+                        let written = ctx
+                            .store
+                            .export_clients_to_file(ctx.actor, filter, &path, option);
+                        match written {
                             Ok(n) => {
                                 let text = ctx.i18n.f(
                                     "transfer.exported",
@@ -276,16 +292,38 @@ impl Popup<Done> for Transfer {
         let i = v.i18n;
         let width = area.width.saturating_sub(4).min(76);
         match self {
-            Transfer::Ask { import, form } => {
+            Transfer::Ask {
+                import,
+                form,
+                filter,
+            } => {
                 let title = if *import {
                     i.t("transfer.import_title")
                 } else {
                     i.t("transfer.export_title")
                 };
-                let rect = centered(area, width, form.height() + 5);
+                // Under the fields: the folder a relative name is written in or read
+                // from, what an export writes, and where the format is described.
+                let folder = std::env::current_dir()
+                    .map(|d| d.display().to_string())
+                    .unwrap_or_default();
+                let mut notes = vec![i.f("transfer.folder", &[("folder", &folder)])];
+                if !*import && *filter != ClientFilter::default() {
+                    notes.push(i.t("transfer.filtered").to_string());
+                }
+                notes.push(i.f("transfer.hint", &[("key", &v.keys.primary(Action::Save))]));
+                let inner_w = usize::from(width.saturating_sub(4)).max(1);
+                let lines: Vec<Line> = notes
+                    .iter()
+                    .flat_map(|n| wrap(n, inner_w))
+                    .map(|l| Line::from(Span::styled(l, v.theme.dim)))
+                    .collect();
+                let notes_h = u16::try_from(lines.len()).unwrap_or(u16::MAX);
+                let rect = centered(area, width, form.height() + 4 + notes_h);
                 let inner = popup(f, rect, title, v.theme);
                 let [body, hint] =
-                    Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
+                    Layout::vertical([Constraint::Min(1), Constraint::Length(notes_h)])
+                        .areas(inner);
                 form.draw(
                     f,
                     Rect::new(
@@ -302,10 +340,7 @@ impl Popup<Done> for Transfer {
                     hint.width.saturating_sub(2),
                     hint.height,
                 );
-                f.render_widget(
-                    Paragraph::new(Span::styled(i.t("transfer.hint"), v.theme.dim)),
-                    hint,
-                );
+                f.render_widget(Paragraph::new(lines), hint);
             }
             Transfer::Running(job) => {
                 let rect = centered(area, width, 5);
@@ -381,7 +416,7 @@ mod tests {
             Box::new(Transfer::import(c.i18n)) as Box<dyn Popup<Done>>
         });
         assert_shows_what_it_takes(&mut env, true, TEXT_FIELD, &|c| {
-            Box::new(Transfer::export(c.i18n)) as Box<dyn Popup<Done>>
+            Box::new(Transfer::export(c.i18n, &ClientFilter::default())) as Box<dyn Popup<Done>>
         });
         assert_shows_what_it_takes(&mut env, false, &[], &|_| {
             Box::new(Transfer::Report {

@@ -1,0 +1,284 @@
+//! CSV text as rmdesk writes and reads it, for every CSV file (clients, reports,
+//! ledgers, audit): RFC 4180, read strictly, and safe to open in a spreadsheet.
+//!
+//! **Writing.** A file begins with a UTF-8 byte-order mark ([`BOM`]): spreadsheet
+//! programs on Chinese Windows otherwise read it as GBK. A field holding a comma, a quote
+//! or a line break is quoted, its quotes doubled. A cell a spreadsheet would run as a
+//! formula — beginning with `=`, `+`, `-`, `@`, a tab or a carriage return — is
+//! neutralised as OWASP recommends, with a leading `'` ([`neutralise`]); so that import
+//! can undo exactly that, a cell of `'`s followed by one of those characters gets one
+//! more `'` too.
+//!
+//! **Reading.** [`read_records`] splits text into records, each with the line it starts
+//! on. A quoted field followed by anything but a comma or a line end, a quote inside an
+//! unquoted field, or a quoted field never closed is an error of that record (with its
+//! line), not a guess. [`restore`] undoes [`neutralise`].
+use std::borrow::Cow;
+
+/// The UTF-8 byte-order mark every CSV export begins with.
+pub const BOM: &str = "\u{feff}";
+
+/// Whether `c` makes a spreadsheet read a cell as a formula when it comes first.
+fn is_trigger(c: char) -> bool {
+    matches!(c, '=' | '+' | '-' | '@' | '\t' | '\r')
+}
+
+/// Whether `cell` is `'`s (`quotes` or more) followed by a formula trigger.
+fn quoted_trigger(cell: &str, quotes: usize) -> bool {
+    let rest = cell.trim_start_matches('\'');
+    cell.len() - rest.len() >= quotes && rest.chars().next().is_some_and(is_trigger)
+}
+
+/// `cell` as written to a CSV file: with a leading `'` when it begins with a formula
+/// trigger (`=`, `+`, `-`, `@`, tab, carriage return), or with `'`s before one.
+pub fn neutralise(cell: &str) -> Cow<'_, str> {
+    if quoted_trigger(cell, 0) {
+        Cow::Owned(format!("'{cell}"))
+    } else {
+        Cow::Borrowed(cell)
+    }
+}
+
+/// Undoes [`neutralise`]: drops one leading `'` from a cell of `'`s followed by a
+/// formula trigger. Any other cell, including one simply beginning with `'`, is kept.
+pub fn restore(cell: &str) -> Cow<'_, str> {
+    if quoted_trigger(cell, 1) {
+        Cow::Borrowed(&cell[1..])
+    } else {
+        Cow::Borrowed(cell)
+    }
+}
+
+/// Appends one record and its CRLF: each field neutralised, then quoted when it holds a
+/// comma, a quote or a line break.
+pub fn write_record<'a>(out: &mut String, fields: impl IntoIterator<Item = &'a str>) {
+    for (i, field) in fields.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let field = neutralise(field);
+        if field.contains([',', '"', '\n', '\r']) {
+            out.push('"');
+            out.push_str(&field.replace('"', "\"\""));
+            out.push('"');
+        } else {
+            out.push_str(&field);
+        }
+    }
+    out.push_str("\r\n");
+}
+
+/// One record of a file as read: its first line, and its fields or why it is malformed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    /// Line (from 1) where the record starts.
+    pub line: u64,
+    /// The fields, unquoted (not yet [`restore`]d), or the reason the record is malformed.
+    pub fields: Result<Vec<String>, String>,
+}
+
+/// Splits CSV `text` (without its byte-order mark) into records. Blank lines are skipped.
+/// A malformed record is reported and reading goes on at the next line.
+pub fn read_records(text: &str) -> Vec<Record> {
+    let mut records = Vec::new();
+    let mut chars = text.chars().peekable();
+    let mut line: u64 = 1;
+    while chars.peek().is_some() {
+        // Blank lines between records.
+        match chars.peek() {
+            Some('\n') => {
+                chars.next();
+                line += 1;
+                continue;
+            }
+            Some('\r') => {
+                chars.next();
+                if chars.peek() == Some(&'\n') {
+                    chars.next();
+                    line += 1;
+                }
+                continue;
+            }
+            _ => {}
+        }
+        let start = line;
+        let mut fields = Vec::new();
+        let mut error = None;
+        'record: loop {
+            let mut field = String::new();
+            if chars.peek() == Some(&'"') {
+                chars.next();
+                loop {
+                    match chars.next() {
+                        None => {
+                            error = Some(format!(
+                                "field {} opens a quote at line {start} that is never closed",
+                                fields.len() + 1
+                            ));
+                            break 'record;
+                        }
+                        Some('"') if chars.peek() == Some(&'"') => {
+                            chars.next();
+                            field.push('"');
+                        }
+                        Some('"') => break,
+                        Some(c) => {
+                            if c == '\n' {
+                                line += 1;
+                            }
+                            field.push(c);
+                        }
+                    }
+                }
+                // After the closing quote: a comma, a line end, or the end of the text.
+                match chars.peek() {
+                    None | Some('\n') | Some('\r') | Some(',') => {}
+                    Some(_) => {
+                        error = Some(format!(
+                            "field {}: text after its closing quote (a quote inside a quoted field is written twice: \"\")",
+                            fields.len() + 1
+                        ));
+                    }
+                }
+            } else {
+                while let Some(&c) = chars.peek() {
+                    if matches!(c, ',' | '\n' | '\r') {
+                        break;
+                    }
+                    if c == '"' && error.is_none() {
+                        error = Some(format!(
+                            "field {}: a quote inside a field that is not quoted (quote the field and write the quote twice)",
+                            fields.len() + 1
+                        ));
+                    }
+                    field.push(c);
+                    chars.next();
+                }
+            }
+            if error.is_some() {
+                // Skip what is left of this line.
+                for c in chars.by_ref() {
+                    if c == '\n' {
+                        line += 1;
+                        break;
+                    }
+                }
+                break 'record;
+            }
+            fields.push(field);
+            match chars.next() {
+                Some(',') => continue,
+                Some('\r') => {
+                    if chars.peek() == Some(&'\n') {
+                        chars.next();
+                    }
+                    line += 1;
+                    break;
+                }
+                Some('\n') => {
+                    line += 1;
+                    break;
+                }
+                // Nothing else ends a field (see above).
+                _ => break,
+            }
+        }
+        records.push(Record {
+            line: start,
+            fields: match error {
+                Some(e) => Err(e),
+                None => Ok(fields),
+            },
+        });
+    }
+    records
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_cells_are_neutralised_and_restored_exactly() {
+        for (cell, written) in [
+            (
+                "=HYPERLINK(\"http://x\",\"y\")",
+                "'=HYPERLINK(\"http://x\",\"y\")",
+            ),
+            ("+86 139", "'+86 139"),
+            ("-5", "'-5"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("'=x", "''=x"),
+            ("''@", "'''@"),
+            ("'s-Hertogenbosch", "'s-Hertogenbosch"),
+            ("客户", "客户"),
+            ("", ""),
+            ("'", "'"),
+        ] {
+            assert_eq!(neutralise(cell), written, "{cell:?}");
+            assert_eq!(restore(written), cell, "{written:?}");
+        }
+    }
+
+    #[test]
+    fn records_keep_their_lines_and_malformed_ones_are_errors() {
+        let text =
+            "a,b\r\n\"x\ny\",2\r\n\r\n\"客户2\"x\",3\nok,\"q\"\"q\"\nab\"c,4\n\"open,5\nnext";
+        let r = read_records(text);
+        assert_eq!(
+            r[0],
+            Record {
+                line: 1,
+                fields: Ok(vec!["a".into(), "b".into()])
+            }
+        );
+        assert_eq!(
+            r[1],
+            Record {
+                line: 2,
+                fields: Ok(vec!["x\ny".into(), "2".into()])
+            }
+        );
+        assert_eq!(r[2].line, 5);
+        assert!(r[2]
+            .fields
+            .as_ref()
+            .is_err_and(|e| e.contains("after its closing quote")));
+        assert_eq!(
+            r[3],
+            Record {
+                line: 6,
+                fields: Ok(vec!["ok".into(), "q\"q".into()])
+            }
+        );
+        assert_eq!(r[4].line, 7);
+        assert!(r[4].fields.is_err());
+        assert_eq!(r[5].line, 8);
+        assert!(r[5]
+            .fields
+            .as_ref()
+            .is_err_and(|e| e.contains("never closed")));
+        assert_eq!(r.len(), 6);
+    }
+
+    #[test]
+    fn written_records_read_back() {
+        let fields = ["=1+1", "a,b", "say \"hi\"", "two\r\nlines", "", "-", "'@x"];
+        let mut out = String::new();
+        write_record(&mut out, fields);
+        write_record(&mut out, ["end"]);
+        let r = read_records(&out);
+        assert_eq!(r.len(), 2);
+        let back: Vec<String> = r[0]
+            .fields
+            .clone()
+            .expect("well formed")
+            .iter()
+            .map(|f| restore(f).into_owned())
+            .collect();
+        assert_eq!(back, fields);
+        assert_eq!(r[1].line, 3);
+    }
+}

@@ -375,9 +375,7 @@ CREATE INDEX IF NOT EXISTS audit_log_action ON audit_log (action, id);
 
 -- Settings added with the administrator's settings screen (bounds are in the store).
 INSERT OR IGNORE INTO settings (key, value) VALUES
-    ('backup.keep', '14'),
-    ('churn.aum_drop_percent', '30'),
-    ('churn.quiet_days', '180');
+    ('backup.keep', '14');
 
 -- migration: 6
 -- The manager's desk: hand-overs and their ledger (交接台账), requests a manager decides
@@ -445,3 +443,35 @@ ALTER TABLE tasks ADD COLUMN assigned_by INTEGER;
 -- A closed client: when and why (the row is kept, status 'closed').
 ALTER TABLE clients ADD COLUMN closed_on TEXT;
 ALTER TABLE clients ADD COLUMN closed_reason TEXT;
+
+-- migration: 7
+-- Reports: the history of every client's AUM and tier, and each product's margin.
+--
+-- A row is written, in the same transaction, each time the store recomputes a client's
+-- AUM or tier (a holding opened, changed or closed; the tier thresholds changed), so the
+-- AUM and tier at any past instant are those of the last row at or before it. A
+-- database from before this migration has no history: each client's current AUM and
+-- tier are recorded as held since the client was created.
+CREATE TABLE aum_history (
+    id          INTEGER PRIMARY KEY,
+    client_id   INTEGER NOT NULL REFERENCES clients(id),
+    at          TEXT NOT NULL,                      -- instant the value took effect
+    aum_minor   INTEGER NOT NULL,                   -- CNY AUM in fen
+    tier        TEXT NOT NULL CHECK (tier IN ('general', 'key', 'core'))
+) STRICT;
+
+CREATE INDEX aum_history_client_at ON aum_history (client_id, at);
+
+INSERT INTO aum_history (client_id, at, aum_minor, tier)
+SELECT id, created_at, aum_minor, tier FROM clients;
+
+-- The bank's annual income rate on a balance of the product, in percent per year
+-- (net interest margin for deposits and loans, fee rate for wealth products, funds and
+-- insurance), set by administrators. A client's contribution is the sum over open
+-- holdings of amount x margin / 100.
+ALTER TABLE products ADD COLUMN margin TEXT NOT NULL DEFAULT '0';
+
+INSERT OR IGNORE INTO settings (key, value) VALUES
+    ('churn.aum_drop_pct', '30'),
+    ('churn.aum_drop_days', '90'),
+    ('churn.maturity_grace_days', '14');

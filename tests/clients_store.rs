@@ -857,12 +857,15 @@ fn a_database_of_migration_1_is_searched_as_before_after_the_search_migration() 
     };
     // Put the file back to what migration 1 left: its full-text table, holding every
     // suffix of each mobile behind a marker, no phone table, no indexes, columns,
-    // triggers or tables of the later migrations.
+    // triggers or tables of the later migrations (nor migration 7's history, margin and
+    // churn settings).
     {
         let conn = rusqlite::Connection::open(&path).expect("raw");
         conn.execute_batch(
             "DROP TABLE client_phone; DROP TABLE client_search;
              DROP INDEX clients_owner_risk_name; DROP INDEX clients_branch_risk_name;
+             DROP TABLE aum_history; ALTER TABLE products DROP COLUMN margin;
+             DELETE FROM settings WHERE key LIKE 'churn.%';
              DROP TABLE handover_clients; DROP TABLE handovers; DROP TABLE requests;
              ALTER TABLE tasks DROP COLUMN assigned_by;
              ALTER TABLE clients DROP COLUMN closed_on;

@@ -117,6 +117,11 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             limit,
         }) => super::clients::search(&cli, text, stats, limit),
         Some(Command::Check) => check(&db_path(&cli)?),
+        Some(Command::Report(ref cmd)) => super::reports::run(&cli, cmd),
+        Some(Command::Product(super::ProductCommand::Margin {
+            ref code,
+            ref percent,
+        })) => super::reports::set_margin(&cli, code, percent),
         Some(Command::Passwd) => passwd(&cli),
         Some(Command::Backup { ref file }) => super::admin::backup(&cli, file),
         Some(Command::Restore { ref file }) => super::admin::restore(&cli, file),

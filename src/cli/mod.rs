@@ -10,6 +10,7 @@ mod commands;
 pub mod demo_activity;
 pub mod demo_people;
 mod desk;
+mod reports;
 mod secrets;
 
 use std::path::PathBuf;
@@ -172,6 +173,14 @@ pub enum Command {
     /// List requests; approve or reject one (as a manager: --user NAME).
     #[command(subcommand)]
     Approvals(ApprovalsCommand),
+    /// Product settings (as an administrator: --user NAME).
+    #[command(subcommand)]
+    Product(ProductCommand),
+    /// Reports for the acting user's scope (as --user NAME): an RM's own figures, a
+    /// manager's branch. Prints a tab-separated table (format: see README), or writes
+    /// it as CSV with --csv.
+    #[command(subcommand)]
+    Report(ReportCommand),
     /// Create (or open) the demo database, seeded with a branch, users and data.
     Demo {
         /// How many clients to seed.
@@ -198,6 +207,53 @@ pub enum SettingsCommand {
         /// The new whole-number value.
         value: String,
     },
+}
+
+/// `rmdesk product …`
+#[derive(Debug, Subcommand)]
+pub enum ProductCommand {
+    /// Set a product's margin: the bank's annual income rate on a balance, percent per
+    /// year (0 to 100), used for clients' contribution.
+    Margin {
+        /// Product code.
+        code: String,
+        /// Percent per year, e.g. 1.25.
+        percent: String,
+    },
+}
+
+/// `rmdesk report …`
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Each RM's performance over a period (default: this month), and the branch total
+    /// for a manager.
+    Performance(ReportArgs),
+    /// Clients ranked by contribution or AUM, with the 80/20 headline and the tiers.
+    Value(ReportArgs),
+    /// Clients at risk of leaving, with their reasons, highest AUM first.
+    Churn(ReportArgs),
+}
+
+/// Options of `rmdesk report …`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ReportArgs {
+    /// First day of the period, YYYY-MM-DD (performance; default: the first of the
+    /// month of --to, or of today).
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Last day of the period, YYYY-MM-DD, included (performance; default: the last day
+    /// of the month of --from, or of today).
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// Only this RM (within your scope; an RM naming another RM gets no rows).
+    #[arg(long, value_name = "USER")]
+    pub rm: Option<String>,
+    /// What the value report ranks by.
+    #[arg(long, default_value = "contribution", value_parser = ["aum", "contribution"])]
+    pub by: String,
+    /// Write the table to this CSV file instead of printing it.
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
 }
 
 /// `rmdesk import …`

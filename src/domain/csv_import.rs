@@ -327,6 +327,14 @@ pub fn csv_row(row: &ClientInput) -> String {
     out
 }
 
+/// Any record as a line of the same CSV (with its CRLF): the writer of every CSV export
+/// (clients, reports), formula cells neutralised.
+pub fn csv_record<'a>(fields: impl IntoIterator<Item = &'a str>) -> String {
+    let mut out = String::new();
+    write_record(&mut out, fields.into_iter());
+    out
+}
+
 /// Appends one record and its line end (see [`csv_text::write_record`]: formula cells
 /// neutralised, quoted where needed).
 fn write_record<'a>(out: &mut String, fields: impl Iterator<Item = &'a str>) {

@@ -177,21 +177,57 @@ impl Store {
             "UPDATE clients SET aum_minor = ?1, tier = ?2, updated_at = ?3 WHERE id = ?4",
             params![minor, tier.code(), now, client_id],
         )?;
-        Ok(())
+        record_aum(tx, client_id, minor, tier.code(), now)
     }
 
     /// Recomputes every client's tier from its AUM (after the thresholds change).
-    pub(crate) fn retier_all(tx: &Connection, t: Thresholds) -> Result<()> {
+    pub(crate) fn retier_all(tx: &Connection, t: Thresholds, now: &str) -> Result<()> {
         let (key, core) = (
             to_minor(t.key()).unwrap_or(i64::MAX),
             to_minor(t.core()).unwrap_or(i64::MAX),
         );
+        let new_tier = "CASE WHEN aum_minor >= ?2 THEN 'core' WHEN aum_minor >= ?1 THEN 'key' ELSE 'general' END";
         tx.execute(
-            "UPDATE clients SET tier = CASE WHEN aum_minor >= ?2 THEN 'core' WHEN aum_minor >= ?1 THEN 'key' ELSE 'general' END",
+            &format!(
+                "INSERT INTO aum_history (client_id, at, aum_minor, tier)
+                 SELECT id, ?3, aum_minor, {new_tier} FROM clients WHERE tier != {new_tier}"
+            ),
+            params![key, core, now],
+        )?;
+        tx.execute(
+            &format!("UPDATE clients SET tier = {new_tier}"),
             params![key, core],
         )?;
         Ok(())
     }
+}
+
+/// Appends a client's AUM and tier to its history (`aum_history`) when they differ from
+/// the last row: called in the transaction that recomputed them.
+pub(crate) fn record_aum(
+    tx: &Connection,
+    client_id: i64,
+    aum_minor: i64,
+    tier: &str,
+    now: &str,
+) -> Result<()> {
+    let last: Option<(i64, String)> = tx
+        .prepare_cached(
+            "SELECT aum_minor, tier FROM aum_history WHERE client_id = ?1 ORDER BY at DESC, id DESC LIMIT 1",
+        )?
+        .query_row([client_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    if last
+        .as_ref()
+        .is_some_and(|(a, t)| *a == aum_minor && t == tier)
+    {
+        return Ok(());
+    }
+    tx.prepare_cached(
+        "INSERT INTO aum_history (client_id, at, aum_minor, tier) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![client_id, now, aum_minor, tier])?;
+    Ok(())
 }
 
 /// The owner a save writes: (user id, branch id). An RM owns what they save; a manager

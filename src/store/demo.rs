@@ -74,6 +74,14 @@ impl Store {
                     stamp
                 ])?;
             }
+            // Margins by category, percent per year (the administrator's to change).
+            tx.execute(
+                "UPDATE products SET margin = CASE category
+                     WHEN 'deposit' THEN '1.50' WHEN 'loan' THEN '2.20' WHEN 'wealth' THEN '0.60'
+                     WHEN 'fund' THEN '1.20' WHEN 'insurance' THEN '2.50' WHEN 'bond' THEN '0.30'
+                     ELSE '0.50' END",
+                [],
+            )?;
             Ok(())
         })
     }
@@ -478,6 +486,49 @@ fn seed_holding(
     let tier = Tier::from_aum(total, t.key(), t.core());
     tx.prepare_cached("UPDATE clients SET aum_minor = ?1, tier = ?2 WHERE id = ?3")?
         .execute(params![minor, tier.code(), client])?;
+    seed_history(tx, client, minor, t, now)
+}
+
+/// A year of made-up AUM history ending at today's value: most clients grew into it
+/// quarter by quarter; one in seven held half as much again 120 days ago and is now
+/// shrinking (churn warnings); one in eleven came down a tier and back.
+fn seed_history(
+    tx: &rusqlite::Connection,
+    client: i64,
+    minor: i64,
+    t: Thresholds,
+    now: &str,
+) -> Result<()> {
+    let Some(at) = super::parse_ts(now) else {
+        return Ok(());
+    };
+    let shape: [(i64, i64); 4] = match client % 11 {
+        _ if client % 7 == 0 => [(360, 120), (240, 140), (120, 150), (60, 125)],
+        0 => [(360, 100), (240, 50), (120, 100), (60, 100)],
+        _ => [(360, 70), (240, 80), (120, 90), (60, 95)],
+    };
+    let (key, core) = (
+        to_minor(t.key()).unwrap_or(i64::MAX),
+        to_minor(t.core()).unwrap_or(i64::MAX),
+    );
+    let mut rows: Vec<(String, i64)> = shape
+        .iter()
+        .map(|(days, pct)| (ts(at - chrono::Duration::days(*days)), minor / 100 * pct))
+        .collect();
+    rows.push((now.to_string(), minor));
+    for (when, aum) in rows {
+        let tier = if aum >= core {
+            "core"
+        } else if aum >= key {
+            "key"
+        } else {
+            "general"
+        };
+        tx.prepare_cached(
+            "INSERT INTO aum_history (client_id, at, aum_minor, tier) VALUES (?1, ?2, ?3, ?4)",
+        )?
+        .execute(params![client, when, aum, tier])?;
+    }
     Ok(())
 }
 

@@ -31,6 +31,8 @@ pub mod plans;
 pub mod products;
 #[cfg(test)]
 mod query_plans;
+pub mod reports;
+pub mod reports_table;
 pub mod restore;
 pub mod settings;
 pub mod tasks;

@@ -111,18 +111,25 @@ pub const SPECS: &[Spec] = &[
         14,
     ),
     spec(
-        "churn.aum_drop_percent",
-        "fall in AUM over 90 days that flags a client as at risk of leaving",
+        "churn.aum_drop_pct",
+        "fall in AUM, over churn.aum_drop_days, that flags a client as at risk of leaving",
         "percent",
-        (5, 95),
+        (1, 100),
         30,
     ),
     spec(
-        "churn.quiet_days",
-        "days without contact or transaction that flag a client as at risk of leaving",
+        "churn.aum_drop_days",
+        "the span over which the fall in AUM is measured",
         "days",
-        (30, 730),
-        180,
+        (7, 730),
+        90,
+    ),
+    spec(
+        "churn.maturity_grace_days",
+        "days after a maturity without a new holding that flag a client as at risk",
+        "days",
+        (1, 365),
+        14,
     ),
 ];
 
@@ -212,7 +219,7 @@ impl Store {
             )?;
             if key.starts_with("tier.") {
                 let t = super::clients::Thresholds::read(tx)?;
-                Store::retier_all(tx, t)?;
+                Store::retier_all(tx, t, &super::ts(now))?;
             }
             let after = value.to_string();
             audit::append(

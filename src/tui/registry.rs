@@ -10,6 +10,7 @@ use super::screens::calendar::Calendar;
 use super::screens::clients::Clients;
 use super::screens::home::Home;
 use super::screens::products::Products;
+use super::screens::reports::Reports;
 use super::screens::team::Team;
 use super::screens::visits::Visits;
 use super::screens::{Screen, ScreenId, Target};
@@ -80,7 +81,7 @@ pub const SCREENS: &[Entry] = &[
         key: Action::Reports,
         title: "screen.reports",
         roles: CLIENT_WORK,
-        make: None,
+        make: Some(boxed::<Reports>),
     },
     Entry {
         // The manager's desk: the team, approvals, the hand-over ledger.
@@ -145,6 +146,6 @@ mod tests {
             .map(|e| e.id)
             .collect();
         assert_eq!(admin, [ScreenId::Home, ScreenId::Products, ScreenId::Admin]);
-        assert!(!entry(ScreenId::Reports).is_some_and(|e| e.open_to(Role::Rm)));
+        assert!(entry(ScreenId::Reports).is_some_and(|e| e.open_to(Role::Rm)));
     }
 }

@@ -11,6 +11,7 @@ pub mod desk_lines;
 pub mod gate;
 pub mod home;
 pub mod products;
+pub mod reports;
 pub mod team;
 pub mod visits;
 
@@ -39,7 +40,7 @@ pub enum ScreenId {
     Products,
     /// Calendar: month, week and day views of tasks, plan notes.
     Calendar,
-    /// Reports (a later version).
+    /// Reports: RM performance, client value, churn warnings.
     Reports,
     /// The manager's desk: team, approvals, hand-over ledger.
     Team,

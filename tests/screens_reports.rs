@@ -1,0 +1,211 @@
+//! Reports (F7): the performance, value and churn tabs with their charts and tables,
+//! in English and Chinese at 80×24 and 120×40; the period and ranking keys; Enter on a
+//! client opens it; the help carries the definitions. The clock is fixed at local noon,
+//! 2026-11-23.
+mod common;
+
+use std::str::FromStr;
+
+use chrono::NaiveDateTime;
+use common::*;
+use crossterm::event::KeyCode;
+use rmdesk::domain::client::ClientInput;
+use rmdesk::domain::product::{HoldingInput, ProductInput};
+use rmdesk::domain::task::TaskInput;
+use rmdesk::domain::visit::VisitInput;
+use rmdesk::store::clients::SaveOutcome;
+use rmdesk::store::holdings::NewHolding;
+use rmdesk::store::{Actor, FixedClock, Store, Zone};
+use rmdesk::tui::i18n::Lang;
+use rmdesk::tui::App;
+use rust_decimal::Decimal;
+
+fn at(store: &mut Store, t: &str) {
+    let local = NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M").expect("time");
+    store.set_clock(Box::new(FixedClock(Zone::china().to_utc(local))));
+}
+
+fn client(store: &mut Store, rm: &Actor, name: &str, n: u32, status: &str) -> i64 {
+    let input = ClientInput {
+        kind: "individual".into(),
+        name: name.into(),
+        id_type: "passport".into(),
+        id_number: format!("E{n:08}"),
+        risk_level: "C5".into(),
+        risk_assessed_on: "2026-07-01".into(),
+        status: status.into(),
+        ..ClientInput::default()
+    };
+    match store.create_client(rm, &input, true).expect("client") {
+        SaveOutcome::Saved(id) => id,
+        other => panic!("{other:?}"),
+    }
+}
+
+fn hold(store: &mut Store, rm: &Actor, client: i64, product: i64, amount: &str) -> i64 {
+    let h = NewHolding {
+        product_id: product,
+        input: HoldingInput {
+            amount: amount.into(),
+            ..HoldingInput::default()
+        },
+        override_reason: String::new(),
+    };
+    store.add_holding(rm, client, &h).expect("holding")
+}
+
+/// rm1's book: 林黛玉 (core, visited), 贾宝玉 (down by half in November), Wang Xifeng
+/// (a fund), 薛宝钗 (dormant); a task done on time, one late.
+fn desk(path: &std::path::Path) -> Store {
+    let (mut store, admin) = seeded(path);
+    let rm1 = store.login("rm1", PASSWORD).expect("rm1");
+    at(&mut store, "2026-08-01 10:00");
+    let product = |code: &str, category: &str| ProductInput {
+        code: code.into(),
+        name: format!("Product {code}"),
+        category: category.into(),
+        risk_level: "R1".into(),
+        min_amount: "0".into(),
+        sale_start: "2026-01-01".into(),
+        sale_end: "2026-12-31".into(),
+        ..ProductInput::default()
+    };
+    let dep = store
+        .create_product(&admin, &product("DEP", "deposit"))
+        .expect("DEP");
+    let fnd = store
+        .create_product(&admin, &product("FND", "fund"))
+        .expect("FND");
+    store
+        .set_product_margin(&admin, "DEP", Decimal::from_str("1.5").expect("d"))
+        .expect("margin");
+    store
+        .set_product_margin(&admin, "FND", Decimal::from_str("1.2").expect("d"))
+        .expect("margin");
+    let a = client(&mut store, &rm1, "林黛玉", 1, "active");
+    hold(&mut store, &rm1, a, dep, "2000000");
+    let b = client(&mut store, &rm1, "贾宝玉", 2, "active");
+    let b1 = hold(&mut store, &rm1, b, dep, "300000");
+    let c = client(&mut store, &rm1, "Wang Xifeng", 3, "active");
+    hold(&mut store, &rm1, c, fnd, "50000");
+    client(&mut store, &rm1, "薛宝钗", 4, "dormant");
+    let mut tasks = Vec::new();
+    for due in ["2026-11-12", "2026-11-16"] {
+        let t = TaskInput {
+            title: format!("call {due}"),
+            due_date: due.into(),
+            ..TaskInput::default()
+        };
+        tasks.push(store.create_task(&rm1, &t).expect("task"));
+    }
+    at(&mut store, "2026-11-05 10:00");
+    store
+        .change_holding(&rm1, b1, "150000", "")
+        .expect("change");
+    at(&mut store, "2026-11-12 18:00");
+    store.complete_task(&rm1, tasks[0]).expect("done");
+    at(&mut store, "2026-11-23 12:00");
+    for (client, when) in [
+        (a, "2026-11-10 10:00"),
+        (b, "2026-11-20 15:30"),
+        (a, "2026-11-22 09:00"),
+    ] {
+        let v = VisitInput {
+            visited_at: when.into(),
+            channel: "branch".into(),
+            purpose: "review".into(),
+            summary: "portfolio review".into(),
+            ..VisitInput::default()
+        };
+        store.record_visit(&rm1, client, &v).expect("visit");
+    }
+    store.set_clock(Box::new(FixedClock(noon())));
+    store
+}
+
+fn signed_in(path: &std::path::Path, lang: Lang, user: &str) -> App {
+    let mut app = app(desk(path), lang);
+    sign_in(&mut app, user);
+    app.on_key(key(KeyCode::F(7)));
+    app
+}
+
+fn name(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "en",
+        Lang::ZhCn => "zh",
+    }
+}
+
+#[test]
+fn each_report_with_its_chart_in_both_languages_and_sizes() {
+    for lang in [Lang::En, Lang::ZhCn] {
+        let (_dir, path) = temp_db();
+        let mut app = signed_in(&path, lang, "mgr1");
+        let l = name(lang);
+        for tab in ["performance", "value", "churn"] {
+            insta::assert_snapshot!(format!("reports_{tab}_{l}_80x24"), render(&app, 80, 24));
+            insta::assert_snapshot!(format!("reports_{tab}_{l}_120x40"), render(&app, 120, 40));
+            app.on_key(key(KeyCode::Tab));
+        }
+    }
+}
+
+#[test]
+fn an_rm_sees_their_own_line_and_the_keys_change_period_and_ranking() {
+    let (_dir, path) = temp_db();
+    let mut app = signed_in(&path, Lang::En, "rm1");
+    let month = render(&app, 120, 40);
+    assert!(month.contains("Month 2026-11-01 – 2026-11-30"), "{month}");
+    assert!(!month.contains("Branch"), "an RM has no branch total");
+    // The visits: 3 in November; the tasks: one of two on time.
+    let line = month
+        .lines()
+        .find(|l| l.contains("rm1 ") && l.contains("50.0"))
+        .unwrap_or_else(|| panic!("rm1's line: {month}"));
+    assert!(line.contains(" 3 "), "{line}");
+    app.on_key(key(KeyCode::Left));
+    let october = render(&app, 120, 40);
+    assert!(october.contains("2026-10-01 – 2026-10-31"), "{october}");
+    app.on_key(key(KeyCode::Char('v')));
+    let quarter = render(&app, 120, 40);
+    assert!(
+        quarter.contains("Quarter 2026-10-01 – 2026-12-31"),
+        "{quarter}"
+    );
+    app.on_key(key(KeyCode::Tab));
+    let by_contribution = render(&app, 120, 40);
+    assert!(by_contribution.contains("hold"), "{by_contribution}");
+    app.on_key(key(KeyCode::Char('s')));
+    let by_aum = render(&app, 120, 40);
+    assert!(by_aum.contains("by AUM"), "{by_aum}");
+    // The fund's 50,000 × 1.2% = 600.00; the deposits 1.5%.
+    assert!(
+        by_aum.contains("30000.00") && by_aum.contains("600.00"),
+        "{by_aum}"
+    );
+}
+
+#[test]
+fn enter_on_a_client_at_risk_opens_it_and_help_defines_the_measures() {
+    let (_dir, path) = temp_db();
+    let mut app = signed_in(&path, Lang::En, "rm1");
+    app.on_key(key(KeyCode::F(1)));
+    let help = render(&app, 120, 40);
+    assert!(
+        help.contains("On time%: done on or") && help.contains("before the due date."),
+        "{help}"
+    );
+    app.on_key(key(KeyCode::Esc));
+    app.on_key(key(KeyCode::Tab));
+    app.on_key(key(KeyCode::Tab));
+    let churn = render(&app, 120, 40);
+    assert!(churn.contains("AUM down 50%"), "{churn}");
+    assert!(churn.contains("dormant"), "{churn}");
+    app.on_key(key(KeyCode::Enter));
+    let opened = render(&app, 120, 40);
+    assert!(
+        opened.contains("贾宝玉") && opened.contains("Clients"),
+        "{opened}"
+    );
+}

@@ -117,7 +117,7 @@ fn a_backup_taken_while_another_process_imports_is_consistent_and_passes_check()
         "{manifest}"
     );
     assert!(manifest.contains("user = \"admin\""), "{manifest}");
-    assert!(manifest.contains("schema_version = 5"), "{manifest}");
+    assert!(manifest.contains("schema_version = 7"), "{manifest}");
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -346,13 +346,19 @@ fn restore_migrates_an_older_file() {
         Some("admin"),
     ));
     std::fs::remove_file(d.join("old.db.manifest")).expect("rm");
-    // As a version-3 file: without migration 5's indexes and settings.
+    // As a version-4 file: without the objects of migrations 5, 6 and 7.
     Connection::open(&old)
         .expect("open")
         .execute_batch(
             "DROP INDEX audit_log_user; DROP INDEX audit_log_action;
-             DELETE FROM settings WHERE key IN ('backup.keep', 'churn.aum_drop_percent', 'churn.quiet_days');
-             PRAGMA user_version = 3;",
+             DELETE FROM settings WHERE key = 'backup.keep';
+             DROP TABLE handover_clients; DROP TABLE handovers; DROP TABLE requests;
+             ALTER TABLE tasks DROP COLUMN assigned_by;
+             ALTER TABLE clients DROP COLUMN closed_on;
+             ALTER TABLE clients DROP COLUMN closed_reason;
+             DROP TABLE aum_history; ALTER TABLE products DROP COLUMN margin;
+             DELETE FROM settings WHERE key LIKE 'churn.%';
+             PRAGMA user_version = 4;",
         )
         .expect("downgrade");
     let out = ok(&run(
@@ -361,8 +367,8 @@ fn restore_migrates_an_older_file() {
         &["restore", old.to_str().expect("utf-8")],
         Some("admin"),
     ));
-    assert!(out.contains("schema 3 was brought up to 5"), "{out}");
-    assert_eq!(count(&db, "PRAGMA user_version"), 5);
+    assert!(out.contains("schema 4 was brought up to 7"), "{out}");
+    assert_eq!(count(&db, "PRAGMA user_version"), 7);
     assert_eq!(
         count(
             &db,
@@ -612,7 +618,7 @@ fn audit_lists_newest_first_filters_and_exports_masked_csv() {
     ));
     assert!(out.contains("audit entries written"), "{out}");
     let body = std::fs::read_to_string(&csv).expect("csv");
-    assert!(body.starts_with("id,at,user,action"), "{body}");
+    assert!(body.starts_with("\u{feff}id,at,user,action"), "{body}");
     assert!(
         body.lines().skip(1).all(|l| l.contains(",login,")),
         "{body}"
@@ -642,7 +648,7 @@ fn settings_show_meaning_and_bounds_refuse_out_of_bounds_and_audit_changes() {
     let all = ok(&run(d, &db, &["settings"], None));
     assert!(all.contains("backup.keep = 14 backups"), "{all}");
     assert!(all.contains("lockout.max_attempts = 5 attempts"), "{all}");
-    assert_eq!(all.lines().count(), 12, "{all}");
+    assert_eq!(all.lines().count(), 13, "{all}");
     let one = ok(&run(
         d,
         &db,

@@ -323,7 +323,7 @@ fn reassign_moves_one_client_then_all_spread_by_aum_and_writes_the_ledger() {
     let mut lines = csv.lines();
     assert_eq!(
         lines.next(),
-        Some("handover,date,from,to,reason,reason_text,by,client_no,name,tier,aum,open_tasks,pending_complaints,maturities_30d")
+        Some("\u{feff}handover,date,from,to,reason,reason_text,by,client_no,name,tier,aum,open_tasks,pending_complaints,maturities_30d")
     );
     let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
     assert_eq!(rows.len(), 2);

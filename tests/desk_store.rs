@@ -314,8 +314,11 @@ fn a_hand_over_moves_owners_tasks_and_complaints_balanced_by_aum_and_keeps_a_led
         3
     );
     let csv = String::from_utf8(csv).expect("utf-8");
-    assert!(csv.starts_with("handover,date,from,to,reason,"), "{csv}");
-    assert!(csv.contains(",王伟,key,500000.00,1,1,1\n"), "{csv}");
+    assert!(
+        csv.starts_with("\u{feff}handover,date,from,to,reason,"),
+        "{csv}"
+    );
+    assert!(csv.contains(",王伟,key,500000.00,1,1,1\r\n"), "{csv}");
 
     // The receiver sees where the client came from, and it is new to them until contact.
     let from = w.store.handed_over_from(&w.rm3, a).expect("note");

@@ -111,7 +111,7 @@ fn the_team_screen_the_approvals_and_the_ledger() {
         world(&path);
         let l = lang_name(lang);
         let mut app = open(&path, lang, "mgr1");
-        app.on_key(key(KeyCode::F(7)));
+        app.on_key(key(KeyCode::F(9)));
         let team = render(&app, 80, 24);
         insta::assert_snapshot!(format!("desk_team_{l}"), team);
         app.on_key(key(KeyCode::Tab));
@@ -135,7 +135,7 @@ fn the_team_screen_the_approvals_and_the_ledger() {
     let (_dir, path) = temp_db();
     world(&path);
     let mut app = open(&path, Lang::En, "mgr1");
-    app.on_key(key(KeyCode::F(7)));
+    app.on_key(key(KeyCode::F(9)));
     app.on_key(key(KeyCode::Tab));
     app.on_key(key(KeyCode::Enter));
     app.on_key(ctrl('s'));
@@ -154,7 +154,7 @@ fn the_hand_over_dialog_asks_and_shows_what_moved() {
         world(&path);
         let l = lang_name(lang);
         let mut app = open(&path, lang, "mgr1");
-        app.on_key(key(KeyCode::F(7)));
+        app.on_key(key(KeyCode::F(9)));
         // RMs first, then managers: rm1 is selected.
         let team = render(&app, 80, 24);
         let rows: Vec<&str> = team.lines().collect();

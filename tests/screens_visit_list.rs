@@ -330,7 +330,8 @@ fn visit_detail_search_filters_and_edit() {
     type_text(&mut app, "30");
     app.on_key(key(KeyCode::Tab));
     app.on_key(key(KeyCode::Tab));
-    type_text(&mut app, "Grace");
+    // A client is named by number or whole name; a part of a name is never taken.
+    type_text(&mut app, "Grace Hopper");
     app.on_key(key(KeyCode::Enter));
     let filtered = screen(&app);
     assert!(filtered.contains("Visits (1)"), "{filtered}");
@@ -368,7 +369,9 @@ fn a_new_visit_and_feedback_from_the_visit_screen_and_the_360_view() {
     for _ in 0.."Nobody".len() {
         app.on_key(key(KeyCode::Backspace));
     }
+    // Typing in the client field opens the picker; Enter chooses its match.
     type_text(&mut app, "C000000002");
+    app.on_key(key(KeyCode::Enter));
     app.on_key(key(KeyCode::Tab));
     app.on_key(key(KeyCode::Tab));
     app.on_key(key(KeyCode::Tab));

@@ -52,6 +52,11 @@ pub enum Kind {
     Restore,
     /// Entries were found after the newest anchor while no rmdesk had the file open.
     Unanchored,
+    /// An rmdesk opened the database (the head it found); its exit anchor follows.
+    Open,
+    /// Entries written by an rmdesk that ended without its exit anchor (killed, or a
+    /// power loss): the next one to open the file alone anchors them.
+    Recovered,
 }
 
 impl Kind {
@@ -63,6 +68,8 @@ impl Kind {
             Kind::Backup => "backup",
             Kind::Restore => "restore",
             Kind::Unanchored => "unanchored",
+            Kind::Open => "open",
+            Kind::Recovered => "recovered",
         }
     }
 
@@ -74,6 +81,8 @@ impl Kind {
             "backup" => Kind::Backup,
             "restore" => Kind::Restore,
             "unanchored" => Kind::Unanchored,
+            "open" => Kind::Open,
+            "recovered" => Kind::Recovered,
             _ => return None,
         })
     }
@@ -302,23 +311,24 @@ impl Store {
         Ok(h)
     }
 
-    /// Anchors the head at exit when it moved past the newest anchor (nothing to add
-    /// otherwise, so read-only commands leave the file alone).
+    /// Anchors the head at exit, closing the [`Kind::Open`] anchor this process wrote,
+    /// so that entries after it can only come from a process that never anchored them.
     pub(crate) fn anchor_at_exit(&self) {
-        let Ok((id, hash)) = last(self.conn()) else {
+        let Ok((id, _)) = last(self.conn()) else {
             return;
         };
-        let newest = read_anchors(self.path()).pop();
-        let anchored = newest.is_some_and(|a| a.head.last_id == id && a.head.last_hash == hash);
-        if anchored || id == 0 {
+        if id == 0 {
             return;
         }
         let _ = self.write_anchor(Kind::Exit);
     }
 
-    /// On opening alone: entries after the newest anchor were written by no rmdesk
-    /// (each anchors what it wrote when it ends), so they are recorded as unanchored. A
-    /// database without anchors gets its first one.
+    /// On opening alone, entries after the newest anchor are attributed: when that
+    /// anchor is an [`Kind::Open`] (its process never wrote its exit anchor: it was
+    /// killed, or the power failed) they are that process's and are anchored as
+    /// [`Kind::Recovered`]; after any other anchor no rmdesk wrote them, and they are
+    /// recorded as [`Kind::Unanchored`] (reported by `check`). Then this process's own
+    /// [`Kind::Open`] anchor is written. A database without anchors gets its first one.
     pub(crate) fn anchor_on_open(&self, alone: bool) {
         let Ok((last_id, _)) = last(self.conn()) else {
             return;
@@ -333,16 +343,29 @@ impl Store {
         if alone && last_id > newest.head.last_id {
             let Ok(h) = self.chain_head() else { return };
             let from = newest.head.last_id + 1;
-            tracing::warn!(
-                from,
-                to = h.last_id,
-                "audit entries after the newest anchor, written while no rmdesk had the database open"
-            );
-            let mut a = new_anchor(self.now(), Kind::Unanchored, h);
+            let kind = if newest.kind == Kind::Open {
+                tracing::info!(
+                    from,
+                    to = h.last_id,
+                    "audit entries of an rmdesk that ended without anchoring them"
+                );
+                Kind::Recovered
+            } else {
+                tracing::warn!(
+                    from,
+                    to = h.last_id,
+                    "audit entries after the newest anchor, written while no rmdesk had the database open"
+                );
+                Kind::Unanchored
+            };
+            let mut a = new_anchor(self.now(), kind, h);
             a.from_id = Some(from);
             if let Err(e) = append(self.path(), &a) {
                 tracing::error!(error = %e, "the audit chain's anchor could not be written");
             }
+        }
+        if last_id > 0 {
+            let _ = self.write_anchor(Kind::Open);
         }
     }
 

@@ -320,6 +320,9 @@ impl Store {
         let _mode: String = dst.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))?;
         let problems = file_problems(&dst)?;
         if !problems.is_empty() {
+            // The copy is a page-for-page snapshot: what is wrong with it is wrong with the
+            // database, which is marked damaged so that nothing writes to it again.
+            super::damage::mark(self.path(), &problems.join("; "));
             return Err(BackupError::Check(problems));
         }
         let head = anchor::head(&dst)?;

@@ -202,15 +202,29 @@ impl Team {
 
     fn draw_team(&self, f: &mut Frame, area: Rect, v: &View<'_>) {
         let i = v.i18n;
+        // Amounts are never cut: their column is as wide as the widest one.
+        let amounts: Vec<String> = self
+            .members
+            .iter()
+            .map(|m| format_money(m.aum, "CNY"))
+            .collect();
+        let aum_w = amounts
+            .iter()
+            .map(|a| a.chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(8);
+        let aum_w = u16::try_from(aum_w).unwrap_or(u16::MAX);
         let name_w = usize::from(
             area.width
-                .saturating_sub(2 + 2 + 10 + 6 + 16 + 6 + 6 + 8 + 7),
+                .saturating_sub(2 + 2 + 10 + 6 + aum_w + 2 + 6 + 6 + 8 + 7),
         )
         .max(4);
         let rows = self
             .members
             .iter()
-            .map(|m| {
+            .zip(&amounts)
+            .map(|(m, amount)| {
                 let mut name = m.display_name.clone();
                 if m.manager {
                     name = format!("{name} ({})", i.t("role.manager"));
@@ -231,7 +245,7 @@ impl Team {
                     Line::from(fit(&m.username, 10)),
                     Line::from(fit(&name, name_w)),
                     Line::from(m.clients.to_string()).alignment(Alignment::Right),
-                    Line::from(format_money(m.aum, "CNY")).alignment(Alignment::Right),
+                    Line::from(amount.as_str()).alignment(Alignment::Right),
                     Line::from(warn(m.overdue_tasks)).alignment(Alignment::Right),
                     Line::from(warn(m.complaints_near)).alignment(Alignment::Right),
                     Line::from(format!("{}/{}", m.given_open, m.given_done)),
@@ -254,7 +268,7 @@ impl Team {
                 Constraint::Length(10),
                 Constraint::Min(4),
                 Constraint::Length(7),
-                Constraint::Length(14),
+                Constraint::Length(aum_w),
                 Constraint::Length(7),
                 Constraint::Length(6),
                 Constraint::Length(7),

@@ -272,3 +272,20 @@ fn client_lists_walk_the_owner_or_branch_name_index() {
         "clients_owner_aum",
     );
 }
+
+#[test]
+fn the_audit_viewer_filtered_by_user_and_action_walks_their_index() {
+    let (_dir, store, _, _) = store();
+    // The shape `audit_page` builds for a user and an action, keyset-paged by id.
+    let sql = "SELECT id FROM audit_log WHERE 1 AND username = ?1 AND action = ?2 \
+               AND id < ?3 ORDER BY id DESC LIMIT ?4";
+    let args = [
+        Value::Text("rm1".into()),
+        Value::Text("client.update".into()),
+        Value::Integer(1_000_000),
+        Value::Integer(50),
+    ];
+    let p = plan(&store, sql, &args);
+    assert!(p.contains("audit_log_user_action"), "{p}");
+    assert!(!p.contains("TEMP B-TREE"), "{p}");
+}

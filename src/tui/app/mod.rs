@@ -16,7 +16,7 @@ use super::registry::{self, SCREENS};
 use super::screens::clients::Clients;
 use super::screens::gate::{Gate, GateEvent, GateKind};
 use super::screens::home::role_key;
-use super::screens::{store_error_text, Ctx, ScreenId, Status, Target};
+use super::screens::{store_error_text, Ctx, Screen, ScreenId, Status, Target};
 use super::theme::Theme;
 use crate::store::{Actor, Store};
 use session::Session;
@@ -348,6 +348,15 @@ impl App {
             return;
         }
         session.current = to;
+        self.on_current_screen(|screen, ctx| screen.reload(ctx));
+    }
+
+    /// Runs `f` on the current screen with a context of the session; a status it sets
+    /// goes to the status line.
+    fn on_current_screen(&mut self, f: impl FnOnce(&mut dyn Screen, &mut Ctx<'_>)) {
+        let Phase::Main(session) = &mut self.phase else {
+            return;
+        };
         let actor = session.actor.clone();
         let mut ctx = Ctx {
             store: &mut self.store,
@@ -358,7 +367,7 @@ impl App {
             goto: None,
         };
         if let Some(screen) = session.screen_mut() {
-            screen.reload(&mut ctx);
+            f(screen, &mut ctx);
         }
         if ctx.status.is_some() {
             self.status = ctx.status;
@@ -375,21 +384,7 @@ impl App {
         if session.current != to {
             return; // refused (the status line says why)
         }
-        let actor = session.actor.clone();
-        let mut ctx = Ctx {
-            store: &mut self.store,
-            actor: &actor,
-            keys: &self.keys,
-            i18n: &self.i18n,
-            status: None,
-            goto: None,
-        };
-        if let Some(screen) = session.screen_mut() {
-            screen.show(target, &mut ctx);
-        }
-        if ctx.status.is_some() {
-            self.status = ctx.status;
-        }
+        self.on_current_screen(|screen, ctx| screen.show(target, ctx));
     }
 
     /// A key no screen used: one of [`App::globals`], which the command bar shows too.

@@ -152,7 +152,13 @@ fn reassign_refuses_the_wrong_people_and_targets_before_writing_anything() {
         );
     }
     // Unknown, disabled, other branch's receivers; a client that is not rm1's.
-    for (to, who) in [("rm3,ghost", "ghost"), ("rm4", "rm4"), ("rm2", "rm2")] {
+    // A manager of the branch is no receiver either: only an active RM owns clients.
+    for (to, who) in [
+        ("rm3,ghost", "ghost"),
+        ("rm4", "rm4"),
+        ("rm2", "rm2"),
+        ("rm3,mgr1", "mgr1"),
+    ] {
         let o = rmdesk(dir.path(), &db, "mgr1", &[&all[..], &["--to", to]].concat());
         assert_eq!(o.status.code(), Some(1), "{to}");
         assert_eq!(

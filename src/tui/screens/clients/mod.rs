@@ -250,7 +250,7 @@ impl Clients {
             let receivers: Vec<String> = self
                 .users
                 .iter()
-                .filter(|u| !u.disabled && u.username != *from && u.role != Role::Admin)
+                .filter(|u| !u.disabled && u.username != *from && u.role == Role::Rm)
                 .map(|u| u.username.clone())
                 .collect();
             let dialog = HandoverDialog::new(

@@ -135,7 +135,7 @@ impl Team {
             let receivers: Vec<String> = self
                 .members
                 .iter()
-                .filter(|o| o.id != m.id && !o.disabled)
+                .filter(|o| o.id != m.id && !o.disabled && !o.manager)
                 .map(|o| o.username.clone())
                 .collect();
             let count = usize::try_from(m.clients).unwrap_or(0);

@@ -212,3 +212,58 @@ fn the_client_picker_lists_every_match_and_takes_none_by_itself() {
         assert!(chosen.contains("C000000002"), "{chosen}");
     }
 }
+
+/// Opens a form with `open` keys, moves to its client field with `tabs` Tabs, types
+/// `typed`, and chooses the picker's second match with ↓ Enter; the screen before and
+/// after choosing.
+fn pick_in(app: &mut rmdesk::tui::App, open: &[KeyCode], tabs: usize) -> (String, String) {
+    for k in open {
+        app.on_key(key(*k));
+    }
+    for _ in 0..tabs {
+        app.on_key(key(KeyCode::Tab));
+    }
+    type_text(app, "王伟");
+    let picking = render(app, 80, 24);
+    app.on_key(key(KeyCode::Down));
+    app.on_key(key(KeyCode::Enter));
+    (picking, render(app, 80, 24))
+}
+
+#[test]
+fn every_form_naming_a_client_opens_the_picker() {
+    let (_dir, path) = temp_db();
+    world(&path);
+    // rm1: feedback for any client (F4, Tab to feedback, n), a task (F6, n: the client
+    // field is the sixth), a take-over is by number (another RM's clients are not
+    // searchable by an RM).
+    let forms: [(&str, &[KeyCode], usize); 4] = [
+        ("rm1", &[KeyCode::F(4), KeyCode::Tab, KeyCode::Char('n')], 0),
+        ("rm1", &[KeyCode::F(6), KeyCode::Char('n')], 5),
+        // mgr1 on F9: a task for rm1 (the client field is the fourth), and the hand-over
+        // of rm1's clients narrowed to some (the second field).
+        ("mgr1", &[KeyCode::F(9), KeyCode::Char('t')], 3),
+        ("mgr1", &[KeyCode::F(9), KeyCode::Char('h')], 1),
+    ];
+    for (user, keys, tabs) in forms {
+        let mut app = open(&path, Lang::En, user);
+        let (picking, chosen) = pick_in(&mut app, keys, tabs);
+        assert!(
+            picking.contains("Choose a client")
+                && picking.contains("C000000001")
+                && picking.contains("王伟洋"),
+            "{keys:?}: {picking}"
+        );
+        assert!(
+            !chosen.contains("Choose a client") && chosen.contains("C000000002"),
+            "{keys:?}: {chosen}"
+        );
+    }
+    // The hand-over's clients field adds each client chosen.
+    let mut app = open(&path, Lang::En, "mgr1");
+    pick_in(&mut app, &[KeyCode::F(9), KeyCode::Char('h')], 1);
+    type_text(&mut app, "王");
+    app.on_key(key(KeyCode::Enter));
+    let both = render(&app, 80, 24);
+    assert!(both.contains("C000000002, C000000001"), "{both}");
+}

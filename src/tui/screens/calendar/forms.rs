@@ -113,14 +113,13 @@ impl TaskForm {
             recurrence: Recurrence::None.code().into(),
             ..TaskInput::default()
         };
-        TaskForm {
-            id: None,
-            popup: calendar_popup(
-                i.f("calendar.form.new", &[("date", &day.to_string())]),
-                Self::fields(i, &input, false),
-                None,
-            ),
-        }
+        let mut popup = calendar_popup(
+            i.f("calendar.form.new", &[("date", &day.to_string())]),
+            Self::fields(i, &input, false),
+            None,
+        );
+        popup.pick_client_in("client_no", false);
+        TaskForm { id: None, popup }
     }
 
     /// An existing task; `read_only` for another user's calendar.
@@ -137,6 +136,7 @@ impl TaskForm {
             Some(i.f("calendar.form.source", &[("source", &source)])),
         );
         popup.read_only = read_only;
+        popup.pick_client_in("client_no", false);
         TaskForm {
             id: Some(task.id),
             popup,

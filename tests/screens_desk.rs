@@ -267,3 +267,48 @@ fn every_form_naming_a_client_opens_the_picker() {
     let both = render(&app, 80, 24);
     assert!(both.contains("C000000002, C000000001"), "{both}");
 }
+
+#[test]
+fn an_rm_asks_to_take_over_a_client_of_another_rm_from_the_client_list() {
+    let (_dir, path) = temp_db();
+    world(&path);
+    // 赵强 (C000000004) goes back to rm3.
+    {
+        let mut store = Store::open(&path).expect("open");
+        store.set_clock(Box::new(FixedClock(noon())));
+        let mgr1 = store.login("mgr1", PASSWORD).expect("mgr1");
+        let spec = HandoverSpec {
+            from: "rm1".into(),
+            to: vec!["rm3".into()],
+            which: Which::Numbers(vec!["C000000004".into()]),
+            reason: HandoverReason::Rebalancing,
+            reason_text: String::new(),
+        };
+        store.hand_over(&mgr1, &spec, &mut |_, _| {}).expect("back");
+    }
+    let mut app = open(&path, Lang::En, "rm1");
+    app.on_key(key(KeyCode::F(3)));
+    app.on_key(key(KeyCode::Char('R')));
+    let form = render(&app, 80, 24);
+    assert!(form.contains("Take over"), "{form}");
+    app.on_key(key(KeyCode::Tab));
+    type_text(&mut app, "C000000004");
+    app.on_key(key(KeyCode::Tab));
+    type_text(&mut app, "I know the family");
+    app.on_key(ctrl('s'));
+    let filed = render(&app, 80, 24);
+    assert!(filed.contains("Request #2 filed"), "{filed}");
+    let mut store = Store::open(&path).expect("open");
+    store.set_clock(Box::new(FixedClock(noon())));
+    let mgr1 = store.login("mgr1", PASSWORD).expect("mgr1");
+    let pending = store.requests(&mgr1, true).expect("pending");
+    let asked = pending.iter().find(|r| r.id == 2).expect("request 2");
+    assert_eq!(
+        (
+            asked.client_no.as_str(),
+            asked.owner.as_str(),
+            asked.reason.as_str()
+        ),
+        ("C000000004", "rm3", "I know the family")
+    );
+}

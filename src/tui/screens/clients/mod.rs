@@ -228,6 +228,12 @@ impl Clients {
         } else if k.is(key, Action::Export) {
             self.popups
                 .push(Transfer::export(ctx.i18n, &self.list.spec.filter));
+        } else if !self.manager && k.is(key, Action::Request) {
+            // A take-over names the client by number: another RM's clients are not
+            // searchable by an RM, so there is no picker here.
+            let form = RequestForm::new(ctx, None);
+            self.popups
+                .push(Mapped::new(form, |_| Done::Desk(DeskDone::Changed)));
         } else if self.manager && k.is(key, Action::HandOver) && !self.list.marked.is_empty() {
             let mut owners: Vec<&str> = self
                 .list

@@ -312,3 +312,25 @@ fn an_rm_asks_to_take_over_a_client_of_another_rm_from_the_client_list() {
         ("C000000004", "rm3", "I know the family")
     );
 }
+
+#[test]
+fn a_task_given_by_the_manager_says_from_whom_in_the_rms_calendar() {
+    let (_dir, path) = temp_db();
+    world(&path);
+    let mut app = open(&path, Lang::En, "rm1");
+    app.on_key(key(KeyCode::F(6)));
+    for _ in 0..3 {
+        app.on_key(key(KeyCode::Left)); // Friday the 20th, when it was due
+    }
+    let day = render(&app, 100, 30);
+    assert!(
+        day.contains("Quarterly review") && day.contains("from MGR1"),
+        "{day}"
+    );
+    app.on_key(key(KeyCode::Enter));
+    let form = render(&app, 100, 30);
+    assert!(
+        form.contains("Task 1") && form.contains("Made by: manual · from MGR1"),
+        "{form}"
+    );
+}

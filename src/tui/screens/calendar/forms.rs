@@ -129,7 +129,13 @@ impl TaskForm {
         } else {
             "calendar.form.edit"
         };
-        let source = i.t(source_key(task.source.code())).to_string();
+        let mut source = i.t(source_key(task.source.code())).to_string();
+        if let Some(manager) = &task.assigned_by {
+            source.push_str(&format!(
+                " · {}",
+                i.f("calendar.given_by", &[("from", manager)])
+            ));
+        }
         let mut popup = calendar_popup(
             i.f(key, &[("id", &task.id.to_string())]),
             Self::fields(i, &task.input(), true),

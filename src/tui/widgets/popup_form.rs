@@ -108,7 +108,7 @@ impl PopupForm {
                 PickStep::Cancelled => self.picker = None,
                 PickStep::Chosen(c) => {
                     self.picker = None;
-                    let several = self.client_fields.iter().any(|f| *f == (id, true));
+                    let several = self.client_fields.contains(&(id, true));
                     let before = self.form.trimmed(id);
                     let value = if several && !before.is_empty() {
                         format!("{before}, {}", c.client_no)

@@ -34,7 +34,8 @@ impl Table {
     }
 
     /// The table as CSV (the same writer as every CSV export: a byte-order mark first,
-    /// formula cells — a negative change too — neutralised with a leading `'`).
+    /// formula cells neutralised with a leading `'`, a plain number such as a negative change
+    /// written as it is).
     pub fn to_csv(&self) -> String {
         let mut out = crate::domain::csv_text::BOM.to_string();
         out.push_str(&csv_record(self.columns.iter().copied()));

@@ -253,7 +253,9 @@ mod tests {
         for cell in ["-3", "-12.50", "0", "12", "0.5", "-0.00"] {
             assert!(is_plain_number(cell), "{cell:?}");
         }
-        for cell in ["", "-", "+3", "3.", ".5", "-.5", "1e5", "1,000", "-3 ", " -3", "-٣"] {
+        for cell in [
+            "", "-", "+3", "3.", ".5", "-.5", "1e5", "1,000", "-3 ", " -3", "-٣",
+        ] {
             assert!(!is_plain_number(cell), "{cell:?}");
         }
         // Written before the exemption: still read back as the number.

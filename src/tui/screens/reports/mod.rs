@@ -314,7 +314,11 @@ impl Screen for Reports {
         {
             let on = k.is(key, Action::Right);
             match self.range {
-                Some(p) => self.range = Some(period::step_range(p, on)),
+                Some(p) => {
+                    let moved = period::step_range(p, on);
+                    self.range = Some(moved);
+                    self.anchor = Some(moved.from);
+                }
                 None => self.anchor = self.anchor.map(|d| self.span.step(d, on)),
             }
             self.load(ctx);

@@ -127,25 +127,49 @@ pub struct PerformanceReport {
     pub weekly_aum: Vec<(NaiveDate, i64)>,
 }
 
-/// AUM (fen) and tier of each client owned by `rm` at instant `at` (the last history
-/// row before it; clients without one had none).
-/// A client's AUM (fen) and tier at an instant, when it had any.
-type AumAt = (i64, Option<(i64, Tier)>);
+/// A client's AUM (fen) and tier at each of the points asked, when it had any then.
+type Series = Vec<Option<(i64, Tier)>>;
 
-fn aum_at(conn: &Connection, rm: i64, at: &str) -> Result<Vec<AumAt>> {
+/// The AUM (fen) and tier of each client owned by `rm` at each instant of `points`
+/// (ascending; stored text): the last history row before the point, none when the
+/// client had no row then. One walk per client of the index `(client_id, at)`: its last
+/// row before the first point and the rows up to the last point, so a month's five
+/// weeks cost what two points do.
+fn aum_series(conn: &Connection, rm: i64, points: &[String]) -> Result<Vec<Series>> {
+    let (Some(first), Some(last)) = (points.first(), points.last()) else {
+        return Ok(Vec::new());
+    };
     let mut stmt = conn.prepare_cached(
-        "SELECT x.id, h.aum_minor, h.tier FROM (
-             SELECT c.id, (SELECT h.id FROM aum_history h WHERE h.client_id = c.id AND h.at < ?2
-                           ORDER BY h.at DESC, h.id DESC LIMIT 1) AS hid
-             FROM clients c WHERE c.owner_id = ?1) x
-         LEFT JOIN aum_history h ON h.id = x.hid ORDER BY x.id",
+        "SELECT c.id, h.at, h.id, h.aum_minor, h.tier FROM clients c
+         JOIN aum_history h ON h.client_id = c.id
+         WHERE c.owner_id = ?1 AND h.at < ?3
+           AND h.at >= coalesce((SELECT p.at FROM aum_history p WHERE p.client_id = c.id
+                                 AND p.at < ?2 ORDER BY p.at DESC LIMIT 1), '')",
     )?;
-    let rows = stmt.query_map(params![rm, at], |r| {
-        let aum: Option<i64> = r.get(1)?;
-        let tier: Option<String> = r.get(2)?;
-        Ok((r.get(0)?, aum.zip(tier).map(|(a, t)| (a, tier_of(&t)))))
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let mut rows: Vec<(i64, String, i64, i64, String)> = stmt
+        .query_map(params![rm, first, last], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    rows.sort_unstable_by(|a, b| (a.0, &a.1, a.2).cmp(&(b.0, &b.1, b.2)));
+    let mut out = Vec::new();
+    for one in rows.chunk_by(|a, b| a.0 == b.0) {
+        let mut series = Vec::with_capacity(points.len());
+        let mut k = 0;
+        for point in points {
+            // Rows are in time order: move on while they are before the point.
+            while one.get(k).is_some_and(|r| r.1 < *point) {
+                k += 1;
+            }
+            series.push(
+                k.checked_sub(1)
+                    .and_then(|i| one.get(i))
+                    .map(|r| (r.3, tier_of(&r.4))),
+            );
+        }
+        out.push(series);
+    }
+    Ok(out)
 }
 
 fn count(conn: &Connection, sql: &str, args: &[&dyn rusqlite::ToSql]) -> Result<i64> {
@@ -168,6 +192,8 @@ fn performance_of(
     zone: Zone,
     (id, rm, display): &(i64, String, String),
     period: Period,
+    points: &[String],
+    weekly: &mut [i64],
 ) -> Result<Performance> {
     let (start, end) = period.instants(zone);
     let (start, end) = (ts(start), ts(end));
@@ -238,31 +264,31 @@ fn performance_of(
              WHERE requester_id = ?1 AND created_at >= ?2 AND created_at < ?3",
         )?
         .query_row(params![id, start, end], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    let before = aum_at(conn, *id, &start)?;
-    let after = aum_at(conn, *id, &end)?;
-    for ((_, b), (_, a)) in before.iter().zip(&after) {
+    for series in aum_series(conn, *id, points)? {
+        let (b, a) = (
+            series.first().copied().flatten(),
+            series.last().copied().flatten(),
+        );
         if let Some((aum, _)) = b {
             p.aum_start += aum;
         }
         if let Some((aum, tier)) = a {
-            p.aum_end[tier_rank(*tier)] += aum;
+            p.aum_end[tier_rank(tier)] += aum;
         }
         if let (Some((_, tb)), Some((_, ta))) = (b, a) {
-            p.tier_up += i64::from(tier_rank(*ta) > tier_rank(*tb));
-            p.tier_down += i64::from(tier_rank(*ta) < tier_rank(*tb));
+            p.tier_up += i64::from(tier_rank(ta) > tier_rank(tb));
+            p.tier_down += i64::from(tier_rank(ta) < tier_rank(tb));
+        }
+        for (w, v) in weekly.iter_mut().zip(series.iter().skip(1)) {
+            *w += v.map_or(0, |(aum, _)| aum);
         }
     }
     Ok(p)
 }
 
-/// The AUM (fen) of the RMs' clients at the end of each week (Monday to Sunday) of the
-/// period, the last cut at the period's end.
-fn weekly_aum(
-    conn: &Connection,
-    zone: Zone,
-    rms: &[(i64, String, String)],
-    period: Period,
-) -> Result<Vec<(NaiveDate, i64)>> {
+/// The last day of each week (Monday to Sunday) of the period, the last cut at the
+/// period's end.
+fn week_ends(period: Period) -> Vec<NaiveDate> {
     let mut out = Vec::new();
     let mut day = period.from;
     while day <= period.to {
@@ -272,26 +298,13 @@ fn weekly_aum(
             )))
             .unwrap_or(day)
             .min(period.to);
-        let end = Period {
-            from: sunday,
-            to: sunday,
-        }
-        .instants(zone)
-        .1;
-        let mut total = 0;
-        for (id, _, _) in rms {
-            total += aum_at(conn, *id, &ts(end))?
-                .iter()
-                .filter_map(|(_, v)| v.map(|(a, _)| a))
-                .sum::<i64>();
-        }
-        out.push((sunday, total));
+        out.push(sunday);
         match sunday.checked_add_days(Days::new(1)) {
             Some(next) => day = next,
             None => break,
         }
     }
-    Ok(out)
+    out
 }
 
 impl Store {
@@ -307,9 +320,18 @@ impl Store {
         let conn = self.conn();
         let zone = self.zone();
         let rms = rms_in_scope(conn, actor, rm)?;
+        // The AUM points: the period's first instant, then the end of each week (the
+        // last is the period's end).
+        let ends = week_ends(period);
+        let mut points = vec![ts(period.instants(zone).0)];
+        points.extend(
+            ends.iter()
+                .map(|d| ts(Period { from: *d, to: *d }.instants(zone).1)),
+        );
+        let mut weekly = vec![0i64; ends.len()];
         let rows = rms
             .iter()
-            .map(|r| performance_of(conn, zone, r, period))
+            .map(|r| performance_of(conn, zone, r, period, &points, &mut weekly))
             .collect::<Result<Vec<_>>>()?;
         let total = (actor.role == Role::Manager && rm.is_none()).then(|| {
             let mut t = Performance::default();
@@ -318,7 +340,7 @@ impl Store {
             }
             t
         });
-        let weekly_aum = weekly_aum(conn, zone, &rms, period)?;
+        let weekly_aum = ends.into_iter().zip(weekly).collect();
         Ok(PerformanceReport {
             period: Some(period),
             rows,

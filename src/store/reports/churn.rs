@@ -162,29 +162,11 @@ impl Store {
         let after_sql = match after {
             Some((aum, id)) => {
                 args.extend([Value::Integer(aum), Value::Integer(id)]);
-                "AND (c.aum_minor < ?11 OR (c.aum_minor = ?11 AND c.id < ?12))"
+                CHURN_AFTER
             }
             None => "",
         };
-        let sql = format!(
-            "SELECT c.id, c.client_no, c.name, u.username, coalesce(c.tier_override, c.tier),
-                    c.aum_minor, c.status = 'dormant', c.last_contact_at,
-                    coalesce(c.last_contact_at, c.created_at) <
-                        CASE coalesce(c.tier_override, c.tier) WHEN 'core' THEN ?3 WHEN 'key' THEN ?4 ELSE ?5 END,
-                    EXISTS (SELECT 1 FROM feedback f WHERE f.client_id = c.id AND f.kind = 'complaint'
-                            AND f.status IN ('open', 'in_progress') AND f.deadline < ?6),
-                    (SELECT h.aum_minor FROM aum_history h WHERE h.client_id = c.id AND h.at < ?7
-                     ORDER BY h.at DESC, h.id DESC LIMIT 1),
-                    (SELECT max(m.maturity_date) FROM holdings m WHERE m.client_id = c.id
-                       AND m.maturity_date BETWEEN ?8 AND ?9
-                       AND NOT EXISTS (SELECT 1 FROM holdings n WHERE n.client_id = c.id AND n.id != m.id
-                           AND n.start_date BETWEEN m.maturity_date AND date(m.maturity_date, '+' || ?10 || ' days')))
-             FROM clients c JOIN users u ON u.id = c.owner_id
-             WHERE {} {} {after_sql} AND c.status IN ('active', 'dormant')
-             ORDER BY c.aum_minor DESC, c.id DESC",
-            scope_sql.replace('?', "?1"),
-            rm_sql.replace('?', "?2"),
-        );
+        let sql = churn_sql(scope_sql, rm_sql, after_sql);
         if rm_sql.is_empty() {
             args.insert(1, Value::Null);
         }
@@ -243,4 +225,33 @@ impl Store {
         }
         Ok(out)
     }
+}
+
+/// The condition of a page after the line `(?11, ?12)`: its AUM (fen) and client id.
+pub(crate) const CHURN_AFTER: &str =
+    "AND (c.aum_minor < ?11 OR (c.aum_minor = ?11 AND c.id < ?12))";
+
+/// The churn list's query: `scope` (`?1`), `rm` (`?2`) and `after` (`?11`, `?12`) are the
+/// conditions of [`Store::churn_page`]; `?3`–`?10` the dates and settings of the reasons.
+/// Ordered as the `(branch or owner, aum, id)` index is, walked backwards.
+pub(crate) fn churn_sql(scope: &str, rm: &str, after: &str) -> String {
+    format!(
+        "SELECT c.id, c.client_no, c.name, u.username, coalesce(c.tier_override, c.tier),
+                c.aum_minor, c.status = 'dormant', c.last_contact_at,
+                coalesce(c.last_contact_at, c.created_at) <
+                    CASE coalesce(c.tier_override, c.tier) WHEN 'core' THEN ?3 WHEN 'key' THEN ?4 ELSE ?5 END,
+                EXISTS (SELECT 1 FROM feedback f WHERE f.client_id = c.id AND f.kind = 'complaint'
+                        AND f.status IN ('open', 'in_progress') AND f.deadline < ?6),
+                (SELECT h.aum_minor FROM aum_history h WHERE h.client_id = c.id AND h.at < ?7
+                 ORDER BY h.at DESC, h.id DESC LIMIT 1),
+                (SELECT max(m.maturity_date) FROM holdings m WHERE m.client_id = c.id
+                   AND m.maturity_date BETWEEN ?8 AND ?9
+                   AND NOT EXISTS (SELECT 1 FROM holdings n WHERE n.client_id = c.id AND n.id != m.id
+                       AND n.start_date BETWEEN m.maturity_date AND date(m.maturity_date, '+' || ?10 || ' days')))
+         FROM clients c JOIN users u ON u.id = c.owner_id
+         WHERE {} {} {after} AND c.status IN ('active', 'dormant')
+         ORDER BY c.aum_minor DESC, c.id DESC",
+        scope.replace('?', "?1"),
+        rm.replace('?', "?2"),
+    )
 }

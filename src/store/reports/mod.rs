@@ -14,7 +14,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use super::{Actor, Result, Role, StoreError, Zone};
 use crate::domain::client::Tier;
 
-mod churn;
+pub(crate) mod churn;
 mod performance;
 mod value;
 

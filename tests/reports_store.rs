@@ -339,11 +339,14 @@ fn an_rm_s_month_counts_every_measure_at_the_period_s_boundaries() {
         (1, 1),
         "A key→core, B key→general"
     );
-    assert_eq!(
-        r.weekly_aum.last(),
-        Some(&(date("2026-11-30"), fen(2_660_000)))
-    );
-    assert_eq!(r.weekly_aum.first().map(|w| w.0), Some(date("2026-11-01")));
+    // Each week's end (Sunday 11-01 first, 11-30 cut short): A's change and B's close
+    // on 11-10, A's fund and G's change on 11-20.
+    let weeks = [1, 8, 15, 22, 29, 30].map(|d| date(&format!("2026-11-{d:02}")));
+    let aum = [
+        1_490_000, 1_490_000, 2_440_000, 2_660_000, 2_660_000, 2_660_000,
+    ]
+    .map(fen);
+    assert_eq!(r.weekly_aum, weeks.into_iter().zip(aum).collect::<Vec<_>>());
 }
 
 #[test]
@@ -519,8 +522,9 @@ fn each_churn_reason_is_found_and_the_list_is_sorted_by_aum_at_risk() {
             (b.c.k, vec![ChurnReason::NoContact(None)]),
             (b.c.g, vec![ChurnReason::AumDrop(50)]),
             (b.c.h, vec![ChurnReason::MaturityLapsed(date("2026-11-15"))]),
-            (b.c.b, vec![ChurnReason::OverdueComplaint]),
+            // B and D hold nothing: the later client (D) first.
             (b.c.d, vec![ChurnReason::Dormant]),
+            (b.c.b, vec![ChurnReason::OverdueComplaint]),
         ]
     );
     assert_eq!(list[0].aum, dec("1000000"));

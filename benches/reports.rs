@@ -200,14 +200,15 @@ fn build(path: &Path, n: i64) {
             visit
                 .execute(params![i, rm, branch, at, checked])
                 .expect("visit");
-            if i % 5 == 0 {
+            // Blocks of ten consecutive clients: every RM gets its share.
+            if (i / 10) % 5 == 0 {
                 let due = today - Days::new((i % 90) as u64);
                 let done = (i % 10 == 0).then(|| stamp(today, i % 90, 3600 * 12));
                 let st = if done.is_some() { "done" } else { "open" };
                 task.execute(params![rm, i, due.to_string(), st, done, created_at])
                     .expect("task");
             }
-            if i % 20 == 0 {
+            if (i / 10) % 20 == 0 {
                 let received = today - Days::new((i % 60) as u64);
                 complaint
                     .execute(params![

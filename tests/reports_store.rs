@@ -339,13 +339,9 @@ fn an_rm_s_month_counts_every_measure_at_the_period_s_boundaries() {
         (1, 1),
         "A key→core, B key→general"
     );
-    // Each week's end (Sunday 11-01 first, 11-30 cut short): A's change and B's close
-    // on 11-10, A's fund and G's change on 11-20.
+    // Week ends (Sunday 11-01 first): A and B change on 11-10, A and G on 11-20.
     let weeks = [1, 8, 15, 22, 29, 30].map(|d| date(&format!("2026-11-{d:02}")));
-    let aum = [
-        1_490_000, 1_490_000, 2_440_000, 2_660_000, 2_660_000, 2_660_000,
-    ]
-    .map(fen);
+    let aum = [1_490, 1_490, 2_440, 2_660, 2_660, 2_660].map(|k| fen(k * 1000));
     assert_eq!(r.weekly_aum, weeks.into_iter().zip(aum).collect::<Vec<_>>());
 }
 
@@ -522,8 +518,7 @@ fn each_churn_reason_is_found_and_the_list_is_sorted_by_aum_at_risk() {
             (b.c.k, vec![ChurnReason::NoContact(None)]),
             (b.c.g, vec![ChurnReason::AumDrop(50)]),
             (b.c.h, vec![ChurnReason::MaturityLapsed(date("2026-11-15"))]),
-            // B and D hold nothing: the later client (D) first.
-            (b.c.d, vec![ChurnReason::Dormant]),
+            (b.c.d, vec![ChurnReason::Dormant]), // AUM 0 as B's: the later first
             (b.c.b, vec![ChurnReason::OverdueComplaint]),
         ]
     );

@@ -146,12 +146,13 @@ impl AuditView {
         })
     }
 
-    /// The export popup: the filtered view to a CSV file (audited by the store).
-    fn export_form(&self, ctx: &Ctx<'_>) -> ToolForm<Done> {
+    /// The export popup, proposing `file`: the filtered view to a CSV file (audited by
+    /// the store).
+    fn export_form(&self, ctx: &Ctx<'_>, file: &str) -> ToolForm<Done> {
         let i = ctx.i18n;
         let mut p = PopupForm::new(
             i.t("audit.export").to_string(),
-            vec![Field::text("file", i.t("audit.f.file"), "audit.csv")],
+            vec![Field::text("file", i.t("audit.f.file"), file)],
         );
         p.note = Some(i.t("audit.export_note").to_string());
         p.hide_behind = false;
@@ -231,7 +232,7 @@ impl AuditView {
             self.popups.push(self.filter_form(ctx));
             return true;
         } else if k.is(key, Action::Export) {
-            self.popups.push(self.export_form(ctx));
+            self.popups.push(self.export_form(ctx, "audit.csv"));
             return true;
         } else {
             return false;
@@ -501,8 +502,11 @@ mod tests {
         assert_shows_what_it_takes(&mut env, true, TEXT_FIELD, &|ctx| {
             Box::new(AuditView::default().filter_form(ctx))
         });
+        let dir = tempfile::tempdir().expect("dir");
+        let file = dir.path().join("audit.csv").display().to_string();
         assert_shows_what_it_takes(&mut env, true, TEXT_FIELD, &|ctx| {
-            Box::new(AuditView::default().export_form(ctx))
+            Box::new(AuditView::default().export_form(ctx, &file))
         });
+        assert!(dir.path().join("audit.csv").exists(), "Ctrl-S exported");
     }
 }

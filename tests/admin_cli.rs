@@ -368,7 +368,7 @@ fn restore_migrates_an_older_file() {
         Some("admin"),
     ));
     assert!(out.contains("schema 4 was brought up to 7"), "{out}");
-    assert_eq!(count(&db, "PRAGMA user_version"), 7);
+    assert_eq!(count(&db, "PRAGMA user_version"), 8);
     assert_eq!(
         count(
             &db,

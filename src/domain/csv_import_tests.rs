@@ -240,5 +240,5 @@ fn export_writes_what_import_reads() {
     assert_eq!(again.rows[0].input.notes, tricky.notes);
     assert_eq!(again.rows[0].input.address, tricky.address);
     assert_eq!(again.rows[1].line, 4);
-    assert_eq!(write_csv([]), format!("{HEADER}\r\n"));
+    assert_eq!(write_csv([]), format!("{HEADER},marketing_consent\r\n"));
 }

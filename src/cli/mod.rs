@@ -5,6 +5,7 @@
 //! 2 bad usage (clap's own code for usage errors).
 mod admin;
 mod calendar;
+mod campaigns;
 mod clients;
 mod commands;
 pub mod demo_activity;
@@ -181,6 +182,10 @@ pub enum Command {
     /// it as CSV with --csv.
     #[command(subcommand)]
     Report(ReportCommand),
+    /// Campaigns and their results (as --user NAME: a manager sees the branch's, an RM
+    /// those with targets of theirs).
+    #[command(subcommand)]
+    Campaign(CampaignCommand),
     /// Create (or open) the demo database, seeded with a branch, users and data.
     Demo {
         /// How many clients to seed.
@@ -219,6 +224,30 @@ pub enum ProductCommand {
         code: String,
         /// Percent per year, e.g. 1.25.
         percent: String,
+    },
+}
+
+/// `rmdesk campaign …`
+#[derive(Debug, Subcommand)]
+pub enum CampaignCommand {
+    /// Every campaign you see, newest first: id, status, name, period, product, targets.
+    List,
+    /// One campaign, its targets left out, and its results per RM (tab-separated), or
+    /// the results written as CSV with --csv.
+    Show {
+        /// The campaign's id (see `campaign list`).
+        id: i64,
+        /// Write the results table to this CSV file instead of printing it.
+        #[arg(long, value_name = "FILE")]
+        csv: Option<PathBuf>,
+    },
+    /// Write the campaign's contact list (name, client no., mobile, owner RM) for the
+    /// SMS or mail platform: consenting targets only; an RM gets their own. Audited.
+    Contacts {
+        /// The campaign's id.
+        id: i64,
+        /// The CSV file to write.
+        file: PathBuf,
     },
 }
 

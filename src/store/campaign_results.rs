@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 
 use super::campaigns::campaign_in;
 use super::{audit, files, Actor, Result, Role, Store, StoreError};
-use crate::domain::campaign::Outcome;
+use crate::domain::campaign::{percent, Outcome};
 use crate::domain::csv_import::csv_record;
 use crate::domain::csv_text;
 
@@ -219,5 +219,47 @@ impl Store {
             audit::append(tx, now, actor.into(), e)
         })?;
         Ok(n)
+    }
+}
+
+/// The columns of a campaign's results table (`rmdesk campaign show`, its `--csv`).
+pub const RESULT_COLUMNS: [&str; 10] = [
+    "rm",
+    "name",
+    "targets",
+    "recorded",
+    "reached",
+    "reach_pct",
+    "interested",
+    "sold",
+    "conversion_pct",
+    "amount_sold",
+];
+
+/// The line of the total in [`results_table`].
+pub const TOTAL: &str = "*total*";
+
+/// The results as one table: a line per RM, then the total. Reach is reached ÷
+/// targets, conversion sold ÷ targets, in whole percent rounded down.
+pub fn results_table(r: &Results) -> super::reports_table::Table {
+    let line = |l: &RmResult, rm: &str| -> Vec<String> {
+        vec![
+            rm.to_string(),
+            l.name.clone(),
+            l.targets.to_string(),
+            l.recorded.to_string(),
+            l.reached.to_string(),
+            percent(l.reached, l.targets).to_string(),
+            l.interested.to_string(),
+            l.sold.to_string(),
+            percent(l.sold, l.targets).to_string(),
+            format!("{:.2}", l.amount),
+        ]
+    };
+    let mut rows: Vec<Vec<String>> = r.per_rm.iter().map(|l| line(l, &l.username)).collect();
+    rows.push(line(&r.total, TOTAL));
+    super::reports_table::Table {
+        columns: RESULT_COLUMNS.to_vec(),
+        rows,
     }
 }

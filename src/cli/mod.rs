@@ -13,6 +13,7 @@ pub mod demo_people;
 mod desk;
 mod reports;
 mod secrets;
+mod today;
 
 use std::path::PathBuf;
 
@@ -186,6 +187,13 @@ pub enum Command {
     /// those with targets of theirs).
     #[command(subcommand)]
     Campaign(CampaignCommand),
+    /// The acting user's home list (as --user NAME): the work list of F2, then the care
+    /// occasions coming within care.birthday_days days; one line each, reason first.
+    Today {
+        /// The day to list for, YYYY-MM-DD (default: today).
+        #[arg(long, value_name = "DATE")]
+        date: Option<String>,
+    },
     /// Create (or open) the demo database, seeded with a branch, users and data.
     Demo {
         /// How many clients to seed.

@@ -14,6 +14,7 @@ pub mod backup;
 pub mod campaign_results;
 pub mod campaign_segment;
 pub mod campaigns;
+pub mod care;
 mod check;
 pub mod client360;
 pub mod clients;
@@ -30,6 +31,7 @@ pub mod holdings;
 pub mod home;
 pub mod instances;
 mod migrate;
+pub mod next_best;
 pub mod plans;
 pub mod products;
 #[cfg(test)]

@@ -145,3 +145,22 @@ fn an_rm_records_sold_with_the_holding_and_sees_only_their_targets() {
         "{s}"
     );
 }
+
+#[test]
+fn the_360_view_suggests_the_campaigns_product_with_its_reason() {
+    for (lang, l) in [(Lang::En, "en"), (Lang::ZhCn, "zh")] {
+        let mut w = world();
+        let id = w
+            .store
+            .save_campaign(&w.mgr, None, &campaign("WM3", SegmentInput::default()))
+            .expect("save");
+        w.store.launch_campaign(&w.mgr, id).expect("launch");
+        let mut app = app(w.store, lang);
+        sign_in(&mut app, "rm1");
+        app.on_key(key(KeyCode::F(3)));
+        app.on_key(key(KeyCode::Enter));
+        let s = render(&app, 100, 30);
+        assert!(s.contains("Client A"), "{s}");
+        insta::assert_snapshot!(format!("client_360_suggestions_{l}"), s);
+    }
+}

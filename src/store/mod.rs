@@ -23,6 +23,7 @@ mod clients_write;
 pub mod clock;
 pub mod damage;
 pub mod demo;
+pub mod demo_marketing;
 mod error;
 pub mod feedback;
 pub mod files;

@@ -191,6 +191,15 @@ fn restore_refuses_each_bad_file_with_its_own_sentence_and_leaves_the_database_a
         "is not an rmdesk database (it is not an SQLite file)",
     );
 
+    let empty = d.join("empty.db");
+    std::fs::write(&empty, b"").expect("w");
+    refused(
+        d,
+        &db,
+        &empty,
+        "is not an rmdesk database (it is not an SQLite file)",
+    );
+
     let other = d.join("other.db");
     Connection::open(&other)
         .expect("other")

@@ -330,8 +330,12 @@ fn visit_detail_search_filters_and_edit() {
     type_text(&mut app, "30");
     app.on_key(key(KeyCode::Tab));
     app.on_key(key(KeyCode::Tab));
-    // A client is named by number or whole name; a part of a name is never taken.
+    // Typing in the client field opens the client picker: Enter takes its selected
+    // match (by number), and a second Enter applies the filter.
     type_text(&mut app, "Grace Hopper");
+    let picking = screen(&app);
+    assert!(picking.contains("C000000002"), "{picking}");
+    app.on_key(key(KeyCode::Enter));
     app.on_key(key(KeyCode::Enter));
     let filtered = screen(&app);
     assert!(filtered.contains("Visits (1)"), "{filtered}");

@@ -350,6 +350,11 @@ pub enum RequestCommand {
         #[arg(long, value_name = "TEXT")]
         reason: String,
     },
+    /// Take back one of your requests while it is pending.
+    Withdraw {
+        /// Request number.
+        id: i64,
+    },
 }
 
 /// `rmdesk approvals …`

@@ -7,6 +7,7 @@ use rusqlite::types::Value;
 use super::clients::{client_page_sql, ListSpec, PageFrom, SortKey};
 use super::feedback::{feedback_list_sql, FeedbackFilter};
 use super::home::complaints_sql;
+use super::reports::churn::{churn_sql, CHURN_AFTER};
 use super::users::NewUser;
 use super::visits::{visit_list_sql, VisitFilter};
 use super::{Actor, Role, Store, Zone};
@@ -288,4 +289,40 @@ fn the_audit_viewer_filtered_by_user_and_action_walks_their_index() {
     let p = plan(&store, sql, &args);
     assert!(p.contains("audit_log_user_action"), "{p}");
     assert!(!p.contains("TEMP B-TREE"), "{p}");
+}
+
+#[test]
+fn churn_pages_walk_the_branch_or_owner_aum_index_from_the_top() {
+    let (_dir, store, rm, mgr) = store();
+    let args = |who: &Actor, after: bool| {
+        let (_, scope) = super::clients::scope(who);
+        let mut v = vec![scope, Value::Null];
+        for d in [
+            "2026-01-01",
+            "2026-01-01",
+            "2026-01-01",
+            "2026-11-23",
+            "2026-08-01",
+        ] {
+            v.push(Value::Text(d.into()));
+        }
+        v.extend([
+            Value::Text("2026-08-25".into()),
+            Value::Text("2026-11-09".into()),
+            Value::Integer(14),
+        ]);
+        if after {
+            v.extend([Value::Integer(5_000_000), Value::Integer(42)]);
+        }
+        v
+    };
+    for (who, scope, index) in [
+        (&mgr, "c.branch_id = ?", "clients_branch_aum"),
+        (&rm, "c.owner_id = ?", "clients_owner_aum"),
+    ] {
+        for after in [false, true] {
+            let sql = churn_sql(scope, "", if after { CHURN_AFTER } else { "" });
+            walks(&store, (sql, args(who, after)), index);
+        }
+    }
 }

@@ -17,7 +17,8 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags};
 
 use super::anchor::{self, Head, Kind};
-use super::{audit, files, instances, FixedClock, OpenError, Role, Store, StoreError};
+use super::backup::Phase;
+use super::{audit, files, instances, Actor, FixedClock, OpenError, Role, Store, StoreError};
 
 /// Why a restore was refused (the current database unchanged) or failed.
 #[derive(Debug, thiserror::Error)]
@@ -119,13 +120,14 @@ pub struct Restored {
     pub head: Head,
 }
 
-/// Whether a restore may go ahead: sentences are the refusals of [`RestoreError`].
-pub fn examine(file: &Path) -> Result<i64, RestoreError> {
+/// The refusals that read only the file's header, at once whatever its size: missing,
+/// not SQLite, another program's, a newer schema. [`examine`] makes every check.
+pub fn preflight(file: &Path) -> Result<(), RestoreError> {
     if !file.exists() {
         return Err(RestoreError::Missing(file.to_path_buf()));
     }
     super::preflight(file).map_err(|e| match e {
-        OpenError::NotADatabase(p) => RestoreError::NotADatabase(p),
+        OpenError::NotADatabase(p) | OpenError::Empty(p) => RestoreError::NotADatabase(p),
         OpenError::NotRmdesk(p) => RestoreError::NotRmdesk(p),
         OpenError::TooNew {
             path,
@@ -138,7 +140,12 @@ pub fn examine(file: &Path) -> Result<i64, RestoreError> {
         },
         OpenError::Damaged { path, detail } => RestoreError::Damaged { path, detail },
         other => RestoreError::Open(other),
-    })?;
+    })
+}
+
+/// Whether a restore may go ahead: sentences are the refusals of [`RestoreError`].
+pub fn examine(file: &Path) -> Result<i64, RestoreError> {
+    preflight(file)?;
     let damaged = |detail: String| RestoreError::Damaged {
         path: file.to_path_buf(),
         detail,
@@ -230,12 +237,27 @@ pub fn restore(
     password: &str,
     now: DateTime<Utc>,
 ) -> Result<Restored, RestoreError> {
+    restore_with_progress(db, file, (username, password), now, &mut |_| {})
+}
+
+/// [`restore`], saying where it is: the checks of the file ([`Phase::Check`]), its copy
+/// beside the database (bytes done of total), then migrating, auditing and replacing
+/// ([`Phase::Finish`]).
+pub fn restore_with_progress(
+    db: &Path,
+    file: &Path,
+    (username, password): (&str, &str),
+    now: DateTime<Utc>,
+    progress: &mut dyn FnMut(Phase),
+) -> Result<Restored, RestoreError> {
+    progress(Phase::Check);
     let schema_from = examine(file)?;
     let Some(lock) = instances::try_exclusive(db).map_err(io(db))? else {
         return Err(RestoreError::InUse(db.to_path_buf()));
     };
     let staged = files::with_suffix(db, ".restoring");
-    let result = stage(file, &staged, (username, password), now, db, schema_from);
+    let who = (username, password);
+    let result = stage(file, &staged, who, now, (db, schema_from), progress);
     let (kept_name, head) = match result {
         Ok(v) => v,
         Err(e) => {
@@ -278,16 +300,17 @@ fn stage(
     staged: &Path,
     (username, password): (&str, &str),
     now: DateTime<Utc>,
-    db: &Path,
-    schema_from: i64,
+    (db, schema_from): (&Path, i64),
+    progress: &mut dyn FnMut(Phase),
 ) -> Result<(PathBuf, Head), RestoreError> {
     remove_with_sidecars(staged);
     {
         let mut out = files::create_private_new(staged).map_err(io(staged))?;
         let mut input = std::fs::File::open(file).map_err(io(file))?;
-        std::io::copy(&mut input, &mut out).map_err(io(staged))?;
+        copy_counting(&mut input, &mut out, progress).map_err(io(staged))?;
         out.sync_all().map_err(io(staged))?;
     }
+    progress(Phase::Finish);
     let mut store = Store::open_with(staged, false).map_err(RestoreError::Open)?;
     store.set_clock(Box::new(FixedClock(now)));
     let actor = match store.login(username, password) {
@@ -360,9 +383,54 @@ fn set_aside(db: &Path, kept: &Path) -> std::io::Result<PathBuf> {
     Ok(kept.to_path_buf())
 }
 
+/// Copies `input` to `out` a megabyte at a time, reporting bytes done of the total.
+fn copy_counting(
+    input: &mut std::fs::File,
+    out: &mut std::fs::File,
+    progress: &mut dyn FnMut(Phase),
+) -> std::io::Result<()> {
+    use std::io::{Read, Write};
+    let total = input.metadata()?.len();
+    let mut buf = vec![0u8; 1 << 20];
+    let mut done = 0u64;
+    progress(Phase::Copy { done, total });
+    loop {
+        let n = input.read(&mut buf)?;
+        if n == 0 {
+            return Ok(());
+        }
+        out.write_all(&buf[..n])?;
+        done += n as u64;
+        progress(Phase::Copy { done, total });
+    }
+}
+
 fn remove_with_sidecars(path: &Path) {
     for side in ["", "-wal", "-shm", "-journal"] {
         let _ = std::fs::remove_file(files::with_suffix(path, side));
+    }
+}
+
+/// A restore of a store's own database on another thread: made by
+/// [`Store::release_for_restore`], run by [`Restoring::run`] wherever, followed by
+/// [`Store::reattach`].
+#[derive(Debug)]
+pub struct Restoring {
+    db: PathBuf,
+    username: String,
+    now: DateTime<Utc>,
+}
+
+impl Restoring {
+    /// Restores `file` (signed in to it with `password`), saying where it is.
+    pub fn run(
+        self,
+        file: &Path,
+        password: &str,
+        progress: &mut dyn FnMut(Phase),
+    ) -> Result<Restored, RestoreError> {
+        let who = (self.username.as_str(), password);
+        restore_with_progress(&self.db, file, who, self.now, progress)
     }
 }
 
@@ -372,25 +440,43 @@ impl Store {
     /// restored, or as it was after a refusal — is opened again in their place.
     pub fn restore_here(
         &mut self,
-        actor: &super::Actor,
+        actor: &Actor,
         file: &Path,
         password: &str,
     ) -> Result<Restored, RestoreError> {
+        let restoring = self.release_for_restore(actor)?;
+        let result = restoring.run(file, password, &mut |_| {});
+        self.reattach()?;
+        result
+    }
+
+    /// Lets go of the database for a restore: the exit anchor is written, the
+    /// connection closed and the instance lock given up. Until [`Store::reattach`] this
+    /// store reads and writes nothing of the database (its connection is an empty one
+    /// in memory).
+    pub fn release_for_restore(&mut self, actor: &Actor) -> Result<Restoring, RestoreError> {
         if actor.role != Role::Admin {
             return Err(RestoreError::Store(StoreError::Forbidden));
         }
-        examine(file)?;
         let now = self.now();
         self.anchor_at_exit();
-        let path = self.path.clone();
         let closed = std::mem::replace(&mut self.conn, Connection::open_in_memory()?);
         let _ = closed.close();
         self.lock = None;
-        let result = restore(&path, file, &actor.username, password, now);
-        let mut fresh = Store::open_with(&path, true).map_err(RestoreError::Open)?;
+        Ok(Restoring {
+            db: self.path.clone(),
+            username: actor.username.clone(),
+            now,
+        })
+    }
+
+    /// Opens the database again after [`Store::release_for_restore`]: restored, or as it
+    /// was after a refusal.
+    pub fn reattach(&mut self) -> Result<(), RestoreError> {
+        let mut fresh = Store::open_with(&self.path, true).map_err(RestoreError::Open)?;
         std::mem::swap(&mut self.conn, &mut fresh.conn);
         std::mem::swap(&mut self.lock, &mut fresh.lock);
         fresh.anchored = false;
-        result
+        Ok(())
     }
 }

@@ -478,3 +478,57 @@ INSERT OR IGNORE INTO settings (key, value) VALUES
     ('churn.aum_drop_pct', '30'),
     ('churn.aum_drop_days', '90'),
     ('churn.maturity_grace_days', '14');
+
+-- migration: 8
+-- Marketing: consent, campaigns and their frozen target lists.
+--
+-- A client's marketing consent (personal-information rules): only 'yes' makes a client
+-- a campaign target or a line of a contact-list export. `consent_at` is the instant
+-- the current value was given or withdrawn (NULL while never given).
+ALTER TABLE clients ADD COLUMN marketing_consent TEXT NOT NULL DEFAULT 'unknown'
+    CHECK (marketing_consent IN ('yes', 'no', 'unknown'));
+ALTER TABLE clients ADD COLUMN consent_at TEXT;
+
+-- A campaign of a branch, designed by a manager. `segment` is the target filters as
+-- `key=value` lines (domain::campaign::Segment); launching freezes the targets that
+-- match, consent and suit the product, and records how many were left out and why.
+CREATE TABLE campaigns (
+    id               INTEGER PRIMARY KEY,
+    branch_id        INTEGER NOT NULL REFERENCES branches(id),
+    name             TEXT NOT NULL CHECK (length(name) > 0),
+    goal             TEXT NOT NULL DEFAULT '',
+    starts_on        TEXT NOT NULL,
+    ends_on          TEXT NOT NULL,
+    product_id       INTEGER REFERENCES products(id),
+    segment          TEXT NOT NULL DEFAULT '',
+    status           TEXT NOT NULL DEFAULT 'draft'
+                     CHECK (status IN ('draft', 'running', 'closed')),
+    left_unsuitable  INTEGER NOT NULL DEFAULT 0,
+    left_no_consent  INTEGER NOT NULL DEFAULT 0,
+    created_by       INTEGER NOT NULL REFERENCES users(id),
+    created_at       TEXT NOT NULL,
+    launched_at      TEXT,
+    closed_at        TEXT
+) STRICT;
+
+CREATE INDEX campaigns_branch ON campaigns (branch_id, status, id);
+
+-- One frozen target: its owner RM at launch, the task given to that RM, and the outcome
+-- the RM recorded ('sold' names the holding recorded).
+CREATE TABLE campaign_targets (
+    campaign_id  INTEGER NOT NULL REFERENCES campaigns(id),
+    client_id    INTEGER NOT NULL REFERENCES clients(id),
+    rm_id        INTEGER NOT NULL REFERENCES users(id),
+    task_id      INTEGER REFERENCES tasks(id),
+    outcome      TEXT NOT NULL DEFAULT 'pending'
+                 CHECK (outcome IN ('pending', 'not_reached', 'contacted', 'interested',
+                                    'declined', 'sold')),
+    holding_id   INTEGER REFERENCES holdings(id),
+    outcome_at   TEXT,
+    PRIMARY KEY (campaign_id, client_id)
+) STRICT, WITHOUT ROWID;
+
+CREATE INDEX campaign_targets_rm ON campaign_targets (rm_id, campaign_id);
+CREATE INDEX campaign_targets_client ON campaign_targets (client_id);
+
+INSERT OR IGNORE INTO settings (key, value) VALUES ('care.birthday_days', '7');

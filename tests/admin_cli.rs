@@ -117,7 +117,7 @@ fn a_backup_taken_while_another_process_imports_is_consistent_and_passes_check()
         "{manifest}"
     );
     assert!(manifest.contains("user = \"admin\""), "{manifest}");
-    assert!(manifest.contains("schema_version = 7"), "{manifest}");
+    assert!(manifest.contains("schema_version = 8"), "{manifest}");
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -355,7 +355,7 @@ fn restore_migrates_an_older_file() {
         Some("admin"),
     ));
     std::fs::remove_file(d.join("old.db.manifest")).expect("rm");
-    // As a version-4 file: without the objects of migrations 5, 6 and 7.
+    // As a version-4 file: without the objects of migrations 5 to 8.
     Connection::open(&old)
         .expect("open")
         .execute_batch(
@@ -367,6 +367,10 @@ fn restore_migrates_an_older_file() {
              ALTER TABLE clients DROP COLUMN closed_reason;
              DROP TABLE aum_history; ALTER TABLE products DROP COLUMN margin;
              DELETE FROM settings WHERE key LIKE 'churn.%';
+             DROP TABLE campaign_targets; DROP TABLE campaigns;
+             ALTER TABLE clients DROP COLUMN marketing_consent;
+             ALTER TABLE clients DROP COLUMN consent_at;
+             DELETE FROM settings WHERE key = 'care.birthday_days';
              PRAGMA user_version = 4;",
         )
         .expect("downgrade");
@@ -376,8 +380,8 @@ fn restore_migrates_an_older_file() {
         &["restore", old.to_str().expect("utf-8")],
         Some("admin"),
     ));
-    assert!(out.contains("schema 4 was brought up to 7"), "{out}");
-    assert_eq!(count(&db, "PRAGMA user_version"), 7);
+    assert!(out.contains("schema 4 was brought up to 8"), "{out}");
+    assert_eq!(count(&db, "PRAGMA user_version"), 8);
     assert_eq!(
         count(
             &db,
@@ -657,7 +661,7 @@ fn settings_show_meaning_and_bounds_refuse_out_of_bounds_and_audit_changes() {
     let all = ok(&run(d, &db, &["settings"], None));
     assert!(all.contains("backup.keep = 14 backups"), "{all}");
     assert!(all.contains("lockout.max_attempts = 5 attempts"), "{all}");
-    assert_eq!(all.lines().count(), 13, "{all}");
+    assert_eq!(all.lines().count(), 14, "{all}");
     let one = ok(&run(
         d,
         &db,

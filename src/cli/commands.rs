@@ -118,6 +118,8 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
         }) => super::clients::search(&cli, text, stats, limit),
         Some(Command::Check) => check(&db_path(&cli)?),
         Some(Command::Report(ref cmd)) => super::reports::run(&cli, cmd),
+        Some(Command::Campaign(ref cmd)) => super::campaigns::run(&cli, cmd),
+        Some(Command::Today { ref date }) => super::today::run(&cli, date.as_deref()),
         Some(Command::Product(super::ProductCommand::Margin {
             ref code,
             ref percent,

@@ -5,6 +5,7 @@
 //! 2 bad usage (clap's own code for usage errors).
 mod admin;
 mod calendar;
+mod campaigns;
 mod clients;
 mod commands;
 pub mod demo_activity;
@@ -12,6 +13,7 @@ pub mod demo_people;
 mod desk;
 mod reports;
 mod secrets;
+mod today;
 
 use std::path::PathBuf;
 
@@ -181,6 +183,17 @@ pub enum Command {
     /// it as CSV with --csv.
     #[command(subcommand)]
     Report(ReportCommand),
+    /// Campaigns and their results (as --user NAME: a manager sees the branch's, an RM
+    /// those with targets of theirs).
+    #[command(subcommand)]
+    Campaign(CampaignCommand),
+    /// The acting user's home list (as --user NAME): the work list of F2, then the care
+    /// occasions coming within care.birthday_days days; one line each, reason first.
+    Today {
+        /// The day to list for, YYYY-MM-DD (default: today).
+        #[arg(long, value_name = "DATE")]
+        date: Option<String>,
+    },
     /// Create (or open) the demo database, seeded with a branch, users and data.
     Demo {
         /// How many clients to seed.
@@ -219,6 +232,30 @@ pub enum ProductCommand {
         code: String,
         /// Percent per year, e.g. 1.25.
         percent: String,
+    },
+}
+
+/// `rmdesk campaign …`
+#[derive(Debug, Subcommand)]
+pub enum CampaignCommand {
+    /// Every campaign you see, newest first: id, status, name, period, product, targets.
+    List,
+    /// One campaign, its targets left out, and its results per RM (tab-separated), or
+    /// the results written as CSV with --csv.
+    Show {
+        /// The campaign's id (see `campaign list`).
+        id: i64,
+        /// Write the results table to this CSV file instead of printing it.
+        #[arg(long, value_name = "FILE")]
+        csv: Option<PathBuf>,
+    },
+    /// Write the campaign's contact list (name, client no., mobile, owner RM) for the
+    /// SMS or mail platform: consenting targets only; an RM gets their own. Audited.
+    Contacts {
+        /// The campaign's id.
+        id: i64,
+        /// The CSV file to write.
+        file: PathBuf,
     },
 }
 

@@ -634,7 +634,7 @@ impl Store {
         let mut sql = format!(
             "SELECT c.client_no, c.kind, c.name, c.gender, c.birth_date, c.id_type, c.id_number, c.mobile,
                     c.email, c.address, c.occupation, c.risk_level, c.risk_assessed_on, c.status,
-                    u.username, c.notes
+                    u.username, c.notes, c.marketing_consent
              FROM clients c JOIN users u ON u.id = c.owner_id WHERE {scope_sql}"
         );
         // The same filter as the list's, so a file holds what the screen shows.
@@ -666,6 +666,7 @@ impl Store {
                     status: text(13)?,
                     owner: text(14)?,
                     notes: text(15)?,
+                    marketing_consent: text(16)?,
                     ..ClientInput::default()
                 };
                 if !unmasked {

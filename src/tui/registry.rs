@@ -7,6 +7,7 @@
 use super::keymap::Action;
 use super::screens::admin::Admin;
 use super::screens::calendar::Calendar;
+use super::screens::campaigns::Campaigns;
 use super::screens::clients::Clients;
 use super::screens::home::Home;
 use super::screens::products::Products;
@@ -90,6 +91,14 @@ pub const SCREENS: &[Entry] = &[
         title: "screen.team",
         roles: &[Role::Manager],
         make: Some(boxed::<Team>),
+    },
+    Entry {
+        // Managers design and launch; RMs follow their targets and record outcomes.
+        id: ScreenId::Campaigns,
+        key: Action::Campaigns,
+        title: "screen.campaigns",
+        roles: CLIENT_WORK,
+        make: Some(boxed::<Campaigns>),
     },
     Entry {
         id: ScreenId::Admin,

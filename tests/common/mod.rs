@@ -2,6 +2,7 @@
 //! fixed clock, and an application driven through ratatui's `TestBackend`.
 #![allow(dead_code)] // each test file uses its own share of these
 
+pub mod marketing;
 pub mod tmux;
 
 use chrono::{DateTime, TimeZone, Utc};

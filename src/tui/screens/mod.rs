@@ -5,6 +5,7 @@ pub mod admin;
 mod admin_forms;
 pub mod admin_tools;
 pub mod calendar;
+pub mod campaigns;
 pub mod clients;
 pub mod codes;
 pub mod desk_lines;
@@ -44,6 +45,8 @@ pub enum ScreenId {
     Reports,
     /// The manager's desk: team, approvals, hand-over ledger.
     Team,
+    /// Marketing campaigns: design, launch, results.
+    Campaigns,
     /// User administration.
     Admin,
 }

@@ -346,11 +346,11 @@ fn restore_migrates_an_older_file() {
         Some("admin"),
     ));
     std::fs::remove_file(d.join("old.db.manifest")).expect("rm");
-    // As a version-4 file: without the objects of migrations 5, 6 and 7.
-    Connection::open(&old)
-        .expect("open")
-        .execute_batch(
-            "DROP INDEX audit_log_user; DROP INDEX audit_log_action;
+    // As a version-4 file: without the objects of migrations 5, 6, 7 and 9.
+    let conn = Connection::open(&old).expect("open");
+    common::drop_change_capture(&conn);
+    conn.execute_batch(
+        "DROP INDEX audit_log_user; DROP INDEX audit_log_action;
              DELETE FROM settings WHERE key = 'backup.keep';
              DROP TABLE handover_clients; DROP TABLE handovers; DROP TABLE requests;
              ALTER TABLE tasks DROP COLUMN assigned_by;
@@ -359,16 +359,16 @@ fn restore_migrates_an_older_file() {
              DROP TABLE aum_history; ALTER TABLE products DROP COLUMN margin;
              DELETE FROM settings WHERE key LIKE 'churn.%';
              PRAGMA user_version = 4;",
-        )
-        .expect("downgrade");
+    )
+    .expect("downgrade");
     let out = ok(&run(
         d,
         &db,
         &["restore", old.to_str().expect("utf-8")],
         Some("admin"),
     ));
-    assert!(out.contains("schema 4 was brought up to 7"), "{out}");
-    assert_eq!(count(&db, "PRAGMA user_version"), 7);
+    assert!(out.contains("schema 4 was brought up to 9"), "{out}");
+    assert_eq!(count(&db, "PRAGMA user_version"), 9);
     assert_eq!(
         count(
             &db,

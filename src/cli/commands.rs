@@ -117,6 +117,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             limit,
         }) => super::clients::search(&cli, text, stats, limit),
         Some(Command::Check) => check(&db_path(&cli)?),
+        Some(Command::Hq(ref cmd)) => super::hq::run(&cli, cmd),
         Some(Command::Report(ref cmd)) => super::reports::run(&cli, cmd),
         Some(Command::Product(super::ProductCommand::Margin {
             ref code,

@@ -11,6 +11,7 @@ pub mod audit;
 pub mod audit_view;
 pub mod auth;
 pub mod backup;
+pub mod changelog;
 mod check;
 pub mod client360;
 pub mod clients;

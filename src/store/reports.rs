@@ -758,7 +758,9 @@ impl Store {
     }
 }
 
-fn value_of(mut rows: Vec<ValueRow>, by: ValueBy) -> ValueReport {
+/// Ranks value rows by `by` and works out ranks, cumulative shares, the top 20 %, deciles
+/// and tiers: the one definition, used by the branch and by head office (`hq::report`).
+pub fn value_of(mut rows: Vec<ValueRow>, by: ValueBy) -> ValueReport {
     let value = |r: &ValueRow| match by {
         ValueBy::Contribution => r.contribution,
         ValueBy::Aum => r.aum,

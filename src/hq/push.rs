@@ -102,11 +102,16 @@ pub fn hq_table_checksum(
     let cols: Vec<String> = shape
         .columns
         .iter()
-        .map(|c| format!("{}::text", schema::ident(&c.name)))
+        .map(|c| format!("t.{}::text", schema::ident(&c.name)))
         .collect();
-    let key: Vec<String> = shape.key.iter().map(|k| schema::ident(k)).collect();
+    // Qualified, so the order is the key's own and not its text.
+    let key: Vec<String> = shape
+        .key
+        .iter()
+        .map(|k| format!("t.{}", schema::ident(k)))
+        .collect();
     let sql = format!(
-        "SELECT {} FROM {} WHERE branch_code = $1 ORDER BY {}",
+        "SELECT {} FROM {} t WHERE t.branch_code = $1 ORDER BY {}",
         cols.join(", "),
         schema::table(shape.table),
         key.join(", ")

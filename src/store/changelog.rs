@@ -362,11 +362,11 @@ impl Store {
         let cols = columns(self.conn(), c)?;
         let select: Vec<String> = cols
             .iter()
-            .map(|c| format!("CAST({} AS TEXT)", quote(&c.name)))
+            .map(|c| format!("CAST(t.{} AS TEXT)", quote(&c.name)))
             .collect();
-        let order: Vec<String> = c.key.iter().map(|k| quote(k)).collect();
+        let order: Vec<String> = c.key.iter().map(|k| format!("t.{}", quote(k))).collect();
         let sql = format!(
-            "SELECT {} FROM {} ORDER BY {}",
+            "SELECT {} FROM {} t ORDER BY {}",
             select.join(", "),
             quote(c.table),
             order.join(", ")

@@ -18,9 +18,10 @@ pub fn fresh_database(name: &str) -> String {
     let mut admin =
         postgres::Client::connect(&server, postgres::NoTls).expect("connect to the test server");
     admin
-        .batch_execute(&format!(
-            "DROP DATABASE IF EXISTS {db} WITH (FORCE); CREATE DATABASE {db}"
-        ))
+        .batch_execute(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"))
+        .expect("drop the old test database");
+    admin
+        .batch_execute(&format!("CREATE DATABASE {db}"))
         .expect("create the test database");
     format!("{server} dbname={db}")
 }

@@ -117,7 +117,7 @@ fn a_backup_taken_while_another_process_imports_is_consistent_and_passes_check()
         "{manifest}"
     );
     assert!(manifest.contains("user = \"admin\""), "{manifest}");
-    assert!(manifest.contains("schema_version = 7"), "{manifest}");
+    assert!(manifest.contains("schema_version = 9"), "{manifest}");
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

@@ -104,6 +104,10 @@ pub fn ensure(
         tx.batch_execute(&create_table_sql(shape))
             .with_context(|| format!("creating hq.{}", shape.table))?;
     }
+    // The reports read each client's last AUM before an instant: walk it by index.
+    tx.batch_execute(
+        "CREATE INDEX IF NOT EXISTS aum_history_client_at ON hq.aum_history (branch_code, client_id, at, id)",
+    )?;
     let version = i32::try_from(version)?;
     tx.execute(
         "INSERT INTO hq.meta (id, schema_version) VALUES (1, $1) ON CONFLICT (id) DO NOTHING",

@@ -204,7 +204,7 @@ pub fn performance(
     let rows: Vec<Performance> = order.iter().filter_map(|k| lines.remove(k)).collect();
     let mut total = Performance::default();
     for r in &rows {
-        add(&mut total, r);
+        total.add(r);
     }
     Ok(PerformanceReport {
         period: Some(period),
@@ -212,25 +212,6 @@ pub fn performance(
         total: Some(total),
         weekly_aum: Vec::new(),
     })
-}
-
-fn add(t: &mut Performance, o: &Performance) {
-    t.visits += o.visits;
-    t.clients_visited += o.clients_visited;
-    t.new_clients += o.new_clients;
-    t.tasks_due += o.tasks_due;
-    t.tasks_on_time += o.tasks_on_time;
-    t.complaints += o.complaints;
-    t.complaints_on_time += o.complaints_on_time;
-    t.satisfaction.0 += o.satisfaction.0;
-    t.satisfaction.1 += o.satisfaction.1;
-    t.visits_checked += o.visits_checked;
-    t.aum_start += o.aum_start;
-    for (a, b) in t.aum_end.iter_mut().zip(o.aum_end) {
-        *a += b;
-    }
-    t.tier_up += o.tier_up;
-    t.tier_down += o.tier_down;
 }
 
 /// The value report of head office's clients (not closed), ranked by `by`; one branch

@@ -122,7 +122,8 @@ impl Performance {
         })
     }
 
-    fn add(&mut self, o: &Performance) {
+    /// Adds another line's figures (a total).
+    pub fn add(&mut self, o: &Performance) {
         self.visits += o.visits;
         self.clients_visited += o.clients_visited;
         self.new_clients += o.new_clients;
@@ -758,8 +759,7 @@ impl Store {
     }
 }
 
-/// Ranks value rows by `by` and works out ranks, cumulative shares, the top 20 %, deciles
-/// and tiers: the one definition, used by the branch and by head office (`hq::report`).
+/// Ranks value rows by `by`: the one definition, for the branch and head office.
 pub fn value_of(mut rows: Vec<ValueRow>, by: ValueBy) -> ValueReport {
     let value = |r: &ValueRow| match by {
         ValueBy::Contribution => r.contribution,

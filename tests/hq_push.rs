@@ -343,3 +343,38 @@ fn only_an_administrator_pushes_and_the_password_is_never_printed() {
     assert!(String::from_utf8_lossy(&out.stderr)
         .contains("give --pg URL, --pg-file FILE or set RMDESK_PG"));
 }
+
+#[test]
+fn a_push_of_several_batches_shows_its_progress() {
+    let url = pg::fresh_database("progress");
+    let dir = tempfile::tempdir().expect("dir");
+    let db = demo(dir.path(), "branch", 20, "0101");
+    let out = rmdesk(&db, &["--user", "admin", "hq", "push", "--batch", "100"])
+        .env("RMDESK_PG", &url)
+        .output()
+        .expect("push");
+    let said = ok(&out);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.starts_with("pushed 100 of "), "{err}");
+    assert!(err.trim_end().ends_with("(100 %)"), "{err}");
+    let batches = said
+        .split(" in ")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .and_then(|n| n.parse::<usize>().ok())
+        .expect("batches said");
+    assert!(batches > 1, "{said}");
+    // One line per tenth at most, however many batches.
+    assert!(err.lines().count() <= 11, "{err}");
+    // A push of one batch says nothing on standard error.
+    let quiet = rmdesk(&db, &["--user", "admin", "hq", "push", "--batch", "100"])
+        .env("RMDESK_PG", &url)
+        .output()
+        .expect("push");
+    ok(&quiet);
+    assert!(
+        quiet.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&quiet.stderr)
+    );
+}

@@ -226,7 +226,9 @@ fn pushes_killed_at_random_points_and_resumed_load_every_change_once() {
             rusqlite::params![format!("trial {trial}"), trial],
         )
         .expect("work");
-        let mut child = rmdesk(&db, &["--user", "admin", "hq", "push", "--batch", "150"])
+        // Small batches, so that a push lasts long enough to be killed in the middle
+        // even on an idle machine.
+        let mut child = rmdesk(&db, &["--user", "admin", "hq", "push", "--batch", "25"])
             .env("RMDESK_PG", &url)
             .stdout(Stdio::null())
             .stderr(Stdio::null())

@@ -105,5 +105,12 @@ mod tests {
         let (url, src) = connection_string(None, None, Some("host=b".into())).expect("env");
         assert_eq!((url.as_str(), src), ("host=b", Source::Environment));
         assert!(connection_string(None, None, None).is_err());
+        let dir = tempfile::tempdir().expect("dir");
+        let file = dir.path().join("hq.pg");
+        std::fs::write(&file, "\n  host=c user=hq  \nignored\n").expect("write");
+        let (url, src) = connection_string(None, Some(&file), Some("host=b".into())).expect("file");
+        assert_eq!((url.as_str(), src), ("host=c user=hq", Source::File));
+        std::fs::write(&file, "\n").expect("write");
+        assert!(connection_string(None, Some(&file), None).is_err());
     }
 }

@@ -532,3 +532,37 @@ CREATE INDEX campaign_targets_rm ON campaign_targets (rm_id, campaign_id);
 CREATE INDEX campaign_targets_client ON campaign_targets (client_id);
 
 INSERT OR IGNORE INTO settings (key, value) VALUES ('care.birthday_days', '7');
+-- migration: 9
+-- Head office: the change log. Every insert or update of a captured table appends the
+-- row as it stands after the write, in the same transaction, through triggers that
+-- store::changelog generates from its one list of captured tables right after this SQL
+-- (and writes every row already there as an insert, so the log alone rebuilds the
+-- branch). Nothing is deleted from it; head office reads it in order of `seq`.
+CREATE TABLE change_log (
+    seq      INTEGER PRIMARY KEY,
+    at       TEXT NOT NULL,                         -- instant of the write (SQLite's clock)
+    tbl      TEXT NOT NULL,
+    row_key  TEXT NOT NULL,                         -- the key columns joined by ':'
+    op       TEXT NOT NULL CHECK (op IN ('insert', 'update')),
+    row      TEXT NOT NULL                          -- JSON object of the row's columns
+) STRICT;
+
+CREATE TRIGGER change_log_no_update BEFORE UPDATE ON change_log
+BEGIN
+    SELECT RAISE(ABORT, 'the change log is append-only');
+END;
+
+CREATE TRIGGER change_log_no_delete BEFORE DELETE ON change_log
+BEGIN
+    SELECT RAISE(ABORT, 'the change log is append-only');
+END;
+
+-- What this branch sent to head office: acknowledged pushes and bundles written.
+CREATE TABLE hq_sync (
+    id         INTEGER PRIMARY KEY,
+    kind       TEXT NOT NULL CHECK (kind IN ('push', 'bundle')),
+    first_seq  INTEGER NOT NULL,
+    last_seq   INTEGER NOT NULL,
+    at         TEXT NOT NULL,
+    detail     TEXT NOT NULL
+) STRICT;

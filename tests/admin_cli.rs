@@ -117,7 +117,13 @@ fn a_backup_taken_while_another_process_imports_is_consistent_and_passes_check()
         "{manifest}"
     );
     assert!(manifest.contains("user = \"admin\""), "{manifest}");
-    assert!(manifest.contains("schema_version = 8"), "{manifest}");
+    assert!(
+        manifest.contains(&format!(
+            "schema_version = {}",
+            rmdesk::store::LATEST_VERSION
+        )),
+        "{manifest}"
+    );
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -355,11 +361,11 @@ fn restore_migrates_an_older_file() {
         Some("admin"),
     ));
     std::fs::remove_file(d.join("old.db.manifest")).expect("rm");
-    // As a version-4 file: without the objects of migrations 5 to 8.
-    Connection::open(&old)
-        .expect("open")
-        .execute_batch(
-            "DROP INDEX audit_log_user; DROP INDEX audit_log_action;
+    // As a version-4 file: without the objects of migrations 5 and later.
+    let conn = Connection::open(&old).expect("open");
+    common::drop_change_capture(&conn);
+    conn.execute_batch(
+        "DROP INDEX audit_log_user; DROP INDEX audit_log_action;
              DELETE FROM settings WHERE key = 'backup.keep';
              DROP TABLE handover_clients; DROP TABLE handovers; DROP TABLE requests;
              ALTER TABLE tasks DROP COLUMN assigned_by;
@@ -372,16 +378,20 @@ fn restore_migrates_an_older_file() {
              ALTER TABLE clients DROP COLUMN consent_at;
              DELETE FROM settings WHERE key = 'care.birthday_days';
              PRAGMA user_version = 4;",
-        )
-        .expect("downgrade");
+    )
+    .expect("downgrade");
     let out = ok(&run(
         d,
         &db,
         &["restore", old.to_str().expect("utf-8")],
         Some("admin"),
     ));
-    assert!(out.contains("schema 4 was brought up to 8"), "{out}");
-    assert_eq!(count(&db, "PRAGMA user_version"), 8);
+    let latest = rmdesk::store::LATEST_VERSION;
+    assert!(
+        out.contains(&format!("schema 4 was brought up to {latest}")),
+        "{out}"
+    );
+    assert_eq!(count(&db, "PRAGMA user_version"), i64::from(latest));
     assert_eq!(
         count(
             &db,

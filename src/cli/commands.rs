@@ -117,6 +117,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             limit,
         }) => super::clients::search(&cli, text, stats, limit),
         Some(Command::Check) => check(&db_path(&cli)?),
+        Some(Command::Hq(ref cmd)) => super::hq::run(&cli, cmd),
         Some(Command::Report(ref cmd)) => super::reports::run(&cli, cmd),
         Some(Command::Campaign(ref cmd)) => super::campaigns::run(&cli, cmd),
         Some(Command::Today { ref date }) => super::today::run(&cli, date.as_deref()),

@@ -11,6 +11,7 @@ mod commands;
 pub mod demo_activity;
 pub mod demo_people;
 mod desk;
+mod hq;
 mod reports;
 mod secrets;
 mod today;
@@ -50,6 +51,9 @@ pub struct Cli {
 /// Non-interactive commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Head office on PostgreSQL: send this branch's changes (as an administrator).
+    #[command(subcommand)]
+    Hq(HqCommand),
     /// Create a new database and its administrator (password read from standard input).
     Init {
         /// Username of the administrator.
@@ -438,4 +442,91 @@ pub fn parse() -> Result<Cli, i32> {
         let _ = e.print();
         e.exit_code()
     })
+}
+
+/// Where head office's database is: `--pg URL`, `--pg-file FILE` or `RMDESK_PG`.
+#[derive(Debug, clap::Args)]
+pub struct PgArgs {
+    /// Head office's connection string (postgresql://USER@HOST/DB or key=value pairs);
+    /// prefer --pg-file or RMDESK_PG when it holds a password.
+    #[arg(long, value_name = "URL")]
+    pub pg: Option<String>,
+    /// A file whose first line is the connection string.
+    #[arg(long, value_name = "FILE", conflicts_with = "pg")]
+    pub pg_file: Option<PathBuf>,
+}
+
+/// `rmdesk hq …`.
+#[derive(Debug, Subcommand)]
+pub enum HqCommand {
+    /// Send the changes head office does not hold yet, in batches each loaded exactly once
+    /// (creates head office's schema if missing).
+    Push {
+        #[command(flatten)]
+        pg: PgArgs,
+        /// The branch this file sends as (default: its only branch).
+        #[arg(long, value_name = "CODE")]
+        branch: Option<String>,
+        /// Changes per batch (one PostgreSQL transaction each).
+        #[arg(long, default_value_t = crate::hq::push::DEFAULT_BATCH, hide = true)]
+        batch: usize,
+    },
+    /// Make head office's key pair: the secret key into FILE (kept at head office, never
+    /// overwritten), the public key printed (given to the branches for their bundles).
+    Keygen {
+        /// Where head office's secret key is written.
+        file: PathBuf,
+    },
+    /// Write the changes not yet sent into FILE, encrypted to head office's public key,
+    /// for a branch without a line (as an administrator).
+    Bundle {
+        /// The bundle file to write (never overwritten).
+        file: PathBuf,
+        /// Head office's public key (age1…); default: RMDESK_HQ_KEY.
+        #[arg(long, value_name = "KEY", env = "RMDESK_HQ_KEY")]
+        to: String,
+        /// The branch this file sends as (default: its only branch).
+        #[arg(long, value_name = "CODE")]
+        branch: Option<String>,
+        /// Write the changes after this sequence number instead (a lost bundle made again).
+        #[arg(long, value_name = "SEQ")]
+        after: Option<i64>,
+    },
+    /// Load a bundle at head office (run at head office; no branch database needed).
+    Load {
+        /// The bundle file.
+        file: PathBuf,
+        /// Head office's secret key file (from `rmdesk hq keygen`).
+        #[arg(long, value_name = "FILE")]
+        key: PathBuf,
+        #[command(flatten)]
+        pg: PgArgs,
+    },
+    /// Head office's reports across branches (or one), computed in PostgreSQL with the
+    /// definitions of `rmdesk report` (docs/REPORTS.md).
+    Report {
+        /// performance or value.
+        #[arg(value_parser = ["performance", "value"])]
+        report: String,
+        #[command(flatten)]
+        pg: PgArgs,
+        /// Only this branch.
+        #[arg(long, value_name = "CODE")]
+        branch: Option<String>,
+        /// First day of the period (performance; default: the month of --to, or this month).
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
+        /// Last day of the period (performance).
+        #[arg(long, value_name = "DATE")]
+        to: Option<String>,
+        /// Rank the value report by contribution or aum.
+        #[arg(long, default_value = "contribution", value_parser = ["contribution", "aum"])]
+        by: String,
+        /// The branches' time zone as an offset from UTC.
+        #[arg(long, default_value = "+08:00", value_name = "OFFSET")]
+        tz: String,
+        /// Write the table as CSV to FILE instead.
+        #[arg(long, value_name = "FILE")]
+        csv: Option<PathBuf>,
+    },
 }

@@ -15,6 +15,7 @@ pub mod campaign_results;
 pub mod campaign_segment;
 pub mod campaigns;
 pub mod care;
+pub mod changelog;
 mod check;
 pub mod client360;
 pub mod clients;

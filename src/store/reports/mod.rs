@@ -20,7 +20,7 @@ mod value;
 
 pub use churn::{ChurnReason, ChurnRow};
 pub use performance::{Performance, PerformanceReport};
-pub use value::{TierValue, ValueBy, ValueReport, ValueRow};
+pub use value::{value_of, TierValue, ValueBy, ValueReport, ValueRow};
 
 /// A range of local dates, both included.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -84,7 +84,8 @@ impl Performance {
         })
     }
 
-    fn add(&mut self, o: &Performance) {
+    /// Adds another line's figures (a total).
+    pub fn add(&mut self, o: &Performance) {
         self.visits += o.visits;
         self.clients_visited += o.clients_visited;
         self.new_clients += o.new_clients;

@@ -189,7 +189,8 @@ impl Store {
     }
 }
 
-fn value_of(mut rows: Vec<ValueRow>, by: ValueBy) -> ValueReport {
+/// Ranks value rows by `by`: the one definition, for the branch and head office.
+pub fn value_of(mut rows: Vec<ValueRow>, by: ValueBy) -> ValueReport {
     let value = |r: &ValueRow| match by {
         ValueBy::Contribution => r.contribution,
         ValueBy::Aum => r.aum,

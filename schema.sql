@@ -478,3 +478,16 @@ INSERT OR IGNORE INTO settings (key, value) VALUES
     ('churn.aum_drop_pct', '30'),
     ('churn.aum_drop_days', '90'),
     ('churn.maturity_grace_days', '14');
+
+-- migration: 10
+-- Home's client rules, each a walk of an index of the owner's clients that are not
+-- closed: birthdays by month-day, risk assessments by date, and contact due by tier
+-- (the override when there is one) and last contact (when never contacted, the instant
+-- the client was added).
+CREATE INDEX clients_owner_birthday ON clients (owner_id, substr(birth_date, 6, 5))
+    WHERE kind = 'individual' AND status <> 'closed';
+CREATE INDEX clients_owner_risk_on ON clients (owner_id, risk_assessed_on, status)
+    WHERE status <> 'closed';
+CREATE INDEX clients_owner_cadence
+    ON clients (owner_id, coalesce(tier_override, tier), coalesce(last_contact_at, created_at), id)
+    WHERE status <> 'closed';

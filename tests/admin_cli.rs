@@ -367,8 +367,8 @@ fn restore_migrates_an_older_file() {
         &["restore", old.to_str().expect("utf-8")],
         Some("admin"),
     ));
-    assert!(out.contains("schema 4 was brought up to 7"), "{out}");
-    assert_eq!(count(&db, "PRAGMA user_version"), 7);
+    assert!(out.contains("schema 4 was brought up to 10"), "{out}");
+    assert_eq!(count(&db, "PRAGMA user_version"), 10);
     assert_eq!(
         count(
             &db,

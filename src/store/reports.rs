@@ -606,6 +606,22 @@ impl Store {
     /// since before today minus twice the tier's cadence; a complaint still open after
     /// its deadline; status dormant.
     pub fn churn_report(&self, actor: &Actor, rm: Option<&str>) -> Result<Vec<ChurnRow>> {
+        self.churn_rows(actor, rm, None)
+    }
+
+    /// The churn warnings among the `examine` largest clients in scope (by AUM, a walk
+    /// of the owner's or branch's AUM index), for home: the same reasons as
+    /// [`Store::churn_report`], at a cost that does not grow with the portfolio.
+    pub fn churn_among_largest(&self, actor: &Actor, examine: usize) -> Result<Vec<ChurnRow>> {
+        self.churn_rows(actor, None, Some(examine))
+    }
+
+    fn churn_rows(
+        &self,
+        actor: &Actor,
+        rm: Option<&str>,
+        examine: Option<usize>,
+    ) -> Result<Vec<ChurnRow>> {
         let conn = self.conn();
         let zone = self.zone();
         let today = zone.date(self.now());
@@ -659,9 +675,17 @@ impl Store {
                        AND m.maturity_date BETWEEN ?8 AND ?9
                        AND NOT EXISTS (SELECT 1 FROM holdings n WHERE n.client_id = c.id AND n.id != m.id
                            AND n.start_date BETWEEN m.maturity_date AND date(m.maturity_date, '+' || ?10 || ' days')))
-             FROM clients c JOIN users u ON u.id = c.owner_id
+             FROM {} JOIN users u ON u.id = c.owner_id
              WHERE {} {} AND c.status IN ('active', 'dormant')
              ORDER BY c.aum_minor DESC, c.client_no",
+            match examine {
+                Some(n) => format!(
+                    "(SELECT * FROM clients c WHERE {} AND c.status IN ('active', 'dormant')
+                      ORDER BY c.aum_minor DESC LIMIT {n}) c",
+                    scope_sql.replace('?', "?1")
+                ),
+                None => "clients c".to_string(),
+            },
             scope_sql.replace('?', "?1"),
             rm_sql.replace('?', "?2"),
         );

@@ -141,8 +141,10 @@ fn parse_day(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s.get(..10).unwrap_or(s), "%Y-%m-%d").ok()
 }
 
+mod desk;
 mod rules;
 
+pub use desk::{new_to_you_sql, to_check_sql, RmOverdue};
 pub use rules::{birthday_sql, complaints_sql, contact_sql, risk_sql};
 
 impl Store {

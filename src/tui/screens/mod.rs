@@ -75,6 +75,16 @@ pub enum Target {
         /// The holding.
         id: i64,
     },
+    /// The list a kind of home opens: pending complaints on the feedback tab of F4.
+    Complaints,
+    /// The list a kind of home opens: the visits of the last 7 days not yet checked.
+    VisitsToCheck,
+    /// The list a kind of home opens: the Team screen's approvals.
+    Approvals,
+    /// The list a kind of home opens: the Team screen's RMs.
+    Team,
+    /// The list a kind of home opens: the churn warnings of F7.
+    Churn,
 }
 
 /// What a screen may use while handling a key.

@@ -426,8 +426,32 @@ impl Screen for Visits {
     }
 
     fn show(&mut self, target: Target, ctx: &mut Ctx<'_>) {
-        if let Target::Feedback { id, .. } = target {
-            self.show_feedback(id, ctx);
+        match target {
+            Target::Feedback { id, .. } => self.show_feedback(id, ctx),
+            Target::Complaints => {
+                self.show_tab(Tab::Feedback);
+                self.ffilter = FeedbackFilter {
+                    pending_only: true,
+                    kind: Some("complaint".into()),
+                    client_id: None,
+                };
+                self.fcur = Cursor::default();
+                self.load(ctx);
+            }
+            Target::VisitsToCheck => {
+                self.show_tab(Tab::Visits);
+                let today = ctx.store.today();
+                self.vfilter = VisitFilter {
+                    from: today
+                        .checked_sub_days(chrono::Days::new(crate::store::team::RETURN_CALL_DAYS)),
+                    unchecked_only: true,
+                    ..VisitFilter::default()
+                };
+                self.vlabels.clear();
+                self.vcur = Cursor::default();
+                self.load(ctx);
+            }
+            _ => {}
         }
     }
 

@@ -6,7 +6,9 @@ use rusqlite::types::Value;
 
 use super::clients::{client_page_sql, ListSpec, PageFrom, SortKey};
 use super::feedback::{feedback_list_sql, FeedbackFilter};
-use super::home::{birthday_sql, complaints_sql, contact_sql, risk_sql};
+use super::home::{
+    birthday_sql, complaints_sql, contact_sql, new_to_you_sql, risk_sql, to_check_sql,
+};
 use super::users::NewUser;
 use super::visits::{visit_list_sql, VisitFilter};
 use super::{Actor, Role, Store, Zone};
@@ -274,6 +276,38 @@ fn home_client_rules_walk_an_index_of_the_owners_clients() {
     );
     assert!(!p.contains("SCAN "), "{p}");
     assert!(plan(&store, &count, &args[..3]).contains("INDEX clients_owner_birthday"));
+}
+
+#[test]
+fn home_desk_kinds_start_from_the_branch_visits_and_the_rms_hand_overs() {
+    let (_dir, store, rm, mgr) = store();
+    let (lines, count) = to_check_sql();
+    let args = vec![
+        Value::Integer(mgr.branch_id.unwrap_or(-1)),
+        Value::Text("2026-11-16T00:00:00Z".into()),
+        Value::Text("2026-11-23T04:00:00Z".into()),
+        Value::Integer(50),
+    ];
+    walks(
+        &store,
+        (lines.to_string(), args.clone()),
+        "visits_branch_time",
+    );
+    let p = plan(&store, count, &args);
+    assert!(p.contains("USING INDEX visits_branch_time"), "{p}");
+    let (lines, count) = new_to_you_sql();
+    let args = vec![Value::Integer(rm.user_id), Value::Integer(50)];
+    for sql in [lines, count] {
+        let p = plan(&store, sql, &args);
+        assert!(
+            p.lines()
+                .find(|l| l.contains("SEARCH") || l.contains("SCAN"))
+                .unwrap_or_default()
+                .contains("INDEX handover_clients_to"),
+            "{p}"
+        );
+        assert!(!p.contains("SCAN c") && !p.contains("SCAN hc"), "{p}");
+    }
 }
 
 #[test]

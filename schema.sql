@@ -484,10 +484,13 @@ INSERT OR IGNORE INTO settings (key, value) VALUES
 -- closed: birthdays by month-day, risk assessments by date, and contact due by tier
 -- (the override when there is one) and last contact (when never contacted, the instant
 -- the client was added).
-CREATE INDEX clients_owner_birthday ON clients (owner_id, substr(birth_date, 6, 5))
+CREATE INDEX IF NOT EXISTS clients_owner_birthday ON clients (owner_id, substr(birth_date, 6, 5))
     WHERE kind = 'individual' AND status <> 'closed';
-CREATE INDEX clients_owner_risk_on ON clients (owner_id, risk_assessed_on, status)
+CREATE INDEX IF NOT EXISTS clients_owner_risk_on ON clients (owner_id, risk_assessed_on, status)
     WHERE status <> 'closed';
-CREATE INDEX clients_owner_cadence
+CREATE INDEX IF NOT EXISTS clients_owner_cadence
     ON clients (owner_id, coalesce(tier_override, tier), coalesce(last_contact_at, created_at), id)
     WHERE status <> 'closed';
+-- The client list's count (the title), which leaves closed clients out: read from an
+-- index alone, not from every client row of the branch.
+CREATE INDEX IF NOT EXISTS clients_branch_status ON clients (branch_id, status);

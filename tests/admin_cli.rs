@@ -117,7 +117,13 @@ fn a_backup_taken_while_another_process_imports_is_consistent_and_passes_check()
         "{manifest}"
     );
     assert!(manifest.contains("user = \"admin\""), "{manifest}");
-    assert!(manifest.contains("schema_version = 7"), "{manifest}");
+    assert!(
+        manifest.contains(&format!(
+            "schema_version = {}",
+            rmdesk::store::LATEST_VERSION
+        )),
+        "{manifest}"
+    );
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

@@ -311,6 +311,21 @@ fn home_desk_kinds_start_from_the_branch_visits_and_the_rms_hand_overs() {
 }
 
 #[test]
+fn the_client_lists_count_reads_an_index_alone() {
+    let (_dir, store, rm, mgr) = store();
+    for (actor, index) in [
+        (&mgr, "clients_branch_status"),
+        (&rm, "clients_owner_cadence"),
+    ] {
+        let (scope_sql, scope_arg) = super::clients::scope(actor);
+        let sql =
+            format!("SELECT count(*) FROM clients c WHERE {scope_sql} AND c.status <> 'closed'");
+        let p = plan(&store, &sql, &[scope_arg]);
+        assert!(p.contains(&format!("COVERING INDEX {index}")), "{p}");
+    }
+}
+
+#[test]
 fn client_lists_walk_the_owner_or_branch_name_index() {
     let (_dir, store, rm, mgr) = store();
     let by_name = ListSpec::default();

@@ -532,6 +532,7 @@ CREATE INDEX campaign_targets_rm ON campaign_targets (rm_id, campaign_id);
 CREATE INDEX campaign_targets_client ON campaign_targets (client_id);
 
 INSERT OR IGNORE INTO settings (key, value) VALUES ('care.birthday_days', '7');
+
 -- migration: 9
 -- Head office: the change log. Every insert or update of a captured table appends the
 -- row as it stands after the write, in the same transaction, through triggers that
@@ -566,3 +567,19 @@ CREATE TABLE hq_sync (
     at         TEXT NOT NULL,
     detail     TEXT NOT NULL
 ) STRICT;
+
+-- migration: 10
+-- Home's client rules, each a walk of an index of the owner's clients that are not
+-- closed: birthdays by month-day, risk assessments by date, and contact due by tier
+-- (the override when there is one) and last contact (when never contacted, the instant
+-- the client was added).
+CREATE INDEX IF NOT EXISTS clients_owner_birthday ON clients (owner_id, substr(birth_date, 6, 5))
+    WHERE kind = 'individual' AND status <> 'closed';
+CREATE INDEX IF NOT EXISTS clients_owner_risk_on ON clients (owner_id, risk_assessed_on, status)
+    WHERE status <> 'closed';
+CREATE INDEX IF NOT EXISTS clients_owner_cadence
+    ON clients (owner_id, coalesce(tier_override, tier), coalesce(last_contact_at, created_at), id)
+    WHERE status <> 'closed';
+-- The client list's count (the title), which leaves closed clients out: read from an
+-- index alone, not from every client row of the branch.
+CREATE INDEX IF NOT EXISTS clients_branch_status ON clients (branch_id, status);

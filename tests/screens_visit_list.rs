@@ -305,6 +305,15 @@ fn visit_detail_search_filters_and_edit() {
     // `/` searches the summaries as you type; Esc clears the search.
     app.on_key(key(KeyCode::Char('/')));
     type_text(&mut app, "bonds");
+    // The keystrokes only asked: the search runs on its own thread, the newest wins.
+    assert!(app.busy(), "an answer is awaited");
+    for _ in 0..1000 {
+        app.tick();
+        if !app.busy() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
     let found = screen(&app);
     assert!(
         found.contains("Visits (1)") && found.contains("Bond question"),

@@ -32,6 +32,8 @@ pub mod handover;
 pub mod holdings;
 pub mod home;
 pub mod instances;
+#[cfg(test)]
+mod interrupt_tests;
 mod migrate;
 pub mod next_best;
 pub mod plans;
@@ -219,6 +221,12 @@ impl Store {
         }
     }
 
+    /// What interrupts this connection's running query from another thread (a search
+    /// superseded by a newer keystroke).
+    pub fn interrupter(&self) -> Interrupter {
+        Interrupter(self.conn.get_interrupt_handle())
+    }
+
     /// What opens this database again on another connection with the same clock (a
     /// background job's, on its own thread).
     pub fn reopener(&self) -> Reopen {
@@ -306,6 +314,17 @@ impl Reopen {
         let mut store = Store::open_existing(&self.path)?;
         store.clock = self.clock;
         Ok(store)
+    }
+}
+
+/// Stops the query running on a store's connection (it fails with an error for which
+/// [`StoreError::is_interrupted`] holds); nothing when none runs.
+pub struct Interrupter(rusqlite::InterruptHandle);
+
+impl Interrupter {
+    /// Interrupts the running query.
+    pub fn interrupt(&self) {
+        self.0.interrupt();
     }
 }
 

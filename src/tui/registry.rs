@@ -125,7 +125,9 @@ pub fn entry(id: ScreenId) -> Option<&'static Entry> {
 pub fn screen_for(target: Target) -> ScreenId {
     match target {
         Target::Task { .. } => ScreenId::Calendar,
-        Target::Feedback { .. } => ScreenId::Visits,
+        Target::Feedback { .. } | Target::Complaints | Target::VisitsToCheck => ScreenId::Visits,
+        Target::Approvals | Target::Team => ScreenId::Team,
+        Target::Churn => ScreenId::Reports,
         Target::Client(_) | Target::Holding { .. } => ScreenId::Clients,
     }
 }

@@ -119,6 +119,26 @@ impl Store {
         after: Option<(i64, i64)>,
         limit: usize,
     ) -> Result<Vec<ChurnRow>> {
+        self.churn_walk(actor, rm, after, limit, usize::MAX)
+    }
+
+    /// The churn warnings among the `examine` largest clients in scope (by AUM, a walk
+    /// of the owner's or branch's AUM index), for home: the same reasons as
+    /// [`Store::churn_report`], at a cost that does not grow with the portfolio.
+    pub fn churn_among_largest(&self, actor: &Actor, examine: usize) -> Result<Vec<ChurnRow>> {
+        self.churn_walk(actor, None, None, usize::MAX, examine)
+    }
+
+    /// The walk behind [`Store::churn_page`] and [`Store::churn_among_largest`]: stops
+    /// at `limit` warnings or after `examine` clients, whichever comes first.
+    fn churn_walk(
+        &self,
+        actor: &Actor,
+        rm: Option<&str>,
+        after: Option<(i64, i64)>,
+        limit: usize,
+        examine: usize,
+    ) -> Result<Vec<ChurnRow>> {
         let conn = self.conn();
         let zone = self.zone();
         let today = zone.date(self.now());
@@ -192,7 +212,7 @@ impl Store {
             ))
         })?;
         let mut out = Vec::new();
-        for row in rows {
+        for row in rows.take(examine) {
             if out.len() >= limit {
                 break;
             }

@@ -270,6 +270,14 @@ impl Screen for Reports {
         "screen.reports"
     }
 
+    fn show(&mut self, target: Target, ctx: &mut Ctx<'_>) {
+        if target == Target::Churn {
+            self.tab = Tab::Churn;
+            self.selected = 0;
+            self.load(ctx);
+        }
+    }
+
     fn reload(&mut self, ctx: &mut Ctx<'_>) {
         self.role = Some(ctx.actor.role);
         let today = ctx.store.today();

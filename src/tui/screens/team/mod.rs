@@ -17,7 +17,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Row};
 use ratatui::Frame;
 
-use super::{store_error_text, Ctx, Screen, View};
+use super::{store_error_text, Ctx, Screen, Target, View};
 use crate::domain::desk::RequestStatus;
 use crate::domain::money::format_money;
 use crate::store::approvals::Request;
@@ -385,6 +385,14 @@ impl Team {
 impl Screen for Team {
     fn title_key(&self) -> &'static str {
         "screen.team"
+    }
+
+    fn show(&mut self, target: Target, ctx: &mut Ctx<'_>) {
+        match target {
+            Target::Approvals => self.show_tab(Tab::Approvals, ctx),
+            Target::Team => self.show_tab(Tab::Team, ctx),
+            _ => {}
+        }
     }
 
     fn reload(&mut self, ctx: &mut Ctx<'_>) {

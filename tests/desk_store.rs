@@ -781,6 +781,20 @@ fn a_manager_gives_an_rm_a_task_and_sees_it_done() {
             .collect::<Vec<_>>(),
         vec![(id, "MGR1")]
     );
+    // Home's task line says who gave it; the RM's own tasks say nothing.
+    let home = w.store.work_list(&w.rm1).expect("home");
+    let given: Vec<_> = home
+        .items
+        .iter()
+        .filter(|i| i.subject == "Prepare the quarterly review")
+        .map(|i| i.given_by.as_deref())
+        .collect();
+    assert_eq!(given, vec![Some("MGR1")]);
+    assert!(home
+        .items
+        .iter()
+        .filter(|i| i.subject != "Prepare the quarterly review")
+        .all(|i| i.given_by.is_none()));
     let member = |s: &Store| {
         s.team(&mgr1)
             .expect("team")

@@ -76,8 +76,10 @@ fn a_tier_request_approved_then_a_hand_over_seen_by_the_receiver() {
     t.wait_for("Request #1 filed");
     t.keys(&["C-q"]);
 
-    // mgr1 sees it pending with the client beside, and approves it.
+    // mgr1 sees it pending on home, then with the client beside, and approves it.
     start_as(&t, dir.path(), &db, "mgr1");
+    let home = t.wait_for("Approvals pending: 1");
+    assert!(home.contains("C000000001"), "{home}");
     t.keys(&["F9"]);
     t.wait_for("rm1");
     t.keys(&["Tab"]);
@@ -92,8 +94,13 @@ fn a_tier_request_approved_then_a_hand_over_seen_by_the_receiver() {
     t.wait_for("Request #1 approved and applied.");
     t.keys(&["C-q"]);
 
-    // rm1 sees the new tier and why.
+    // rm1 sees the outcome on home, then the new tier and why.
     start_as(&t, dir.path(), &db, "rm1");
+    let home = t.wait_for("Your requests (pending, and decided in the last 14 days): 1");
+    assert!(
+        home.contains("Approved") && home.contains("#1") && home.contains("C000000001"),
+        "{home}"
+    );
     t.keys(&["F3"]);
     t.wait_for("Clients (2)");
     t.keys(&["Enter"]);

@@ -116,6 +116,8 @@ pub struct WorkItem {
     pub tier: Option<Tier>,
     /// Whether the client was never contacted (contact due).
     pub never_contacted: bool,
+    /// The manager who gave the task (a team task), by display name.
+    pub given_by: Option<String>,
     /// Where Enter goes.
     pub target: WorkRef,
 }
@@ -218,6 +220,7 @@ fn client_item(
         priority: None,
         tier: None,
         never_contacted: false,
+        given_by: None,
         target,
     }
 }
@@ -242,6 +245,7 @@ mod tests {
             priority: p,
             tier: None,
             never_contacted: false,
+            given_by: None,
             target: WorkRef::Client(1),
         }
     }

@@ -68,7 +68,8 @@ impl Store {
             .prepare_cached(&format!("SELECT count(*) FROM tasks t WHERE {where_}"))?
             .query_row(params![actor.user_id, day], |r| r.get(0))?;
         let mut stmt = self.conn().prepare_cached(&format!(
-            "SELECT t.id, t.title, t.due_date, t.due_time, t.priority, c.name
+            "SELECT t.id, t.title, t.due_date, t.due_time, t.priority, c.name,
+                    (SELECT g.display_name FROM users g WHERE g.id = t.assigned_by)
              FROM tasks t LEFT JOIN clients c ON c.id = t.client_id
              WHERE {where_} ORDER BY {order} LIMIT ?3"
         ))?;
@@ -80,11 +81,12 @@ impl Store {
                 r.get::<_, Option<String>>(3)?,
                 r.get::<_, String>(4)?,
                 r.get::<_, Option<String>>(5)?,
+                r.get::<_, Option<String>>(6)?,
             ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (id, title, due, time, priority, client) = row?;
+            let (id, title, due, time, priority, client, given_by) = row?;
             let Some(date) = parse_day(&due) else {
                 continue;
             };
@@ -97,6 +99,7 @@ impl Store {
                 priority: priority.parse().ok(),
                 tier: None,
                 never_contacted: false,
+                given_by,
                 target: WorkRef::Task { id, date },
             });
         }

@@ -205,6 +205,12 @@ fn work_row(w: &WorkItem, c: &Context, i: &I18n) -> Row {
     if let Some(d) = &w.detail {
         text.push_str(&format!(" · {}", d.replace('\n', " ")));
     }
+    if let Some(manager) = &w.given_by {
+        text.push_str(&format!(
+            " · {}",
+            i.f("calendar.given_by", &[("from", manager)])
+        ));
+    }
     Row {
         reason: reason(w, c, i),
         text,

@@ -164,7 +164,7 @@ fn the_migration_logs_every_row_already_there() {
         conn.execute_batch(&format!("DROP TRIGGER {t}"))
             .expect("drop");
     }
-    conn.execute_batch("DROP TABLE change_log; DROP TABLE hq_sync; PRAGMA user_version = 7;")
+    conn.execute_batch("DROP TABLE change_log; DROP TABLE hq_sync; PRAGMA user_version = 8;")
         .expect("downgrade");
     drop(conn);
     drop(Store::open(&path).expect("migrate"));

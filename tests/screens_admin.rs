@@ -184,7 +184,7 @@ fn backup_and_restore_dialogs() {
         a.on_key(key(KeyCode::Char('y')));
         let after = shown(&a, dir.path(), 100, 24);
         assert!(after.contains("before-restore"), "{after}");
-        let restores: i64 = rusqlite::Connection::open(&path)
+        let restores: i64 = common::raw(&path)
             .expect("raw")
             .query_row(
                 "SELECT count(*) FROM audit_log WHERE action = 'restore'",

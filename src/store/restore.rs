@@ -17,7 +17,23 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags};
 
 use super::anchor::{self, Head, Kind};
-use super::{audit, files, instances, FixedClock, OpenError, Role, Store, StoreError};
+use super::keys::{key_path, DataKey, KeyFile, RecoveryKey};
+use super::{audit, cipher, files, instances, FixedClock, OpenError, Role, Store, StoreError};
+
+/// Who opens an encrypted backup: an administrator of the backup with their password of
+/// that time, or the recovery key of that time.
+#[derive(Debug, Clone, Copy)]
+pub enum Credential<'a> {
+    /// An administrator's name and password.
+    Admin {
+        /// The username.
+        username: &'a str,
+        /// Their password when the backup was taken.
+        password: &'a str,
+    },
+    /// The recovery key printed when the database was made (or last rekeyed).
+    Recovery(&'a RecoveryKey),
+}
 
 /// Why a restore was refused (the current database unchanged) or failed.
 #[derive(Debug, thiserror::Error)]
@@ -86,6 +102,9 @@ pub enum RestoreError {
         /// Who tried.
         user: String,
     },
+    /// The recovery key given does not open the backup.
+    #[error("this recovery key does not open {0}; nothing was restored")]
+    WrongRecoveryKey(PathBuf),
     /// A file could not be read or written.
     #[error("{path}: {source}; the database was left as it was")]
     Io {
@@ -120,11 +139,30 @@ pub struct Restored {
 }
 
 /// Whether a restore may go ahead: sentences are the refusals of [`RestoreError`].
+///
+/// An encrypted backup (its key file beside it) whose key is not unlocked yet is checked
+/// as far as can be without it — its key file must be readable — and fully by
+/// [`restore_with`] once the credential has unwrapped its key.
 pub fn examine(file: &Path) -> Result<i64, RestoreError> {
+    let key = match super::keys_store::existing_key(file) {
+        Ok(super::keys_store::Unlock::Sealed) => {
+            KeyFile::load(&key_path(file)).map_err(|e| RestoreError::Open(e.into()))?;
+            return Ok(super::backup::read_manifest(file).map_or(0, |m| m.schema_version));
+        }
+        Ok(super::keys_store::Unlock::Key(k)) => Some(k),
+        Ok(super::keys_store::Unlock::Plain) => None,
+        Err(e) if file.exists() => return Err(RestoreError::Open(e)),
+        Err(_) => None,
+    };
+    examine_with(file, key.as_ref())
+}
+
+/// [`examine`] with the backup's data key (`None`: a plain file).
+fn examine_with(file: &Path, key: Option<&DataKey>) -> Result<i64, RestoreError> {
     if !file.exists() {
         return Err(RestoreError::Missing(file.to_path_buf()));
     }
-    super::preflight(file).map_err(|e| match e {
+    super::preflight(file, key).map_err(|e| match e {
         OpenError::NotADatabase(p) => RestoreError::NotADatabase(p),
         OpenError::NotRmdesk(p) => RestoreError::NotRmdesk(p),
         OpenError::TooNew {
@@ -148,6 +186,9 @@ pub fn examine(file: &Path) -> Result<i64, RestoreError> {
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .map_err(|e| damaged(e.to_string()))?;
+    if let Some(k) = key {
+        cipher::key_connection(&conn, k).map_err(|e| damaged(e.to_string()))?;
+    }
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .map_err(|e| damaged(e.to_string()))?;
@@ -230,16 +271,61 @@ pub fn restore(
     password: &str,
     now: DateTime<Utc>,
 ) -> Result<Restored, RestoreError> {
-    let schema_from = examine(file)?;
+    restore_with(db, file, Credential::Admin { username, password }, now)
+}
+
+/// The data key of the encrypted backup `file` (`None`: a plain backup), unwrapped from
+/// the key file that came with it.
+fn backup_key(file: &Path, who: Credential<'_>) -> Result<Option<DataKey>, RestoreError> {
+    let Some(keys) = KeyFile::load(&key_path(file)).map_err(|e| RestoreError::Open(e.into()))?
+    else {
+        return Ok(None);
+    };
+    match who {
+        Credential::Admin { username, password } => keys
+            .unwrap_user(username.trim(), password)
+            .map(|(k, _)| Some(k))
+            .ok_or_else(|| RestoreError::SignIn {
+                path: file.to_path_buf(),
+                user: username.to_string(),
+            }),
+        Credential::Recovery(r) => keys
+            .unwrap_recovery(r)
+            .map(Some)
+            .ok_or_else(|| RestoreError::WrongRecoveryKey(file.to_path_buf())),
+    }
+}
+
+/// Restores `file` over `db`: an administrator of the backup signs in to it, or the
+/// recovery key opens it. An encrypted backup brings its key file: afterwards the
+/// users' passwords of that time (and that recovery key) open the database.
+pub fn restore_with(
+    db: &Path,
+    file: &Path,
+    who: Credential<'_>,
+    now: DateTime<Utc>,
+) -> Result<Restored, RestoreError> {
+    if !file.exists() {
+        return Err(RestoreError::Missing(file.to_path_buf()));
+    }
+    let key = backup_key(file, who)?;
+    if key.is_none() {
+        if let Err(e) = super::keys_store::existing_key(file) {
+            return Err(RestoreError::Open(e));
+        }
+    }
+    let schema_from = examine_with(file, key.as_ref())?;
     let Some(lock) = instances::try_exclusive(db).map_err(io(db))? else {
         return Err(RestoreError::InUse(db.to_path_buf()));
     };
     let staged = files::with_suffix(db, ".restoring");
-    let result = stage(file, &staged, (username, password), now, db, schema_from);
+    let result = stage(file, &staged, who, key.as_ref(), now, db, schema_from);
+    cipher::forget(&staged);
     let (kept_name, head) = match result {
         Ok(v) => v,
         Err(e) => {
             remove_with_sidecars(&staged);
+            let _ = std::fs::remove_file(key_path(&staged));
             return Err(e);
         }
     };
@@ -248,6 +334,18 @@ pub fn restore(
     } else {
         None
     };
+    // The key file first: the data key is the backup's, and a database is never left
+    // beside a key file that does not open it for longer than these two renames.
+    match &key {
+        Some(k) => {
+            files::rename_durable(&key_path(&staged), &key_path(db)).map_err(io(db))?;
+            cipher::remember(db, k);
+        }
+        None => {
+            let _ = std::fs::remove_file(key_path(db));
+            cipher::forget(db);
+        }
+    }
     files::rename_durable(&staged, db).map_err(io(db))?;
     // The damage mark belonged to the file set aside: it goes with it.
     if super::damage::is_marked(db) {
@@ -276,7 +374,8 @@ pub fn restore(
 fn stage(
     file: &Path,
     staged: &Path,
-    (username, password): (&str, &str),
+    who: Credential<'_>,
+    key: Option<&DataKey>,
     now: DateTime<Utc>,
     db: &Path,
     schema_from: i64,
@@ -288,16 +387,24 @@ fn stage(
         std::io::copy(&mut input, &mut out).map_err(io(staged))?;
         out.sync_all().map_err(io(staged))?;
     }
+    if let Some(k) = key {
+        let text = std::fs::read(key_path(file)).map_err(io(file))?;
+        files::write_private_bytes(&key_path(staged), &text).map_err(io(staged))?;
+        cipher::remember(staged, k);
+    }
     let mut store = Store::open_with(staged, false).map_err(RestoreError::Open)?;
     store.set_clock(Box::new(FixedClock(now)));
-    let actor = match store.login(username, password) {
-        Ok(a) if a.role == Role::Admin => a,
-        _ => {
-            return Err(RestoreError::SignIn {
-                path: file.to_path_buf(),
-                user: username.to_string(),
-            })
-        }
+    let signed_in = match who {
+        Credential::Admin { username, password } => match store.login(username, password) {
+            Ok(a) if a.role == Role::Admin => Some(a),
+            _ => {
+                return Err(RestoreError::SignIn {
+                    path: file.to_path_buf(),
+                    user: username.to_string(),
+                })
+            }
+        },
+        Credential::Recovery(_) => None,
     };
     let kept = kept_path(db, now);
     let after = format!(
@@ -305,11 +412,15 @@ fn stage(
         file.display(),
         kept.display(),
     );
+    let by_recovery = audit::Who {
+        user_id: None,
+        username: "recovery-key",
+    };
     store.write(|tx, now| {
         audit::append(
             tx,
             now,
-            (&actor).into(),
+            signed_in.as_ref().map_or(by_recovery, |a| a.into()),
             audit::Entry {
                 action: "restore",
                 entity: "database",
@@ -336,7 +447,7 @@ fn stage(
 /// kept file is whole), then linked (or copied) to the new name with its anchors; the
 /// old `-wal` and `-shm` are taken away so they cannot meet the restored file.
 fn set_aside(db: &Path, kept: &Path) -> std::io::Result<PathBuf> {
-    if let Ok(c) = Connection::open(db) {
+    if let Ok(c) = cipher::connect(db) {
         let _ = c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
         let _ = c.close();
     }
@@ -355,6 +466,11 @@ fn set_aside(db: &Path, kept: &Path) -> std::io::Result<PathBuf> {
     let anchors = anchor::anchor_path(db);
     if anchors.exists() {
         std::fs::rename(&anchors, anchor::anchor_path(kept))?;
+    }
+    // Its key file goes with it (a copy: the current one is replaced by the backup's).
+    let keys = key_path(db);
+    if keys.exists() {
+        files::write_private_bytes(&key_path(kept), &std::fs::read(&keys)?)?;
     }
     files::sync_dir(files::folder_of(db))?;
     Ok(kept.to_path_buf())
@@ -390,6 +506,7 @@ impl Store {
         let mut fresh = Store::open_with(&path, true).map_err(RestoreError::Open)?;
         std::mem::swap(&mut self.conn, &mut fresh.conn);
         std::mem::swap(&mut self.lock, &mut fresh.lock);
+        std::mem::swap(&mut self.key, &mut fresh.key);
         fresh.anchored = false;
         result
     }

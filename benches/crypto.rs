@@ -116,6 +116,19 @@ fn measure(db: &Path, encrypted: bool, data: &Path) {
         &format!("{name}: sign-in (open, unwrap, check, audit)"),
         &times,
     );
+    // Refusals (rm1 is locked out after five: the rest are refusals of a locked account,
+    // the same work).
+    for (what, user, password) in [
+        ("a wrong password", "rm1", "not-the-password-1"),
+        ("an unknown user", "nobody", PASSWORD),
+    ] {
+        let times = sample(10, || {
+            cipher::forget(db);
+            let mut store = Store::open(db).expect("open");
+            assert!(store.login(user, password).is_err());
+        });
+        report(&format!("{name}: sign-in refused, {what}"), &times);
+    }
 
     let mut store = Store::open(db).expect("open");
     let manager = store.login("manager", PASSWORD).expect("manager");

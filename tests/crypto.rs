@@ -237,6 +237,37 @@ fn the_recovery_key_opens_it_when_every_password_is_lost() {
     }
     s.unlock_with_recovery(&recovery).expect("recovery");
     assert!(s.integrity_problems().expect("check").is_empty());
+    // The command line too: a plain copy with the recovery key alone, audited as such.
+    let copy = path.with_file_name("recovered.db");
+    let o = rmdesk(
+        &path,
+        &["--recovery-key", "decrypt", copy.to_str().expect("utf-8")],
+        &format!("{}\n", recovery.display()),
+        &[],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(cipher::is_plain(&copy));
+    let by: String = common::raw(&copy)
+        .expect("raw")
+        .query_row(
+            "SELECT username FROM audit_log WHERE action = 'database.decrypt'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("the decrypt entry");
+    assert_eq!(by, "recovery-key");
+    let wrong = rmdesk(
+        &path,
+        &[
+            "--recovery-key",
+            "decrypt",
+            path.with_file_name("no.db").to_str().expect("utf-8"),
+        ],
+        &format!("{}\n", "0".repeat(64)),
+        &[],
+    );
+    assert!(!wrong.status.success());
+    assert!(!path.with_file_name("no.db").exists());
     let typed = recovery.display().to_uppercase().replace('-', " ");
     let mut s = fresh(&path);
     s.unlock_with_recovery(&RecoveryKey::parse(&typed).expect("as typed"))

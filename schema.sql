@@ -478,3 +478,108 @@ INSERT OR IGNORE INTO settings (key, value) VALUES
     ('churn.aum_drop_pct', '30'),
     ('churn.aum_drop_days', '90'),
     ('churn.maturity_grace_days', '14');
+
+-- migration: 8
+-- Marketing: consent, campaigns and their frozen target lists.
+--
+-- A client's marketing consent (personal-information rules): only 'yes' makes a client
+-- a campaign target or a line of a contact-list export. `consent_at` is the instant
+-- the current value was given or withdrawn (NULL while never given).
+ALTER TABLE clients ADD COLUMN marketing_consent TEXT NOT NULL DEFAULT 'unknown'
+    CHECK (marketing_consent IN ('yes', 'no', 'unknown'));
+ALTER TABLE clients ADD COLUMN consent_at TEXT;
+
+-- A campaign of a branch, designed by a manager. `segment` is the target filters as
+-- `key=value` lines (domain::campaign::Segment); launching freezes the targets that
+-- match, consent and suit the product, and records how many were left out and why.
+CREATE TABLE campaigns (
+    id               INTEGER PRIMARY KEY,
+    branch_id        INTEGER NOT NULL REFERENCES branches(id),
+    name             TEXT NOT NULL CHECK (length(name) > 0),
+    goal             TEXT NOT NULL DEFAULT '',
+    starts_on        TEXT NOT NULL,
+    ends_on          TEXT NOT NULL,
+    product_id       INTEGER REFERENCES products(id),
+    segment          TEXT NOT NULL DEFAULT '',
+    status           TEXT NOT NULL DEFAULT 'draft'
+                     CHECK (status IN ('draft', 'running', 'closed')),
+    left_unsuitable  INTEGER NOT NULL DEFAULT 0,
+    left_no_consent  INTEGER NOT NULL DEFAULT 0,
+    created_by       INTEGER NOT NULL REFERENCES users(id),
+    created_at       TEXT NOT NULL,
+    launched_at      TEXT,
+    closed_at        TEXT
+) STRICT;
+
+CREATE INDEX campaigns_branch ON campaigns (branch_id, status, id);
+
+-- One frozen target: its owner RM at launch, the task given to that RM, and the outcome
+-- the RM recorded ('sold' names the holding recorded).
+CREATE TABLE campaign_targets (
+    campaign_id  INTEGER NOT NULL REFERENCES campaigns(id),
+    client_id    INTEGER NOT NULL REFERENCES clients(id),
+    rm_id        INTEGER NOT NULL REFERENCES users(id),
+    task_id      INTEGER REFERENCES tasks(id),
+    outcome      TEXT NOT NULL DEFAULT 'pending'
+                 CHECK (outcome IN ('pending', 'not_reached', 'contacted', 'interested',
+                                    'declined', 'sold')),
+    holding_id   INTEGER REFERENCES holdings(id),
+    outcome_at   TEXT,
+    PRIMARY KEY (campaign_id, client_id)
+) STRICT, WITHOUT ROWID;
+
+CREATE INDEX campaign_targets_rm ON campaign_targets (rm_id, campaign_id);
+CREATE INDEX campaign_targets_client ON campaign_targets (client_id);
+
+INSERT OR IGNORE INTO settings (key, value) VALUES ('care.birthday_days', '7');
+
+-- migration: 9
+-- Head office: the change log. Every insert or update of a captured table appends the
+-- row as it stands after the write, in the same transaction, through triggers that
+-- store::changelog generates from its one list of captured tables right after this SQL
+-- (and writes every row already there as an insert, so the log alone rebuilds the
+-- branch). Nothing is deleted from it; head office reads it in order of `seq`.
+CREATE TABLE change_log (
+    seq      INTEGER PRIMARY KEY,
+    at       TEXT NOT NULL,                         -- instant of the write (SQLite's clock)
+    tbl      TEXT NOT NULL,
+    row_key  TEXT NOT NULL,                         -- the key columns joined by ':'
+    op       TEXT NOT NULL CHECK (op IN ('insert', 'update')),
+    row      TEXT NOT NULL                          -- JSON object of the row's columns
+) STRICT;
+
+CREATE TRIGGER change_log_no_update BEFORE UPDATE ON change_log
+BEGIN
+    SELECT RAISE(ABORT, 'the change log is append-only');
+END;
+
+CREATE TRIGGER change_log_no_delete BEFORE DELETE ON change_log
+BEGIN
+    SELECT RAISE(ABORT, 'the change log is append-only');
+END;
+
+-- What this branch sent to head office: acknowledged pushes and bundles written.
+CREATE TABLE hq_sync (
+    id         INTEGER PRIMARY KEY,
+    kind       TEXT NOT NULL CHECK (kind IN ('push', 'bundle')),
+    first_seq  INTEGER NOT NULL,
+    last_seq   INTEGER NOT NULL,
+    at         TEXT NOT NULL,
+    detail     TEXT NOT NULL
+) STRICT;
+
+-- migration: 10
+-- Home's client rules, each a walk of an index of the owner's clients that are not
+-- closed: birthdays by month-day, risk assessments by date, and contact due by tier
+-- (the override when there is one) and last contact (when never contacted, the instant
+-- the client was added).
+CREATE INDEX IF NOT EXISTS clients_owner_birthday ON clients (owner_id, substr(birth_date, 6, 5))
+    WHERE kind = 'individual' AND status <> 'closed';
+CREATE INDEX IF NOT EXISTS clients_owner_risk_on ON clients (owner_id, risk_assessed_on, status)
+    WHERE status <> 'closed';
+CREATE INDEX IF NOT EXISTS clients_owner_cadence
+    ON clients (owner_id, coalesce(tier_override, tier), coalesce(last_contact_at, created_at), id)
+    WHERE status <> 'closed';
+-- The client list's count (the title), which leaves closed clients out: read from an
+-- index alone, not from every client row of the branch.
+CREATE INDEX IF NOT EXISTS clients_branch_status ON clients (branch_id, status);

@@ -32,7 +32,7 @@ use rusqlite::{params, params_from_iter, Connection};
 use rmdesk::domain::search_terms;
 use rmdesk::store::clients::{client_page_sql, ListSpec, PageFrom};
 use rmdesk::store::feedback::{feedback_list_sql, FeedbackFilter};
-use rmdesk::store::home::complaints_sql;
+use rmdesk::store::home::{birthday_sql, complaints_sql, contact_sql, risk_sql};
 use rmdesk::store::visits::{visit_key, visit_list_sql, VisitFilter};
 use rmdesk::store::{Actor, Store, Zone};
 
@@ -149,9 +149,24 @@ fn plain_runs(conn: &Connection, queries: &[(String, Vec<Value>)]) -> Vec<Durati
 fn screens(store: &mut Store, plain: &Connection, who: &str, actor: &Actor) {
     let today = store.today();
     let zone: Zone = store.zone();
-    // F2 home.
+    // F2 home: the work list's rules, the desk's kinds and the churn warnings, as the
+    // screen loads them (`tui::screens::home::sections`).
     let home = sample(RUNS, || {
         std::hint::black_box(store.work_list(actor).expect("home"));
+    });
+    let manager = actor.role == rmdesk::store::Role::Manager;
+    let desk = sample(RUNS, || {
+        if manager {
+            std::hint::black_box(store.requests(actor, true).expect("pending"));
+            std::hint::black_box(store.home_overdue_by_rm(actor).expect("team"));
+            std::hint::black_box(store.home_visits_to_check(actor, 5).expect("to check"));
+        } else {
+            std::hint::black_box(store.requests(actor, false).expect("requests"));
+            std::hint::black_box(store.home_new_to_you(actor, 5).expect("new to you"));
+        }
+    });
+    let churn = sample(RUNS, || {
+        std::hint::black_box(store.churn_among_largest(actor, 1_000).expect("churn"));
     });
     let soon = today
         .checked_add_days(Days::new(2))
@@ -160,7 +175,7 @@ fn screens(store: &mut Store, plain: &Connection, who: &str, actor: &Actor) {
     let (lines, counted) = complaints_sql(actor);
     let b = Value::Integer(actor.branch_id.unwrap_or(-1));
     let me = Value::Integer(actor.user_id);
-    let home_sql = vec![
+    let mut home_sql = vec![
         (
             counted,
             vec![Value::Text(soon.clone()), b.clone(), me.clone()],
@@ -172,24 +187,47 @@ fn screens(store: &mut Store, plain: &Connection, who: &str, actor: &Actor) {
         (
             "SELECT t.id, t.title, t.due_date, t.due_time, t.priority, c.name
              FROM tasks t LEFT JOIN clients c ON c.id = t.client_id
-             WHERE t.owner_id = ?1 AND t.status = 'open' AND t.due_date <= ?2"
+             WHERE t.owner_id = ?1 AND t.status = 'open' AND t.due_date < ?2
+             ORDER BY t.due_date, t.id LIMIT 50"
                 .to_string(),
             vec![me.clone(), Value::Text(today.to_string())],
         ),
         (
-            "SELECT c.id, c.name, c.kind, c.birth_date, c.risk_assessed_on,
-                    coalesce(c.tier_override, c.tier), c.last_contact_at, c.created_at
-             FROM clients c WHERE c.owner_id = ?1 AND c.status <> 'closed'"
+            "SELECT count(*) FROM tasks t WHERE t.owner_id = ?1 AND t.status = 'open' AND t.due_date < ?2"
                 .to_string(),
-            vec![me.clone()],
+            vec![me.clone(), Value::Text(today.to_string())],
         ),
     ];
+    for (lines, count, args) in [
+        birthday_sql(actor.user_id, today, 50),
+        risk_sql(actor.user_id, today, 50),
+    ] {
+        home_sql.push((count, args[..args.len() - 1].to_vec()));
+        home_sql.push((lines, args));
+    }
+    let (lines, count) = contact_sql();
+    for tier in ["core", "key", "general"] {
+        let args = vec![
+            me.clone(),
+            Value::Text(tier.into()),
+            Value::Text(rmdesk::store::ts(
+                zone.day_start(today.checked_sub_days(Days::new(90)).unwrap_or(today)),
+            )),
+            Value::Integer(50),
+        ];
+        home_sql.push((lines.to_string(), args.clone()));
+        let mut capped = args;
+        capped[3] = Value::Integer(10_000);
+        home_sql.push((count.to_string(), capped));
+    }
     row(
-        "F2 home (work list, counts per kind)",
+        "F2 home: work list (7 rules, counts per kind)",
         who,
         &home,
         Some(&plain_runs(plain, &home_sql)),
     );
+    row("F2 home: desk kinds", who, &desk, None);
+    row("F2 home: churn among the 1,000 largest", who, &churn, None);
 
     // F3 clients: the first page and the count of the title.
     let spec = ListSpec::default();

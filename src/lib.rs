@@ -7,6 +7,7 @@
 pub mod app_paths;
 pub mod cli;
 pub mod domain;
+pub mod hq;
 pub mod logging;
 pub mod store;
 pub mod tui;

@@ -117,7 +117,13 @@ fn a_backup_taken_while_another_process_imports_is_consistent_and_passes_check()
         "{manifest}"
     );
     assert!(manifest.contains("user = \"admin\""), "{manifest}");
-    assert!(manifest.contains("schema_version = 7"), "{manifest}");
+    assert!(
+        manifest.contains(&format!(
+            "schema_version = {}",
+            rmdesk::store::LATEST_VERSION
+        )),
+        "{manifest}"
+    );
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -188,6 +194,15 @@ fn restore_refuses_each_bad_file_with_its_own_sentence_and_leaves_the_database_a
         d,
         &db,
         &txt,
+        "is not an rmdesk database (it is not an SQLite file)",
+    );
+
+    let empty = d.join("empty.db");
+    std::fs::write(&empty, b"").expect("w");
+    refused(
+        d,
+        &db,
+        &empty,
         "is not an rmdesk database (it is not an SQLite file)",
     );
 
@@ -360,11 +375,11 @@ fn restore_migrates_an_older_file() {
         Some("admin"),
     ));
     std::fs::remove_file(d.join("old.db.manifest")).expect("rm");
-    // As a version-4 file: without the objects of migrations 5, 6 and 7.
-    common::raw(&old)
-        .expect("open")
-        .execute_batch(
-            "DROP INDEX audit_log_user; DROP INDEX audit_log_action;
+    // As a version-4 file: without the objects of migrations 5 and later.
+    let conn = common::raw(&old).expect("open");
+    common::drop_change_capture(&conn);
+    conn.execute_batch(
+        "DROP INDEX audit_log_user; DROP INDEX audit_log_action;
              DELETE FROM settings WHERE key = 'backup.keep';
              DROP TABLE handover_clients; DROP TABLE handovers; DROP TABLE requests;
              ALTER TABLE tasks DROP COLUMN assigned_by;
@@ -372,17 +387,25 @@ fn restore_migrates_an_older_file() {
              ALTER TABLE clients DROP COLUMN closed_reason;
              DROP TABLE aum_history; ALTER TABLE products DROP COLUMN margin;
              DELETE FROM settings WHERE key LIKE 'churn.%';
+             DROP TABLE campaign_targets; DROP TABLE campaigns;
+             ALTER TABLE clients DROP COLUMN marketing_consent;
+             ALTER TABLE clients DROP COLUMN consent_at;
+             DELETE FROM settings WHERE key = 'care.birthday_days';
              PRAGMA user_version = 4;",
-        )
-        .expect("downgrade");
+    )
+    .expect("downgrade");
     let out = ok(&run(
         d,
         &db,
         &["restore", old.to_str().expect("utf-8")],
         Some("admin"),
     ));
-    assert!(out.contains("schema 4 was brought up to 7"), "{out}");
-    assert_eq!(count(&db, "PRAGMA user_version"), 7);
+    let latest = rmdesk::store::LATEST_VERSION;
+    assert!(
+        out.contains(&format!("schema 4 was brought up to {latest}")),
+        "{out}"
+    );
+    assert_eq!(count(&db, "PRAGMA user_version"), i64::from(latest));
     assert_eq!(
         count(
             &db,
@@ -662,7 +685,7 @@ fn settings_show_meaning_and_bounds_refuse_out_of_bounds_and_audit_changes() {
     let all = ok(&run(d, &db, &["settings"], Some("admin")));
     assert!(all.contains("backup.keep = 14 backups"), "{all}");
     assert!(all.contains("lockout.max_attempts = 5 attempts"), "{all}");
-    assert_eq!(all.lines().count(), 13, "{all}");
+    assert_eq!(all.lines().count(), 14, "{all}");
     let one = ok(&run(
         d,
         &db,

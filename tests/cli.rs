@@ -499,12 +499,31 @@ fn the_demo_has_visits_follow_ups_and_feedback_and_the_same_seed_gives_the_same_
                     || sum(t.status = 'done') || ' '
                     || (SELECT count(*) FROM plan_notes p WHERE p.owner_id = u.id)
              FROM tasks t JOIN users u ON u.id = t.owner_id
-             WHERE t.source = 'manual' GROUP BY u.id ORDER BY u.username",
+             WHERE t.source = 'manual'
+               AND t.id NOT IN (SELECT task_id FROM campaign_targets WHERE task_id IS NOT NULL)
+             GROUP BY u.id ORDER BY u.username",
         );
         assert_eq!(
             calendar,
             vec!["rm1 12 5 2 2 2", "rm2 12 5 2 2 2", "rm3 12 5 2 2 2"],
             "tasks, recurrences, overdue, done, plan notes"
+        );
+        // Marketing: about half consent; a running campaign whose targets all consent,
+        // with outcomes recorded and every sale linked to an open holding of its product.
+        let marketing = rows(
+            "SELECT (SELECT 100 * sum(marketing_consent = 'yes') / count(*) FROM clients) || ' '
+                    || (SELECT count(*) FROM campaigns WHERE status = 'running') || ' '
+                    || (SELECT count(*) FROM campaign_targets t JOIN clients c ON c.id = t.client_id
+                        WHERE c.marketing_consent <> 'yes') || ' '
+                    || (SELECT count(*) > 0 FROM campaign_targets WHERE outcome = 'sold') || ' '
+                    || (SELECT count(*) FROM campaign_targets t JOIN holdings h ON h.id = t.holding_id
+                        JOIN campaigns k ON k.id = t.campaign_id
+                        WHERE t.outcome = 'sold' AND (h.status <> 'open' OR h.product_id <> k.product_id))",
+        );
+        assert_eq!(
+            marketing,
+            vec!["50 1 0 1 0"],
+            "consent %, running, non-consenting targets, sales, bad links"
         );
         let check = rmdesk(
             dir.path(),

@@ -152,7 +152,13 @@ fn reassign_refuses_the_wrong_people_and_targets_before_writing_anything() {
         );
     }
     // Unknown, disabled, other branch's receivers; a client that is not rm1's.
-    for (to, who) in [("rm3,ghost", "ghost"), ("rm4", "rm4"), ("rm2", "rm2")] {
+    // A manager of the branch is no receiver either: only an active RM owns clients.
+    for (to, who) in [
+        ("rm3,ghost", "ghost"),
+        ("rm4", "rm4"),
+        ("rm2", "rm2"),
+        ("rm3,mgr1", "mgr1"),
+    ] {
         let o = rmdesk(dir.path(), &db, "mgr1", &[&all[..], &["--to", to]].concat());
         assert_eq!(o.status.code(), Some(1), "{to}");
         assert_eq!(
@@ -438,5 +444,64 @@ fn a_request_filed_and_decided_from_the_command_line() {
         out(&o).trim_end().ends_with("Family business — agreed"),
         "{}",
         out(&o)
+    );
+}
+
+#[test]
+fn an_rm_withdraws_a_pending_request_of_their_own_only() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("bank.db");
+    let numbers = setup(&db);
+    let ask = [
+        "request",
+        "tier",
+        "--client",
+        &numbers[0],
+        "--tier",
+        "general",
+        "--reason",
+        "Client asked",
+    ];
+    let o = rmdesk(dir.path(), &db, "rm1", &ask);
+    assert!(o.status.success(), "{}", err(&o));
+    // Not rm3's to withdraw, nor a manager's.
+    let o = rmdesk(dir.path(), &db, "rm3", &["request", "withdraw", "1"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(err(&o).trim(), "rmdesk: request #1 is not one of yours");
+    let o = rmdesk(dir.path(), &db, "mgr1", &["request", "withdraw", "1"]);
+    assert_eq!(
+        err(&o).trim(),
+        "rmdesk: only an RM files requests; mgr1 is a manager"
+    );
+    let o = rmdesk(dir.path(), &db, "rm1", &["request", "withdraw", "1"]);
+    assert_eq!(out(&o), "request #1 withdrawn\n");
+    // Withdrawn: no longer pending, nothing to decide, and audited.
+    let o = rmdesk(dir.path(), &db, "rm1", &["request", "withdraw", "1"]);
+    assert_eq!(
+        err(&o).trim(),
+        "rmdesk: status: this request is no longer pending"
+    );
+    let o = rmdesk(dir.path(), &db, "mgr1", &["approvals", "approve", "1"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM requests WHERE status = 'withdrawn'"
+        ),
+        1
+    );
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM audit_log WHERE action = 'request.withdraw'"
+        ),
+        1
+    );
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM clients WHERE tier_override IS NOT NULL"
+        ),
+        0
     );
 }

@@ -352,8 +352,16 @@ fn a_hand_over_with_any_wrong_part_is_refused_as_a_whole() {
     let rm3 = w.rm3.clone();
     let theirs = client(&mut w.store, &rm3, "赵强", 9);
     let audit_before = count(&w.path, "SELECT count(*) FROM audit_log");
-    // rm2 is of another branch; a receiver that does not exist; rm1 itself.
-    for to in [&["rm3", "rm2"][..], &["nobody"], &["rm1"], &[]] {
+    // rm2 is of another branch; a receiver that does not exist; rm1 itself; the
+    // branch's manager, active and of the branch but no RM (only an RM owns clients).
+    for to in [
+        &["rm3", "rm2"][..],
+        &["nobody"],
+        &["rm1"],
+        &["rm3", "mgr1"],
+        &["mgr1"],
+        &[],
+    ] {
         let r = w
             .store
             .hand_over(&w.mgr1, &spec("rm1", to, Which::All), &mut |_, _| {});
@@ -773,6 +781,20 @@ fn a_manager_gives_an_rm_a_task_and_sees_it_done() {
             .collect::<Vec<_>>(),
         vec![(id, "MGR1")]
     );
+    // Home's task line says who gave it; the RM's own tasks say nothing.
+    let home = w.store.work_list(&w.rm1).expect("home");
+    let given: Vec<_> = home
+        .items
+        .iter()
+        .filter(|i| i.subject == "Prepare the quarterly review")
+        .map(|i| i.given_by.as_deref())
+        .collect();
+    assert_eq!(given, vec![Some("MGR1")]);
+    assert!(home
+        .items
+        .iter()
+        .filter(|i| i.subject != "Prepare the quarterly review")
+        .all(|i| i.given_by.is_none()));
     let member = |s: &Store| {
         s.team(&mgr1)
             .expect("team")

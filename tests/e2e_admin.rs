@@ -1,6 +1,6 @@
 //! End to end in a real terminal: the first start of the day takes the automatic backup;
 //! the administrator finds it on F8, takes another with its progress, reads the audit
-//! log, and quits; the chain is anchored beside the database and `rmdesk check` agrees
+//! log, restores the backup, and quits; the chain is anchored beside the database and `rmdesk check` agrees
 //! with every anchor. The real binary in tmux. Without tmux this test fails and says so.
 mod common;
 
@@ -44,12 +44,35 @@ fn an_administrator_backs_up_reads_the_audit_log_and_the_chain_is_anchored() {
         "the backups are in the log: {audit}"
     );
 
+    // Restore the manual backup (the newest, selected first) from F8: the restore runs
+    // with its progress and says where the replaced file is kept.
+    t.keys(&["Tab", "Tab"]);
+    t.wait_for("branch-manual-20261123-1200.db");
+    t.keys(&["r"]);
+    t.wait_for("Your password in the backup");
+    t.keys(&["Tab"]);
+    t.type_text(PASSWORD);
+    t.keys(&["C-s"]);
+    t.wait_for("y Yes");
+    t.keys(&["y"]);
+    let restored = t.wait_for("Restored from branch-manual-20261123-1200.db");
+    assert!(restored.contains("before-restore"), "{restored}");
+    t.keys(&["Escape", "Tab"]);
+    t.wait_for("rm1");
+
     t.keys(&["C-q"]);
     t.wait_for_prompt();
+    assert!(
+        std::fs::read_dir(dir.path())
+            .expect("dir")
+            .flatten()
+            .any(|e| e.file_name().to_string_lossy().contains("before-restore")),
+        "the replaced file is kept"
+    );
 
     let anchors = std::fs::read_to_string(dir.path().join("branch.db.anchors")).expect("anchors");
     assert!(
-        anchors.lines().any(|l| l.contains("\tbackup\t")),
+        anchors.lines().any(|l| l.contains("\trestore\t")),
         "{anchors}"
     );
     assert!(anchors.lines().any(|l| l.contains("\texit\t")), "{anchors}");

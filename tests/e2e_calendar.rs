@@ -53,17 +53,18 @@ fn home_follow_up_then_a_weekly_task_done_and_its_next_occurrence_in_a_real_term
     t.launch(dir.path(), &db);
     t.sign_in("rm1", PASSWORD, "Welcome, RM1");
 
-    // The home list has the visit's follow-up, due today, first.
+    // The home list has the visit's follow-up, due today, first: its kind's title, then
+    // the line.
     let home = t.wait_for("寄送理财产品说明书");
-    assert!(home.contains("Due today"), "{home}");
-    t.keys(&["Enter"]);
+    assert!(home.contains("Due today: 1"), "{home}");
+    t.keys(&["Down", "Enter"]);
     let opened = t.wait_for("visit follow-up");
     assert!(
         opened.contains("rmdesk · Calendar") && opened.contains("寄送理财产品说明书"),
         "{opened}"
     );
     t.keys(&["Escape", "F2"]);
-    t.wait_for("Today's work");
+    t.wait_for("Today · ");
 
     // The calendar: next month and back.
     t.keys(&["F6"]);

@@ -339,11 +339,10 @@ fn an_rm_s_month_counts_every_measure_at_the_period_s_boundaries() {
         (1, 1),
         "A key→core, B key→general"
     );
-    assert_eq!(
-        r.weekly_aum.last(),
-        Some(&(date("2026-11-30"), fen(2_660_000)))
-    );
-    assert_eq!(r.weekly_aum.first().map(|w| w.0), Some(date("2026-11-01")));
+    // Week ends (Sunday 11-01 first): A and B change on 11-10, A and G on 11-20.
+    let weeks = [1, 8, 15, 22, 29, 30].map(|d| date(&format!("2026-11-{d:02}")));
+    let aum = [1_490, 1_490, 2_440, 2_660, 2_660, 2_660].map(|k| fen(k * 1000));
+    assert_eq!(r.weekly_aum, weeks.into_iter().zip(aum).collect::<Vec<_>>());
 }
 
 #[test]
@@ -519,8 +518,8 @@ fn each_churn_reason_is_found_and_the_list_is_sorted_by_aum_at_risk() {
             (b.c.k, vec![ChurnReason::NoContact(None)]),
             (b.c.g, vec![ChurnReason::AumDrop(50)]),
             (b.c.h, vec![ChurnReason::MaturityLapsed(date("2026-11-15"))]),
+            (b.c.d, vec![ChurnReason::Dormant]), // AUM 0 as B's: the later first
             (b.c.b, vec![ChurnReason::OverdueComplaint]),
-            (b.c.d, vec![ChurnReason::Dormant]),
         ]
     );
     assert_eq!(list[0].aum, dec("1000000"));

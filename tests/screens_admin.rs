@@ -118,7 +118,7 @@ fn settle(a: &mut App) {
         }
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
-    panic!("the backup did not finish");
+    panic!("the backup or restore did not finish");
 }
 
 #[test]
@@ -172,6 +172,39 @@ fn backup_and_restore_dialogs() {
         a.on_key(key(KeyCode::Esc));
         a.on_key(key(KeyCode::Char('y'))); // the discard question: leave the form
 
+        // A backup whose audit chain lost a trigger passes the header check and is
+        // refused by the restore's own checks, in its own sentence; nothing is replaced.
+        let broken = dir.path().join("broken.db");
+        std::fs::copy(&target, &broken).expect("copy");
+        rusqlite::Connection::open(&broken)
+            .expect("raw")
+            .execute_batch("DROP TRIGGER audit_log_no_delete")
+            .expect("drop");
+        a.on_key(key(KeyCode::Char('r')));
+        for _ in 0..120 {
+            a.on_key(key(KeyCode::Backspace));
+        }
+        type_text(&mut a, &broken.display().to_string());
+        a.on_key(key(KeyCode::Tab));
+        type_text(&mut a, common::PASSWORD);
+        a.on_key(ctrl('s'));
+        a.on_key(key(KeyCode::Char('y')));
+        settle(&mut a);
+        let refused = shown(&a, dir.path(), 100, 24);
+        assert!(refused.contains("broken.db"), "{refused}");
+        insta::assert_snapshot!(format!("restore_refused_chain_{}", tag(lang)), refused);
+        let kept = std::fs::read_dir(dir.path())
+            .expect("dir")
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().contains("before-restore"))
+            .count();
+        assert_eq!(kept, 0, "nothing was set aside");
+        a.on_key(key(KeyCode::Esc));
+        // The database is open again, as it was.
+        let listed = shown(&a, dir.path(), 100, 24);
+        assert!(listed.contains("monday.db"), "{listed}");
+        assert!(a.store().setting_i64("backup.keep").is_ok());
+
         // The backup: the question says what will happen; yes restores it in place.
         a.on_key(key(KeyCode::Char('r')));
         a.on_key(key(KeyCode::Tab));
@@ -182,8 +215,22 @@ fn backup_and_restore_dialogs() {
             shown(&a, dir.path(), 100, 24)
         );
         a.on_key(key(KeyCode::Char('y')));
+        // The restore runs on its own thread: the screen draws its progress meanwhile.
+        assert!(a.busy(), "the restore is a background job");
+        let running = shown(&a, dir.path(), 100, 24);
+        let checking = match lang {
+            Lang::En => "Checking [DIR]/backups/monday.db",
+            Lang::ZhCn => "正在检查 [DIR]/backups/monday.db",
+        };
+        assert!(running.contains(checking), "{running}");
+        insta::assert_snapshot!(format!("restore_running_{}", tag(lang)), running);
+        a.on_key(key(KeyCode::Esc));
+        assert!(a.busy(), "Esc does not leave a running restore");
+        settle(&mut a);
         let after = shown(&a, dir.path(), 100, 24);
         assert!(after.contains("before-restore"), "{after}");
+        insta::assert_snapshot!(format!("restore_done_{}", tag(lang)), after);
+        a.on_key(key(KeyCode::Esc));
         let restores: i64 = common::raw(&path)
             .expect("raw")
             .query_row(

@@ -193,9 +193,13 @@ fn home_lists_todays_work_with_reasons_and_enter_opens_the_line() {
             assert!(at("Due today 09:00") < at("寄送理财产品说明书"));
             assert!(at("寄送理财产品说明书") < at("Complaint due 2026-11-24"));
             assert!(at("Complaint due 2026-11-24") < at("Birthday today"));
-            // The visit's follow-up is the fourth line (after two overdue tasks and the
-            // 09:00 meeting); Enter opens it in the calendar.
-            for _ in 0..3 {
+            // Each kind's title comes before its lines.
+            assert!(at("Overdue tasks: 2") < at("Overdue since 2026-10-31"));
+            assert!(at("Due today: 2") < at("Due today 09:00"));
+            assert!(at("Complaints at or near their deadline: 1") < at("Complaint due"));
+            // The visit's follow-up is the sixth line (the overdue kind's title and two
+            // tasks, today's title, the 09:00 meeting); Enter opens it in the calendar.
+            for _ in 0..5 {
                 app.on_key(key(KeyCode::Down));
             }
             app.on_key(key(KeyCode::Enter));
@@ -209,6 +213,7 @@ fn home_lists_todays_work_with_reasons_and_enter_opens_the_line() {
             // Back home; the complaint line opens it on the feedback tab of F4.
             app.on_key(key(KeyCode::F(2)));
             app.on_key(key(KeyCode::Down));
+            app.on_key(key(KeyCode::Down));
             app.on_key(key(KeyCode::Enter));
             let complaint = render(&app, 80, 24);
             assert!(
@@ -217,6 +222,31 @@ fn home_lists_todays_work_with_reasons_and_enter_opens_the_line() {
                     && complaint.contains("网点排队时间过长"),
                 "{complaint}"
             );
+            // The complaints' title opens the feedback list of pending complaints.
+            app.on_key(key(KeyCode::Esc));
+            app.on_key(key(KeyCode::F(2)));
+            app.on_key(key(KeyCode::Up));
+            app.on_key(key(KeyCode::Enter));
+            let list = render(&app, 80, 24);
+            assert!(
+                list.contains("rmdesk · Visits & feedback")
+                    && list.contains("open and in progress · Complaint")
+                    && list.contains("林黛玉"),
+                "{list}"
+            );
+            insta::assert_snapshot!("home_complaints_list_en", list);
+            // The overdue tasks' title opens their own list on home; Esc comes back.
+            app.on_key(key(KeyCode::F(2)));
+            app.on_key(key(KeyCode::Home));
+            app.on_key(key(KeyCode::Enter));
+            let own = render(&app, 80, 24);
+            insta::assert_snapshot!("home_overdue_list_en", own);
+            assert!(
+                own.contains("Overdue tasks: 2") && !own.contains("Due today 09:00"),
+                "{own}"
+            );
+            app.on_key(key(KeyCode::Esc));
+            assert!(render(&app, 80, 24).contains("Due today 09:00"));
         }
     }
 }

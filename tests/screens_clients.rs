@@ -697,7 +697,7 @@ fn a_long_form_scrolls_to_the_focused_field() {
         s.contains("Kind") && !s.contains("Notes") && s.contains('▼'),
         "{s}"
     );
-    for _ in 0..15 {
+    for _ in 0..16 {
         app.on_key(key(KeyCode::Tab));
     }
     let s = render(&app, 80, 14);

@@ -209,3 +209,86 @@ fn enter_on_a_client_at_risk_opens_it_and_help_defines_the_measures() {
         "{opened}"
     );
 }
+
+fn clear_field(app: &mut App) {
+    for _ in 0..80 {
+        app.on_key(key(KeyCode::Backspace));
+    }
+}
+
+#[test]
+fn x_asks_for_the_file_shows_a_refusal_in_place_and_writes_it_private() {
+    let (dir, path) = temp_db();
+    let mut app = signed_in(&path, Lang::En, "mgr1");
+    app.on_key(key(KeyCode::Char('x')));
+    let asked = render(&app, 80, 24);
+    insta::assert_snapshot!("reports_export_popup_en_80x24", asked);
+    assert!(
+        asked.contains("rmdesk-performance-2026-11-01_2026-11-30.csv"),
+        "{asked}"
+    );
+    // A folder that does not exist: the popup stays, the reason at the field.
+    clear_field(&mut app);
+    let missing = dir.path().join("no-such-folder").join("r.csv");
+    type_text(&mut app, missing.to_str().expect("utf-8"));
+    app.on_key(key(KeyCode::Enter));
+    let refused = render(&app, 120, 40);
+    assert!(refused.contains("Export to CSV"), "still open: {refused}");
+    assert!(!missing.exists());
+    clear_field(&mut app);
+    let file = dir.path().join("team.csv");
+    type_text(&mut app, file.to_str().expect("utf-8"));
+    app.on_key(key(KeyCode::Enter));
+    let done = render(&app, 120, 40);
+    assert!(!done.contains("Export to CSV"), "closed: {done}");
+    assert!(done.contains("rows exported to"), "{done}");
+    let text = std::fs::read_to_string(&file).expect("written");
+    assert!(text.starts_with("\u{feff}rm,visits,"), "{text}");
+    assert!(text.contains("*branch*"), "{text}");
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&file).expect("meta").permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+}
+
+#[test]
+fn f_takes_a_from_to_period_and_refuses_a_wrong_one_in_place() {
+    let (_dir, path) = temp_db();
+    let mut app = signed_in(&path, Lang::En, "rm1");
+    app.on_key(key(KeyCode::Char('f')));
+    let asked = render(&app, 80, 24);
+    insta::assert_snapshot!("reports_period_popup_en_80x24", asked);
+    // Move to "To", type a day before "From".
+    app.on_key(key(KeyCode::Tab));
+    clear_field(&mut app);
+    type_text(&mut app, "2026-10-15");
+    app.on_key(key(KeyCode::Enter));
+    let refused = render(&app, 120, 40);
+    assert!(
+        refused.contains("The period ends before it starts."),
+        "{refused}"
+    );
+    clear_field(&mut app);
+    type_text(&mut app, "2026-11-31");
+    app.on_key(key(KeyCode::Enter));
+    let not_a_date = render(&app, 120, 40);
+    assert!(not_a_date.contains("Not a date"), "{not_a_date}");
+    clear_field(&mut app);
+    type_text(&mut app, "2026-11-20");
+    app.on_key(key(KeyCode::Enter));
+    let shown = render(&app, 120, 40);
+    assert!(shown.contains("From–to 2026-11-01 – 2026-11-20"), "{shown}");
+    // The visits of 11-10 and 11-20 (15:30) are in; 11-22 is not.
+    let line = shown
+        .lines()
+        .find(|l| l.contains("rm1 ") && l.contains("50.0"))
+        .unwrap_or_else(|| panic!("rm1's line: {shown}"));
+    assert!(line.contains(" 2 "), "{line}");
+    // Left moves the range by its own length (20 days).
+    app.on_key(key(KeyCode::Left));
+    let before = render(&app, 120, 40);
+    assert!(before.contains("2026-10-12 – 2026-10-31"), "{before}");
+    // v goes back to the spans: the month.
+    app.on_key(key(KeyCode::Char('v')));
+    let month = render(&app, 120, 40);
+    assert!(month.contains("Month 2026-10-01 – 2026-10-31"), "{month}");
+}

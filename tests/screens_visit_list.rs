@@ -305,6 +305,15 @@ fn visit_detail_search_filters_and_edit() {
     // `/` searches the summaries as you type; Esc clears the search.
     app.on_key(key(KeyCode::Char('/')));
     type_text(&mut app, "bonds");
+    // The keystrokes only asked: the search runs on its own thread, the newest wins.
+    assert!(app.busy(), "an answer is awaited");
+    for _ in 0..1000 {
+        app.tick();
+        if !app.busy() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
     let found = screen(&app);
     assert!(
         found.contains("Visits (1)") && found.contains("Bond question"),
@@ -330,8 +339,12 @@ fn visit_detail_search_filters_and_edit() {
     type_text(&mut app, "30");
     app.on_key(key(KeyCode::Tab));
     app.on_key(key(KeyCode::Tab));
-    // A client is named by number or whole name; a part of a name is never taken.
+    // Typing in the client field opens the client picker: Enter takes its selected
+    // match (by number), and a second Enter applies the filter.
     type_text(&mut app, "Grace Hopper");
+    let picking = screen(&app);
+    assert!(picking.contains("C000000002"), "{picking}");
+    app.on_key(key(KeyCode::Enter));
     app.on_key(key(KeyCode::Enter));
     let filtered = screen(&app);
     assert!(filtered.contains("Visits (1)"), "{filtered}");

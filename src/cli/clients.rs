@@ -120,6 +120,7 @@ pub fn seed_demo_clients(path: &Path, count: u32, seed: u64) -> anyhow::Result<u
     })?;
     let (tasks, notes) = super::demo_activity::calendar(today);
     store.seed_demo_calendar(&tasks, &notes)?;
+    store.seed_demo_marketing(today)?;
     Ok(n)
 }
 

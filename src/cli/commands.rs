@@ -131,7 +131,10 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Encrypt { keep_plain }) => super::crypto::encrypt(&cli, keep_plain),
         Some(Command::Decrypt { ref file }) => super::crypto::decrypt(&cli, file),
         Some(Command::Rekey) => super::crypto::rekey(&cli),
+        Some(Command::Hq(ref cmd)) => super::hq::run(&cli, cmd),
         Some(Command::Report(ref cmd)) => super::reports::run(&cli, cmd),
+        Some(Command::Campaign(ref cmd)) => super::campaigns::run(&cli, cmd),
+        Some(Command::Today { ref date }) => super::today::run(&cli, date.as_deref()),
         Some(Command::Product(super::ProductCommand::Margin {
             ref code,
             ref percent,

@@ -98,7 +98,7 @@ pub fn reassign(
     Ok(())
 }
 
-/// `rmdesk request tier|take-over`.
+/// `rmdesk request tier|take-over|withdraw`.
 pub fn request(cli: &Cli, cmd: &super::RequestCommand) -> anyhow::Result<()> {
     let (mut store, actor) = open_as(cli)?;
     require(&actor, Role::Rm, "files requests")?;
@@ -126,6 +126,16 @@ pub fn request(cli: &Cli, cmd: &super::RequestCommand) -> anyhow::Result<()> {
             },
             reason,
         ),
+        super::RequestCommand::Withdraw { id } => {
+            store.withdraw_request(&actor, *id).map_err(|e| match e {
+                crate::store::StoreError::NotFound => {
+                    anyhow::anyhow!("request #{id} is not one of yours")
+                }
+                e => e.into(),
+            })?;
+            println!("request #{id} withdrawn");
+            return Ok(());
+        }
     };
     let id = store
         .file_request(&actor, &ask, reason)

@@ -5,14 +5,17 @@
 //! 2 bad usage (clap's own code for usage errors).
 mod admin;
 mod calendar;
+mod campaigns;
 mod clients;
 mod commands;
 mod crypto;
 pub mod demo_activity;
 pub mod demo_people;
 mod desk;
+mod hq;
 mod reports;
 mod secrets;
+mod today;
 
 use std::path::PathBuf;
 
@@ -53,6 +56,9 @@ pub struct Cli {
 /// Non-interactive commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Head office on PostgreSQL: send this branch's changes (as an administrator).
+    #[command(subcommand)]
+    Hq(HqCommand),
     /// Create a new database and its administrator (password read from standard input).
     Init {
         /// Username of the administrator.
@@ -204,6 +210,17 @@ pub enum Command {
     /// it as CSV with --csv.
     #[command(subcommand)]
     Report(ReportCommand),
+    /// Campaigns and their results (as --user NAME: a manager sees the branch's, an RM
+    /// those with targets of theirs).
+    #[command(subcommand)]
+    Campaign(CampaignCommand),
+    /// The acting user's home list (as --user NAME): the work list of F2, then the care
+    /// occasions coming within care.birthday_days days; one line each, reason first.
+    Today {
+        /// The day to list for, YYYY-MM-DD (default: today).
+        #[arg(long, value_name = "DATE")]
+        date: Option<String>,
+    },
     /// Create (or open) the demo database, seeded with a branch, users and data.
     Demo {
         /// How many clients to seed.
@@ -242,6 +259,30 @@ pub enum ProductCommand {
         code: String,
         /// Percent per year, e.g. 1.25.
         percent: String,
+    },
+}
+
+/// `rmdesk campaign …`
+#[derive(Debug, Subcommand)]
+pub enum CampaignCommand {
+    /// Every campaign you see, newest first: id, status, name, period, product, targets.
+    List,
+    /// One campaign, its targets left out, and its results per RM (tab-separated), or
+    /// the results written as CSV with --csv.
+    Show {
+        /// The campaign's id (see `campaign list`).
+        id: i64,
+        /// Write the results table to this CSV file instead of printing it.
+        #[arg(long, value_name = "FILE")]
+        csv: Option<PathBuf>,
+    },
+    /// Write the campaign's contact list (name, client no., mobile, owner RM) for the
+    /// SMS or mail platform: consenting targets only; an RM gets their own. Audited.
+    Contacts {
+        /// The campaign's id.
+        id: i64,
+        /// The CSV file to write.
+        file: PathBuf,
     },
 }
 
@@ -336,6 +377,11 @@ pub enum RequestCommand {
         #[arg(long, value_name = "TEXT")]
         reason: String,
     },
+    /// Take back one of your requests while it is pending.
+    Withdraw {
+        /// Request number.
+        id: i64,
+    },
 }
 
 /// `rmdesk approvals …`
@@ -419,4 +465,91 @@ pub fn parse() -> Result<Cli, i32> {
         let _ = e.print();
         e.exit_code()
     })
+}
+
+/// Where head office's database is: `--pg URL`, `--pg-file FILE` or `RMDESK_PG`.
+#[derive(Debug, clap::Args)]
+pub struct PgArgs {
+    /// Head office's connection string (postgresql://USER@HOST/DB or key=value pairs);
+    /// prefer --pg-file or RMDESK_PG when it holds a password.
+    #[arg(long, value_name = "URL")]
+    pub pg: Option<String>,
+    /// A file whose first line is the connection string.
+    #[arg(long, value_name = "FILE", conflicts_with = "pg")]
+    pub pg_file: Option<PathBuf>,
+}
+
+/// `rmdesk hq …`.
+#[derive(Debug, Subcommand)]
+pub enum HqCommand {
+    /// Send the changes head office does not hold yet, in batches each loaded exactly once
+    /// (creates head office's schema if missing).
+    Push {
+        #[command(flatten)]
+        pg: PgArgs,
+        /// The branch this file sends as (default: its only branch).
+        #[arg(long, value_name = "CODE")]
+        branch: Option<String>,
+        /// Changes per batch (one PostgreSQL transaction each).
+        #[arg(long, default_value_t = crate::hq::push::DEFAULT_BATCH, hide = true)]
+        batch: usize,
+    },
+    /// Make head office's key pair: the secret key into FILE (kept at head office, never
+    /// overwritten), the public key printed (given to the branches for their bundles).
+    Keygen {
+        /// Where head office's secret key is written.
+        file: PathBuf,
+    },
+    /// Write the changes not yet sent into FILE, encrypted to head office's public key,
+    /// for a branch without a line (as an administrator).
+    Bundle {
+        /// The bundle file to write (never overwritten).
+        file: PathBuf,
+        /// Head office's public key (age1…); default: RMDESK_HQ_KEY.
+        #[arg(long, value_name = "KEY", env = "RMDESK_HQ_KEY")]
+        to: String,
+        /// The branch this file sends as (default: its only branch).
+        #[arg(long, value_name = "CODE")]
+        branch: Option<String>,
+        /// Write the changes after this sequence number instead (a lost bundle made again).
+        #[arg(long, value_name = "SEQ")]
+        after: Option<i64>,
+    },
+    /// Load a bundle at head office (run at head office; no branch database needed).
+    Load {
+        /// The bundle file.
+        file: PathBuf,
+        /// Head office's secret key file (from `rmdesk hq keygen`).
+        #[arg(long, value_name = "FILE")]
+        key: PathBuf,
+        #[command(flatten)]
+        pg: PgArgs,
+    },
+    /// Head office's reports across branches (or one), computed in PostgreSQL with the
+    /// definitions of `rmdesk report` (docs/REPORTS.md).
+    Report {
+        /// performance or value.
+        #[arg(value_parser = ["performance", "value"])]
+        report: String,
+        #[command(flatten)]
+        pg: PgArgs,
+        /// Only this branch.
+        #[arg(long, value_name = "CODE")]
+        branch: Option<String>,
+        /// First day of the period (performance; default: the month of --to, or this month).
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
+        /// Last day of the period (performance).
+        #[arg(long, value_name = "DATE")]
+        to: Option<String>,
+        /// Rank the value report by contribution or aum.
+        #[arg(long, default_value = "contribution", value_parser = ["contribution", "aum"])]
+        by: String,
+        /// The branches' time zone as an offset from UTC.
+        #[arg(long, default_value = "+08:00", value_name = "OFFSET")]
+        tz: String,
+        /// Write the table as CSV to FILE instead.
+        #[arg(long, value_name = "FILE")]
+        csv: Option<PathBuf>,
+    },
 }

@@ -54,23 +54,7 @@ pub fn run(cli: &Cli, cmd: &ReportCommand) -> anyhow::Result<()> {
                 ValueBy::Contribution
             };
             let r = store.value_report(&actor, args.rm.as_deref(), by)?;
-            let mut summary = vec![format!(
-                "top 20%: {} of {} clients hold {}% of {}",
-                r.top_count,
-                r.rows.len(),
-                r.top_share
-                    .map_or_else(|| "-".into(), |s| format!("{s:.1}")),
-                args.by
-            )];
-            for t in &r.tiers {
-                summary.push(format!(
-                    "tier {}: {} clients, aum {:.2}, contribution {:.2}",
-                    t.tier.code(),
-                    t.clients,
-                    t.aum,
-                    crate::store::reports::cents(t.contribution)
-                ));
-            }
+            let summary = value_summary(&r, &args.by);
             (args, value_table(&r), summary)
         }
         ReportCommand::Churn(args) => {
@@ -82,7 +66,30 @@ pub fn run(cli: &Cli, cmd: &ReportCommand) -> anyhow::Result<()> {
     emit(&table, args, &summary)
 }
 
-fn emit(table: &Table, args: &ReportArgs, summary: &[String]) -> anyhow::Result<()> {
+/// The value report's summary lines: the top 20 % and a line per tier.
+pub(super) fn value_summary(r: &crate::store::reports::ValueReport, by: &str) -> Vec<String> {
+    let mut summary = vec![format!(
+        "top 20%: {} of {} clients hold {}% of {}",
+        r.top_count,
+        r.rows.len(),
+        r.top_share
+            .map_or_else(|| "-".into(), |s| format!("{s:.1}")),
+        by
+    )];
+    for t in &r.tiers {
+        summary.push(format!(
+            "tier {}: {} clients, aum {:.2}, contribution {:.2}",
+            t.tier.code(),
+            t.clients,
+            t.aum,
+            crate::store::reports::cents(t.contribution)
+        ));
+    }
+    summary
+}
+
+/// Prints the table and its summary, or writes it as CSV with `--csv`.
+pub(super) fn emit(table: &Table, args: &ReportArgs, summary: &[String]) -> anyhow::Result<()> {
     match &args.csv {
         Some(path) => {
             table.write_csv(path)?;

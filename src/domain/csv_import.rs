@@ -13,8 +13,13 @@ use super::client::{ClientInput, ValidClient};
 use super::csv_text;
 
 /// The columns of the client CSV format, in the order export writes them: the client's
-/// fields up to `notes` (source, contact person and registered capital are form-only).
-pub const CSV_COLUMNS: &[&str] = ClientInput::FIELDS.as_slice().split_at(16).0;
+/// fields up to `marketing_consent` (source, contact person and registered capital are
+/// form-only).
+pub const CSV_COLUMNS: &[&str] = ClientInput::FIELDS.as_slice().split_at(17).0;
+
+/// Columns an imported file may leave out (added after the format was first published):
+/// a file without `marketing_consent` imports every client as "unknown".
+pub const OPTIONAL_COLUMNS: &[&str] = &["marketing_consent"];
 
 /// Reason given for an ID number that an earlier row of the same file already has.
 pub const DUPLICATE_IN_FILE: &str = "id_number: duplicate within file";
@@ -205,7 +210,7 @@ fn header_columns(header: &[String]) -> Result<Vec<&'static str>, CsvFileError> 
     }
     let missing: Vec<String> = CSV_COLUMNS
         .iter()
-        .filter(|c| !columns.contains(c))
+        .filter(|c| !columns.contains(c) && !OPTIONAL_COLUMNS.contains(c))
         .map(|c| c.to_string())
         .collect();
     if unknown.is_empty() && missing.is_empty() && repeated.is_empty() {

@@ -221,7 +221,7 @@ fn export_writes_what_import_reads() {
     let file = parse_csv(SAMPLE.as_bytes()).unwrap();
     let inputs: Vec<ClientInput> = file.rows.iter().map(|r| r.input.clone()).collect();
     let written = write_csv(&inputs);
-    assert!(written.starts_with(&format!("{HEADER}\r\n")));
+    assert!(written.starts_with(&format!("{HEADER},marketing_consent\r\n")));
     let again = parse_csv(written.as_bytes()).unwrap();
     let back: Vec<ClientInput> = again.rows.into_iter().map(|r| r.input).collect();
     assert_eq!(back, inputs);
@@ -240,5 +240,5 @@ fn export_writes_what_import_reads() {
     assert_eq!(again.rows[0].input.notes, tricky.notes);
     assert_eq!(again.rows[0].input.address, tricky.address);
     assert_eq!(again.rows[1].line, 4);
-    assert_eq!(write_csv([]), format!("{HEADER}\r\n"));
+    assert_eq!(write_csv([]), format!("{HEADER},marketing_consent\r\n"));
 }

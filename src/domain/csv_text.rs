@@ -7,7 +7,9 @@
 //! formula — beginning with `=`, `+`, `-`, `@`, a tab or a carriage return — is
 //! neutralised as OWASP recommends, with a leading `'` ([`neutralise`]); so that import
 //! can undo exactly that, a cell of `'`s followed by one of those characters gets one
-//! more `'` too.
+//! more `'` too. A plain number (`-12.50`, `-3`: an optional `-`, digits, optionally a
+//! point and digits) is no formula and is written as it is, so a negative amount stays a
+//! number in the spreadsheet.
 //!
 //! **Reading.** [`read_records`] splits text into records, each with the line it starts
 //! on. A quoted field followed by anything but a comma or a line end, a quote inside an
@@ -29,10 +31,22 @@ fn quoted_trigger(cell: &str, quotes: usize) -> bool {
     cell.len() - rest.len() >= quotes && rest.chars().next().is_some_and(is_trigger)
 }
 
+/// Whether `cell` is a plain number: an optional `-`, ASCII digits, and optionally a
+/// point followed by ASCII digits (`-3`, `-12.50`, `0.5`).
+pub fn is_plain_number(cell: &str) -> bool {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let unsigned = cell.strip_prefix('-').unwrap_or(cell);
+    match unsigned.split_once('.') {
+        Some((whole, fraction)) => digits(whole) && digits(fraction),
+        None => digits(unsigned),
+    }
+}
+
 /// `cell` as written to a CSV file: with a leading `'` when it begins with a formula
-/// trigger (`=`, `+`, `-`, `@`, tab, carriage return), or with `'`s before one.
+/// trigger (`=`, `+`, `-`, `@`, tab, carriage return), or with `'`s before one; a plain
+/// number ([`is_plain_number`]) is written as it is.
 pub fn neutralise(cell: &str) -> Cow<'_, str> {
-    if quoted_trigger(cell, 0) {
+    if quoted_trigger(cell, 0) && !is_plain_number(cell) {
         Cow::Owned(format!("'{cell}"))
     } else {
         Cow::Borrowed(cell)
@@ -40,7 +54,9 @@ pub fn neutralise(cell: &str) -> Cow<'_, str> {
 }
 
 /// Undoes [`neutralise`]: drops one leading `'` from a cell of `'`s followed by a
-/// formula trigger. Any other cell, including one simply beginning with `'`, is kept.
+/// formula trigger. Any other cell, including one simply beginning with `'` and a plain
+/// number such as `-3` (never neutralised), is kept. A `'-3` written before plain numbers
+/// were exempt reads back as `-3`, as it was meant.
 pub fn restore(cell: &str) -> Cow<'_, str> {
     if quoted_trigger(cell, 1) {
         Cow::Borrowed(&cell[1..])
@@ -206,7 +222,17 @@ mod tests {
                 "'=HYPERLINK(\"http://x\",\"y\")",
             ),
             ("+86 139", "'+86 139"),
-            ("-5", "'-5"),
+            ("-5", "-5"),
+            ("-12.50", "-12.50"),
+            ("'-5", "''-5"),
+            ("-5 ", "'-5 "),
+            ("-1e5", "'-1e5"),
+            ("-.5", "'-.5"),
+            ("-5.", "'-5."),
+            ("--5", "'--5"),
+            ("-", "'-"),
+            ("+5", "'+5"),
+            ("-3+cmd|' /C calc'!A0", "'-3+cmd|' /C calc'!A0"),
             ("@SUM(A1)", "'@SUM(A1)"),
             ("\tx", "'\tx"),
             ("\rx", "'\rx"),
@@ -219,6 +245,42 @@ mod tests {
         ] {
             assert_eq!(neutralise(cell), written, "{cell:?}");
             assert_eq!(restore(written), cell, "{written:?}");
+        }
+    }
+
+    #[test]
+    fn plain_numbers_are_written_as_they_are() {
+        for cell in ["-3", "-12.50", "0", "12", "0.5", "-0.00"] {
+            assert!(is_plain_number(cell), "{cell:?}");
+        }
+        for cell in [
+            "", "-", "+3", "3.", ".5", "-.5", "1e5", "1,000", "-3 ", " -3", "-٣",
+        ] {
+            assert!(!is_plain_number(cell), "{cell:?}");
+        }
+        // Written before the exemption: still read back as the number.
+        assert_eq!(restore("'-12.50"), "-12.50");
+    }
+
+    proptest::proptest! {
+        /// Whatever the cell, reading back what was written gives it again, and what is
+        /// written never begins with a formula trigger unless it is a plain number.
+        #[test]
+        fn neutralise_then_restore_is_the_cell(cell in "['=+@\\-]{0,3}[-0-9.a-z=+@ \t]{0,6}") {
+            let written = neutralise(&cell);
+            proptest::prop_assert_eq!(restore(&written), cell.as_str());
+            let first = written.chars().next();
+            proptest::prop_assert!(
+                !first.is_some_and(is_trigger) || is_plain_number(&written),
+                "{:?} written as {:?}", cell, written
+            );
+        }
+
+        /// Any plain number is written unchanged.
+        #[test]
+        fn plain_numbers_pass_through(n in proptest::num::i64::ANY, frac in proptest::option::of("[0-9]{1,4}")) {
+            let cell = match frac { Some(f) => format!("{n}.{f}"), None => n.to_string() };
+            proptest::prop_assert_eq!(neutralise(&cell), cell.as_str());
         }
     }
 
@@ -265,7 +327,17 @@ mod tests {
 
     #[test]
     fn written_records_read_back() {
-        let fields = ["=1+1", "a,b", "say \"hi\"", "two\r\nlines", "", "-", "'@x"];
+        let fields = [
+            "=1+1",
+            "a,b",
+            "say \"hi\"",
+            "two\r\nlines",
+            "",
+            "-",
+            "'@x",
+            "-12.50",
+            "'-3",
+        ];
         let mut out = String::new();
         write_record(&mut out, fields);
         write_record(&mut out, ["end"]);

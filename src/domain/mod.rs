@@ -1,5 +1,7 @@
 //! Plain types and rules of the product. Nothing here does I/O or knows about SQLite,
 //! terminals or files; `store`, `tui` and `cli` build on it.
+pub mod campaign;
+pub mod care;
 pub mod client;
 pub mod contact;
 pub mod csv_import;

@@ -482,19 +482,20 @@ fn apply(
             )?;
             let member = |id: i64| -> Result<Member> {
                 Ok(tx.query_row(
-                    "SELECT id, username, disabled FROM users WHERE id = ?1",
+                    "SELECT id, username, disabled, role = 'rm' FROM users WHERE id = ?1",
                     [id],
                     |x| {
                         Ok(Member {
                             id: x.get(0)?,
                             username: x.get(1)?,
                             disabled: x.get::<_, i64>(2)? != 0,
+                            rm: x.get(3)?,
                         })
                     },
                 )?)
             };
             let to = member(r.requester_id)?;
-            if to.disabled || owner == to.id {
+            if to.disabled || !to.rm || owner == to.id {
                 return Err(StoreError::invalid(
                     "request",
                     "err.request.stale",

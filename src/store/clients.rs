@@ -64,6 +64,8 @@ pub struct Client {
     pub created_at: String,
     /// Changed at (instant).
     pub updated_at: String,
+    /// When the current marketing consent was given or withdrawn (instant).
+    pub consent_at: Option<String>,
     /// Whether the personal fields are shown in full.
     pub revealed: bool,
 }
@@ -532,7 +534,7 @@ impl Store {
                     c.mobile, c.email, c.address, c.occupation, c.risk_level, c.risk_assessed_on,
                     c.status, u.username, c.notes, c.source, c.contact_person, c.registered_capital,
                     c.tier, c.tier_override, c.tier_override_reason, c.aum_minor, u.display_name,
-                    c.last_contact_at, c.created_at, c.updated_at
+                    c.last_contact_at, c.created_at, c.updated_at, c.marketing_consent, c.consent_at
              FROM clients c JOIN users u ON u.id = c.owner_id WHERE c.id = ? AND {scope_sql}"
         );
         let text = |r: &Row<'_>, i: usize| -> rusqlite::Result<String> {
@@ -565,6 +567,7 @@ impl Store {
                         source: text(r, 17)?,
                         contact_person: text(r, 18)?,
                         registered_capital: text(r, 19)?,
+                        marketing_consent: text(r, 28)?,
                     },
                     tier: over.as_deref().map(parse).transpose()?.unwrap_or(tier),
                     computed_tier: tier,
@@ -574,6 +577,7 @@ impl Store {
                     last_contact_at: r.get(25)?,
                     created_at: r.get(26)?,
                     updated_at: r.get(27)?,
+                    consent_at: r.get(29)?,
                     revealed: true,
                 })
             })

@@ -10,7 +10,9 @@ use super::clients::{
     mask_or_empty, read_summary, scope, ClientSummary, SaveOutcome, Thresholds, SUMMARY_COLUMNS,
 };
 use super::{audit, ts, Actor, Result, Role, Store, StoreError};
-use crate::domain::client::{ClientInput, FieldError, Gender, RiskLevel, Tier, ValidClient};
+use crate::domain::client::{
+    ClientInput, Consent, FieldError, Gender, RiskLevel, Tier, ValidClient,
+};
 use crate::domain::contact::{mask_email, mask_id_number, mask_mobile};
 use crate::domain::money::to_minor;
 use crate::domain::search_terms;
@@ -307,10 +309,10 @@ pub(crate) fn id_owner(conn: &Connection, id_number: &str) -> Result<Option<(i64
 pub(crate) const CLIENT_COLUMNS: &str = "id, client_no, kind, name, gender, birth_date, id_type, \
      id_number, mobile, email, address, occupation, risk_level, risk_assessed_on, tier, status, \
      owner_id, branch_id, source, notes, contact_person, registered_capital, created_at, updated_at, \
-     name_key";
+     name_key, marketing_consent, consent_at";
 
 /// How many [`CLIENT_COLUMNS`] there are.
-pub(crate) const CLIENT_WIDTH: usize = 25;
+pub(crate) const CLIENT_WIDTH: usize = 27;
 
 /// `?, ?, …`: `n` parameters.
 pub(crate) fn placeholders(n: usize) -> String {
@@ -356,6 +358,10 @@ pub(crate) fn client_values(
         Value::Text(now.to_string()),
         Value::Text(now.to_string()),
         Value::Text(name_key),
+        text(Some(v.marketing_consent.code())),
+        (v.marketing_consent != Consent::Unknown)
+            .then(|| now.to_string())
+            .map_or(Value::Null, Value::Text),
     ]
 }
 
@@ -439,7 +445,9 @@ fn update_row(
             mobile = ?8, email = ?9, address = ?10, occupation = ?11, risk_level = ?12, risk_assessed_on = ?13,
             status = ?14, owner_id = ?15, branch_id = ?16, source = ?17, notes = ?18, contact_person = ?19,
             registered_capital = ?20, updated_at = ?21,
-            client_no = coalesce(?22, client_no), name_key = ?23
+            client_no = coalesce(?22, client_no), name_key = ?23,
+            consent_at = CASE WHEN marketing_consent = ?24 THEN consent_at ELSE ?21 END,
+            marketing_consent = ?24
          WHERE id = ?1",
     )?
     .execute(params![
@@ -466,6 +474,7 @@ fn update_row(
         now,
         v.client_no,
         search_terms::name_sort_key(&v.name),
+        v.marketing_consent.code(),
     ])?;
     Ok(())
 }
@@ -537,7 +546,7 @@ fn next_client_no(tx: &Connection) -> Result<String> {
 /// A client's fields for the audit log, personal data masked.
 pub(crate) fn describe(f: &ClientInput) -> String {
     format!(
-        "client_no={} kind={} name={} id_type={} id_number={} mobile={} email={} risk_level={} status={} owner={}",
+        "client_no={} kind={} name={} id_type={} id_number={} mobile={} email={} risk_level={} status={} owner={} consent={}",
         f.client_no,
         f.kind,
         f.name,
@@ -547,74 +556,11 @@ pub(crate) fn describe(f: &ClientInput) -> String {
         mask_or_empty(&f.email, mask_email),
         f.risk_level,
         f.status,
-        f.owner
+        f.owner,
+        f.marketing_consent
     )
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::store::users::NewUser;
-
-    #[test]
-    fn aum_is_the_exact_sum_of_open_cny_holdings_and_sets_the_tier() {
-        let dir = tempfile::tempdir().expect("dir");
-        let mut store = Store::open(&dir.path().join("t.db")).expect("open");
-        let admin = store
-            .create_first_admin("admin", "A", "long-enough-pass")
-            .expect("admin");
-        let branch = store.create_branch(&admin, "0101", "East").expect("branch");
-        let u = NewUser {
-            username: "rm1".into(),
-            display_name: "R".into(),
-            role: Role::Rm,
-            branch_id: Some(branch),
-            password: "long-enough-pass".into(),
-        };
-        store.create_user(&admin, &u).expect("rm");
-        let rm = store.login("rm1", "long-enough-pass").expect("login");
-        let input = ClientInput {
-            kind: "individual".into(),
-            name: "张三".into(),
-            id_type: "passport".into(),
-            id_number: "E12345678".into(),
-            ..ClientInput::default()
-        };
-        let SaveOutcome::Saved(id) = store.create_client(&rm, &input, false).expect("create")
-        else {
-            panic!("no matches expected");
-        };
-        store
-            .write(|tx, now| {
-                tx.execute(
-                    "INSERT INTO products (code, name, category, risk_level, created_at, updated_at) VALUES ('P1', 'Deposit', 'deposit', 'R1', ?1, ?1)",
-                    [ts(now)],
-                )?;
-                for (amount, currency, status) in [("99999.90", "CNY", "open"), ("0.10", "CNY", "open"), ("5000000", "USD", "open"), ("900000", "CNY", "closed")] {
-                    tx.execute(
-                        "INSERT INTO holdings (client_id, product_id, amount, currency, start_date, status, created_by, created_at, updated_at)
-                         VALUES (?1, 1, ?2, ?3, '2026-01-01', ?4, 1, ?5, ?5)",
-                        params![id, amount, currency, status, ts(now)],
-                    )?;
-                }
-                let t = Thresholds::read(tx)?;
-                Store::refresh_aum(tx, id, t, &ts(now))
-            })
-            .expect("holdings");
-        let c = store.client(&rm, id).expect("client");
-        assert_eq!(
-            c.aum,
-            Decimal::new(10_000_000, 2),
-            "99999.90 + 0.10, CNY open only"
-        );
-        assert_eq!(c.tier, Tier::Key, "exactly the key threshold is key");
-        store
-            .set_setting(&admin, "tier.key_min_aum", 100_001)
-            .expect("raise the threshold");
-        assert_eq!(
-            store.client(&rm, id).expect("client").tier,
-            Tier::General,
-            "thresholds re-tier everyone"
-        );
-    }
-}
+#[path = "clients_write_tests.rs"]
+mod tests;

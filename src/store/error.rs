@@ -201,6 +201,16 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// Whether the query was interrupted ([`super::Interrupter`]): a newer search took
+    /// its place.
+    pub fn is_interrupted(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::OperationInterrupted
+        )
+    }
+
     /// A [`StoreError::Conflict`] with catalogue `key` and English `message`, no values.
     pub fn conflict(key: &'static str, message: impl Into<String>) -> Self {
         StoreError::Conflict {

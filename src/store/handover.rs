@@ -5,8 +5,9 @@
 //! client as it stood (the ledger, 交接台账), exportable to CSV.
 //!
 //! Only a manager hands over, within their branch. Every receiver must be an active RM
-//! or manager of the branch other than the giver; anything wrong refuses the whole
-//! hand-over before a row is written.
+//! of the branch other than the giver (only an active RM owns clients: a manager does
+//! not receive them); anything wrong refuses the whole hand-over before a row is
+//! written.
 use std::io::Write;
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
@@ -120,13 +121,15 @@ pub(crate) struct Member {
     pub id: i64,
     pub username: String,
     pub disabled: bool,
+    /// An RM (not a manager): only an RM owns clients and is given tasks.
+    pub rm: bool,
 }
 
 /// The active-or-not RM or manager named `username` in `branch`.
 pub(crate) fn member(conn: &Connection, branch: i64, username: &str) -> Result<Option<Member>> {
     Ok(conn
         .prepare_cached(
-            "SELECT id, username, disabled FROM users
+            "SELECT id, username, disabled, role = 'rm' FROM users
              WHERE username = ?1 AND branch_id = ?2 AND role IN ('rm', 'manager')",
         )?
         .query_row(params![username.trim(), branch], |r| {
@@ -134,6 +137,7 @@ pub(crate) fn member(conn: &Connection, branch: i64, username: &str) -> Result<O
                 id: r.get(0)?,
                 username: r.get(1)?,
                 disabled: r.get::<_, i64>(2)? != 0,
+                rm: r.get(3)?,
             })
         })
         .optional()?)
@@ -146,7 +150,8 @@ pub(crate) fn manager_branch(actor: &Actor) -> Result<i64> {
     }
 }
 
-/// Receivers named by `names`: each an active member of `branch`, not `from`, once.
+/// Receivers named by `names`: each an active RM of `branch` (a manager owns no
+/// clients), not `from`, once.
 pub(crate) fn receivers(
     conn: &Connection,
     branch: i64,
@@ -168,7 +173,7 @@ pub(crate) fn receivers(
     let mut out: Vec<Member> = Vec::new();
     for name in names {
         match member(conn, branch, name)? {
-            Some(m) if !m.disabled && m.id != from => {
+            Some(m) if m.rm && !m.disabled && m.id != from => {
                 if !out.iter().any(|o| o.id == m.id) {
                     out.push(m);
                 }

@@ -11,6 +11,11 @@ pub mod audit;
 pub mod audit_view;
 pub mod auth;
 pub mod backup;
+pub mod campaign_results;
+pub mod campaign_segment;
+pub mod campaigns;
+pub mod care;
+pub mod changelog;
 mod check;
 pub mod cipher;
 pub mod client360;
@@ -21,6 +26,7 @@ pub mod clock;
 pub mod convert;
 pub mod damage;
 pub mod demo;
+pub mod demo_marketing;
 mod error;
 pub mod feedback;
 pub mod files;
@@ -28,9 +34,12 @@ pub mod handover;
 pub mod holdings;
 pub mod home;
 pub mod instances;
+#[cfg(test)]
+mod interrupt_tests;
 pub mod keys;
 mod keys_store;
 mod migrate;
+pub mod next_best;
 pub mod plans;
 pub mod products;
 #[cfg(test)]
@@ -331,6 +340,12 @@ impl Store {
         }
     }
 
+    /// What interrupts this connection's running query from another thread (a search
+    /// superseded by a newer keystroke).
+    pub fn interrupter(&self) -> Interrupter {
+        Interrupter(self.conn.get_interrupt_handle())
+    }
+
     /// What opens this database again on another connection with the same clock (a
     /// background job's, on its own thread).
     pub fn reopener(&self) -> Reopen {
@@ -421,6 +436,17 @@ impl Reopen {
         let mut store = Store::open_existing(&self.path)?;
         store.clock = self.clock;
         Ok(store)
+    }
+}
+
+/// Stops the query running on a store's connection (it fails with an error for which
+/// [`StoreError::is_interrupted`] holds); nothing when none runs.
+pub struct Interrupter(rusqlite::InterruptHandle);
+
+impl Interrupter {
+    /// Interrupts the running query.
+    pub fn interrupt(&self) {
+        self.0.interrupt();
     }
 }
 

@@ -6,7 +6,10 @@ use rusqlite::types::Value;
 
 use super::clients::{client_page_sql, ListSpec, PageFrom, SortKey};
 use super::feedback::{feedback_list_sql, FeedbackFilter};
-use super::home::complaints_sql;
+use super::home::{
+    birthday_sql, complaints_sql, contact_sql, new_to_you_sql, risk_sql, to_check_sql,
+};
+use super::reports::churn::{churn_sql, CHURN_AFTER};
 use super::users::NewUser;
 use super::visits::{visit_list_sql, VisitFilter};
 use super::{Actor, Role, Store, Zone};
@@ -238,6 +241,99 @@ fn home_complaints_start_from_the_branch_pending_feedback() {
 }
 
 #[test]
+fn home_client_rules_walk_an_index_of_the_owners_clients() {
+    let (_dir, store, rm, _) = store();
+    let today = day("2027-02-28");
+    // Risk reviews and contact due: the index's order is the list's, no sort at all.
+    let (lines, count, args) = risk_sql(rm.user_id, today, 50);
+    walks(&store, (lines, args.clone()), "clients_owner_risk_on");
+    let p = plan(&store, &count, &args[..3]);
+    assert!(p.contains("INDEX clients_owner_risk_on"), "{p}");
+    let (lines, count) = contact_sql();
+    let args = vec![
+        Value::Integer(rm.user_id),
+        Value::Text("general".into()),
+        Value::Text("2026-06-01T00:00:00Z".into()),
+        Value::Integer(50),
+    ];
+    walks(
+        &store,
+        (lines.to_string(), args.clone()),
+        "clients_owner_cadence",
+    );
+    // The count (at most 10,000) walks the same index.
+    let p = plan(&store, count, &args);
+    assert!(p.contains("USING INDEX clients_owner_cadence"), "{p}");
+    assert!(!p.contains("SCAN c"), "{p}");
+    // Birthdays: the day's (and, on 28 February of a common year, the 29th's) entries of
+    // the index, put in name order among themselves.
+    let (lines, count, args) = birthday_sql(rm.user_id, today, 50);
+    let p = plan(&store, &lines, &args);
+    assert!(
+        p.lines()
+            .next()
+            .unwrap_or_default()
+            .contains("USING INDEX clients_owner_birthday"),
+        "{p}"
+    );
+    assert!(!p.contains("SCAN "), "{p}");
+    assert!(plan(&store, &count, &args[..3]).contains("INDEX clients_owner_birthday"));
+}
+
+#[test]
+fn home_desk_kinds_start_from_the_branch_visits_and_the_rms_hand_overs() {
+    let (_dir, store, rm, mgr) = store();
+    let (lines, count) = to_check_sql();
+    let args = vec![
+        Value::Integer(mgr.branch_id.unwrap_or(-1)),
+        Value::Text("2026-11-16T00:00:00Z".into()),
+        Value::Text("2026-11-23T04:00:00Z".into()),
+        Value::Integer(50),
+    ];
+    walks(
+        &store,
+        (lines.to_string(), args.clone()),
+        "visits_branch_time",
+    );
+    let p = plan(&store, count, &args);
+    assert!(p.contains("USING INDEX visits_branch_time"), "{p}");
+    let (lines, count) = new_to_you_sql();
+    let args = vec![Value::Integer(rm.user_id), Value::Integer(50)];
+    for sql in [lines, count] {
+        let p = plan(&store, sql, &args);
+        assert!(
+            p.lines()
+                .find(|l| l.contains("SEARCH") || l.contains("SCAN"))
+                .unwrap_or_default()
+                .contains("INDEX handover_clients_to"),
+            "{p}"
+        );
+        assert!(!p.contains("SCAN c") && !p.contains("SCAN hc"), "{p}");
+    }
+}
+
+#[test]
+fn the_client_lists_count_reads_an_index_alone() {
+    let (_dir, store, rm, mgr) = store();
+    // The manager's by branch and status; the RM's by any index of the owner's clients
+    // that holds the status (SQLite picks the narrowest).
+    for (actor, index, key) in [
+        (
+            &mgr,
+            "COVERING INDEX clients_branch_status",
+            "(branch_id=?)",
+        ),
+        (&rm, "COVERING INDEX clients_owner_", "(owner_id=?)"),
+    ] {
+        let (scope_sql, scope_arg) = super::clients::scope(actor);
+        let sql =
+            format!("SELECT count(*) FROM clients c WHERE {scope_sql} AND c.status <> 'closed'");
+        let p = plan(&store, &sql, &[scope_arg]);
+        assert!(p.contains(index) && p.contains(key), "{p}");
+    }
+}
+
+#[test]
 fn client_lists_walk_the_owner_or_branch_name_index() {
     let (_dir, store, rm, mgr) = store();
     let by_name = ListSpec::default();
@@ -289,4 +385,40 @@ fn the_audit_viewer_filtered_by_user_and_action_walks_their_index() {
     let p = plan(&store, sql, &args);
     assert!(p.contains("audit_log_user_action"), "{p}");
     assert!(!p.contains("TEMP B-TREE"), "{p}");
+}
+
+#[test]
+fn churn_pages_walk_the_branch_or_owner_aum_index_from_the_top() {
+    let (_dir, store, rm, mgr) = store();
+    let args = |who: &Actor, after: bool| {
+        let (_, scope) = super::clients::scope(who);
+        let mut v = vec![scope, Value::Null];
+        for d in [
+            "2026-01-01",
+            "2026-01-01",
+            "2026-01-01",
+            "2026-11-23",
+            "2026-08-01",
+        ] {
+            v.push(Value::Text(d.into()));
+        }
+        v.extend([
+            Value::Text("2026-08-25".into()),
+            Value::Text("2026-11-09".into()),
+            Value::Integer(14),
+        ]);
+        if after {
+            v.extend([Value::Integer(5_000_000), Value::Integer(42)]);
+        }
+        v
+    };
+    for (who, scope, index) in [
+        (&mgr, "c.branch_id = ?", "clients_branch_aum"),
+        (&rm, "c.owner_id = ?", "clients_owner_aum"),
+    ] {
+        for after in [false, true] {
+            let sql = churn_sql(scope, "", if after { CHURN_AFTER } else { "" });
+            walks(&store, (sql, args(who, after)), index);
+        }
+    }
 }

@@ -3,7 +3,6 @@
 //! the same numbers. Column codes are stable; screens translate them
 //! (`report.col.<code>`). Amounts are CNY to the fen without separators, shares are
 //! percents to one decimal, `-` when there is nothing to divide by.
-use std::io::Write;
 use std::path::Path;
 
 use rust_decimal::Decimal;
@@ -34,7 +33,8 @@ impl Table {
     }
 
     /// The table as CSV (the same writer as every CSV export: a byte-order mark first,
-    /// formula cells — a negative change too — neutralised with a leading `'`).
+    /// formula cells neutralised with a leading `'`, a plain number such as a negative change
+    /// written as it is).
     pub fn to_csv(&self) -> String {
         let mut out = crate::domain::csv_text::BOM.to_string();
         out.push_str(&csv_record(self.columns.iter().copied()));
@@ -44,24 +44,12 @@ impl Table {
         out
     }
 
-    /// Writes [`to_csv`](Self::to_csv) to `path` (through a `.partial` file renamed
-    /// when complete, so a failed write leaves no half file).
+    /// Writes [`to_csv`](Self::to_csv) to `path`, readable by its owner only (`0600`),
+    /// through `PATH.partial` flushed and renamed (`files::write_private_bytes`), so a
+    /// failed write leaves no half file.
     pub fn write_csv(&self, path: &Path) -> Result<()> {
-        let io = |e: std::io::Error| StoreError::write_failed(path, e);
-        let mut partial = path.as_os_str().to_owned();
-        partial.push(".partial");
-        let partial = std::path::PathBuf::from(partial);
-        let done = std::fs::File::create(&partial)
-            .and_then(|mut f| {
-                f.write_all(self.to_csv().as_bytes())?;
-                f.sync_all()
-            })
-            .and_then(|()| std::fs::rename(&partial, path));
-        if let Err(e) = done {
-            let _ = std::fs::remove_file(&partial);
-            return Err(io(e));
-        }
-        Ok(())
+        super::files::write_private_bytes(path, self.to_csv().as_bytes())
+            .map_err(|e| StoreError::write_failed(path, e))
     }
 }
 
@@ -94,6 +82,10 @@ pub const PERFORMANCE_COLUMNS: &[&str] = &[
     "aum_core",
     "tier_up",
     "tier_down",
+    "handed_in",
+    "handed_out",
+    "requests",
+    "requests_approved_pct",
 ];
 
 fn performance_row(p: &Performance, name: &str) -> Vec<String> {
@@ -117,6 +109,10 @@ fn performance_row(p: &Performance, name: &str) -> Vec<String> {
         yuan(p.aum_end[2]),
         p.tier_up.to_string(),
         p.tier_down.to_string(),
+        p.handed_in.to_string(),
+        p.handed_out.to_string(),
+        p.requests.to_string(),
+        pct(p.requests_approved_pct()),
     ]
 }
 

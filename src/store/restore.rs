@@ -18,7 +18,10 @@ use rusqlite::{Connection, OpenFlags};
 
 use super::anchor::{self, Head, Kind};
 use super::keys::{key_path, DataKey, KeyFile, RecoveryKey};
-use super::{audit, cipher, files, instances, FixedClock, OpenError, Role, Store, StoreError};
+use super::backup::Phase;
+use super::{
+    audit, cipher, files, instances, Actor, FixedClock, OpenError, Role, Store, StoreError,
+};
 
 /// Who opens an encrypted backup: an administrator of the backup with their password of
 /// that time, or the recovery key of that time.
@@ -138,32 +141,54 @@ pub struct Restored {
     pub head: Head,
 }
 
-/// Whether a restore may go ahead: sentences are the refusals of [`RestoreError`].
+/// The refusals that read only the file's header, at once whatever its size: missing,
+/// not SQLite, another program's, a newer schema. [`examine`] makes every check.
 ///
 /// An encrypted backup (its key file beside it) whose key is not unlocked yet is checked
-/// as far as can be without it — its key file must be readable — and fully by
-/// [`restore_with`] once the credential has unwrapped its key.
-pub fn examine(file: &Path) -> Result<i64, RestoreError> {
-    let key = match super::keys_store::existing_key(file) {
-        Ok(super::keys_store::Unlock::Sealed) => {
-            KeyFile::load(&key_path(file)).map_err(|e| RestoreError::Open(e.into()))?;
-            return Ok(super::backup::read_manifest(file).map_or(0, |m| m.schema_version));
+/// as far as can be without it: it must not be empty and its key file must be readable.
+pub fn preflight(file: &Path) -> Result<(), RestoreError> {
+    if !file.exists() {
+        return Err(RestoreError::Missing(file.to_path_buf()));
+    }
+    match unlock(file)? {
+        Some(Unlocked::Sealed) => {
+            if std::fs::metadata(file).map_err(io(file))?.len() == 0 {
+                return Err(RestoreError::NotADatabase(file.to_path_buf()));
+            }
+            Ok(())
         }
-        Ok(super::keys_store::Unlock::Key(k)) => Some(k),
-        Ok(super::keys_store::Unlock::Plain) => None,
-        Err(e) if file.exists() => return Err(RestoreError::Open(e)),
-        Err(_) => None,
-    };
-    examine_with(file, key.as_ref())
+        Some(Unlocked::Key(k)) => preflight_with(file, Some(&k)),
+        None => preflight_with(file, None),
+    }
 }
 
-/// [`examine`] with the backup's data key (`None`: a plain file).
-fn examine_with(file: &Path, key: Option<&DataKey>) -> Result<i64, RestoreError> {
+/// What opens an existing backup: its key (unlocked or still sealed), or `None` when it
+/// is a plain file.
+enum Unlocked {
+    Key(DataKey),
+    Sealed,
+}
+
+fn unlock(file: &Path) -> Result<Option<Unlocked>, RestoreError> {
+    match super::keys_store::existing_key(file) {
+        Ok(super::keys_store::Unlock::Sealed) => {
+            KeyFile::load(&key_path(file)).map_err(|e| RestoreError::Open(e.into()))?;
+            Ok(Some(Unlocked::Sealed))
+        }
+        Ok(super::keys_store::Unlock::Key(k)) => Ok(Some(Unlocked::Key(k))),
+        Ok(super::keys_store::Unlock::Plain) => Ok(None),
+        Err(e) if file.exists() => Err(RestoreError::Open(e)),
+        Err(_) => Ok(None),
+    }
+}
+
+/// [`preflight`] with the backup's data key (`None`: a plain file).
+fn preflight_with(file: &Path, key: Option<&DataKey>) -> Result<(), RestoreError> {
     if !file.exists() {
         return Err(RestoreError::Missing(file.to_path_buf()));
     }
     super::preflight(file, key).map_err(|e| match e {
-        OpenError::NotADatabase(p) => RestoreError::NotADatabase(p),
+        OpenError::NotADatabase(p) | OpenError::Empty(p) => RestoreError::NotADatabase(p),
         OpenError::NotRmdesk(p) => RestoreError::NotRmdesk(p),
         OpenError::TooNew {
             path,
@@ -176,7 +201,29 @@ fn examine_with(file: &Path, key: Option<&DataKey>) -> Result<i64, RestoreError>
         },
         OpenError::Damaged { path, detail } => RestoreError::Damaged { path, detail },
         other => RestoreError::Open(other),
-    })?;
+    })
+}
+
+/// Whether a restore may go ahead: sentences are the refusals of [`RestoreError`].
+///
+/// An encrypted backup whose key is not unlocked yet is checked as far as can be
+/// without it ([`preflight`]), and fully by [`restore_with`] once the credential has
+/// unwrapped its key.
+pub fn examine(file: &Path) -> Result<i64, RestoreError> {
+    let key = match unlock(file)? {
+        Some(Unlocked::Sealed) => {
+            preflight(file)?;
+            return Ok(super::backup::read_manifest(file).map_or(0, |m| m.schema_version));
+        }
+        Some(Unlocked::Key(k)) => Some(k),
+        None => None,
+    };
+    examine_with(file, key.as_ref())
+}
+
+/// [`examine`] with the backup's data key (`None`: a plain file).
+fn examine_with(file: &Path, key: Option<&DataKey>) -> Result<i64, RestoreError> {
+    preflight_with(file, key)?;
     let damaged = |detail: String| RestoreError::Damaged {
         path: file.to_path_buf(),
         detail,
@@ -305,6 +352,20 @@ pub fn restore_with(
     who: Credential<'_>,
     now: DateTime<Utc>,
 ) -> Result<Restored, RestoreError> {
+    restore_with_progress(db, file, who, now, &mut |_| {})
+}
+
+/// [`restore_with`], saying where it is: the checks of the file ([`Phase::Check`]), its
+/// copy beside the database (bytes done of total), then migrating, auditing and
+/// replacing ([`Phase::Finish`]).
+pub fn restore_with_progress(
+    db: &Path,
+    file: &Path,
+    who: Credential<'_>,
+    now: DateTime<Utc>,
+    progress: &mut dyn FnMut(Phase),
+) -> Result<Restored, RestoreError> {
+    progress(Phase::Check);
     if !file.exists() {
         return Err(RestoreError::Missing(file.to_path_buf()));
     }
@@ -319,7 +380,14 @@ pub fn restore_with(
         return Err(RestoreError::InUse(db.to_path_buf()));
     };
     let staged = files::with_suffix(db, ".restoring");
-    let result = stage(file, &staged, who, key.as_ref(), now, db, schema_from);
+    let result = stage(
+        file,
+        &staged,
+        (who, key.as_ref()),
+        now,
+        (db, schema_from),
+        progress,
+    );
     cipher::forget(&staged);
     let (kept_name, head) = match result {
         Ok(v) => v,
@@ -374,17 +442,16 @@ pub fn restore_with(
 fn stage(
     file: &Path,
     staged: &Path,
-    who: Credential<'_>,
-    key: Option<&DataKey>,
+    (who, key): (Credential<'_>, Option<&DataKey>),
     now: DateTime<Utc>,
-    db: &Path,
-    schema_from: i64,
+    (db, schema_from): (&Path, i64),
+    progress: &mut dyn FnMut(Phase),
 ) -> Result<(PathBuf, Head), RestoreError> {
     remove_with_sidecars(staged);
     {
         let mut out = files::create_private_new(staged).map_err(io(staged))?;
         let mut input = std::fs::File::open(file).map_err(io(file))?;
-        std::io::copy(&mut input, &mut out).map_err(io(staged))?;
+        copy_counting(&mut input, &mut out, progress).map_err(io(staged))?;
         out.sync_all().map_err(io(staged))?;
     }
     if let Some(k) = key {
@@ -392,6 +459,7 @@ fn stage(
         files::write_private_bytes(&key_path(staged), &text).map_err(io(staged))?;
         cipher::remember(staged, k);
     }
+    progress(Phase::Finish);
     let mut store = Store::open_with(staged, false).map_err(RestoreError::Open)?;
     store.set_clock(Box::new(FixedClock(now)));
     let signed_in = match who {
@@ -476,9 +544,57 @@ fn set_aside(db: &Path, kept: &Path) -> std::io::Result<PathBuf> {
     Ok(kept.to_path_buf())
 }
 
+/// Copies `input` to `out` a megabyte at a time, reporting bytes done of the total.
+fn copy_counting(
+    input: &mut std::fs::File,
+    out: &mut std::fs::File,
+    progress: &mut dyn FnMut(Phase),
+) -> std::io::Result<()> {
+    use std::io::{Read, Write};
+    let total = input.metadata()?.len();
+    let mut buf = vec![0u8; 1 << 20];
+    let mut done = 0u64;
+    progress(Phase::Copy { done, total });
+    loop {
+        let n = input.read(&mut buf)?;
+        if n == 0 {
+            return Ok(());
+        }
+        out.write_all(&buf[..n])?;
+        done += n as u64;
+        progress(Phase::Copy { done, total });
+    }
+}
+
 fn remove_with_sidecars(path: &Path) {
     for side in ["", "-wal", "-shm", "-journal"] {
         let _ = std::fs::remove_file(files::with_suffix(path, side));
+    }
+}
+
+/// A restore of a store's own database on another thread: made by
+/// [`Store::release_for_restore`], run by [`Restoring::run`] wherever, followed by
+/// [`Store::reattach`].
+#[derive(Debug)]
+pub struct Restoring {
+    db: PathBuf,
+    username: String,
+    now: DateTime<Utc>,
+}
+
+impl Restoring {
+    /// Restores `file` (signed in to it with `password`), saying where it is.
+    pub fn run(
+        self,
+        file: &Path,
+        password: &str,
+        progress: &mut dyn FnMut(Phase),
+    ) -> Result<Restored, RestoreError> {
+        let who = Credential::Admin {
+            username: self.username.as_str(),
+            password,
+        };
+        restore_with_progress(&self.db, file, who, self.now, progress)
     }
 }
 
@@ -488,26 +604,44 @@ impl Store {
     /// restored, or as it was after a refusal — is opened again in their place.
     pub fn restore_here(
         &mut self,
-        actor: &super::Actor,
+        actor: &Actor,
         file: &Path,
         password: &str,
     ) -> Result<Restored, RestoreError> {
+        let restoring = self.release_for_restore(actor)?;
+        let result = restoring.run(file, password, &mut |_| {});
+        self.reattach()?;
+        result
+    }
+
+    /// Lets go of the database for a restore: the exit anchor is written, the
+    /// connection closed and the instance lock given up. Until [`Store::reattach`] this
+    /// store reads and writes nothing of the database (its connection is an empty one
+    /// in memory).
+    pub fn release_for_restore(&mut self, actor: &Actor) -> Result<Restoring, RestoreError> {
         if actor.role != Role::Admin {
             return Err(RestoreError::Store(StoreError::Forbidden));
         }
-        examine(file)?;
         let now = self.now();
         self.anchor_at_exit();
-        let path = self.path.clone();
         let closed = std::mem::replace(&mut self.conn, Connection::open_in_memory()?);
         let _ = closed.close();
         self.lock = None;
-        let result = restore(&path, file, &actor.username, password, now);
-        let mut fresh = Store::open_with(&path, true).map_err(RestoreError::Open)?;
+        Ok(Restoring {
+            db: self.path.clone(),
+            username: actor.username.clone(),
+            now,
+        })
+    }
+
+    /// Opens the database again after [`Store::release_for_restore`]: restored, or as it
+    /// was after a refusal.
+    pub fn reattach(&mut self) -> Result<(), RestoreError> {
+        let mut fresh = Store::open_with(&self.path, true).map_err(RestoreError::Open)?;
         std::mem::swap(&mut self.conn, &mut fresh.conn);
         std::mem::swap(&mut self.lock, &mut fresh.lock);
         std::mem::swap(&mut self.key, &mut fresh.key);
         fresh.anchored = false;
-        result
+        Ok(())
     }
 }

@@ -131,6 +131,13 @@ pub const SPECS: &[Spec] = &[
         (1, 365),
         14,
     ),
+    spec(
+        "care.birthday_days",
+        "how many days ahead home lists coming birthdays",
+        "days",
+        (1, 60),
+        7,
+    ),
 ];
 
 /// The spec of `key`.

@@ -133,7 +133,7 @@ impl Store {
     pub fn give_task(&mut self, actor: &Actor, rm: &str, input: &TaskInput) -> Result<i64> {
         let branch = manager_branch(actor)?;
         let to = member(self.conn(), branch, rm)?
-            .filter(|m| !m.disabled && m.id != actor.user_id)
+            .filter(|m| m.rm && !m.disabled && m.id != actor.user_id)
             .ok_or_else(|| {
                 StoreError::invalid(
                     "rm",

@@ -1,6 +1,7 @@
 //! Work that takes longer than a key press: a client import runs on its own thread with
 //! its own connection to the database (WAL lets the screens keep reading meanwhile) and
-//! reports progress over a channel. The event loop wakes every [`TICK`] while a job runs
+//! reports progress over a channel; a backup and a restore are a [`Job`], the same on a
+//! smaller scale. The event loop wakes every [`TICK`] while a job runs
 //! to draw its progress; with no job it blocks on the next key as usual.
 use std::path::PathBuf;
 use std::sync::mpsc::{channel, Receiver, Sender, TryRecvError};
@@ -149,9 +150,129 @@ impl ImportJob {
     }
 }
 
+enum JobEvent<P, R> {
+    Progress(P),
+    Finished(R),
+}
+
+/// Work on its own thread that reports progress of type `P` and ends with `R` (a backup,
+/// a restore). A panic there is logged by the hook and ends the job with the value its
+/// `stopped` gives.
+pub struct Job<P, R> {
+    rx: Receiver<JobEvent<P, R>>,
+    stopped: fn() -> R,
+    /// The last progress reported.
+    pub progress: Option<P>,
+    /// The outcome, once the work has ended.
+    pub outcome: Option<R>,
+}
+
+impl<P, R> std::fmt::Debug for Job<P, R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Job")
+            .field("finished", &self.outcome.is_some())
+            .finish()
+    }
+}
+
+impl<P: Send + 'static, R: Send + 'static> Job<P, R> {
+    /// Runs `work` on its own thread; it reports progress through the function it is
+    /// given.
+    pub fn spawn(
+        work: impl FnOnce(&mut dyn FnMut(P)) -> R + Send + 'static,
+        stopped: fn() -> R,
+    ) -> Job<P, R> {
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            let progress = tx.clone();
+            let run = std::panic::AssertUnwindSafe(move || {
+                work(&mut |p| {
+                    let _ = progress.send(JobEvent::Progress(p));
+                })
+            });
+            let outcome = std::panic::catch_unwind(run).unwrap_or_else(|_| stopped());
+            let _ = tx.send(JobEvent::Finished(outcome));
+        });
+        Job {
+            rx,
+            stopped,
+            progress: None,
+            outcome: None,
+        }
+    }
+
+    /// Takes in what the thread reported; `true` when the job has just ended.
+    pub fn poll(&mut self) -> bool {
+        if self.outcome.is_some() {
+            return false;
+        }
+        loop {
+            match self.rx.try_recv() {
+                Ok(JobEvent::Progress(p)) => self.progress = Some(p),
+                Ok(JobEvent::Finished(r)) => {
+                    self.outcome = Some(r);
+                    return true;
+                }
+                Err(TryRecvError::Empty) => return false,
+                Err(TryRecvError::Disconnected) => {
+                    self.outcome = Some((self.stopped)());
+                    return true;
+                }
+            }
+        }
+    }
+
+    /// Whether the job has ended.
+    pub fn finished(&self) -> bool {
+        self.outcome.is_some()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn wait<P: Send + 'static, R: Send + 'static>(job: &mut Job<P, R>) {
+        for _ in 0..1000 {
+            if job.poll() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        panic!("the job did not end");
+    }
+
+    #[test]
+    fn a_job_reports_progress_and_its_outcome() {
+        let (go, wait_for_go) = channel::<()>();
+        let mut job: Job<u32, Result<u32, String>> = Job::spawn(
+            move |progress| {
+                progress(1);
+                let _ = wait_for_go.recv();
+                progress(2);
+                Ok(3)
+            },
+            || Err("stopped".into()),
+        );
+        while job.progress.is_none() {
+            job.poll();
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        assert_eq!(job.progress, Some(1));
+        assert!(!job.finished());
+        go.send(()).expect("go");
+        wait(&mut job);
+        assert_eq!(job.progress, Some(2));
+        assert_eq!(job.outcome, Some(Ok(3)));
+    }
+
+    #[test]
+    fn a_panic_in_a_job_ends_it_stopped() {
+        let mut job: Job<u32, Result<u32, String>> =
+            Job::spawn(|_| panic!("boom"), || Err("stopped".into()));
+        wait(&mut job);
+        assert_eq!(job.outcome, Some(Err("stopped".into())));
+    }
 
     #[test]
     fn a_panic_in_the_job_is_a_failed_import() {

@@ -4,6 +4,7 @@ pub mod app;
 pub mod i18n;
 pub mod jobs;
 pub mod keymap;
+pub mod latest;
 pub mod popup;
 pub mod registry;
 pub mod screens;

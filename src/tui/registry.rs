@@ -7,6 +7,7 @@
 use super::keymap::Action;
 use super::screens::admin::Admin;
 use super::screens::calendar::Calendar;
+use super::screens::campaigns::Campaigns;
 use super::screens::clients::Clients;
 use super::screens::home::Home;
 use super::screens::products::Products;
@@ -92,6 +93,14 @@ pub const SCREENS: &[Entry] = &[
         make: Some(boxed::<Team>),
     },
     Entry {
+        // Managers design and launch; RMs follow their targets and record outcomes.
+        id: ScreenId::Campaigns,
+        key: Action::Campaigns,
+        title: "screen.campaigns",
+        roles: CLIENT_WORK,
+        make: Some(boxed::<Campaigns>),
+    },
+    Entry {
         id: ScreenId::Admin,
         key: Action::Admin,
         title: "screen.admin",
@@ -116,7 +125,9 @@ pub fn entry(id: ScreenId) -> Option<&'static Entry> {
 pub fn screen_for(target: Target) -> ScreenId {
     match target {
         Target::Task { .. } => ScreenId::Calendar,
-        Target::Feedback { .. } => ScreenId::Visits,
+        Target::Feedback { .. } | Target::Complaints | Target::VisitsToCheck => ScreenId::Visits,
+        Target::Approvals | Target::Team => ScreenId::Team,
+        Target::Churn => ScreenId::Reports,
         Target::Client(_) | Target::Holding { .. } => ScreenId::Clients,
     }
 }

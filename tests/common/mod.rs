@@ -2,6 +2,8 @@
 //! fixed clock, and an application driven through ratatui's `TestBackend`.
 #![allow(dead_code)] // each test file uses its own share of these
 
+pub mod marketing;
+pub mod pg;
 pub mod tmux;
 
 use chrono::{DateTime, TimeZone, Utc};
@@ -185,4 +187,24 @@ pub fn admin_env(path: &std::path::Path) -> Vec<(&'static str, &'static str)> {
     admin_of(path).map_or(Vec::new(), |(_, password)| {
         vec![("RMDESK_PASSWORD", password)]
     })
+}
+
+/// Takes away migration 9's change capture (its triggers, the change log, the push
+/// record), as a test that makes an older file needs before dropping older objects.
+pub fn drop_change_capture(conn: &rusqlite::Connection) {
+    let triggers: Vec<String> = conn
+        .prepare(
+            "SELECT name FROM sqlite_schema WHERE type = 'trigger' AND name LIKE 'change_log_%'",
+        )
+        .expect("prepare")
+        .query_map([], |r| r.get(0))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("names");
+    for t in triggers {
+        conn.execute_batch(&format!("DROP TRIGGER {t}"))
+            .expect("drop trigger");
+    }
+    conn.execute_batch("DROP TABLE change_log; DROP TABLE hq_sync;")
+        .expect("drop change log");
 }

@@ -153,6 +153,19 @@ coded_enum! {
     }
 }
 
+coded_enum! {
+    /// Whether the client agreed to marketing (personal-information rules): only a
+    /// "yes" makes a client a campaign target or a line of a contact-list export.
+    Consent, "marketing consent", "yes, no or unknown" {
+        /// Agreed to marketing contact.
+        Yes => "yes", "consent.yes";
+        /// Refused or withdrew consent.
+        No => "no", "consent.no";
+        /// Never asked (the default).
+        Unknown => "unknown", "consent.unknown";
+    }
+}
+
 impl ClientKind {
     /// The ID types a client of this kind may have.
     pub fn id_types(self) -> &'static [IdType] {

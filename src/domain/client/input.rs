@@ -48,6 +48,8 @@ pub struct ClientInput {
     pub owner: String,
     /// Free notes, may span lines.
     pub notes: String,
+    /// Marketing consent: `yes`, `no`, `unknown` or empty (unknown).
+    pub marketing_consent: String,
     /// Where the client came from (referral, walk-in, campaign…).
     pub source: String,
     /// Contact person of a corporate.
@@ -58,7 +60,7 @@ pub struct ClientInput {
 
 impl ClientInput {
     /// Names of all fields, as used in [`FieldError::field`] and as CSV column names.
-    pub const FIELDS: [&'static str; 19] = [
+    pub const FIELDS: [&'static str; 20] = [
         "client_no",
         "kind",
         "name",
@@ -75,6 +77,7 @@ impl ClientInput {
         "status",
         "owner",
         "notes",
+        "marketing_consent",
         "source",
         "contact_person",
         "registered_capital",
@@ -99,6 +102,7 @@ impl ClientInput {
             "status" => &self.status,
             "owner" => &self.owner,
             "notes" => &self.notes,
+            "marketing_consent" => &self.marketing_consent,
             "source" => &self.source,
             "contact_person" => &self.contact_person,
             "registered_capital" => &self.registered_capital,
@@ -126,6 +130,7 @@ impl ClientInput {
             "status" => &mut self.status,
             "owner" => &mut self.owner,
             "notes" => &mut self.notes,
+            "marketing_consent" => &mut self.marketing_consent,
             "source" => &mut self.source,
             "contact_person" => &mut self.contact_person,
             "registered_capital" => &mut self.registered_capital,
@@ -288,6 +293,14 @@ impl ClientInput {
             |_| ("err.owner", "not a username"),
         );
         let notes = c.text("notes", &self.notes, NOTES_MAX, true);
+        let marketing_consent: Consent = c
+            .code(
+                "marketing_consent",
+                &self.marketing_consent,
+                false,
+                ("consent.invalid", "not yes, no or unknown"),
+            )
+            .unwrap_or(Consent::Unknown);
         let source = c.text("source", &self.source, SHORT_TEXT_MAX, false);
         let contact_person = c.text(
             "contact_person",
@@ -323,6 +336,7 @@ impl ClientInput {
                     status,
                     owner,
                     notes,
+                    marketing_consent,
                     source,
                     contact_person,
                     registered_capital,
@@ -397,6 +411,8 @@ pub struct ValidClient {
     pub owner: Option<String>,
     /// Free notes.
     pub notes: Option<String>,
+    /// Marketing consent (unknown when not given).
+    pub marketing_consent: Consent,
     /// Where the client came from.
     pub source: Option<String>,
     /// Contact person of a corporate.
@@ -436,6 +452,7 @@ impl ValidClient {
             status: self.status.code().to_string(),
             owner: opt(&self.owner),
             notes: opt(&self.notes),
+            marketing_consent: self.marketing_consent.code().to_string(),
             source: opt(&self.source),
             contact_person: opt(&self.contact_person),
             registered_capital: self

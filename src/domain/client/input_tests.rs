@@ -504,7 +504,8 @@ fn field_access_by_name() {
     }
     assert_eq!(input.field("nope"), None);
     assert!(input.field_mut("nope").is_none());
-    assert_eq!(input.registered_capital, "v18");
+    assert_eq!(input.registered_capital, "v19");
+    assert_eq!(input.marketing_consent, "v16");
 }
 
 #[test]

@@ -109,6 +109,12 @@ actions! {
     Reports = "reports" ["f7"];
     /// Go to the manager's Team screen: the team, approvals and the hand-over ledger.
     Team = "team" ["f9"];
+    /// Go to the campaigns: design, launch and follow marketing campaigns.
+    Campaigns = "campaigns" ["f10"];
+    /// Launch the selected draft campaign (its targets are frozen).
+    Launch = "launch" ["l"];
+    /// Record the outcome of the selected campaign target.
+    RecordOutcome = "record_outcome" ["o"];
     /// Move the calendar's selection one day back.
     Left = "left" ["left"];
     /// Move the calendar's selection one day on.

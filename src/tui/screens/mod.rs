@@ -5,9 +5,9 @@ pub mod admin;
 mod admin_forms;
 pub mod admin_tools;
 pub mod calendar;
+pub mod campaigns;
 pub mod clients;
 pub mod codes;
-pub mod desk_lines;
 pub mod gate;
 pub mod home;
 pub mod products;
@@ -44,6 +44,8 @@ pub enum ScreenId {
     Reports,
     /// The manager's desk: team, approvals, hand-over ledger.
     Team,
+    /// Marketing campaigns: design, launch, results.
+    Campaigns,
     /// User administration.
     Admin,
 }
@@ -75,6 +77,16 @@ pub enum Target {
         /// The holding.
         id: i64,
     },
+    /// The list a kind of home opens: pending complaints on the feedback tab of F4.
+    Complaints,
+    /// The list a kind of home opens: the visits of the last 7 days not yet checked.
+    VisitsToCheck,
+    /// The list a kind of home opens: the Team screen's approvals.
+    Approvals,
+    /// The list a kind of home opens: the Team screen's RMs.
+    Team,
+    /// The list a kind of home opens: the churn warnings of F7.
+    Churn,
 }
 
 /// What a screen may use while handling a key.

@@ -2,20 +2,23 @@
 //! Every record popup (visit, return call, feedback, handling feedback) is one of these
 //! plus the store call its Ctrl-S makes, so they all take keys, ask before dropping what
 //! was typed and show refusals the same way. The calendar's task popup also opens one
-//! read-only, to show another user's task.
-use crossterm::event::KeyEvent;
+//! read-only, to show another user's task. A field that names a client
+//! ([`PopupForm::pick_client_in`]) opens the client picker as soon as something is typed
+//! in it, in every form alike.
+use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 use ratatui::Frame;
 
+use super::client_picker::{ClientPicker, PickStep};
 use super::discard::{Discard, DiscardStep};
 use super::field::Field;
 use super::form::Form;
 use super::{centered, popup};
 use crate::store::StoreError;
-use crate::tui::keymap::{Action, Keymap};
+use crate::tui::keymap::{is_text, Action, Keymap};
 use crate::tui::popup::Step;
 use crate::tui::screens::{show_store_error, Ctx, View};
 
@@ -58,6 +61,10 @@ pub struct PopupForm {
     pub filter: bool,
     discard: Discard,
     message: Option<String>,
+    /// The fields naming a client, and whether each holds several (comma-separated).
+    client_fields: Vec<(&'static str, bool)>,
+    /// The client picker over the field it was opened from.
+    picker: Option<(&'static str, ClientPicker)>,
 }
 
 impl PopupForm {
@@ -73,7 +80,63 @@ impl PopupForm {
             filter: false,
             discard: Discard::default(),
             message: None,
+            client_fields: Vec::new(),
+            picker: None,
         }
+    }
+
+    /// Makes field `id` name a client: typing in it opens the client picker, and the
+    /// client chosen there is written into it by number (`several`: added to the
+    /// numbers already there). Nothing is taken unless chosen.
+    pub fn pick_client_in(&mut self, id: &'static str, several: bool) {
+        self.client_fields.push((id, several));
+    }
+
+    /// Whether the client picker is open.
+    pub fn picking(&self) -> bool {
+        self.picker.is_some()
+    }
+
+    /// Handles a key as [`PopupForm::on_key`] does, with the client picker first: open,
+    /// it takes the key; closed, a character typed in a client field opens it.
+    pub fn on_key_in(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> Step<Submit> {
+        if let Some((id, p)) = &mut self.picker {
+            let id = *id;
+            match p.on_key(key, ctx) {
+                PickStep::Open => return Step::Open,
+                PickStep::Ignored => return Step::Ignored,
+                PickStep::Cancelled => self.picker = None,
+                PickStep::Chosen(c) => {
+                    self.picker = None;
+                    let several = self.client_fields.contains(&(id, true));
+                    let before = self.form.trimmed(id);
+                    let value = if several && !before.is_empty() {
+                        format!("{before}, {}", c.client_no)
+                    } else {
+                        c.client_no
+                    };
+                    self.form.clear(id);
+                    self.form.focus_on(id);
+                    self.form.paste(&value);
+                    self.form.mark_dirty();
+                }
+            }
+            return Step::Open;
+        }
+        if !self.read_only && !self.discard.asking() && is_text(key) {
+            let focused = self.form.focused_id();
+            let field = self.client_fields.iter().find(|(f, _)| *f == focused);
+            if let (Some(&(id, several)), KeyCode::Char(c)) = (field, key.code) {
+                let typed = if several {
+                    c.to_string()
+                } else {
+                    format!("{}{c}", self.form.value(id))
+                };
+                self.picker = Some((id, ClientPicker::open(&typed, ctx)));
+                return Step::Open;
+            }
+        }
+        self.on_key(key, ctx.keys)
     }
 
     /// Whether something was changed (never, read-only).
@@ -147,6 +210,9 @@ impl PopupForm {
     /// back, the field moves when there are several fields; read-only, close and the
     /// field moves.
     pub fn commands(&self) -> Vec<Action> {
+        if let Some((_, p)) = &self.picker {
+            return p.commands();
+        }
         let several = self.form.fields.len() > 1;
         let moves = [
             Action::NextField,
@@ -197,6 +263,9 @@ impl PopupForm {
         };
         draw_popup(f, area, &self.title, &self.form, line, self.max_width, v);
         self.discard.draw(f, area, v);
+        if let Some((_, p)) = &self.picker {
+            p.draw(f, area, v);
+        }
     }
 }
 
@@ -262,7 +331,7 @@ macro_rules! form_popup {
                 ctx: &mut $crate::tui::screens::Ctx<'_>,
             ) -> $crate::tui::popup::Step<$out> {
                 self.popup
-                    .on_key(key, ctx.keys)
+                    .on_key_in(key, ctx)
                     .or_submit(|| self.submit(ctx))
             }
             fn draw(
@@ -286,3 +355,86 @@ macro_rules! form_popup {
     };
 }
 pub(crate) use form_popup;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::client::ClientInput;
+    use crate::store::clients::SaveOutcome;
+    use crate::store::Role;
+    use crate::tui::popup::testing::env;
+    use crossterm::event::KeyModifiers;
+
+    fn press(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    /// A client field opens the picker on the first character typed; what is chosen is
+    /// written by number (a field of several adds it to those there); other fields and
+    /// a form without client fields take text as ever.
+    #[test]
+    fn a_client_field_opens_the_picker_and_takes_only_what_is_chosen() {
+        let mut env = env(Role::Rm);
+        for (n, name) in [(1, "王伟"), (2, "王伟洋")] {
+            let input = ClientInput {
+                kind: "individual".into(),
+                name: name.into(),
+                id_type: "passport".into(),
+                id_number: format!("E{n:08}"),
+                ..ClientInput::default()
+            };
+            let actor = env.actor.clone();
+            let saved = env
+                .store
+                .create_client(&actor, &input, true)
+                .expect("client");
+            assert!(matches!(saved, SaveOutcome::Saved(_)));
+        }
+        let fields = || {
+            vec![
+                Field::text("clients", "Clients", ""),
+                Field::text("note", "Note", ""),
+            ]
+        };
+        let mut ctx = env.ctx();
+        let mut form = PopupForm::new("t".into(), fields());
+        form.pick_client_in("clients", true);
+        for c in "王伟".chars() {
+            assert_eq!(
+                form.on_key_in(&press(KeyCode::Char(c)), &mut ctx),
+                Step::Open
+            );
+        }
+        assert!(form.picking());
+        assert_eq!(
+            form.commands(),
+            vec![Action::Open, Action::Up, Action::Down, Action::Back]
+        );
+        assert_eq!(form.value("clients"), "", "nothing taken while picking");
+        // 王伟 and 王伟洋 both match; ↓ Enter takes the second.
+        form.on_key_in(&press(KeyCode::Down), &mut ctx);
+        form.on_key_in(&press(KeyCode::Enter), &mut ctx);
+        assert!(!form.picking());
+        assert_eq!(form.value("clients"), "C000000002");
+        assert!(form.is_dirty());
+        // Typing again adds the next client chosen; Esc leaves the field as it was.
+        form.on_key_in(&press(KeyCode::Char('C')), &mut ctx);
+        form.on_key_in(&press(KeyCode::Esc), &mut ctx);
+        assert_eq!(form.value("clients"), "C000000002");
+        for c in "王伟".chars() {
+            form.on_key_in(&press(KeyCode::Char(c)), &mut ctx);
+        }
+        form.on_key_in(&press(KeyCode::Enter), &mut ctx);
+        assert_eq!(form.value("clients"), "C000000002, C000000001");
+        // The note field is text.
+        form.on_key_in(&press(KeyCode::Tab), &mut ctx);
+        form.on_key_in(&press(KeyCode::Char('x')), &mut ctx);
+        assert!(!form.picking());
+        assert_eq!(form.value("note"), "x");
+        // A form without a client field never opens it.
+        let mut plain = PopupForm::new("t".into(), fields());
+        plain.on_key_in(&press(KeyCode::Char('王')), &mut ctx);
+        assert!(!plain.picking());
+        assert_eq!(plain.value("clients"), "王");
+    }
+}

@@ -12,12 +12,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Row, Wrap};
 use ratatui::Frame;
 
-use super::{form_key, FormKey};
+use super::ToolForm;
 use crate::store::anchor::ChainStatus;
 use crate::store::audit::Record;
 use crate::store::audit_view::AuditFilter;
 use crate::store::{parse_ts, Zone};
 use crate::tui::keymap::Action;
+use crate::tui::popup::{Popup, Stack, Step};
 use crate::tui::screens::{store_error_text, Ctx, Screen, View};
 use crate::tui::widgets::field::Field;
 use crate::tui::widgets::list_table::{Cursor, ListTable};
@@ -27,12 +28,38 @@ use crate::tui::widgets::{centered, popup, wrap};
 /// Entries fetched per page.
 const PAGE: usize = 100;
 
-/// What is open over the list.
+/// What the viewer's popups report: a filter to show (the export and the detail close
+/// with nothing to report).
+type Done = AuditFilter;
+
+/// An entry's every field, before and after, scrolled with ↑/↓.
 #[derive(Debug)]
-enum Overlay {
-    Filter(Box<PopupForm>),
-    Export(Box<PopupForm>),
-    Detail(Box<Record>, u16),
+struct DetailPopup {
+    record: Record,
+    scroll: u16,
+}
+
+impl Popup<Done> for DetailPopup {
+    fn on_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> Step<Done> {
+        match ctx.keys.action_in(key, &self.commands()) {
+            Some(Action::Back) => Step::Closed,
+            Some(Action::Down) => {
+                self.scroll = self.scroll.saturating_add(1);
+                Step::Open
+            }
+            Some(Action::Up) => {
+                self.scroll = self.scroll.saturating_sub(1);
+                Step::Open
+            }
+            _ => Step::Ignored,
+        }
+    }
+    fn draw(&self, f: &mut Frame, area: Rect, v: &View<'_>) {
+        draw_detail(f, area, &self.record, self.scroll, v);
+    }
+    fn commands(&self) -> Vec<Action> {
+        vec![Action::Back, Action::Up, Action::Down]
+    }
 }
 
 /// The viewer's state.
@@ -43,7 +70,7 @@ pub struct AuditView {
     cursor: Cursor,
     at_end: bool,
     chain: Option<ChainStatus>,
-    overlay: Option<Overlay>,
+    popups: Stack<Done>,
 }
 
 /// An instant as the local date and time.
@@ -76,7 +103,7 @@ impl AuditView {
         }
     }
 
-    fn filter_form(&self, ctx: &Ctx<'_>) -> PopupForm {
+    fn filter_form(&self, ctx: &Ctx<'_>) -> ToolForm<Done> {
         let i = ctx.i18n;
         let zone = ctx.store.zone();
         let date = |t: Option<chrono::DateTime<chrono::Utc>>, back: i64| {
@@ -113,7 +140,40 @@ impl AuditView {
         );
         p.note = Some(i.t("audit.filter_note").to_string());
         p.hide_behind = false;
-        p
+        ToolForm::new(p, |form, ctx| match Self::apply_filter(form, ctx) {
+            Some(f) => Step::Done(f),
+            None => Step::Open,
+        })
+    }
+
+    /// The export popup, proposing `file`: the filtered view to a CSV file (audited by
+    /// the store).
+    fn export_form(&self, ctx: &Ctx<'_>, file: &str) -> ToolForm<Done> {
+        let i = ctx.i18n;
+        let mut p = PopupForm::new(
+            i.t("audit.export").to_string(),
+            vec![Field::text("file", i.t("audit.f.file"), file)],
+        );
+        p.note = Some(i.t("audit.export_note").to_string());
+        p.hide_behind = false;
+        let filter = self.filter.clone();
+        ToolForm::new(p, move |form, ctx| {
+            let file = PathBuf::from(form.form.trimmed("file"));
+            match ctx.store.export_audit_csv(ctx.actor, &filter, &file) {
+                Ok(n) => {
+                    let text = ctx.i18n.f(
+                        "audit.exported",
+                        &[("n", &n.to_string()), ("file", &file.display().to_string())],
+                    );
+                    ctx.info(text);
+                    Step::Closed
+                }
+                Err(e) => {
+                    form.refused(&e, ctx);
+                    Step::Open
+                }
+            }
+        })
     }
 
     /// Reads the filter popup; a date that is not a date is refused at its field.
@@ -162,21 +222,17 @@ impl AuditView {
             self.cursor.step(isize::MAX, len);
         } else if k.is(key, Action::Open) {
             if let Some(r) = self.rows.get(self.cursor.selected) {
-                self.overlay = Some(Overlay::Detail(Box::new(r.clone()), 0));
+                self.popups.push(DetailPopup {
+                    record: r.clone(),
+                    scroll: 0,
+                });
             }
             return true;
         } else if k.is(key, Action::Filter) {
-            self.overlay = Some(Overlay::Filter(Box::new(self.filter_form(ctx))));
+            self.popups.push(self.filter_form(ctx));
             return true;
         } else if k.is(key, Action::Export) {
-            let i = ctx.i18n;
-            let mut p = PopupForm::new(
-                i.t("audit.export").to_string(),
-                vec![Field::text("file", i.t("audit.f.file"), "audit.csv")],
-            );
-            p.note = Some(i.t("audit.export_note").to_string());
-            p.hide_behind = false;
-            self.overlay = Some(Overlay::Export(Box::new(p)));
+            self.popups.push(self.export_form(ctx, "audit.csv"));
             return true;
         } else {
             return false;
@@ -210,81 +266,19 @@ impl Screen for AuditView {
     }
 
     fn on_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> bool {
-        match self.overlay.take() {
+        match self.popups.on_key(key, ctx) {
             None => self.on_list_key(key, ctx),
-            Some(Overlay::Detail(r, scroll)) => {
-                let k = ctx.keys;
-                if k.is(key, Action::Back) || k.is(key, Action::Open) {
-                    return true;
-                }
-                let scroll = if k.is(key, Action::Down) {
-                    scroll.saturating_add(1)
-                } else if k.is(key, Action::Up) {
-                    scroll.saturating_sub(1)
-                } else {
-                    self.overlay = Some(Overlay::Detail(r, scroll));
-                    return false;
-                };
-                self.overlay = Some(Overlay::Detail(r, scroll));
+            Some(Step::Done(filter)) => {
+                self.filter = filter;
+                self.reload(ctx);
                 true
             }
-            Some(Overlay::Filter(mut form)) => match form_key(&mut form, key, ctx.keys) {
-                FormKey::Open => {
-                    self.overlay = Some(Overlay::Filter(form));
-                    true
-                }
-                FormKey::Ignored => {
-                    self.overlay = Some(Overlay::Filter(form));
-                    false
-                }
-                FormKey::Cancelled => true,
-                FormKey::Submit => {
-                    match Self::apply_filter(&mut form, ctx) {
-                        Some(f) => {
-                            self.filter = f;
-                            self.reload(ctx);
-                        }
-                        None => self.overlay = Some(Overlay::Filter(form)),
-                    }
-                    true
-                }
-            },
-            Some(Overlay::Export(mut form)) => match form_key(&mut form, key, ctx.keys) {
-                FormKey::Open => {
-                    self.overlay = Some(Overlay::Export(form));
-                    true
-                }
-                FormKey::Ignored => {
-                    self.overlay = Some(Overlay::Export(form));
-                    false
-                }
-                FormKey::Cancelled => true,
-                FormKey::Submit => {
-                    let file = PathBuf::from(form.form.trimmed("file"));
-                    match ctx.store.export_audit_csv(ctx.actor, &self.filter, &file) {
-                        Ok(n) => {
-                            let text = ctx.i18n.f(
-                                "audit.exported",
-                                &[("n", &n.to_string()), ("file", &file.display().to_string())],
-                            );
-                            ctx.info(text);
-                        }
-                        Err(e) => {
-                            form.refused(&e, ctx);
-                            self.overlay = Some(Overlay::Export(form));
-                        }
-                    }
-                    true
-                }
-            },
+            Some(step) => step.used(),
         }
     }
 
     fn on_paste(&mut self, text: &str) {
-        match &mut self.overlay {
-            Some(Overlay::Filter(f)) | Some(Overlay::Export(f)) => f.paste(text),
-            _ => {}
-        }
+        self.popups.paste(text);
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, v: &View<'_>) {
@@ -367,34 +361,28 @@ impl Screen for AuditView {
         }
         .draw(f, list_area, &self.cursor, v);
 
-        match &self.overlay {
-            Some(Overlay::Filter(p)) | Some(Overlay::Export(p)) => p.draw(f, area, v),
-            Some(Overlay::Detail(r, scroll)) => draw_detail(f, area, r, *scroll, v),
-            None => {}
-        }
+        self.popups.draw(f, area, v);
     }
 
     fn commands(&self) -> Vec<Action> {
-        match &self.overlay {
-            Some(Overlay::Filter(p)) | Some(Overlay::Export(p)) => p.commands(),
-            Some(Overlay::Detail(..)) => vec![Action::Back, Action::Up, Action::Down],
-            None => vec![
+        self.popups.commands().unwrap_or_else(|| {
+            vec![
                 Action::NextTab,
                 Action::Open,
                 Action::Filter,
                 Action::Export,
                 Action::Up,
                 Action::Down,
-            ],
-        }
+            ]
+        })
     }
 
     fn has_unsaved(&self) -> bool {
-        false
+        self.popups.is_dirty()
     }
 
     fn modal(&self) -> bool {
-        self.overlay.is_some()
+        !self.popups.is_empty()
     }
 }
 
@@ -464,4 +452,61 @@ fn draw_detail(f: &mut Frame, area: Rect, r: &Record, scroll: u16, v: &View<'_>)
             inner.height,
         ),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Role;
+    use crate::tui::popup::testing::{assert_shows_what_it_takes, env, TEXT_FIELD};
+
+    fn record() -> Record {
+        Record {
+            id: 7,
+            at: "2026-11-23T04:00:00Z".into(),
+            user_id: Some(1),
+            username: "admin".into(),
+            action: "client.update".into(),
+            entity: "client".into(),
+            entity_id: Some("3".into()),
+            before: Some("mobile=138****5678".into()),
+            after: Some("mobile=139****1234".into()),
+            prev_hash: "0".repeat(64),
+            hash: "1".repeat(64),
+        }
+    }
+
+    #[test]
+    fn an_entrys_detail_scrolls_and_closes_with_esc() {
+        let mut env = env(Role::Admin);
+        assert_shows_what_it_takes(&mut env, false, &[], &|_| {
+            Box::new(DetailPopup {
+                record: record(),
+                scroll: 0,
+            })
+        });
+        let mut p = DetailPopup {
+            record: record(),
+            scroll: 0,
+        };
+        let down = env.keys.events(Action::Down)[0];
+        let esc = env.keys.events(Action::Back)[0];
+        assert_eq!(p.on_key(&down, &mut env.ctx()), Step::Open);
+        assert_eq!(p.scroll, 1);
+        assert_eq!(p.on_key(&esc, &mut env.ctx()), Step::Closed);
+    }
+
+    #[test]
+    fn the_filter_and_export_forms_show_what_they_take() {
+        let mut env = env(Role::Admin);
+        assert_shows_what_it_takes(&mut env, true, TEXT_FIELD, &|ctx| {
+            Box::new(AuditView::default().filter_form(ctx))
+        });
+        let dir = tempfile::tempdir().expect("dir");
+        let file = dir.path().join("audit.csv").display().to_string();
+        assert_shows_what_it_takes(&mut env, true, TEXT_FIELD, &|ctx| {
+            Box::new(AuditView::default().export_form(ctx, &file))
+        });
+        assert!(dir.path().join("audit.csv").exists(), "Ctrl-S exported");
+    }
 }

@@ -7,11 +7,12 @@ use ratatui::text::Line;
 use ratatui::widgets::Row;
 use ratatui::Frame;
 
-use super::{form_key, FormKey};
+use super::ToolForm;
 use crate::store::settings::Spec;
 use crate::store::StoreError;
 use crate::tui::i18n::I18n;
 use crate::tui::keymap::Action;
+use crate::tui::popup::{Stack, Step};
 use crate::tui::screens::{store_error_text, Ctx, Screen, View};
 use crate::tui::widgets::field::Field;
 use crate::tui::widgets::list_table::{Cursor, ListTable};
@@ -22,7 +23,8 @@ use crate::tui::widgets::popup_form::PopupForm;
 pub struct SettingsView {
     rows: Vec<(&'static Spec, i64)>,
     cursor: Cursor,
-    editing: Option<(&'static Spec, Box<PopupForm>)>,
+    /// The edit popup; a save reports `()`.
+    popups: Stack<()>,
 }
 
 /// A setting's unit in the user's language.
@@ -64,15 +66,17 @@ impl SettingsView {
                 i.f("settings.default", &[("d", &spec.default.to_string())])
             ));
             p.hide_behind = false;
-            self.editing = Some((spec, Box::new(p)));
+            self.popups.push(ToolForm::new(p, move |form, ctx| {
+                Self::save(spec, form, ctx)
+            }));
         }
     }
 
-    fn save(spec: &'static Spec, form: &mut PopupForm, ctx: &mut Ctx<'_>) -> bool {
+    fn save(spec: &'static Spec, form: &mut PopupForm, ctx: &mut Ctx<'_>) -> Step<()> {
         let i = ctx.i18n;
         let Ok(value) = form.form.trimmed("value").parse::<i64>() else {
             form.form.set_error("value", i.t("settings.whole_number"));
-            return false;
+            return Step::Open;
         };
         match ctx.store.set_setting(ctx.actor, spec.key, value) {
             Ok(()) => {
@@ -80,7 +84,7 @@ impl SettingsView {
                     "settings.saved",
                     &[("key", spec.key), ("value", &value.to_string())],
                 ));
-                true
+                Step::Done(())
             }
             Err(StoreError::Invalid {
                 key: "err.setting.bounds",
@@ -95,11 +99,11 @@ impl SettingsView {
                     ],
                 );
                 form.form.set_error("value", text);
-                false
+                Step::Open
             }
             Err(e) => {
                 form.refused(&e, ctx);
-                false
+                Step::Open
             }
         }
     }
@@ -119,26 +123,13 @@ impl Screen for SettingsView {
     }
 
     fn on_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> bool {
-        if let Some((spec, mut form)) = self.editing.take() {
-            return match form_key(&mut form, key, ctx.keys) {
-                FormKey::Open => {
-                    self.editing = Some((spec, form));
-                    true
-                }
-                FormKey::Ignored => {
-                    self.editing = Some((spec, form));
-                    false
-                }
-                FormKey::Cancelled => true,
-                FormKey::Submit => {
-                    if Self::save(spec, &mut form, ctx) {
-                        self.reload(ctx);
-                    } else {
-                        self.editing = Some((spec, form));
-                    }
-                    true
-                }
-            };
+        match self.popups.on_key(key, ctx) {
+            Some(Step::Done(())) => {
+                self.reload(ctx);
+                return true;
+            }
+            Some(step) => return step.used(),
+            None => {}
         }
         let k = ctx.keys;
         let len = self.rows.len();
@@ -159,9 +150,7 @@ impl Screen for SettingsView {
     }
 
     fn on_paste(&mut self, text: &str) {
-        if let Some((_, f)) = &mut self.editing {
-            f.paste(text);
-        }
+        self.popups.paste(text);
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, v: &View<'_>) {
@@ -196,23 +185,20 @@ impl Screen for SettingsView {
             empty: "",
         }
         .draw(f, area, &self.cursor, v);
-        if let Some((_, p)) = &self.editing {
-            p.draw(f, area, v);
-        }
+        self.popups.draw(f, area, v);
     }
 
     fn commands(&self) -> Vec<Action> {
-        match &self.editing {
-            Some((_, p)) => p.commands(),
-            None => vec![Action::NextTab, Action::Edit, Action::Up, Action::Down],
-        }
+        self.popups
+            .commands()
+            .unwrap_or_else(|| vec![Action::NextTab, Action::Edit, Action::Up, Action::Down])
     }
 
     fn has_unsaved(&self) -> bool {
-        self.editing.as_ref().is_some_and(|(_, p)| p.is_dirty())
+        self.popups.is_dirty()
     }
 
     fn modal(&self) -> bool {
-        self.editing.is_some()
+        !self.popups.is_empty()
     }
 }

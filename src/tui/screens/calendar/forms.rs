@@ -113,14 +113,13 @@ impl TaskForm {
             recurrence: Recurrence::None.code().into(),
             ..TaskInput::default()
         };
-        TaskForm {
-            id: None,
-            popup: calendar_popup(
-                i.f("calendar.form.new", &[("date", &day.to_string())]),
-                Self::fields(i, &input, false),
-                None,
-            ),
-        }
+        let mut popup = calendar_popup(
+            i.f("calendar.form.new", &[("date", &day.to_string())]),
+            Self::fields(i, &input, false),
+            None,
+        );
+        popup.pick_client_in("client_no", false);
+        TaskForm { id: None, popup }
     }
 
     /// An existing task; `read_only` for another user's calendar.
@@ -130,13 +129,20 @@ impl TaskForm {
         } else {
             "calendar.form.edit"
         };
-        let source = i.t(source_key(task.source.code())).to_string();
+        let mut source = i.t(source_key(task.source.code())).to_string();
+        if let Some(manager) = &task.assigned_by {
+            source.push_str(&format!(
+                " · {}",
+                i.f("calendar.given_by", &[("from", manager)])
+            ));
+        }
         let mut popup = calendar_popup(
             i.f(key, &[("id", &task.id.to_string())]),
             Self::fields(i, &task.input(), true),
             Some(i.f("calendar.form.source", &[("source", &source)])),
         );
         popup.read_only = read_only;
+        popup.pick_client_in("client_no", false);
         TaskForm {
             id: Some(task.id),
             popup,

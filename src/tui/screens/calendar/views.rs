@@ -367,6 +367,9 @@ fn detail_lines(
         i.t(recurrence_key(t.recurrence)).to_string(),
         i.t(source_key(t.source.code())).to_string(),
     ];
+    if let Some(manager) = &t.assigned_by {
+        facts.push(i.f("calendar.given_by", &[("from", manager)]));
+    }
     if let (Some(no), Some(name)) = (&t.client_no, &t.client_name) {
         facts.insert(0, format!("{no} {name}"));
     }

@@ -1,40 +1,12 @@
-//! The manager's desk over the clients screen: the hand-over of the marked clients, an
-//! RM's request about the open client, and closing the open client with a reason.
-use crossterm::event::KeyEvent;
-use ratatui::layout::Rect;
-use ratatui::Frame;
-
-use crate::tui::popup::{Popup, Step};
-use crate::tui::screens::team::forms::{popup_step, PopupStep};
-use crate::tui::screens::team::forms::{FormStep, RequestForm};
-use crate::tui::screens::team::handover::{DialogStep, HandoverDialog};
-use crate::tui::screens::{Ctx, View};
+//! The manager's desk over the clients screen: the hand-over of the marked clients
+//! (the Team screen's dialog), an RM's request about the open client (the Team screen's
+//! request form), and closing the open client with a reason (here). Each is a popup on
+//! the clients screen's stack, its result mapped into [`DeskDone`].
+use crate::store::StoreError;
+use crate::tui::popup::Step;
+use crate::tui::screens::Ctx;
 use crate::tui::widgets::field::Field;
-use crate::tui::widgets::popup_form::PopupForm;
-
-/// A desk popup.
-#[derive(Debug)]
-pub enum DeskPopup {
-    /// Hand the marked clients over.
-    HandOver(Box<HandoverDialog>),
-    /// An RM's request.
-    Request(Box<RequestForm>),
-    /// Close client `id`.
-    Close(i64, Box<PopupForm>),
-}
-
-impl DeskPopup {
-    /// The close question for client `id` (number and name shown).
-    pub fn close(ctx: &Ctx<'_>, id: i64, who: &str) -> DeskPopup {
-        let i = ctx.i18n;
-        let mut form = PopupForm::new(
-            format!("{} · {who}", i.t("desk.close_title")),
-            vec![Field::text("reason", i.t("desk.close_reason"), "")],
-        );
-        form.note = Some(i.t("desk.close_hint").to_string());
-        DeskPopup::Close(id, Box::new(form))
-    }
-}
+use crate::tui::widgets::popup_form::{form_popup, PopupForm};
 
 /// What a desk popup reports when it closes having changed something.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,87 +17,57 @@ pub enum DeskDone {
     Changed,
 }
 
-impl Popup<DeskDone> for DeskPopup {
-    fn on_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> Step<DeskDone> {
-        match self {
-            DeskPopup::HandOver(d) => match d.on_key(key, ctx) {
-                DialogStep::Open => Step::Open,
-                DialogStep::Ignored => Step::Ignored,
-                DialogStep::Closed(true) => Step::Done(DeskDone::HandedOver),
-                DialogStep::Closed(false) => Step::Closed,
-            },
-            DeskPopup::Request(f) => match f.on_key(key, ctx) {
-                FormStep::Open => Step::Open,
-                FormStep::Ignored => Step::Ignored,
-                FormStep::Cancelled => Step::Closed,
-                FormStep::Saved => Step::Done(DeskDone::Changed),
-            },
-            DeskPopup::Close(id, form) => match popup_step(form, key, ctx) {
-                PopupStep::Open => Step::Open,
-                PopupStep::Ignored => Step::Ignored,
-                PopupStep::Cancelled => Step::Closed,
-                PopupStep::Submit => {
-                    match ctx.store.close_client(ctx.actor, *id, form.value("reason")) {
-                        Ok(()) => {
-                            ctx.info(ctx.i18n.t("status.client_closed").to_string());
-                            Step::Done(DeskDone::Changed)
-                        }
-                        Err(e) => {
-                            form.refused(&e, ctx);
-                            Step::Open
-                        }
-                    }
-                }
-            },
-        }
+/// Closing client `id`, with the reason asked.
+#[derive(Debug)]
+pub struct CloseForm {
+    id: i64,
+    popup: PopupForm,
+}
+
+impl CloseForm {
+    /// The close question for client `id` (number and name shown).
+    pub fn new(ctx: &Ctx<'_>, id: i64, who: &str) -> CloseForm {
+        let i = ctx.i18n;
+        let mut popup = PopupForm::new(
+            format!("{} · {who}", i.t("desk.close_title")),
+            vec![Field::text("reason", i.t("desk.close_reason"), "")],
+        );
+        popup.note = Some(i.t("desk.close_hint").to_string());
+        CloseForm { id, popup }
     }
 
-    fn busy(&self) -> bool {
-        matches!(self, DeskPopup::HandOver(d) if d.running())
-    }
-
-    fn tick(&mut self, ctx: &mut Ctx<'_>) -> Step<DeskDone> {
-        match self {
-            DeskPopup::HandOver(d) => {
-                if d.tick(ctx) {
-                    Step::Report(DeskDone::HandedOver)
-                } else {
-                    Step::Open
-                }
+    /// Ctrl-S: closes the client (archived, never deleted).
+    fn submit(&mut self, ctx: &mut Ctx<'_>) -> Step<DeskDone> {
+        let closed: Result<(), StoreError> =
+            ctx.store
+                .close_client(ctx.actor, self.id, self.popup.value("reason"));
+        match closed {
+            Ok(()) => {
+                ctx.info(ctx.i18n.t("status.client_closed").to_string());
+                Step::Done(DeskDone::Changed)
             }
-            _ => Step::Open,
+            Err(e) => {
+                self.popup.refused(&e, ctx);
+                Step::Open
+            }
         }
     }
+}
 
-    fn is_dirty(&self) -> bool {
-        match self {
-            DeskPopup::HandOver(d) => d.is_dirty() || d.running(),
-            DeskPopup::Request(f) => f.is_dirty(),
-            DeskPopup::Close(_, f) => f.is_dirty(),
-        }
-    }
+form_popup!(CloseForm => DeskDone);
 
-    fn commands(&self) -> Vec<crate::tui::keymap::Action> {
-        match self {
-            DeskPopup::HandOver(d) => d.commands(),
-            DeskPopup::Request(f) => f.commands(),
-            DeskPopup::Close(_, f) => f.commands(),
-        }
-    }
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Role;
+    use crate::tui::popup::testing::{assert_shows_what_it_takes, env, TEXT_FIELD};
+    use crate::tui::popup::Popup;
 
-    fn paste(&mut self, text: &str) {
-        match self {
-            DeskPopup::HandOver(d) => d.paste(text),
-            DeskPopup::Request(f) => f.paste(text),
-            DeskPopup::Close(_, f) => f.paste(text),
-        }
-    }
-
-    fn draw(&self, f: &mut Frame, area: Rect, v: &View<'_>) {
-        match self {
-            DeskPopup::HandOver(d) => d.draw(f, area, v),
-            DeskPopup::Request(r) => r.draw(f, area, v),
-            DeskPopup::Close(_, form) => form.draw(f, area, v),
-        }
+    #[test]
+    fn the_close_question_shows_what_it_takes() {
+        let mut env = env(Role::Rm);
+        assert_shows_what_it_takes(&mut env, true, TEXT_FIELD, &|c| {
+            Box::new(CloseForm::new(c, 1, "C000000001 王伟")) as Box<dyn Popup<DeskDone>>
+        });
     }
 }

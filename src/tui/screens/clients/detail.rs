@@ -21,6 +21,7 @@ use crate::domain::money::format_money;
 use crate::domain::visit::complaint_needs_attention;
 use crate::store::client360::{FeedbackLine, Holding, TaskLine, VisitLine};
 use crate::store::clients::{Client, Revealed};
+use crate::store::next_best::{Reason, Suggestion};
 use crate::store::StoreError;
 use crate::tui::i18n::I18n;
 use crate::tui::keymap::Action;
@@ -48,6 +49,8 @@ pub struct Detail {
     visits: Vec<VisitLine>,
     feedback: Vec<FeedbackLine>,
     tasks: Vec<TaskLine>,
+    /// Next best products with their reasons.
+    suggestions: Vec<Suggestion>,
     today: NaiveDate,
     scroll: u16,
     /// "Closed on D: reason" and "handed over from X on D", when they apply.
@@ -79,6 +82,7 @@ impl Detail {
             visits: s.client_visits(a, id, RECENT)?,
             feedback: s.client_feedback(a, id, RECENT)?,
             tasks: s.client_open_tasks(a, id, TASKS)?,
+            suggestions: s.next_best_products(a, id)?,
             today: s.today(),
             scroll: 0,
             closed: s.client_closure(a, id)?,
@@ -169,6 +173,8 @@ impl Detail {
             + usize::from(self.closed.is_some())
             + usize::from(self.handed.is_some())
             + self.holdings.len().max(1)
+            + self.suggestions.len().max(1)
+            + 2
             + self.other_totals.len()
             + self.visits.len().max(1)
             + self.feedback.len().max(1)
@@ -334,6 +340,7 @@ impl Detail {
             )));
         }
         out.push(Line::from(""));
+        out.extend(suggestion_lines(&self.suggestions, i, v));
 
         out.push(head(i.t("c360.visits").to_string()));
         if self.visits.is_empty() {
@@ -499,4 +506,37 @@ impl Detail {
             );
         }
     }
+}
+
+/// The next best products, each with its reason in words, and a blank line.
+fn suggestion_lines(list: &[Suggestion], i: &I18n, v: &View<'_>) -> Vec<Line<'static>> {
+    let mut out = vec![Line::from(Span::styled(
+        i.f("nbp.title", &[("n", &list.len().to_string())]),
+        v.theme.header,
+    ))];
+    if list.is_empty() {
+        out.push(Line::from(Span::styled(
+            i.t("nbp.none").to_string(),
+            v.theme.dim,
+        )));
+    }
+    for s in list {
+        let reason = match &s.reason {
+            Reason::Campaign { name } => i.f("nbp.campaign", &[("name", name)]),
+            Reason::Reinvest { product, on } => i.f(
+                "nbp.reinvest",
+                &[("product", product), ("date", &on.to_string())],
+            ),
+            Reason::IdleDeposit { amount } => {
+                i.f("nbp.idle", &[("amount", &format_money(*amount, "CNY"))])
+            }
+            Reason::Peers { pct } => i.f("nbp.peers", &[("pct", &pct.to_string())]),
+        };
+        out.push(Line::from(vec![
+            Span::styled(format!("{} ", s.product.code), v.theme.title),
+            Span::raw(format!("{} — {reason}", fit(&s.product.name, 16))),
+        ]));
+    }
+    out.push(Line::from(""));
+    out
 }

@@ -11,7 +11,9 @@ use ratatui::Frame;
 
 use super::dialogs::{MatchChoice, Matches};
 use super::Done;
-use crate::domain::client::{ClientInput, ClientKind, ClientStatus, Gender, IdType, RiskLevel};
+use crate::domain::client::{
+    ClientInput, ClientKind, ClientStatus, Consent, Gender, IdType, RiskLevel,
+};
 use crate::store::clients::SaveOutcome;
 use crate::store::users::UserSummary;
 use crate::store::Role;
@@ -232,6 +234,20 @@ impl ClientForm {
                 &v.owner,
             ));
         }
+        f.push(Field::choice(
+            "marketing_consent",
+            i.t("consent.field"),
+            options(
+                Consent::ALL
+                    .iter()
+                    .map(|c| (c.code(), i.t(c.label_key()).to_string())),
+            ),
+            if v.marketing_consent.is_empty() {
+                Consent::Unknown.code()
+            } else {
+                &v.marketing_consent
+            },
+        ));
         f.push(Field::text("source", i.t("client.field.source"), &v.source));
         f.push(Field::text("notes", i.t("client.field.notes"), &v.notes));
         f

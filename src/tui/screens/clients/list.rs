@@ -416,6 +416,9 @@ impl ClientList {
             if !self.marked.is_empty() {
                 keys.insert(3, Action::HandOver);
             }
+        } else {
+            // An RM asks to take over a client of another RM of the branch.
+            keys.push(Action::Request);
         }
         keys
     }

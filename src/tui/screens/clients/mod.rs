@@ -28,7 +28,7 @@ use crate::tui::screens::team::forms::RequestForm;
 use crate::tui::screens::team::handover::HandoverDialog;
 use crate::tui::screens::visits::feedback_forms::RecordForm;
 use crate::tui::screens::visits::form::{VisitForm, VisitSaved};
-use desk::{DeskDone, DeskPopup};
+use desk::{CloseForm, DeskDone};
 use detail::Detail;
 use dialogs::FilterDialog;
 use form::ClientForm;
@@ -228,6 +228,12 @@ impl Clients {
         } else if k.is(key, Action::Export) {
             self.popups
                 .push(Transfer::export(ctx.i18n, &self.list.spec.filter));
+        } else if !self.manager && k.is(key, Action::Request) {
+            // A take-over names the client by number: another RM's clients are not
+            // searchable by an RM, so there is no picker here.
+            let form = RequestForm::new(ctx, None);
+            self.popups
+                .push(Mapped::new(form, |_| Done::Desk(DeskDone::Changed)));
         } else if self.manager && k.is(key, Action::HandOver) && !self.list.marked.is_empty() {
             let mut owners: Vec<&str> = self
                 .list
@@ -250,7 +256,7 @@ impl Clients {
             let receivers: Vec<String> = self
                 .users
                 .iter()
-                .filter(|u| !u.disabled && u.username != *from && u.role != Role::Admin)
+                .filter(|u| !u.disabled && u.username != *from && u.role == Role::Rm)
                 .map(|u| u.username.clone())
                 .collect();
             let dialog = HandoverDialog::new(
@@ -260,10 +266,8 @@ impl Clients {
                 numbers.len(),
                 &receivers,
             );
-            self.popups.push(Mapped::new(
-                DeskPopup::HandOver(Box::new(dialog)),
-                Done::Desk,
-            ));
+            self.popups
+                .push(Mapped::new(dialog, |_| Done::Desk(DeskDone::HandedOver)));
         } else if k.is(key, Action::Filter) {
             self.popups.push(FilterDialog::new(
                 ctx.i18n,
@@ -363,14 +367,14 @@ impl Screen for Clients {
                 d.hide();
                 let form = RequestForm::new(ctx, Some((d.id(), d.client_no(), d.name())));
                 self.popups
-                    .push(Mapped::new(DeskPopup::Request(Box::new(form)), Done::Desk));
+                    .push(Mapped::new(form, |_| Done::Desk(DeskDone::Changed)));
                 return true;
             }
             if ctx.keys.is(key, Action::CloseClient) && !d.is_closed() {
                 d.hide();
                 let who = format!("{} {}", d.client_no(), d.name());
                 self.popups
-                    .push(Mapped::new(DeskPopup::close(ctx, d.id(), &who), Done::Desk));
+                    .push(Mapped::new(CloseForm::new(ctx, d.id(), &who), Done::Desk));
                 return true;
             }
             if ctx.keys.is(key, Action::FileFeedback) {

@@ -1,5 +1,7 @@
 //! The Team screen's popups: deciding a request, giving an RM a task, the ledger of a
 //! hand-over and its CSV export; and the RM's request form (from the 360 view or home).
+//! Each is a [`Popup`] on its screen's stack; the form popups are [`PopupForm`]s made
+//! popups by `form_popup!`, their client fields opening the client picker.
 use crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::Line;
@@ -13,57 +15,17 @@ use crate::domain::task::TaskInput;
 use crate::store::approvals::{Ask, Request};
 use crate::store::handover::{Handover, LedgerLine};
 use crate::tui::keymap::Action;
-use crate::tui::popup::Step;
+use crate::tui::popup::{Popup, Step};
 use crate::tui::screens::{store_error_text, Ctx, View};
 use crate::tui::widgets::field::Field;
 use crate::tui::widgets::list_table::{Cursor, ListTable};
-use crate::tui::widgets::popup_form::PopupForm;
+use crate::tui::widgets::popup_form::{form_popup, PopupForm};
 use crate::tui::widgets::{centered, fit, popup};
 
-/// What a key did to a [`PopupForm`], as the desk's popups read it.
+/// What every desk popup reports when it closes having changed something (a decision,
+/// a task given, a hand-over, a request filed): the screen reloads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PopupStep {
-    /// Still open.
-    Open,
-    /// Not its key.
-    Ignored,
-    /// Closed without saving.
-    Cancelled,
-    /// Ctrl-S: the owner saves.
-    Submit,
-}
-
-/// Offers `key` to `form`.
-pub fn popup_step(form: &mut PopupForm, key: &KeyEvent, ctx: &Ctx<'_>) -> PopupStep {
-    match form.on_key(key, ctx.keys) {
-        Step::Open => PopupStep::Open,
-        Step::Ignored => PopupStep::Ignored,
-        Step::Closed => PopupStep::Cancelled,
-        Step::Done(_) | Step::Report(_) => PopupStep::Submit,
-    }
-}
-
-/// What a form popup did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FormStep {
-    /// Still open.
-    Open,
-    /// Not a key of the popup.
-    Ignored,
-    /// Closed without a change.
-    Cancelled,
-    /// Saved; the screen reloads.
-    Saved,
-}
-
-fn step(s: PopupStep) -> Option<FormStep> {
-    match s {
-        PopupStep::Open => Some(FormStep::Open),
-        PopupStep::Ignored => Some(FormStep::Ignored),
-        PopupStep::Cancelled => Some(FormStep::Cancelled),
-        PopupStep::Submit => None,
-    }
-}
+pub struct Changed;
 
 /// A one-line summary of what a request asks.
 pub fn asked(r: &Request, v: &crate::tui::i18n::I18n) -> String {
@@ -120,11 +82,8 @@ impl DecideForm {
         DecideForm { id: r.id, popup }
     }
 
-    /// Handles a key; Ctrl-S decides.
-    pub fn on_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> FormStep {
-        if let Some(s) = step(popup_step(&mut self.popup, key, ctx)) {
-            return s;
-        }
+    /// Ctrl-S: decides.
+    fn submit(&mut self, ctx: &mut Ctx<'_>) -> Step<Changed> {
         let approve = self.popup.value("decision") == "approve";
         match ctx
             .store
@@ -137,33 +96,13 @@ impl DecideForm {
                     "status.request_rejected"
                 };
                 ctx.info(ctx.i18n.f(k, &[("id", &self.id.to_string())]));
-                FormStep::Saved
+                Step::Done(Changed)
             }
             Err(e) => {
                 self.popup.refused(&e, ctx);
-                FormStep::Open
+                Step::Open
             }
         }
-    }
-
-    /// Its keys.
-    pub fn commands(&self) -> Vec<Action> {
-        self.popup.commands()
-    }
-
-    /// Pasted text.
-    pub fn paste(&mut self, text: &str) {
-        self.popup.paste(text);
-    }
-
-    /// Whether something typed would be lost.
-    pub fn is_dirty(&self) -> bool {
-        self.popup.is_dirty()
-    }
-
-    /// Draws it.
-    pub fn draw(&self, f: &mut Frame, area: Rect, v: &View<'_>) {
-        self.popup.draw(f, area, v);
     }
 }
 
@@ -187,7 +126,7 @@ impl GiveTaskForm {
                 )
             })
             .collect();
-        let popup = PopupForm::new(
+        let mut popup = PopupForm::new(
             i.f("team.give_title", &[("rm", rm.1)]),
             vec![
                 Field::text("title", i.t("task.field.title"), ""),
@@ -197,17 +136,16 @@ impl GiveTaskForm {
                 Field::multi("notes", i.t("task.field.notes"), ""),
             ],
         );
+        // The manager's search: any client of the branch; the store takes only the RM's.
+        popup.pick_client_in("client_no", false);
         GiveTaskForm {
             rm: rm.0.to_string(),
             popup,
         }
     }
 
-    /// Handles a key; Ctrl-S gives the task.
-    pub fn on_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> FormStep {
-        if let Some(s) = step(popup_step(&mut self.popup, key, ctx)) {
-            return s;
-        }
+    /// Ctrl-S: gives the task.
+    fn submit(&mut self, ctx: &mut Ctx<'_>) -> Step<Changed> {
         let input = TaskInput {
             title: self.popup.value("title").into(),
             due_date: self.popup.value("due_date").into(),
@@ -219,33 +157,13 @@ impl GiveTaskForm {
         match ctx.store.give_task(ctx.actor, &self.rm, &input) {
             Ok(_) => {
                 ctx.info(ctx.i18n.f("status.task_given", &[("rm", &self.rm)]));
-                FormStep::Saved
+                Step::Done(Changed)
             }
             Err(e) => {
                 self.popup.refused(&e, ctx);
-                FormStep::Open
+                Step::Open
             }
         }
-    }
-
-    /// Its keys.
-    pub fn commands(&self) -> Vec<Action> {
-        self.popup.commands()
-    }
-
-    /// Pasted text.
-    pub fn paste(&mut self, text: &str) {
-        self.popup.paste(text);
-    }
-
-    /// Whether something typed would be lost.
-    pub fn is_dirty(&self) -> bool {
-        self.popup.is_dirty()
-    }
-
-    /// Draws it.
-    pub fn draw(&self, f: &mut Frame, area: Rect, v: &View<'_>) {
-        self.popup.draw(f, area, v);
     }
 }
 
@@ -276,74 +194,82 @@ impl LedgerView {
         }
     }
 
-    /// Handles a key; `Cancelled` when closed.
-    pub fn on_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> FormStep {
+    /// The export form's Ctrl-S: writes the ledger's CSV file.
+    fn export(&mut self, ctx: &mut Ctx<'_>) -> Step<Changed> {
+        let Some(form) = &mut self.export else {
+            return Step::Open;
+        };
+        let path = std::path::PathBuf::from(form.value("file").trim());
+        match ctx.store.export_ledger_csv(ctx.actor, self.head.id, &path) {
+            Ok(n) => {
+                ctx.info(ctx.i18n.f(
+                    "status.ledger_written",
+                    &[("n", &n.to_string()), ("file", &path.display().to_string())],
+                ));
+                self.export = None;
+            }
+            Err(e) => form.refused(&e, ctx),
+        }
+        Step::Open
+    }
+}
+
+impl Popup<Changed> for LedgerView {
+    /// ↑/↓ move, `x` opens the export form (its own keys while open), Esc closes.
+    fn on_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> Step<Changed> {
         if let Some(form) = &mut self.export {
-            return match popup_step(form, key, ctx) {
-                PopupStep::Open => FormStep::Open,
-                PopupStep::Ignored => FormStep::Ignored,
-                PopupStep::Cancelled => {
+            return match form.on_key_in(key, ctx) {
+                Step::Closed => {
                     self.export = None;
-                    FormStep::Open
+                    Step::Open
                 }
-                PopupStep::Submit => {
-                    let path = std::path::PathBuf::from(form.value("file").trim());
-                    let written = ctx.store.export_ledger_csv(ctx.actor, self.head.id, &path);
-                    match written {
-                        Ok(n) => {
-                            ctx.info(ctx.i18n.f(
-                                "status.ledger_written",
-                                &[("n", &n.to_string()), ("file", &path.display().to_string())],
-                            ));
-                            self.export = None;
-                        }
-                        Err(e) => form.refused(&e, ctx),
-                    }
-                    FormStep::Open
-                }
+                step => step.or_submit(|| self.export(ctx)),
             };
         }
-        let k = ctx.keys;
         let len = self.lines.len();
-        if k.is(key, Action::Back) {
-            return FormStep::Cancelled;
-        } else if k.is(key, Action::Down) {
-            self.cursor.step(1, len);
-        } else if k.is(key, Action::Up) {
-            self.cursor.step(-1, len);
-        } else if k.is(key, Action::PageDown) {
-            self.cursor.page_by(1, len);
-        } else if k.is(key, Action::PageUp) {
-            self.cursor.page_by(-1, len);
-        } else if k.is(key, Action::Export) {
-            let name = format!("handover-{}.csv", self.head.id);
-            self.export = Some(PopupForm::new(
-                ctx.i18n.t("team.export_title").to_string(),
-                vec![Field::text("file", ctx.i18n.t("team.export_file"), &name)],
-            ));
-        } else {
-            return FormStep::Ignored;
+        match ctx.keys.action_in(key, &self.commands()) {
+            Some(Action::Back) => return Step::Closed,
+            Some(Action::Down) => self.cursor.step(1, len),
+            Some(Action::Up) => self.cursor.step(-1, len),
+            Some(Action::PageDown) => self.cursor.page_by(1, len),
+            Some(Action::PageUp) => self.cursor.page_by(-1, len),
+            Some(Action::Export) => {
+                let name = format!("handover-{}.csv", self.head.id);
+                self.export = Some(PopupForm::new(
+                    ctx.i18n.t("team.export_title").to_string(),
+                    vec![Field::text("file", ctx.i18n.t("team.export_file"), &name)],
+                ));
+            }
+            _ => return Step::Ignored,
         }
-        FormStep::Open
+        Step::Open
     }
 
-    /// Its keys.
-    pub fn commands(&self) -> Vec<Action> {
+    fn commands(&self) -> Vec<Action> {
         match &self.export {
             Some(f) => f.commands(),
-            None => vec![Action::Export, Action::Up, Action::Down, Action::Back],
+            None => vec![
+                Action::Export,
+                Action::Up,
+                Action::Down,
+                Action::PageUp,
+                Action::PageDown,
+                Action::Back,
+            ],
         }
     }
 
-    /// Pasted text (the export's file name).
-    pub fn paste(&mut self, text: &str) {
+    fn paste(&mut self, text: &str) {
         if let Some(f) = &mut self.export {
             f.paste(text);
         }
     }
 
-    /// Draws it over `area`.
-    pub fn draw(&self, f: &mut Frame, area: Rect, v: &View<'_>) {
+    fn is_dirty(&self) -> bool {
+        self.export.as_ref().is_some_and(PopupForm::is_dirty)
+    }
+
+    fn draw(&self, f: &mut Frame, area: Rect, v: &View<'_>) {
         let i = v.i18n;
         let h = &self.head;
         let rect = centered(area, area.width, area.height);
@@ -476,11 +402,8 @@ impl RequestForm {
         }
     }
 
-    /// Handles a key; Ctrl-S files the request.
-    pub fn on_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> FormStep {
-        if let Some(s) = step(popup_step(&mut self.popup, key, ctx)) {
-            return s;
-        }
+    /// Ctrl-S: files the request.
+    fn submit(&mut self, ctx: &mut Ctx<'_>) -> Step<Changed> {
         let ask = match (self.client_id, self.popup.value("kind")) {
             (Some(client_id), "suitability") => {
                 let code = self.popup.value("product").trim().to_uppercase();
@@ -502,11 +425,11 @@ impl RequestForm {
                             ),
                             ctx,
                         );
-                        return FormStep::Open;
+                        return Step::Open;
                     }
                     Err(e) => {
                         self.popup.refused(&e, ctx);
-                        return FormStep::Open;
+                        return Step::Open;
                     }
                 }
             }
@@ -527,39 +450,109 @@ impl RequestForm {
                     ctx.i18n
                         .f("status.request_filed", &[("id", &id.to_string())]),
                 );
-                FormStep::Saved
+                Step::Done(Changed)
             }
             Err(crate::store::StoreError::NotFound) => {
                 self.popup.refused(
                     &crate::store::StoreError::invalid("client", "err.client.no_match", ""),
                     ctx,
                 );
-                FormStep::Open
+                Step::Open
             }
             Err(e) => {
                 self.popup.refused(&e, ctx);
-                FormStep::Open
+                Step::Open
             }
         }
     }
+}
 
-    /// Its keys.
-    pub fn commands(&self) -> Vec<Action> {
-        self.popup.commands()
+form_popup!(DecideForm => Changed);
+form_popup!(GiveTaskForm => Changed);
+form_popup!(RequestForm => Changed);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::desk::{HandoverReason, RequestStatus};
+    use crate::store::Role;
+    use crate::tui::popup::testing::{assert_shows_what_it_takes, env, CHOICE_FIELD, TEXT_FIELD};
+
+    fn request() -> Request {
+        Request {
+            id: 7,
+            kind: RequestKind::Tier,
+            status: RequestStatus::Pending,
+            requester: "rm1".into(),
+            requester_id: 2,
+            client_id: 1,
+            client_no: "C000000001".into(),
+            client_name: "王伟".into(),
+            client_tier: Tier::General,
+            client_aum: rust_decimal::Decimal::ZERO,
+            client_risk: None,
+            owner: "rm1".into(),
+            tier: Some(Tier::Core),
+            product: None,
+            reason: "moving assets in".into(),
+            created_at: String::new(),
+            decided_by: None,
+            decided_at: None,
+            note: None,
+        }
     }
 
-    /// Pasted text.
-    pub fn paste(&mut self, text: &str) {
-        self.popup.paste(text);
+    #[test]
+    fn the_decision_shows_what_it_takes() {
+        let mut env = env(Role::Manager);
+        // The first field is the decision choice.
+        assert_shows_what_it_takes(&mut env, true, CHOICE_FIELD, &|c| {
+            Box::new(DecideForm::new(c, &request())) as Box<dyn Popup<Changed>>
+        });
     }
 
-    /// Whether something typed would be lost.
-    pub fn is_dirty(&self) -> bool {
-        self.popup.is_dirty()
+    #[test]
+    fn the_team_task_shows_what_it_takes() {
+        let mut env = env(Role::Manager);
+        assert_shows_what_it_takes(&mut env, true, TEXT_FIELD, &|c| {
+            let form = GiveTaskForm::new(c, ("rm1", "RM One"), "2026-11-23");
+            Box::new(form) as Box<dyn Popup<Changed>>
+        });
     }
 
-    /// Draws it.
-    pub fn draw(&self, f: &mut Frame, area: Rect, v: &View<'_>) {
-        self.popup.draw(f, area, v);
+    #[test]
+    fn the_request_forms_show_what_they_take() {
+        let mut env = env(Role::Rm);
+        assert_shows_what_it_takes(&mut env, true, CHOICE_FIELD, &|c| {
+            let form = RequestForm::new(c, Some((1, "C000000001", "王伟")));
+            Box::new(form) as Box<dyn Popup<Changed>>
+        });
+        assert_shows_what_it_takes(&mut env, true, CHOICE_FIELD, &|c| {
+            Box::new(RequestForm::new(c, None)) as Box<dyn Popup<Changed>>
+        });
+    }
+
+    #[test]
+    fn the_ledger_shows_what_it_takes() {
+        let mut env = env(Role::Manager);
+        assert_shows_what_it_takes(&mut env, false, &[], &|_| {
+            Box::new(LedgerView {
+                head: Handover {
+                    id: 1,
+                    at: String::new(),
+                    date: None,
+                    from: "rm1".into(),
+                    to: vec!["rm3".into()],
+                    reason: HandoverReason::Rotation,
+                    reason_text: None,
+                    by: "mgr1".into(),
+                    clients: 0,
+                    aum: rust_decimal::Decimal::ZERO,
+                },
+                lines: Vec::new(),
+                cursor: Cursor::default(),
+                export: None,
+            }) as Box<dyn Popup<Changed>>
+        });
     }
 }

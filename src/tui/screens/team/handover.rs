@@ -1,7 +1,8 @@
 //! The hand-over dialog (from the Team screen for all or some clients of an RM, from the
 //! client list for the marked rows): receivers, reason and its text; Ctrl-S runs the
 //! hand-over on its own thread and connection and the dialog shows its progress, then
-//! what moved.
+//! what moved. From the Team screen a clients field (the client picker, several numbers)
+//! narrows "all" to the clients named.
 use std::sync::mpsc::{channel, Receiver, TryRecvError};
 
 use crossterm::event::KeyEvent;
@@ -15,7 +16,8 @@ use crate::domain::money::format_money;
 use crate::store::handover::{HandoverDone, HandoverSpec, Which};
 use crate::store::{Actor, Reopen, StoreError};
 use crate::tui::keymap::Action;
-use crate::tui::screens::team::forms::{popup_step, PopupStep};
+use crate::tui::popup::{Popup, Step};
+use crate::tui::screens::team::forms::Changed;
 use crate::tui::screens::{Ctx, View};
 use crate::tui::widgets::field::Field;
 use crate::tui::widgets::popup_form::PopupForm;
@@ -89,16 +91,6 @@ impl HandoverJob {
             }
         }
     }
-
-    /// Waits (tests) until the job ends.
-    pub fn wait(&mut self) -> Result<HandoverDone, StoreError> {
-        loop {
-            if let Some(r) = self.poll() {
-                return r;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(5));
-        }
-    }
 }
 
 /// Where the dialog stands.
@@ -107,17 +99,6 @@ enum Stage {
     Form(Box<PopupForm>),
     Running(HandoverJob, Box<PopupForm>),
     Done(HandoverDone),
-}
-
-/// What a key did to the dialog.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DialogStep {
-    /// Still open.
-    Open,
-    /// Not a key of the dialog.
-    Ignored,
-    /// Closed; `true` when clients moved (the screen reloads).
-    Closed(bool),
 }
 
 /// The hand-over dialog.
@@ -144,17 +125,26 @@ impl HandoverDialog {
             .iter()
             .map(|r| (r.code().to_string(), i.t(r.label_key()).to_string()))
             .collect();
+        let mut fields = vec![Field::text("to", i.t("handover.field_to"), "")];
+        if which == Which::All {
+            fields.push(Field::text(
+                "clients",
+                i.f("handover.field_clients", &[("n", &count.to_string())]),
+                "",
+            ));
+        }
+        fields.extend([
+            Field::choice("reason", i.t("handover.field_reason"), reasons, "rotation"),
+            Field::text("reason_text", i.t("handover.field_text"), ""),
+        ]);
         let mut form = PopupForm::new(
             i.f(
                 "handover.title",
                 &[("from", from), ("n", &count.to_string())],
             ),
-            vec![
-                Field::text("to", i.t("handover.field_to"), ""),
-                Field::choice("reason", i.t("handover.field_reason"), reasons, "rotation"),
-                Field::text("reason_text", i.t("handover.field_text"), ""),
-            ],
+            fields,
         );
+        form.pick_client_in("clients", true);
         form.note = Some(i.f("handover.hint", &[("rms", &receivers.join(", "))]));
         HandoverDialog {
             from: from.to_string(),
@@ -164,96 +154,52 @@ impl HandoverDialog {
         }
     }
 
-    /// Whether the hand-over is running (the screen is busy).
-    pub fn running(&self) -> bool {
-        matches!(self.stage, Stage::Running(..))
-    }
-
-    /// Whether something typed would be lost.
-    pub fn is_dirty(&self) -> bool {
-        matches!(&self.stage, Stage::Form(f) if f.is_dirty())
-    }
-
-    /// Handles a key.
-    pub fn on_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> DialogStep {
-        match &mut self.stage {
-            Stage::Form(form) => match popup_step(form, key, ctx) {
-                PopupStep::Open => DialogStep::Open,
-                PopupStep::Ignored => DialogStep::Ignored,
-                PopupStep::Cancelled => DialogStep::Closed(false),
-                PopupStep::Submit => {
-                    let reason = form
-                        .value("reason")
-                        .parse()
-                        .unwrap_or(HandoverReason::Other);
-                    let spec = HandoverSpec {
-                        from: self.from.clone(),
-                        to: form
-                            .value("to")
-                            .split([',', ' ', '，'])
-                            .map(str::trim)
-                            .filter(|s| !s.is_empty())
-                            .map(str::to_string)
-                            .collect(),
-                        which: self.which.clone(),
-                        reason,
-                        reason_text: form.value("reason_text").to_string(),
-                    };
-                    // Checked here first, so a refusal shows at its field at once.
-                    if spec.to.is_empty() {
-                        form.refused(
-                            &StoreError::invalid("to", "err.handover.to_required", ""),
-                            ctx,
-                        );
-                        return DialogStep::Open;
-                    }
-                    if let Err(e) =
-                        crate::domain::desk::handover_reason(spec.reason, &spec.reason_text)
-                    {
-                        form.refused(&StoreError::invalid("reason_text", e.key(), ""), ctx);
-                        return DialogStep::Open;
-                    }
-                    let job = HandoverJob::start(
-                        ctx.store.reopener(),
-                        ctx.actor.clone(),
-                        spec,
-                        self.count,
-                    );
-                    let form = form.clone();
-                    self.stage = Stage::Running(job, form);
-                    DialogStep::Open
-                }
-            },
-            // A running hand-over cannot be interrupted: it is one transaction.
-            Stage::Running(..) => DialogStep::Open,
-            Stage::Done(_) => {
-                if ctx.keys.is(key, Action::Back) || ctx.keys.is(key, Action::Open) {
-                    DialogStep::Closed(true)
-                } else {
-                    DialogStep::Open
-                }
-            }
-        }
-    }
-
-    /// Takes in the job's progress; `true` when it has just ended.
-    pub fn tick(&mut self, ctx: &mut Ctx<'_>) -> bool {
-        let Stage::Running(job, _) = &mut self.stage else {
-            return false;
+    /// Ctrl-S on the form: checks what it can at once (a refusal at its field), then
+    /// starts the hand-over on its own thread.
+    fn start(&mut self, ctx: &mut Ctx<'_>) -> Step<Changed> {
+        let Stage::Form(form) = &mut self.stage else {
+            return Step::Open;
         };
-        let Some(outcome) = job.poll() else {
-            return false;
+        let reason = form
+            .value("reason")
+            .parse()
+            .unwrap_or(HandoverReason::Other);
+        let list = |text: &str| -> Vec<String> {
+            text.split([',', ' ', '，'])
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect()
         };
-        self.finish(outcome, ctx);
-        true
-    }
-
-    /// Waits for the running hand-over (tests).
-    pub fn wait(&mut self, ctx: &mut Ctx<'_>) {
-        if let Stage::Running(job, _) = &mut self.stage {
-            let outcome = job.wait();
-            self.finish(outcome, ctx);
+        let named = list(form.value("clients"));
+        let (which, count) = if named.is_empty() {
+            (self.which.clone(), self.count)
+        } else {
+            let n = named.len();
+            (Which::Numbers(named), n)
+        };
+        let spec = HandoverSpec {
+            from: self.from.clone(),
+            to: list(form.value("to")),
+            which,
+            reason,
+            reason_text: form.value("reason_text").to_string(),
+        };
+        if spec.to.is_empty() {
+            form.refused(
+                &StoreError::invalid("to", "err.handover.to_required", ""),
+                ctx,
+            );
+            return Step::Open;
         }
+        if let Err(e) = crate::domain::desk::handover_reason(spec.reason, &spec.reason_text) {
+            form.refused(&StoreError::invalid("reason_text", e.key(), ""), ctx);
+            return Step::Open;
+        }
+        let job = HandoverJob::start(ctx.store.reopener(), ctx.actor.clone(), spec, count);
+        let form = form.clone();
+        self.stage = Stage::Running(job, form);
+        Step::Open
     }
 
     fn finish(&mut self, outcome: Result<HandoverDone, StoreError>, ctx: &mut Ctx<'_>) {
@@ -283,9 +229,49 @@ impl HandoverDialog {
             }
         }
     }
+}
 
-    /// The dialog's keys.
-    pub fn commands(&self) -> Vec<Action> {
+impl Popup<Changed> for HandoverDialog {
+    /// The form's keys (Ctrl-S starts the hand-over); none while it runs, since one
+    /// transaction cannot be interrupted; Esc closes what moved.
+    fn on_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> Step<Changed> {
+        match &mut self.stage {
+            Stage::Form(form) => form.on_key_in(key, ctx).or_submit(|| self.start(ctx)),
+            Stage::Running(..) => Step::Open,
+            Stage::Done(_) => match ctx.keys.action_in(key, &self.commands()) {
+                Some(Action::Back) => Step::Done(Changed),
+                _ => Step::Open,
+            },
+        }
+    }
+
+    fn busy(&self) -> bool {
+        matches!(self.stage, Stage::Running(..))
+    }
+
+    /// Takes in the job's progress; reports [`Changed`] when it has just ended (the
+    /// screen reloads while what moved is shown).
+    fn tick(&mut self, ctx: &mut Ctx<'_>) -> Step<Changed> {
+        let Stage::Running(job, _) = &mut self.stage else {
+            return Step::Open;
+        };
+        let Some(outcome) = job.poll() else {
+            return Step::Open;
+        };
+        self.finish(outcome, ctx);
+        Step::Report(Changed)
+    }
+
+    /// Something typed, or a hand-over running: either would be lost by closing.
+    fn is_dirty(&self) -> bool {
+        match &self.stage {
+            Stage::Form(f) => f.is_dirty(),
+            Stage::Running(..) => true,
+            Stage::Done(_) => false,
+        }
+    }
+
+    fn commands(&self) -> Vec<Action> {
         match &self.stage {
             Stage::Form(f) => f.commands(),
             Stage::Running(..) => Vec::new(),
@@ -293,15 +279,13 @@ impl HandoverDialog {
         }
     }
 
-    /// Pasted text goes to the focused field.
-    pub fn paste(&mut self, text: &str) {
+    fn paste(&mut self, text: &str) {
         if let Stage::Form(f) = &mut self.stage {
             f.paste(text);
         }
     }
 
-    /// Draws the dialog over `area`.
-    pub fn draw(&self, f: &mut Frame, area: Rect, v: &View<'_>) {
+    fn draw(&self, f: &mut Frame, area: Rect, v: &View<'_>) {
         let i = v.i18n;
         match &self.stage {
             Stage::Form(form) => form.draw(f, area, v),
@@ -365,6 +349,24 @@ impl HandoverDialog {
                     inner.inner(ratatui::layout::Margin::new(1, 0)),
                 );
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Role;
+    use crate::tui::popup::testing::{assert_shows_what_it_takes, env, TEXT_FIELD};
+
+    #[test]
+    fn the_hand_over_dialog_shows_what_it_takes() {
+        let mut env = env(Role::Manager);
+        for which in [Which::All, Which::Numbers(vec!["C000000001".into()])] {
+            assert_shows_what_it_takes(&mut env, true, TEXT_FIELD, &|c| {
+                let d = HandoverDialog::new(c, "rm1", which.clone(), 3, &["rm3".into()]);
+                Box::new(d) as Box<dyn Popup<Changed>>
+            });
         }
     }
 }

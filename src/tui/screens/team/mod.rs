@@ -1,4 +1,4 @@
-//! The manager's desk (F7, managers): three tabs over one screen, switched with Tab.
+//! The manager's desk (F9, managers): three tabs over one screen, switched with Tab.
 //!
 //! - **Team**: every RM (and manager) of the branch with their clients, AUM, overdue
 //!   tasks, complaints at or within two days of their deadline and the tasks the manager
@@ -17,17 +17,18 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Row};
 use ratatui::Frame;
 
-use super::{store_error_text, Ctx, Screen, View};
+use super::{store_error_text, Ctx, Screen, Target, View};
 use crate::domain::desk::RequestStatus;
 use crate::domain::money::format_money;
 use crate::store::approvals::Request;
 use crate::store::handover::{Handover, Which};
 use crate::store::team::TeamMember;
 use crate::tui::keymap::Action;
+use crate::tui::popup::{Stack, Step};
 use crate::tui::widgets::fit;
 use crate::tui::widgets::list_table::{Cursor, ListTable};
-use forms::{asked, DecideForm, FormStep, GiveTaskForm, LedgerView};
-use handover::{DialogStep, HandoverDialog};
+use forms::{asked, Changed, DecideForm, GiveTaskForm, LedgerView};
+use handover::HandoverDialog;
 
 /// Which tab shows.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -61,14 +62,6 @@ impl Tab {
     }
 }
 
-#[derive(Debug)]
-enum Overlay {
-    HandOver(Box<HandoverDialog>),
-    Decide(Box<DecideForm>),
-    GiveTask(Box<GiveTaskForm>),
-    Ledger(Box<LedgerView>),
-}
-
 /// The Team screen.
 #[derive(Debug, Default)]
 pub struct Team {
@@ -77,7 +70,8 @@ pub struct Team {
     requests: Vec<Request>,
     handovers: Vec<Handover>,
     cursors: [Cursor; 3],
-    overlay: Option<Overlay>,
+    /// The open popups (hand-over, decision, task, ledger), the top one first to keys.
+    popups: Stack<Changed>,
     today: String,
 }
 
@@ -85,7 +79,7 @@ impl Team {
     /// Shows `tab` (home's approvals line opens the approvals).
     pub fn show_tab(&mut self, tab: Tab, ctx: &mut Ctx<'_>) {
         self.tab = tab;
-        self.overlay = None;
+        self.popups.clear();
         self.reload(ctx);
     }
 
@@ -135,21 +129,21 @@ impl Team {
             let receivers: Vec<String> = self
                 .members
                 .iter()
-                .filter(|o| o.id != m.id && !o.disabled)
+                .filter(|o| o.id != m.id && !o.disabled && !o.manager)
                 .map(|o| o.username.clone())
                 .collect();
             let count = usize::try_from(m.clients).unwrap_or(0);
             let dialog = HandoverDialog::new(ctx, &m.username, Which::All, count, &receivers);
-            self.overlay = Some(Overlay::HandOver(Box::new(dialog)));
+            self.popups.push(dialog);
         } else if self.tab == Tab::Team && k.is(key, Action::GiveTask) {
             if let Some(m) = self.members.get(self.selected()) {
                 let form = GiveTaskForm::new(ctx, (&m.username, &m.display_name), &self.today);
-                self.overlay = Some(Overlay::GiveTask(Box::new(form)));
+                self.popups.push(form);
             }
         } else if self.tab == Tab::Approvals && k.is(key, Action::Open) {
             match self.requests.get(self.selected()) {
                 Some(r) if r.status == RequestStatus::Pending => {
-                    self.overlay = Some(Overlay::Decide(Box::new(DecideForm::new(ctx, r))));
+                    self.popups.push(DecideForm::new(ctx, r));
                 }
                 Some(_) => ctx.error(ctx.i18n.t("err.request.decided").to_string()),
                 None => {}
@@ -157,7 +151,7 @@ impl Team {
         } else if self.tab == Tab::Ledger && k.is(key, Action::Open) {
             if let Some(h) = self.handovers.get(self.selected()) {
                 if let Some(view) = LedgerView::open(ctx, h.id) {
-                    self.overlay = Some(Overlay::Ledger(Box::new(view)));
+                    self.popups.push(view);
                 }
             }
         } else {
@@ -393,6 +387,14 @@ impl Screen for Team {
         "screen.team"
     }
 
+    fn show(&mut self, target: Target, ctx: &mut Ctx<'_>) {
+        match target {
+            Target::Approvals => self.show_tab(Tab::Approvals, ctx),
+            Target::Team => self.show_tab(Tab::Team, ctx),
+            _ => {}
+        }
+    }
+
     fn reload(&mut self, ctx: &mut Ctx<'_>) {
         self.today = ctx.store.today().to_string();
         let loaded = ctx.store.team(ctx.actor).and_then(|m| {
@@ -419,36 +421,17 @@ impl Screen for Team {
     }
 
     fn on_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> bool {
-        let Some(overlay) = self.overlay.as_mut() else {
+        let Some(step) = self.popups.on_key(key, ctx) else {
             return self.on_list_key(key, ctx);
         };
-        let (used, close, saved) = match overlay {
-            Overlay::HandOver(d) => match d.on_key(key, ctx) {
-                DialogStep::Open => (true, false, false),
-                DialogStep::Ignored => (false, false, false),
-                DialogStep::Closed(moved) => (true, true, moved),
-            },
-            Overlay::Decide(form) => form_step(form.on_key(key, ctx)),
-            Overlay::GiveTask(form) => form_step(form.on_key(key, ctx)),
-            Overlay::Ledger(view) => form_step(view.on_key(key, ctx)),
-        };
-        if close {
-            self.overlay = None;
-        }
-        if saved {
+        if matches!(step, Step::Done(_) | Step::Report(_)) {
             self.reload(ctx);
         }
-        used
+        step.used()
     }
 
     fn on_paste(&mut self, text: &str) {
-        match &mut self.overlay {
-            Some(Overlay::HandOver(d)) => d.paste(text),
-            Some(Overlay::Decide(f)) => f.paste(text),
-            Some(Overlay::GiveTask(f)) => f.paste(text),
-            Some(Overlay::Ledger(l)) => l.paste(text),
-            None => {}
-        }
+        self.popups.paste(text);
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, v: &View<'_>) {
@@ -460,63 +443,39 @@ impl Screen for Team {
             Tab::Approvals => self.draw_approvals(f, list, v),
             Tab::Ledger => self.draw_ledger(f, list, v),
         }
-        match &self.overlay {
-            Some(Overlay::HandOver(d)) => d.draw(f, area, v),
-            Some(Overlay::Decide(d)) => d.draw(f, area, v),
-            Some(Overlay::GiveTask(d)) => d.draw(f, area, v),
-            Some(Overlay::Ledger(d)) => d.draw(f, area, v),
-            None => {}
-        }
+        self.popups.draw(f, area, v);
     }
 
     fn commands(&self) -> Vec<Action> {
-        match &self.overlay {
-            Some(Overlay::HandOver(d)) => d.commands(),
-            Some(Overlay::Decide(d)) => d.commands(),
-            Some(Overlay::GiveTask(d)) => d.commands(),
-            Some(Overlay::Ledger(d)) => d.commands(),
-            None => {
-                let mut keys = match self.tab {
-                    Tab::Team => vec![Action::HandOver, Action::GiveTask],
-                    Tab::Approvals | Tab::Ledger => vec![Action::Open],
-                };
-                keys.extend([Action::NextTab, Action::Up, Action::Down]);
-                keys
-            }
-        }
+        self.popups.commands().unwrap_or_else(|| {
+            let mut keys = match self.tab {
+                Tab::Team => vec![Action::HandOver, Action::GiveTask],
+                Tab::Approvals | Tab::Ledger => vec![Action::Open],
+            };
+            keys.extend([Action::NextTab, Action::Up, Action::Down]);
+            keys
+        })
     }
 
     fn busy(&self) -> bool {
-        matches!(&self.overlay, Some(Overlay::HandOver(d)) if d.running())
+        self.popups.busy()
     }
 
     fn modal(&self) -> bool {
-        self.overlay.is_some()
+        !self.popups.is_empty()
     }
 
     fn tick(&mut self, ctx: &mut Ctx<'_>) {
-        if let Some(Overlay::HandOver(d)) = &mut self.overlay {
-            if d.tick(ctx) {
-                self.reload(ctx);
-            }
+        let steps = self.popups.tick(ctx);
+        if steps
+            .iter()
+            .any(|s| matches!(s, Step::Done(_) | Step::Report(_)))
+        {
+            self.reload(ctx);
         }
     }
 
     fn has_unsaved(&self) -> bool {
-        match &self.overlay {
-            Some(Overlay::HandOver(d)) => d.is_dirty() || d.running(),
-            Some(Overlay::Decide(d)) => d.is_dirty(),
-            Some(Overlay::GiveTask(d)) => d.is_dirty(),
-            _ => false,
-        }
-    }
-}
-
-fn form_step(s: FormStep) -> (bool, bool, bool) {
-    match s {
-        FormStep::Open => (true, false, false),
-        FormStep::Ignored => (false, false, false),
-        FormStep::Cancelled => (true, true, false),
-        FormStep::Saved => (true, true, true),
+        self.popups.is_dirty()
     }
 }

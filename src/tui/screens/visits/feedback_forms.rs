@@ -79,9 +79,11 @@ impl RecordForm {
             Some((_, no, name)) => i.f("feedback.form.title", &[("client_no", no), ("name", name)]),
             None => i.t("feedback.form.title_new").to_string(),
         };
+        let mut popup = PopupForm::new(title, fields);
+        popup.pick_client_in("client", false);
         RecordForm {
             kind: Kind::File(client.map(|c| c.0)),
-            popup: PopupForm::new(title, fields),
+            popup,
         }
     }
 

@@ -90,6 +90,7 @@ impl VisitFilterForm {
         }
         let mut popup = PopupForm::new(i.t("visits.filter.title").to_string(), fields);
         popup.filter = true;
+        popup.pick_client_in("client", false);
         VisitFilterForm {
             popup,
             rms: rms.to_vec(),

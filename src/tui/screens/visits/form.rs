@@ -6,18 +6,11 @@ use crate::domain::visit::{Channel, VisitInput};
 use crate::store::visits::Recorded;
 use crate::store::{Role, StoreError};
 use crate::tui::i18n::I18n;
-use crate::tui::keymap::{is_text, Action};
-use crate::tui::popup::Popup;
 use crate::tui::popup::Step;
 use crate::tui::screens::codes::channel_key;
 use crate::tui::screens::Ctx;
-use crate::tui::screens::View;
-use crate::tui::widgets::client_picker::{ClientPicker, PickStep};
 use crate::tui::widgets::field::Field;
-use crate::tui::widgets::popup_form::PopupForm;
-use crossterm::event::{KeyCode, KeyEvent};
-use ratatui::layout::Rect;
-use ratatui::Frame;
+use crate::tui::widgets::popup_form::{form_popup, PopupForm};
 
 /// What the visit form reports when it closes saved.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,8 +38,6 @@ pub struct VisitForm {
     target: Target,
     /// The popup with the fields.
     pub popup: PopupForm,
-    /// The client picker, open while the user types in the client field.
-    picker: Option<ClientPicker>,
 }
 
 /// The fields of a visit; a new one also names the products discussed, and a manager's
@@ -119,7 +110,6 @@ impl VisitForm {
         VisitForm {
             target: Target::Client(client_id),
             popup: PopupForm::new(title, fields(i, &dated(now), Some(role))),
-            picker: None,
         }
     }
 
@@ -128,10 +118,11 @@ impl VisitForm {
     pub fn any_client(i: &I18n, role: Role, now: &str) -> VisitForm {
         let mut list = vec![Field::text("client", i.t("visit.field.client"), "")];
         list.extend(fields(i, &dated(now), Some(role)));
+        let mut popup = PopupForm::new(i.t("visit.form.title_new").to_string(), list);
+        popup.pick_client_in("client", false);
         VisitForm {
             target: Target::AnyClient,
-            popup: PopupForm::new(i.t("visit.form.title_new").to_string(), list),
-            picker: None,
+            popup,
         }
     }
 
@@ -143,7 +134,6 @@ impl VisitForm {
                 i.f("visit.form.title_edit", &[("client", client)]),
                 fields(i, input, None),
             ),
-            picker: None,
         }
     }
 
@@ -193,59 +183,8 @@ impl VisitForm {
     }
 }
 
-impl Popup<VisitSaved> for VisitForm {
-    /// Typing in the client field opens the client picker; the client chosen there is
-    /// written into the field by number. Nothing is taken unless chosen.
-    fn on_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> Step<VisitSaved> {
-        if let Some(p) = &mut self.picker {
-            match p.on_key(key, ctx) {
-                PickStep::Open => return Step::Open,
-                PickStep::Ignored => return Step::Ignored,
-                PickStep::Cancelled => self.picker = None,
-                PickStep::Chosen(c) => {
-                    self.picker = None;
-                    let form = &mut self.popup.form;
-                    form.clear("client");
-                    form.focus_on("client");
-                    form.paste(&c.client_no);
-                    form.mark_dirty();
-                }
-            }
-            return Step::Open;
-        }
-        if self.target == Target::AnyClient
-            && self.popup.form.focused_id() == "client"
-            && is_text(key)
-        {
-            if let KeyCode::Char(c) = key.code {
-                let typed = format!("{}{c}", self.popup.value("client"));
-                self.picker = Some(ClientPicker::open(&typed, ctx));
-                return Step::Open;
-            }
-        }
-        self.popup
-            .on_key(key, ctx.keys)
-            .or_submit(|| self.submit(ctx))
-    }
-    fn draw(&self, f: &mut Frame, area: Rect, v: &View<'_>) {
-        self.popup.draw(f, area, v);
-        if let Some(p) = &self.picker {
-            p.draw(f, area, v);
-        }
-    }
-    fn commands(&self) -> Vec<Action> {
-        match &self.picker {
-            Some(p) => p.commands(),
-            None => self.popup.commands(),
-        }
-    }
-    fn paste(&mut self, text: &str) {
-        self.popup.paste(text);
-    }
-    fn is_dirty(&self) -> bool {
-        self.popup.is_dirty()
-    }
-}
+// Typing in the client field (a visit to any client) opens the client picker.
+form_popup!(VisitForm => VisitSaved);
 
 /// The one client the user means by `typed` (client no., name part, phone fragment…),
 /// or a refusal at the form's client field: none matches, or several do.

@@ -16,6 +16,7 @@ pub mod feedback_forms;
 mod filters;
 pub mod form;
 mod popups;
+mod search;
 mod tables;
 
 use chrono::NaiveDate;
@@ -66,6 +67,11 @@ pub struct Visits {
     ffilter: FeedbackFilter,
     /// The summary search line while open.
     search: Option<Field>,
+    /// The search's thread while the line is open (`None`: not started, or it has no
+    /// connection and the search runs in the key handler).
+    searching: Option<search::SearchJob>,
+    /// The search thread could not open the database: search in the key handler.
+    search_inline: bool,
     /// The forms, filters and details over the lists.
     popups: Stack<Done>,
     today: Option<NaiveDate>,
@@ -288,17 +294,54 @@ impl Visits {
         if k.is(key, Action::Back) {
             self.search = None;
             self.vfilter.text.clear();
+            if let Some(mut job) = self.searching.take() {
+                job.forget();
+            }
         } else if k.is(key, Action::Open) || k.is(key, Action::Down) {
+            // The list keeps the newest answer when it comes.
             self.search = None;
             return Some(true);
         } else if field.on_key(key) {
             self.vfilter.text = field.value().to_string();
             self.vcur = Cursor::default();
+            if !self.search_inline {
+                let job = self.searching.get_or_insert_with(|| {
+                    search::start(ctx.store.reopener(), ctx.actor.clone(), LIMIT)
+                });
+                job.submit(self.vfilter.clone());
+                return Some(true);
+            }
         } else {
             return Some(false);
         }
+        if let Some(job) = &mut self.searching {
+            job.forget();
+        }
         self.load(ctx);
         Some(true)
+    }
+
+    /// Takes in the search thread's newest answer.
+    fn take_search(&mut self, ctx: &mut Ctx<'_>) {
+        let Some(answer) = self.searching.as_mut().and_then(|j| j.poll()) else {
+            return;
+        };
+        if self.search.is_none() {
+            // The line is closed: its thread (and connection) ends here.
+            self.searching = None;
+        }
+        match answer {
+            search::Answer::Rows(Ok(rows)) => {
+                self.visits = rows;
+                self.vcur.clamp(self.visits.len());
+            }
+            search::Answer::Rows(Err(e)) => ctx.error(store_error_text(&e, ctx.i18n)),
+            search::Answer::NoThread => {
+                self.searching = None;
+                self.search_inline = true;
+                self.load(ctx);
+            }
+        }
     }
 
     fn move_key(&mut self, key: &KeyEvent, ctx: &Ctx<'_>) -> bool {
@@ -426,8 +469,32 @@ impl Screen for Visits {
     }
 
     fn show(&mut self, target: Target, ctx: &mut Ctx<'_>) {
-        if let Target::Feedback { id, .. } = target {
-            self.show_feedback(id, ctx);
+        match target {
+            Target::Feedback { id, .. } => self.show_feedback(id, ctx),
+            Target::Complaints => {
+                self.show_tab(Tab::Feedback);
+                self.ffilter = FeedbackFilter {
+                    pending_only: true,
+                    kind: Some("complaint".into()),
+                    client_id: None,
+                };
+                self.fcur = Cursor::default();
+                self.load(ctx);
+            }
+            Target::VisitsToCheck => {
+                self.show_tab(Tab::Visits);
+                let today = ctx.store.today();
+                self.vfilter = VisitFilter {
+                    from: today
+                        .checked_sub_days(chrono::Days::new(crate::store::team::RETURN_CALL_DAYS)),
+                    unchecked_only: true,
+                    ..VisitFilter::default()
+                };
+                self.vlabels.clear();
+                self.vcur = Cursor::default();
+                self.load(ctx);
+            }
+            _ => {}
         }
     }
 
@@ -470,6 +537,14 @@ impl Screen for Visits {
             return false;
         }
         true
+    }
+
+    fn busy(&self) -> bool {
+        self.searching.as_ref().is_some_and(|j| j.waiting())
+    }
+
+    fn tick(&mut self, ctx: &mut Ctx<'_>) {
+        self.take_search(ctx);
     }
 
     fn on_paste(&mut self, text: &str) {

@@ -1,7 +1,10 @@
-//! Home (F2): the screen after sign-in. For RMs and managers, today's work list from
-//! `Store::work_list`, each line with its reason, most urgent first; Enter goes to what
-//! the line is about through [`Target`]. Administrators, who have no client work, get
-//! the greeting with their role, branch and today's date.
+//! Home (F2): the screen after sign-in. For RMs and managers, home's kinds
+//! (`sections.rs`): each a title with its count and its most urgent lines; Enter on a
+//! line goes to what it is about, Enter on a title opens the kind's full list (another
+//! screen's, or here on home, where Esc comes back). Administrators, who have no client
+//! work, get the greeting with their role, branch and today's date.
+pub mod sections;
+
 use std::cell::Cell;
 
 use chrono::NaiveDate;
@@ -11,13 +14,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{store_error_text, Ctx, Screen, Target, View};
-use crate::domain::client::Tier;
-use crate::store::home::{WorkItem, WorkKind, WorkRef};
+use super::{store_error_text, Ctx, Screen, View};
 use crate::store::Role;
-use crate::tui::i18n::I18n;
 use crate::tui::keymap::Action;
 use crate::tui::widgets::{fit, pad};
+pub use sections::target_of;
+use sections::{Context, Kind, Opens, Section};
 
 /// The home screen's state.
 #[derive(Debug, Default)]
@@ -26,9 +28,10 @@ pub struct Home {
     role: Option<Role>,
     branch: Option<String>,
     today: Option<NaiveDate>,
-    items: Vec<WorkItem>,
-    /// Lines of each kind in all (the list shows the most urgent of each).
-    counts: Vec<(WorkKind, usize)>,
+    /// The kinds shown: all of them, or the one whose list is open.
+    sections: Vec<Section>,
+    /// The kind whose full list is open.
+    focus: Option<Kind>,
     selected: usize,
     /// First line shown; drawing keeps the selection in view.
     offset: Cell<usize>,
@@ -36,72 +39,63 @@ pub struct Home {
     cadence: [i64; 3],
 }
 
-/// Where Enter on a line goes.
-pub fn target_of(r: WorkRef) -> Target {
-    match r {
-        WorkRef::Task { id, date } => Target::Task { id, date },
-        WorkRef::Client(id) => Target::Client(id),
-        WorkRef::Feedback { client_id, id } => Target::Feedback { client_id, id },
-        WorkRef::Holding { client_id, id } => Target::Holding { client_id, id },
-    }
-}
-
-fn tier_key(t: Tier) -> &'static str {
-    match t {
-        Tier::Core => "home.tier.core",
-        Tier::Key => "home.tier.key",
-        Tier::General => "home.tier.general",
-    }
+/// A line of the screen: a kind's title or one of its lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum At {
+    Title(usize),
+    Row(usize, usize),
 }
 
 impl Home {
-    /// The reason of a line, in the user's language.
-    fn reason(&self, w: &WorkItem, i: &I18n) -> String {
-        let date = w.date.to_string();
-        let today = self.today.unwrap_or(w.date);
-        match w.kind {
-            WorkKind::OverdueTask => i.f("home.reason.overdue", &[("date", &date)]),
-            WorkKind::TaskToday => match &w.time {
-                Some(t) => i.f("home.reason.today_at", &[("time", t)]),
-                None => i.t("home.reason.today").to_string(),
-            },
-            WorkKind::Complaint if w.date < today => {
-                i.f("home.reason.complaint_past", &[("date", &date)])
+    fn lines(&self) -> Vec<At> {
+        let mut out = Vec::new();
+        for (k, s) in self.sections.iter().enumerate() {
+            if self.focus.is_none() {
+                out.push(At::Title(k));
             }
-            WorkKind::Complaint => i.f("home.reason.complaint", &[("date", &date)]),
-            WorkKind::Maturity => i.f("home.reason.maturity", &[("date", &date)]),
-            WorkKind::Birthday => i.t("home.reason.birthday").to_string(),
-            WorkKind::RiskReview if w.date < today => {
-                i.f("home.reason.risk_past", &[("date", &date)])
-            }
-            WorkKind::RiskReview => i.f("home.reason.risk", &[("date", &date)]),
-            WorkKind::ContactDue => {
-                let tier = w.tier.unwrap_or(Tier::General);
-                let days = match tier {
-                    Tier::Core => self.cadence[0],
-                    Tier::Key => self.cadence[1],
-                    Tier::General => self.cadence[2],
-                };
-                let args = [
-                    ("date", date.as_str()),
-                    ("tier", i.t(tier_key(tier))),
-                    ("days", &days.to_string()),
-                ];
-                if w.never_contacted {
-                    i.f("home.reason.never", &args)
-                } else {
-                    i.f("home.reason.contact", &args)
-                }
-            }
+            out.extend((0..s.rows.len()).map(|r| At::Row(k, r)));
+        }
+        out
+    }
+
+    fn context(&self) -> Context {
+        Context {
+            today: self.today.unwrap_or_default(),
+            cadence: self.cadence,
         }
     }
 
-    fn urgent(&self, w: &WorkItem) -> bool {
-        let today = self.today.unwrap_or(w.date);
-        match w.kind {
-            WorkKind::OverdueTask => true,
-            WorkKind::Complaint | WorkKind::RiskReview => w.date <= today,
-            _ => false,
+    fn load(&mut self, ctx: &mut Ctx<'_>) {
+        let c = self.context();
+        self.sections = match self.focus {
+            None => sections::load_all(ctx, &c),
+            Some(kind) => sections::load_one(ctx, &c, kind).into_iter().collect(),
+        };
+        self.selected = self.selected.min(self.lines().len().saturating_sub(1));
+    }
+
+    fn open(&mut self, ctx: &mut Ctx<'_>) {
+        match self.lines().get(self.selected) {
+            Some(At::Title(k)) => {
+                let Some(kind) = self.sections.get(*k).map(|s| s.kind) else {
+                    return;
+                };
+                match kind.opens() {
+                    Opens::Screen(t) => ctx.goto = Some(t),
+                    Opens::Here => {
+                        self.focus = Some(kind);
+                        self.selected = 0;
+                        self.offset.set(0);
+                        self.load(ctx);
+                    }
+                }
+            }
+            Some(At::Row(k, r)) => {
+                if let Some(go) = self.sections.get(*k).and_then(|s| s.rows.get(*r)?.go) {
+                    ctx.goto = Some(go);
+                }
+            }
+            None => {}
         }
     }
 
@@ -157,30 +151,23 @@ impl Home {
         }
         f.render_widget(Paragraph::new(Line::from(greeting)), head);
         let today = self.today.map(|d| d.to_string()).unwrap_or_default();
-        let total: usize = self.counts.iter().map(|(_, n)| n).sum();
-        let title = i.f(
-            "home.list_title",
-            &[("date", &today), ("n", &total.to_string())],
-        );
-        let mut block = Block::default()
+        let title = match (self.focus, self.sections.first()) {
+            (Some(_), Some(s)) => s.title.clone(),
+            _ => i.f("home.list_title", &[("date", &today)]),
+        };
+        let hint = if self.focus.is_some() {
+            i.f("home.hint.back", &[("back", &v.keys.primary(Action::Back))])
+        } else {
+            i.f("home.hint.kind", &[("open", &v.keys.primary(Action::Open))])
+        };
+        let block = Block::default()
             .borders(Borders::ALL)
             .border_style(v.theme.border)
-            .title(Span::styled(format!(" {title} "), v.theme.title));
-        // Counts per kind when some kind has more lines than the list shows.
-        if total > self.items.len() {
-            let counts: Vec<String> = self
-                .counts
-                .iter()
-                .map(|(k, n)| i.f(count_key(*k), &[("n", &n.to_string())]))
-                .collect();
-            block = block.title_bottom(Span::styled(
-                format!(" {} ", counts.join(" · ")),
-                v.theme.dim,
-            ));
-        }
+            .title(Span::styled(format!(" {title} "), v.theme.title))
+            .title_bottom(Span::styled(format!(" {hint} "), v.theme.dim));
         let inner = block.inner(body);
         f.render_widget(block, body);
-        if self.items.is_empty() {
+        if self.sections.is_empty() {
             let lines = vec![
                 Line::from(Span::styled(i.t("home.empty"), v.theme.ok)),
                 Line::from(""),
@@ -200,10 +187,12 @@ impl Home {
             return;
         }
         let width = usize::from(inner.width);
-        let reasons: Vec<String> = self.items.iter().map(|w| self.reason(w, i)).collect();
-        let reason_w = reasons
+        let all = self.lines();
+        let reason_w = self
+            .sections
             .iter()
-            .map(|r| unicode_width::UnicodeWidthStr::width(r.as_str()))
+            .flat_map(|s| &s.rows)
+            .map(|r| unicode_width::UnicodeWidthStr::width(r.reason.as_str()))
             .max()
             .unwrap_or(0)
             .min(width * 11 / 20);
@@ -216,38 +205,53 @@ impl Home {
         }
         self.offset.set(offset);
         let mut lines = Vec::new();
-        for (k, (w, reason)) in self
-            .items
-            .iter()
-            .zip(&reasons)
-            .enumerate()
-            .skip(offset)
-            .take(height)
-        {
-            let selected = k == self.selected;
-            let reason_style = if selected {
-                v.theme.selected
-            } else if self.urgent(w) {
-                v.theme.warning
-            } else {
-                v.theme.header
-            };
-            let text_style = if selected {
-                v.theme.selected
-            } else {
-                v.theme.base
-            };
-            let mut subject = w.subject.clone();
-            if let Some(d) = &w.detail {
-                subject.push_str(&format!(" · {}", d.replace('\n', " ")));
+        for (n, at) in all.iter().enumerate().skip(offset).take(height) {
+            let selected = n == self.selected;
+            let mark = if selected { "›" } else { " " };
+            match *at {
+                At::Title(k) => {
+                    let s = &self.sections[k];
+                    let more = if s.count > s.rows.len() { " ›" } else { "" };
+                    let style = if selected {
+                        v.theme.selected
+                    } else {
+                        v.theme.title
+                    };
+                    let text = format!("{}{more}", s.title);
+                    lines.push(Line::from(vec![
+                        Span::styled(mark, style),
+                        Span::styled(
+                            pad(
+                                &fit(&text, width.saturating_sub(1)),
+                                width.saturating_sub(1),
+                            ),
+                            style,
+                        ),
+                    ]));
+                }
+                At::Row(k, r) => {
+                    let row = &self.sections[k].rows[r];
+                    let reason_style = if selected {
+                        v.theme.selected
+                    } else if row.urgent {
+                        v.theme.warning
+                    } else {
+                        v.theme.header
+                    };
+                    let text_style = if selected {
+                        v.theme.selected
+                    } else {
+                        v.theme.base
+                    };
+                    let rest = width.saturating_sub(reason_w + 3);
+                    lines.push(Line::from(vec![
+                        Span::styled(mark, text_style),
+                        Span::styled(pad(&fit(&row.reason, reason_w), reason_w), reason_style),
+                        Span::styled("  ", text_style),
+                        Span::styled(pad(&fit(&row.text, rest), rest), text_style),
+                    ]));
+                }
             }
-            let rest = width.saturating_sub(reason_w + 3);
-            lines.push(Line::from(vec![
-                Span::styled(if selected { "›" } else { " " }, text_style),
-                Span::styled(pad(reason, reason_w), reason_style),
-                Span::styled("  ", text_style),
-                Span::styled(pad(&fit(&subject, rest), rest), text_style),
-            ]));
         }
         f.render_widget(Paragraph::new(lines), inner);
     }
@@ -275,7 +279,7 @@ impl Screen for Home {
             }
         }
         if ctx.actor.role == Role::Admin {
-            self.items.clear();
+            self.sections.clear();
             return;
         }
         for (k, key) in [
@@ -288,26 +292,26 @@ impl Screen for Home {
         {
             self.cadence[k] = ctx.store.setting_i64(key).unwrap_or(0);
         }
-        match ctx.store.work_list(ctx.actor) {
-            Ok(list) => {
-                self.items = list.items;
-                self.counts = list.counts;
-            }
-            Err(e) => {
-                self.items.clear();
-                self.counts.clear();
-                ctx.error(store_error_text(&e, ctx.i18n));
-            }
-        }
-        self.selected = self.selected.min(self.items.len().saturating_sub(1));
+        self.load(ctx);
     }
 
     fn on_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> bool {
-        if self.role == Some(Role::Admin) || self.items.is_empty() {
+        if self.role == Some(Role::Admin) {
             return false;
         }
         let k = ctx.keys;
-        let last = self.items.len() - 1;
+        if self.focus.is_some() && k.is(key, Action::Back) {
+            self.focus = None;
+            self.selected = 0;
+            self.offset.set(0);
+            self.load(ctx);
+            return true;
+        }
+        let n = self.lines().len();
+        if n == 0 {
+            return false;
+        }
+        let last = n - 1;
         if k.is(key, Action::Down) {
             self.selected = (self.selected + 1).min(last);
         } else if k.is(key, Action::Up) {
@@ -321,9 +325,7 @@ impl Screen for Home {
         } else if k.is(key, Action::Last) {
             self.selected = last;
         } else if k.is(key, Action::Open) {
-            if let Some(w) = self.items.get(self.selected) {
-                ctx.goto = Some(target_of(w.target));
-            }
+            self.open(ctx);
         } else {
             return false;
         }
@@ -348,31 +350,22 @@ impl Screen for Home {
     }
 
     fn commands(&self) -> Vec<Action> {
-        if self.role == Some(Role::Admin) || self.items.is_empty() {
+        if self.role == Some(Role::Admin) || self.sections.is_empty() {
             return Vec::new();
         }
-        vec![
-            Action::Open,
+        let mut a = vec![Action::Open];
+        if self.focus.is_some() {
+            a.push(Action::Back);
+        }
+        a.extend([
             Action::Up,
             Action::Down,
             Action::PageUp,
             Action::PageDown,
             Action::First,
             Action::Last,
-        ]
-    }
-}
-
-/// Catalogue key of a kind's count.
-fn count_key(k: WorkKind) -> &'static str {
-    match k {
-        WorkKind::OverdueTask => "home.count.overdue",
-        WorkKind::TaskToday => "home.count.today",
-        WorkKind::Complaint => "home.count.complaint",
-        WorkKind::Maturity => "home.count.maturity",
-        WorkKind::Birthday => "home.count.birthday",
-        WorkKind::RiskReview => "home.count.risk",
-        WorkKind::ContactDue => "home.count.contact",
+        ]);
+        a
     }
 }
 

@@ -1,0 +1,138 @@
+//! Campaigns and next best product at scale (docs/BENCHMARKS.md).
+//!
+//! `cargo bench --bench campaigns` builds (once) the demo database of
+//! `RMDESK_BENCH_CLIENTS` clients (default 1,000,000; about half consent) in
+//! target/bench-data/ and measures, as the demo's manager and RMs:
+//! - the campaign form's count (`segment_count`) for the whole branch and for narrower
+//!   segments, with the product's suitability;
+//! - launching a campaign over the branch's active clients (targets, tasks, audit, one
+//!   transaction);
+//! - next best product for one client (the 360 view's section), over many clients.
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use rmdesk::domain::campaign::{CampaignInput, SegmentInput};
+use rmdesk::store::Store;
+
+mod common;
+use common::{report, sample};
+
+fn env_u64(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn demo_db(data: &Path, clients: u64) -> PathBuf {
+    let db = data.join(format!("campaigns-{clients}.db"));
+    if !db.exists() {
+        let t = Instant::now();
+        let out = Command::new(env!("CARGO_BIN_EXE_rmdesk"))
+            .args(["--db", db.to_str().expect("utf-8"), "demo"])
+            .args(["--clients", &clients.to_string(), "--seed", "1"])
+            .env("RMDESK_DATA_DIR", data)
+            .output()
+            .expect("rmdesk demo runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        println!(
+            "rmdesk demo --clients {clients}: {:.1} s",
+            t.elapsed().as_secs_f64()
+        );
+    }
+    db
+}
+
+fn main() {
+    let data = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("target")
+        .join("bench-data");
+    std::fs::create_dir_all(&data).expect("bench-data folder");
+    let clients = env_u64("RMDESK_BENCH_CLIENTS", 1_000_000);
+    let db = demo_db(&data, clients);
+    let mut store = Store::open(&db).expect("open");
+    let manager = store.login("manager", "demo-password").expect("manager");
+    let rm1 = store.login("rm1", "demo-password").expect("rm1");
+
+    let segments = [
+        ("whole branch", SegmentInput::default()),
+        (
+            "key tier, risk C3+",
+            SegmentInput {
+                tier: "key".into(),
+                risk_at_least: "C3".into(),
+                ..SegmentInput::default()
+            },
+        ),
+        (
+            "no contact 90 days, holds a deposit",
+            SegmentInput {
+                no_contact_days: "90".into(),
+                holds: "deposit".into(),
+                ..SegmentInput::default()
+            },
+        ),
+    ];
+    for (what, seg) in &segments {
+        let seg = seg.validate().expect("segment");
+        let mut count = None;
+        let t = sample(5, || {
+            count = Some(
+                store
+                    .segment_count(&manager, &seg, Some("WM-R3-180D"))
+                    .expect("count"),
+            );
+        });
+        report(&format!("segment count, {what} ({count:?})"), &t);
+    }
+
+    let today = store.today();
+    let input = CampaignInput {
+        name: "Bench".into(),
+        starts_on: today.to_string(),
+        ends_on: today.to_string(),
+        product: "WM-R3-180D".into(),
+        segment: SegmentInput {
+            status: "active".into(),
+            ..SegmentInput::default()
+        },
+        ..CampaignInput::default()
+    };
+    let mut launches = Vec::new();
+    for _ in 0..3 {
+        let id = store.save_campaign(&manager, None, &input).expect("save");
+        let t = Instant::now();
+        let launched = store.launch_campaign(&manager, id).expect("launch");
+        launches.push(t.elapsed());
+        println!(
+            "launch: {} targets in {:.2} s",
+            launched.count.targets,
+            t.elapsed().as_secs_f64()
+        );
+    }
+    launches.sort();
+    report("launch over the active clients", &launches);
+
+    let ids: Vec<i64> = store
+        .client_page(
+            &rm1,
+            &rmdesk::store::clients::ListSpec::default(),
+            &rmdesk::store::clients::PageFrom::Start,
+            50,
+        )
+        .map(|p| p.rows.iter().map(|c| c.id).collect())
+        .unwrap_or_default();
+    let mut i = 0usize;
+    let t = sample(ids.len().clamp(1, 50), || {
+        if let Some(id) = ids.get(i % ids.len().max(1)) {
+            let _ = store.next_best_products(&rm1, *id).expect("next best");
+        }
+        i += 1;
+    });
+    report("next best product, one client", &t);
+}

@@ -1,0 +1,116 @@
+//! Head office on PostgreSQL (one-way, branch → HQ): the only code that speaks
+//! PostgreSQL's SQL, as `store` is the only code that speaks SQLite's. It reads the
+//! branch through `store` (the change log, the captured tables' shapes) and writes head
+//! office's schema `hq` (docs/ARCHITECTURE.md, "Head office").
+pub mod apply;
+pub mod bundle;
+pub mod push;
+pub mod report;
+pub mod schema;
+
+use anyhow::Context;
+
+/// Where head office's connection string came from, for messages (never the string).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Argument,
+    Environment,
+    File,
+}
+
+/// The connection string: `--pg URL`, else `--pg-file FILE` (its first line), else
+/// `RMDESK_PG`.
+pub fn connection_string(
+    arg: Option<&str>,
+    file: Option<&std::path::Path>,
+    env: Option<String>,
+) -> anyhow::Result<(String, Source)> {
+    if let Some(url) = arg {
+        return Ok((url.to_string(), Source::Argument));
+    }
+    if let Some(path) = file {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("reading the connection string from {}", path.display()))?;
+        let line = text
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty())
+            .unwrap_or("");
+        anyhow::ensure!(
+            !line.is_empty(),
+            "{} holds no connection string",
+            path.display()
+        );
+        return Ok((line.to_string(), Source::File));
+    }
+    match env {
+        Some(url) if !url.trim().is_empty() => Ok((url.trim().to_string(), Source::Environment)),
+        _ => {
+            anyhow::bail!("no head-office database: give --pg URL, --pg-file FILE or set RMDESK_PG")
+        }
+    }
+}
+
+/// What may be said of a connection string: user, host and database, never the password.
+pub fn describe(config: &postgres::Config) -> String {
+    let host = config
+        .get_hosts()
+        .first()
+        .map(|h| match h {
+            postgres::config::Host::Tcp(name) => name.clone(),
+            #[cfg(unix)]
+            postgres::config::Host::Unix(path) => path.display().to_string(),
+        })
+        .unwrap_or_else(|| "localhost".to_string());
+    format!(
+        "{}@{}/{}",
+        config.get_user().unwrap_or("?"),
+        host,
+        config.get_dbname().unwrap_or("?")
+    )
+}
+
+/// Connects to head office. The error says where, never with the password.
+pub fn connect(url: &str) -> anyhow::Result<postgres::Client> {
+    let config: postgres::Config = url
+        .parse()
+        .map_err(|_| anyhow::anyhow!("the head-office connection string cannot be read (postgresql://USER@HOST/DB or key=value pairs)"))?;
+    let place = describe(&config);
+    if config.get_ssl_mode() == postgres::config::SslMode::Require {
+        anyhow::bail!("TLS (sslmode=require) to head office is not supported by this build: connect through a local socket or a TLS tunnel");
+    }
+    tracing::info!(hq = %place, "connecting to head office");
+    config
+        .connect(postgres::NoTls)
+        .with_context(|| format!("connecting to head office at {place}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_password_is_never_described() {
+        let config: postgres::Config = "postgresql://hq:s3cret@db.example/hq".parse().expect("url");
+        let text = describe(&config);
+        assert_eq!(text, "hq@db.example/hq");
+        assert!(!text.contains("s3cret"));
+    }
+
+    #[test]
+    fn the_argument_comes_before_the_file_and_the_environment() {
+        let (url, src) =
+            connection_string(Some("host=a"), None, Some("host=b".into())).expect("arg");
+        assert_eq!((url.as_str(), src), ("host=a", Source::Argument));
+        let (url, src) = connection_string(None, None, Some("host=b".into())).expect("env");
+        assert_eq!((url.as_str(), src), ("host=b", Source::Environment));
+        assert!(connection_string(None, None, None).is_err());
+        let dir = tempfile::tempdir().expect("dir");
+        let file = dir.path().join("hq.pg");
+        std::fs::write(&file, "\n  host=c user=hq  \nignored\n").expect("write");
+        let (url, src) = connection_string(None, Some(&file), Some("host=b".into())).expect("file");
+        assert_eq!((url.as_str(), src), ("host=c user=hq", Source::File));
+        std::fs::write(&file, "\n").expect("write");
+        assert!(connection_string(None, Some(&file), None).is_err());
+    }
+}

@@ -1,0 +1,132 @@
+//! `rmdesk hq push`: the branch's changes after head office's high-water mark, in
+//! batches, each loaded exactly once (see [`super::apply`]).
+use anyhow::Context;
+
+use super::apply::{apply_batch, Applied};
+use super::schema;
+use crate::store::changelog::{row_checksum_line, TableShape, TableSum};
+use crate::store::{Actor, Store};
+
+/// Changes per batch (one PostgreSQL transaction each).
+pub const DEFAULT_BATCH: usize = 20_000;
+
+/// Where a push stands, for its progress line.
+#[derive(Debug, Clone, Copy)]
+pub struct Progress {
+    pub sent: u64,
+    pub total: u64,
+}
+
+/// What a push did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PushSummary {
+    pub branch: String,
+    /// Changes loaded at head office by this push.
+    pub changes: u64,
+    pub batches: u64,
+    /// Head office's high-water mark after the push.
+    pub hwm: i64,
+}
+
+/// Prepares head office for the branch: the schema (created if missing, checked for the
+/// branch's schema version) and the branch's partitions. Returns the captured tables.
+pub fn prepare(
+    store: &Store,
+    client: &mut postgres::Client,
+    branch: &str,
+) -> anyhow::Result<Vec<TableShape>> {
+    let shapes = store.hq_table_shapes()?;
+    schema::ensure(client, &shapes, store.schema_version()?)?;
+    schema::ensure_branch(client, &shapes, branch)?;
+    Ok(shapes)
+}
+
+/// Sends every change after head office's mark for `branch`, `batch` at a time, calling
+/// `progress` after each batch. Killed at any moment, or run again, it loads each change
+/// exactly once: each batch moves the mark in its own transaction.
+pub fn push(
+    store: &mut Store,
+    actor: &Actor,
+    client: &mut postgres::Client,
+    branch: &str,
+    batch: usize,
+    progress: &mut dyn FnMut(Progress),
+) -> anyhow::Result<PushSummary> {
+    let shapes = prepare(store, client, branch)?;
+    let mut hwm = schema::high_water_mark(client, branch)?;
+    let total = u64::try_from(store.changes_count_after(hwm)?).unwrap_or(0);
+    let mut summary = PushSummary {
+        branch: branch.to_string(),
+        changes: 0,
+        batches: 0,
+        hwm,
+    };
+    loop {
+        let changes = store.changes_after(actor, hwm, batch.max(1))?;
+        let Some(last) = changes.last().map(|c| c.seq) else {
+            break;
+        };
+        let first = changes.first().map(|c| c.seq).unwrap_or(last);
+        match apply_batch(client, &shapes, branch, hwm, &changes, "push")? {
+            Applied::Loaded {
+                changes: n,
+                hwm: new,
+            } => {
+                summary.changes += n;
+                summary.batches += 1;
+                hwm = new;
+                store
+                    .record_hq_sync(actor, "push", first, last, branch)
+                    .context("recording the push in the branch")?;
+            }
+            // Another push of the same branch got there first: carry on after it.
+            Applied::AlreadyHeld { hwm: held } => hwm = held,
+        }
+        progress(Progress {
+            sent: summary.changes,
+            total,
+        });
+    }
+    summary.hwm = hwm;
+    Ok(summary)
+}
+
+/// Rows and checksum of one table of `branch` at head office, computed like
+/// [`Store::table_checksum`] so that equal values give equal sums.
+pub fn hq_table_checksum(
+    client: &mut postgres::Client,
+    shape: &TableShape,
+    branch: &str,
+) -> anyhow::Result<TableSum> {
+    use sha2::{Digest, Sha256};
+    let cols: Vec<String> = shape
+        .columns
+        .iter()
+        .map(|c| format!("t.{}::text", schema::ident(&c.name)))
+        .collect();
+    // Qualified, so the order is the key's own and not its text.
+    let key: Vec<String> = shape
+        .key
+        .iter()
+        .map(|k| format!("t.{}", schema::ident(k)))
+        .collect();
+    let sql = format!(
+        "SELECT {} FROM {} t WHERE t.branch_code = $1 ORDER BY {}",
+        cols.join(", "),
+        schema::table(shape.table),
+        key.join(", ")
+    );
+    let mut hash = Sha256::new();
+    let mut rows = 0u64;
+    for row in client.query(&sql, &[&branch])? {
+        let values: Vec<Option<String>> = (0..shape.columns.len())
+            .map(|i| row.try_get(i))
+            .collect::<Result<_, _>>()?;
+        hash.update(row_checksum_line(&values).as_bytes());
+        rows += 1;
+    }
+    Ok(TableSum {
+        rows,
+        sha256: format!("{:x}", hash.finalize()),
+    })
+}

@@ -1,0 +1,249 @@
+//! Client value: contribution (amount × margin), the ranking by contribution or AUM, the
+//! 80/20 share and curve, tiers; and the products' margins it reads.
+use rusqlite::types::Value;
+use rusqlite::{params, params_from_iter};
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use super::{fen, rms_in_scope, tier_of};
+use crate::domain::client::Tier;
+use crate::store::clients::scope;
+use crate::store::{ts, Actor, Result, Role, Store, StoreError};
+
+/// What the value report ranks by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ValueBy {
+    /// Contribution.
+    #[default]
+    Contribution,
+    /// AUM.
+    Aum,
+}
+
+/// One client in the value report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValueRow {
+    /// Rank, from 1.
+    pub rank: usize,
+    /// Client id.
+    pub client_id: i64,
+    /// Client number.
+    pub client_no: String,
+    /// Name.
+    pub name: String,
+    /// Owner's username.
+    pub rm: String,
+    /// Tier (the override when there is one).
+    pub tier: Tier,
+    /// AUM, CNY.
+    pub aum: Decimal,
+    /// Contribution, CNY per year, exact.
+    pub contribution: Decimal,
+    /// Cumulative share of the ranked value held by this client and those above,
+    /// percent to one decimal.
+    pub cumulative_pct: Decimal,
+}
+
+/// Count, AUM and contribution of one tier.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TierValue {
+    /// The tier.
+    pub tier: Tier,
+    /// Clients.
+    pub clients: usize,
+    /// Their AUM.
+    pub aum: Decimal,
+    /// Their contribution.
+    pub contribution: Decimal,
+}
+
+/// The value report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValueReport {
+    /// What the clients are ranked by.
+    pub by: ValueBy,
+    /// Clients, highest value first.
+    pub rows: Vec<ValueRow>,
+    /// Total AUM.
+    pub total_aum: Decimal,
+    /// Total contribution.
+    pub total_contribution: Decimal,
+    /// How many clients are the top 20% (rounded up).
+    pub top_count: usize,
+    /// The share of the ranked value they hold, percent to one decimal.
+    pub top_share: Option<Decimal>,
+    /// The 80/20 curve by deciles: share of value held by the top 10%, 20%, … 100% of
+    /// clients (each count rounded up), percent to one decimal.
+    pub deciles: Vec<Decimal>,
+    /// General, key and core.
+    pub tiers: Vec<TierValue>,
+}
+
+impl Store {
+    /// The value report of the clients in scope (not closed; one RM's with `rm`),
+    /// ranked by `by`.
+    pub fn value_report(
+        &self,
+        actor: &Actor,
+        rm: Option<&str>,
+        by: ValueBy,
+    ) -> Result<ValueReport> {
+        let conn = self.conn();
+        let rms = rms_in_scope(conn, actor, rm)?;
+        let (scope_sql, scope_arg) = scope(actor);
+        let mut args = vec![scope_arg];
+        let rm_sql = match rm {
+            Some(_) => {
+                let Some((id, _, _)) = rms.first() else {
+                    return Ok(value_of(Vec::new(), by));
+                };
+                args.push(Value::Integer(*id));
+                "AND c.owner_id = ?"
+            }
+            None => "",
+        };
+        let mut clients: Vec<ValueRow> = Vec::new();
+        let mut index = std::collections::HashMap::new();
+        let mut stmt = conn.prepare(&format!(
+            "SELECT c.id, c.client_no, c.name, u.username, coalesce(c.tier_override, c.tier), c.aum_minor
+             FROM clients c JOIN users u ON u.id = c.owner_id
+             WHERE {scope_sql} {rm_sql} AND c.status != 'closed'"
+        ))?;
+        let rows = stmt.query_map(params_from_iter(args.iter()), |r| {
+            Ok(ValueRow {
+                rank: 0,
+                client_id: r.get(0)?,
+                client_no: r.get(1)?,
+                name: r.get(2)?,
+                rm: r.get(3)?,
+                tier: tier_of(&r.get::<_, String>(4)?),
+                aum: fen(r.get(5)?),
+                contribution: Decimal::ZERO,
+                cumulative_pct: Decimal::ZERO,
+            })
+        })?;
+        for row in rows {
+            let row = row?;
+            index.insert(row.client_id, clients.len());
+            clients.push(row);
+        }
+        let mut stmt = conn.prepare(&format!(
+            "SELECT h.client_id, h.amount, p.margin FROM holdings h
+             JOIN products p ON p.id = h.product_id JOIN clients c ON c.id = h.client_id
+             WHERE {scope_sql} {rm_sql} AND c.status != 'closed'
+               AND h.status = 'open' AND h.currency = 'CNY'"
+        ))?;
+        let rows = stmt.query_map(params_from_iter(args.iter()), |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
+        for row in rows {
+            let (client, amount, margin) = row?;
+            let bad = || StoreError::invalid("amount", "err.amount", "stored amount unreadable");
+            let amount: Decimal = amount.parse().map_err(|_| bad())?;
+            let margin: Decimal = margin.parse().map_err(|_| bad())?;
+            if let Some(&i) = index.get(&client) {
+                let c = &mut clients[i];
+                c.contribution += amount * margin / Decimal::ONE_HUNDRED;
+            }
+        }
+        Ok(value_of(clients, by))
+    }
+
+    /// Sets a product's margin, percent per year (administrators; audited).
+    pub fn set_product_margin(&mut self, actor: &Actor, code: &str, margin: Decimal) -> Result<()> {
+        if actor.role != Role::Admin {
+            return Err(StoreError::Forbidden);
+        }
+        if margin < Decimal::ZERO || margin > Decimal::ONE_HUNDRED {
+            return Err(StoreError::invalid(
+                "margin",
+                "err.product.margin",
+                "the margin is between 0 and 100 percent",
+            ));
+        }
+        let margin = margin.normalize();
+        self.write(|tx, now| {
+            let (id, before): (i64, String) = tx
+                .query_row(
+                    "SELECT id, margin FROM products WHERE code = ?1",
+                    [code],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .map_err(|e| match e {
+                    rusqlite::Error::QueryReturnedNoRows => StoreError::NotFound,
+                    e => e.into(),
+                })?;
+            tx.execute(
+                "UPDATE products SET margin = ?1, updated_at = ?2 WHERE id = ?3",
+                params![margin.to_string(), ts(now), id],
+            )?;
+            let (before, after) = (format!("margin={before}"), format!("margin={margin}"));
+            let mut e = crate::store::audit::Entry::new("product.margin", "product", Some(id));
+            e.before = Some(&before);
+            e.after = Some(&after);
+            crate::store::audit::append(tx, now, actor.into(), e)
+        })
+    }
+}
+
+/// Ranks value rows by `by`: the one definition, for the branch and head office.
+pub fn value_of(mut rows: Vec<ValueRow>, by: ValueBy) -> ValueReport {
+    let value = |r: &ValueRow| match by {
+        ValueBy::Contribution => r.contribution,
+        ValueBy::Aum => r.aum,
+    };
+    rows.sort_by(|a, b| {
+        value(b)
+            .cmp(&value(a))
+            .then_with(|| a.client_no.cmp(&b.client_no))
+    });
+    let total: Decimal = rows.iter().map(value).sum();
+    let pct = |part: Decimal| {
+        (!total.is_zero()).then(|| {
+            (part * Decimal::ONE_HUNDRED / total)
+                .round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero)
+        })
+    };
+    let mut running = Decimal::ZERO;
+    let mut prefix = Vec::with_capacity(rows.len());
+    for (i, r) in rows.iter_mut().enumerate() {
+        running += value(r);
+        prefix.push(running);
+        r.rank = i + 1;
+        r.cumulative_pct = pct(running).unwrap_or_default();
+    }
+    let n = rows.len();
+    let upto = |k: usize| match k {
+        0 => Decimal::ZERO,
+        k => prefix.get(k - 1).copied().unwrap_or(Decimal::ZERO),
+    };
+    let top_count = n.div_ceil(5);
+    let deciles = (1..=10)
+        .map(|d| pct(upto((n * d).div_ceil(10))).unwrap_or_default())
+        .collect();
+    let tiers = [Tier::General, Tier::Key, Tier::Core]
+        .into_iter()
+        .map(|tier| {
+            let of = rows.iter().filter(|r| r.tier == tier);
+            TierValue {
+                tier,
+                clients: of.clone().count(),
+                aum: of.clone().map(|r| r.aum).sum(),
+                contribution: of.map(|r| r.contribution).sum(),
+            }
+        })
+        .collect();
+    ValueReport {
+        by,
+        top_share: pct(upto(top_count)),
+        top_count,
+        deciles,
+        tiers,
+        total_aum: rows.iter().map(|r| r.aum).sum(),
+        total_contribution: rows.iter().map(|r| r.contribution).sum(),
+        rows,
+    }
+}

@@ -1,0 +1,382 @@
+//! `rmdesk hq push` against a real PostgreSQL (scripts/with-pg): the first push copies
+//! every captured table (rows and a checksum of the values equal on both sides), a second
+//! push sends nothing, changes made between pushes arrive once, pushes killed at random
+//! points and resumed leave head office equal to the branch, and two branches share head
+//! office without touching each other's rows.
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+use common::pg;
+use rand::{Rng, SeedableRng};
+use rmdesk::hq;
+use rmdesk::store::{Actor, FixedClock, Store};
+use rusqlite::Connection;
+
+fn rmdesk(db: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_rmdesk"));
+    cmd.arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("RMDESK_DB")
+        .env_remove("RMDESK_PG")
+        .env("RMDESK_PASSWORD", "demo-password")
+        .envs(common::clock_env());
+    cmd
+}
+
+fn ok(o: &Output) -> String {
+    assert!(
+        o.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// A demo branch of `clients` clients; its branch code changed to `code`.
+fn demo(dir: &Path, name: &str, clients: u32, code: &str) -> std::path::PathBuf {
+    let db = dir.join(format!("{name}.db"));
+    let n = clients.to_string();
+    ok(&rmdesk(&db, &["demo", "--clients", &n])
+        .output()
+        .expect("demo"));
+    if code != "0101" {
+        let conn = Connection::open(&db).expect("open");
+        conn.execute("UPDATE branches SET code = ?1 WHERE code = '0101'", [code])
+            .expect("recode");
+    }
+    db
+}
+
+fn admin(db: &Path) -> (Store, Actor) {
+    let mut store = Store::open(db).expect("open");
+    store.set_clock(Box::new(FixedClock(common::noon())));
+    let admin = store
+        .login("admin", "demo-password")
+        .expect("admin signs in");
+    (store, admin)
+}
+
+fn push(
+    store: &mut Store,
+    admin: &Actor,
+    url: &str,
+    branch: &str,
+    batch: usize,
+) -> hq::push::PushSummary {
+    let mut client = pg::connect(url);
+    hq::push::push(store, admin, &mut client, branch, batch, &mut |_| {}).expect("push")
+}
+
+/// Every captured table: rows and checksum equal in the branch and at head office.
+fn assert_equal(store: &Store, admin: &Actor, url: &str, branch: &str) {
+    let mut client = pg::connect(url);
+    for shape in store.hq_table_shapes().expect("shapes") {
+        let here = store
+            .table_checksum(admin, shape.table)
+            .expect("branch sum");
+        let there = hq::push::hq_table_checksum(&mut client, &shape, branch).expect("hq sum");
+        assert_eq!(here, there, "table {} of branch {branch}", shape.table);
+    }
+}
+
+/// Head office's record of the branch: every change applied once, batches back to back.
+fn assert_exactly_once(url: &str, branch: &str, last_seq: i64) {
+    let mut client = pg::connect(url);
+    let row = client
+        .query_one(
+            "SELECT hwm, changes, (SELECT coalesce(sum(changes), 0)::bigint FROM hq.batches WHERE branch_code = $1)
+             FROM hq.branch_state WHERE branch_code = $1",
+            &[&branch],
+        )
+        .expect("state");
+    let (hwm, changes, batched): (i64, i64, i64) = (row.get(0), row.get(1), row.get(2));
+    assert_eq!(hwm, last_seq, "high-water mark");
+    assert_eq!(
+        changes, last_seq,
+        "each change of 1..={last_seq} counted once"
+    );
+    assert_eq!(batched, last_seq);
+    let ranges: Vec<(i64, i64)> = client
+        .query(
+            "SELECT first_seq, last_seq FROM hq.batches WHERE branch_code = $1 ORDER BY first_seq",
+            &[&branch],
+        )
+        .expect("batches")
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    for w in ranges.windows(2) {
+        assert_eq!(w[1].0, w[0].1 + 1, "batches back to back: {ranges:?}");
+    }
+}
+
+#[test]
+fn first_push_copies_everything_and_a_second_sends_nothing() {
+    let url = pg::fresh_database("first_push");
+    let dir = tempfile::tempdir().expect("dir");
+    let db = demo(dir.path(), "branch", 200, "0101");
+    let (mut store, admin) = admin(&db);
+    let first = push(&mut store, &admin, &url, "0101", 500);
+    let last = store.last_change_seq().expect("seq");
+    assert_eq!(first.changes, u64::try_from(last).expect("seq"));
+    assert!(first.batches > 1, "{first:?}");
+    assert_equal(&store, &admin, &url, "0101");
+    // Every captured table has rows at head office (a real check, not empty = empty).
+    let mut client = pg::connect(&url);
+    for t in [
+        "clients",
+        "holdings",
+        "visits",
+        "feedback",
+        "tasks",
+        "audit_log",
+        "users",
+        "aum_history",
+    ] {
+        let n: i64 = client
+            .query_one(
+                &format!("SELECT count(*) FROM hq.{t} WHERE branch_code = '0101'"),
+                &[],
+            )
+            .expect("count")
+            .get(0);
+        assert!(n > 0, "{t} is empty at head office");
+    }
+    // Partitioned by branch, keyed by branch.
+    let parts: i64 = client
+        .query_one(
+            "SELECT count(*) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE c.relname = 'clients@0101'",
+            &[],
+        )
+        .expect("partition")
+        .get(0);
+    assert_eq!(parts, 1);
+    let second = push(&mut store, &admin, &url, "0101", 500);
+    assert_eq!((second.changes, second.batches), (0, 0));
+    assert_exactly_once(&url, "0101", last);
+    // Password hashes stay in the branch.
+    let leaked: i64 = client
+        .query_one(
+            "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'hq' AND column_name = 'password_hash'",
+            &[],
+        )
+        .expect("columns")
+        .get(0);
+    assert_eq!(leaked, 0);
+}
+
+#[test]
+fn changes_between_pushes_arrive_once() {
+    let url = pg::fresh_database("between");
+    let dir = tempfile::tempdir().expect("dir");
+    let db = demo(dir.path(), "branch", 50, "0101");
+    let (mut store, admin) = admin(&db);
+    push(&mut store, &admin, &url, "0101", 10_000);
+    let before = store.last_change_seq().expect("seq");
+    // Changes through the store and straight in SQL: a branch, a setting, ten clients
+    // twice (only their last state may stay), one visit.
+    store
+        .create_branch(&admin, "0909", "Harbour")
+        .expect("branch");
+    let conn = Connection::open(&db).expect("open");
+    conn.execute_batch(
+        "UPDATE clients SET notes = 'first' WHERE id <= 10;
+         UPDATE clients SET notes = 'second', occupation = NULL WHERE id <= 10;
+         UPDATE settings SET value = '20' WHERE key = 'lockout.minutes';
+         UPDATE visits SET summary = summary || ' (checked)' WHERE id = 1;",
+    )
+    .expect("changes");
+    let after = store.last_change_seq().expect("seq");
+    assert!(after > before + 20);
+    let sent = push(&mut store, &admin, &url, "0101", 7);
+    assert_eq!(sent.changes, u64::try_from(after - before).expect("n"));
+    assert_equal(&store, &admin, &url, "0101");
+    let mut client = pg::connect(&url);
+    let notes: Vec<Option<String>> = client
+        .query(
+            "SELECT notes FROM hq.clients WHERE branch_code = '0101' AND id <= 10",
+            &[],
+        )
+        .expect("notes")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(notes, vec![Some("second".to_string()); 10]);
+    assert_exactly_once(&url, "0101", after);
+    assert_eq!(push(&mut store, &admin, &url, "0101", 7).changes, 0);
+}
+
+#[test]
+fn pushes_killed_at_random_points_and_resumed_load_every_change_once() {
+    let url = pg::fresh_database("killed");
+    let dir = tempfile::tempdir().expect("dir");
+    let db = demo(dir.path(), "branch", 400, "0101");
+    let conn = Connection::open(&db).expect("open");
+    let mut rng = rand::rngs::StdRng::seed_from_u64(19);
+    let mut killed = 0;
+    for trial in 0..20 {
+        // Some work in the branch between attempts.
+        conn.execute(
+            "UPDATE clients SET notes = ?1 WHERE id % 20 = ?2",
+            rusqlite::params![format!("trial {trial}"), trial],
+        )
+        .expect("work");
+        // Small batches, so that a push lasts long enough to be killed in the middle
+        // even on an idle machine.
+        let mut child = rmdesk(&db, &["--user", "admin", "hq", "push", "--batch", "25"])
+            .env("RMDESK_PG", &url)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("push starts");
+        std::thread::sleep(Duration::from_millis(rng.gen_range(20..900)));
+        if child.try_wait().expect("wait").is_none() {
+            killed += 1;
+        }
+        child.kill().ok();
+        child.wait().expect("ended");
+    }
+    assert!(
+        killed >= 10,
+        "only {killed} of 20 pushes were killed while running"
+    );
+    let out = ok(
+        &rmdesk(&db, &["--user", "admin", "hq", "push", "--batch", "150"])
+            .env("RMDESK_PG", &url)
+            .output()
+            .expect("push"),
+    );
+    assert!(out.contains("branch 0101:"), "{out}");
+    let (store, admin) = admin(&db);
+    // The last push's own sign-in came after it read the log: push once more in-process.
+    let mut store = store;
+    push(&mut store, &admin, &url, "0101", 1000);
+    assert_equal(&store, &admin, &url, "0101");
+    assert_exactly_once(&url, "0101", store.last_change_seq().expect("seq"));
+}
+
+#[test]
+fn two_branches_share_head_office_without_touching_each_other() {
+    let url = pg::fresh_database("two");
+    let dir = tempfile::tempdir().expect("dir");
+    let east = demo(dir.path(), "east", 60, "0101");
+    let west = demo(dir.path(), "west", 80, "0202");
+    let (mut e, ea) = admin(&east);
+    let (mut w, wa) = admin(&west);
+    push(&mut e, &ea, &url, "0101", 300);
+    push(&mut w, &wa, &url, "0202", 300);
+    assert_equal(&e, &ea, &url, "0101");
+    assert_equal(&w, &wa, &url, "0202");
+    // Same ids on both sides, kept apart by the branch code.
+    let mut client = pg::connect(&url);
+    let both: i64 = client
+        .query_one(
+            "SELECT count(*) FROM hq.clients a JOIN hq.clients b ON a.id = b.id
+             WHERE a.branch_code = '0101' AND b.branch_code = '0202'",
+            &[],
+        )
+        .expect("join")
+        .get(0);
+    assert_eq!(both, 60);
+    // East changes and pushes again; west at head office is as it was.
+    Connection::open(&east)
+        .expect("open")
+        .execute("UPDATE clients SET notes = 'east only'", [])
+        .expect("update");
+    push(&mut e, &ea, &url, "0101", 300);
+    assert_equal(&e, &ea, &url, "0101");
+    assert_equal(&w, &wa, &url, "0202");
+    let west_notes: i64 = client
+        .query_one(
+            "SELECT count(*) FROM hq.clients WHERE branch_code = '0202' AND notes = 'east only'",
+            &[],
+        )
+        .expect("count")
+        .get(0);
+    assert_eq!(west_notes, 0);
+    assert_exactly_once(&url, "0101", e.last_change_seq().expect("seq"));
+    assert_exactly_once(&url, "0202", w.last_change_seq().expect("seq"));
+}
+
+#[test]
+fn only_an_administrator_pushes_and_the_password_is_never_printed() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = demo(dir.path(), "branch", 5, "0101");
+    let out = rmdesk(
+        &db,
+        &["--user", "rm1", "hq", "push", "--pg", "host=/nowhere"],
+    )
+    .output()
+    .expect("push");
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("only an administrator"), "{err}");
+    let out = rmdesk(
+        &db,
+        &[
+            "--user",
+            "admin",
+            "hq",
+            "push",
+            "--pg",
+            "postgresql://hq:TopSecret99@127.0.0.1:1/hq",
+        ],
+    )
+    .env("XDG_DATA_HOME", dir.path())
+    .output()
+    .expect("push");
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("hq@127.0.0.1/hq"), "{err}");
+    assert!(!err.contains("TopSecret99"), "{err}");
+    let log =
+        std::fs::read_to_string(dir.path().join("rmdesk").join("rmdesk.log")).expect("the log");
+    assert!(log.contains("hq@127.0.0.1/hq"), "{log}");
+    assert!(!log.contains("TopSecret99"), "{log}");
+    // No connection string at all: one sentence.
+    let out = rmdesk(&db, &["--user", "admin", "hq", "push"])
+        .output()
+        .expect("push");
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("give --pg URL, --pg-file FILE or set RMDESK_PG"));
+}
+
+#[test]
+fn a_push_of_several_batches_shows_its_progress() {
+    let url = pg::fresh_database("progress");
+    let dir = tempfile::tempdir().expect("dir");
+    let db = demo(dir.path(), "branch", 20, "0101");
+    let out = rmdesk(&db, &["--user", "admin", "hq", "push", "--batch", "100"])
+        .env("RMDESK_PG", &url)
+        .output()
+        .expect("push");
+    let said = ok(&out);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.starts_with("pushed 100 of "), "{err}");
+    assert!(err.trim_end().ends_with("(100 %)"), "{err}");
+    let batches = said
+        .split(" in ")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .and_then(|n| n.parse::<usize>().ok())
+        .expect("batches said");
+    assert!(batches > 1, "{said}");
+    // One line per tenth at most, however many batches.
+    assert!(err.lines().count() <= 11, "{err}");
+    // A push of one batch says nothing on standard error.
+    let quiet = rmdesk(&db, &["--user", "admin", "hq", "push", "--batch", "100"])
+        .env("RMDESK_PG", &url)
+        .output()
+        .expect("push");
+    ok(&quiet);
+    assert!(
+        quiet.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&quiet.stderr)
+    );
+}

@@ -176,7 +176,11 @@ fn backup_and_restore_dialogs() {
         // refused by the restore's own checks, in its own sentence; nothing is replaced.
         let broken = dir.path().join("broken.db");
         std::fs::copy(&target, &broken).expect("copy");
-        rusqlite::Connection::open(&broken)
+        let keys = rmdesk::store::keys::key_path;
+        if keys(&target).exists() {
+            std::fs::copy(keys(&target), keys(&broken)).expect("key file");
+        }
+        common::raw(&broken)
             .expect("raw")
             .execute_batch("DROP TRIGGER audit_log_no_delete")
             .expect("drop");

@@ -858,7 +858,7 @@ fn a_database_of_migration_1_is_searched_as_before_after_the_search_migration() 
     // Put the file back to what migration 1 left: its full-text table, holding every
     // suffix of each mobile behind a marker, no phone table, no indexes, columns,
     // triggers or tables of the later migrations (nor migration 7's history, margin and
-    // churn settings).
+    // churn settings, nor migration 8's consent and campaigns).
     {
         let conn = common::raw(&path).expect("raw");
         drop_change_capture(&conn);
@@ -867,6 +867,10 @@ fn a_database_of_migration_1_is_searched_as_before_after_the_search_migration() 
              DROP INDEX clients_owner_risk_name; DROP INDEX clients_branch_risk_name;
              DROP TABLE aum_history; ALTER TABLE products DROP COLUMN margin;
              DELETE FROM settings WHERE key LIKE 'churn.%';
+             DROP TABLE campaign_targets; DROP TABLE campaigns;
+             ALTER TABLE clients DROP COLUMN marketing_consent;
+             ALTER TABLE clients DROP COLUMN consent_at;
+             DELETE FROM settings WHERE key = 'care.birthday_days';
              DROP TABLE handover_clients; DROP TABLE handovers; DROP TABLE requests;
              ALTER TABLE tasks DROP COLUMN assigned_by;
              ALTER TABLE clients DROP COLUMN closed_on;

@@ -150,20 +150,8 @@ fn the_migration_logs_every_row_already_there() {
     drop(seeded(&path));
     // Take the file back to before migration 9.
     let conn = common::raw(&path).expect("open");
-    let triggers: Vec<String> = conn
-        .prepare(
-            "SELECT name FROM sqlite_schema WHERE type = 'trigger' AND name LIKE 'change_log_%'",
-        )
-        .expect("prepare")
-        .query_map([], |r| r.get(0))
-        .expect("query")
-        .collect::<Result<_, _>>()
-        .expect("names");
-    for t in triggers {
-        conn.execute_batch(&format!("DROP TRIGGER {t}"))
-            .expect("drop");
-    }
-    conn.execute_batch("DROP TABLE change_log; DROP TABLE hq_sync; PRAGMA user_version = 7;")
+    common::drop_change_capture(&conn);
+    conn.execute_batch("PRAGMA user_version = 8")
         .expect("downgrade");
     drop(conn);
     drop(Store::open(&path).expect("migrate"));

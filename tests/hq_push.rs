@@ -219,16 +219,18 @@ fn pushes_killed_at_random_points_and_resumed_load_every_change_once() {
     let mut rng = rand::rngs::StdRng::seed_from_u64(19);
     let mut killed = 0;
     for trial in 0..20 {
-        // Some work in the branch between attempts.
+        // Work in the branch between attempts: every client changes, so each push has
+        // at least 16 batches to send.
         conn.execute(
-            "UPDATE clients SET notes = ?1 WHERE id % 20 = ?2",
-            rusqlite::params![format!("trial {trial}"), trial],
+            "UPDATE clients SET notes = ?1",
+            rusqlite::params![format!("trial {trial}")],
         )
         .expect("work");
-        // Small batches, so that a push lasts long enough to be killed in the middle
-        // even on an idle machine.
+        // Small batches with a pause after each (a test build's hook), so that a push
+        // lasts long enough to be killed in the middle however fast the machine is.
         let mut child = rmdesk(&db, &["--user", "admin", "hq", "push", "--batch", "25"])
             .env("RMDESK_PG", &url)
+            .env("RMDESK_TEST_BATCH_PAUSE_MS", "60")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

@@ -86,9 +86,22 @@ pub fn push(
             sent: summary.changes,
             total,
         });
+        test_pause();
     }
     summary.hwm = hwm;
     Ok(summary)
+}
+
+/// A pause after each batch, in the test suite's builds only (`RMDESK_TEST_BATCH_PAUSE_MS`),
+/// so that the kill trials stop a push between batches however fast the machine is.
+fn test_pause() {
+    #[cfg(feature = "test-clock")]
+    if let Some(ms) = std::env::var("RMDESK_TEST_BATCH_PAUSE_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        std::thread::sleep(std::time::Duration::from_millis(ms));
+    }
 }
 
 /// Rows and checksum of one table of `branch` at head office, computed like

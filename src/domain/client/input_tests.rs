@@ -1,4 +1,6 @@
 //! Tests of client validation. Compiled only for tests: declared under #[cfg(test)].
+use std::str::FromStr;
+
 use super::*;
 
 fn today() -> NaiveDate {

@@ -44,6 +44,42 @@ impl Store {
         }
     }
 
+    /// The lines of a rule whose query reads (id, client id, client name, detail, date):
+    /// one line of `kind` each, Enter going to `target(client id, id)`.
+    fn client_lines(
+        &self,
+        sql: &str,
+        args: impl rusqlite::Params,
+        kind: WorkKind,
+        target: fn(i64, i64) -> WorkRef,
+    ) -> Result<Vec<WorkItem>> {
+        let mut stmt = self.conn().prepare_cached(sql)?;
+        let rows = stmt.query_map(args, |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, client_id, name, detail, day) = row?;
+            let Some(date) = parse_day(&day) else {
+                continue;
+            };
+            out.push(client_item(
+                kind,
+                date,
+                name,
+                Some(detail),
+                target(client_id, id),
+            ));
+        }
+        Ok(out)
+    }
+
     fn rule_tasks(
         &self,
         actor: &Actor,
@@ -123,33 +159,12 @@ impl Store {
             .query_row(params![soon.to_string(), branch, actor.user_id], |r| {
                 r.get(0)
             })?;
-        let mut stmt = self.conn().prepare_cached(&sql)?;
-        let rows = stmt.query_map(
+        let out = self.client_lines(
+            &sql,
             params![soon.to_string(), branch, actor.user_id, lim(limit)],
-            |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, i64>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?,
-                ))
-            },
+            WorkKind::Complaint,
+            |client_id, id| WorkRef::Feedback { client_id, id },
         )?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (id, client_id, name, description, deadline) = row?;
-            let Some(date) = parse_day(&deadline) else {
-                continue;
-            };
-            out.push(client_item(
-                WorkKind::Complaint,
-                date,
-                name,
-                Some(description),
-                WorkRef::Feedback { client_id, id },
-            ));
-        }
         Ok((out, count(total)))
     }
 
@@ -169,41 +184,20 @@ impl Store {
             .conn()
             .prepare_cached(&format!("SELECT count(*) {from}"))?
             .query_row(args, |r| r.get(0))?;
-        let mut stmt = self.conn().prepare_cached(&format!(
-            "SELECT h.id, h.client_id, c.name, p.name, h.maturity_date {from}
-             ORDER BY h.maturity_date, h.id LIMIT ?4"
-        ))?;
-        let rows = stmt.query_map(
+        let out = self.client_lines(
+            &format!(
+                "SELECT h.id, h.client_id, c.name, p.name, h.maturity_date {from}
+                 ORDER BY h.maturity_date, h.id LIMIT ?4"
+            ),
             params![
                 today.to_string(),
                 end.to_string(),
                 actor.user_id,
                 lim(limit)
             ],
-            |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, i64>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?,
-                ))
-            },
+            WorkKind::Maturity,
+            |client_id, id| WorkRef::Holding { client_id, id },
         )?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (id, client_id, name, product, maturity) = row?;
-            let Some(date) = parse_day(&maturity) else {
-                continue;
-            };
-            out.push(client_item(
-                WorkKind::Maturity,
-                date,
-                name,
-                Some(product),
-                WorkRef::Holding { client_id, id },
-            ));
-        }
         Ok((out, count(n)))
     }
 

@@ -17,8 +17,8 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags};
 
 use super::anchor::{self, Head, Kind};
-use super::keys::{key_path, DataKey, KeyFile, RecoveryKey};
 use super::backup::Phase;
+use super::keys::{key_path, DataKey, KeyFile, RecoveryKey};
 use super::{
     audit, cipher, files, instances, Actor, FixedClock, OpenError, Role, Store, StoreError,
 };

@@ -143,7 +143,7 @@ fn audit_db(data: &Path, n: u64) -> PathBuf {
             .create_first_admin("admin", "Admin", "bench-password-1")
             .expect("admin");
     }
-    let mut c = rusqlite::Connection::open(&partial).expect("raw");
+    let mut c = common::raw(&partial).expect("raw");
     c.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF;")
         .expect("pragmas");
     let tx = c.transaction().expect("tx");

@@ -73,7 +73,7 @@ fn main() {
         let _ = std::fs::read(&db);
     }
     let size = std::fs::metadata(&db).map(|m| m.len()).unwrap_or(0);
-    let plain = Connection::open(&db).expect("plain connection");
+    let plain = common::raw(&db).expect("plain connection");
     let count = |t: &str| -> i64 {
         plain
             .query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))
@@ -553,7 +553,7 @@ fn build(db: &Path, clients: usize) {
 /// Visits, feedback and tasks up to 2, 0.1 and 0.2 per client, once (a setting marks a
 /// topped-up file).
 fn top_up(db: &Path) {
-    let mut conn = Connection::open(db).expect("open");
+    let mut conn = common::raw(db).expect("open");
     let done: bool = conn
         .query_row(
             "SELECT EXISTS (SELECT 1 FROM settings WHERE key = 'bench.topped_up')",

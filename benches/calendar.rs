@@ -53,7 +53,7 @@ fn main() {
             .to_string()
     };
     let mut rng = StdRng::seed_from_u64(7);
-    let conn = rusqlite::Connection::open(&path).expect("raw");
+    let conn = common::raw(&path).expect("raw");
     conn.execute_batch("BEGIN").expect("begin");
     {
         let rm_id = rm.user_id;

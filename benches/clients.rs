@@ -195,7 +195,7 @@ fn memory(db: &Path, data: &Path) {
 /// Name prefixes, phone fragments and ID tails drawn from the clients themselves: read
 /// straight from the file (the store would mask them), spread over the whole table.
 fn queries(db: &Path, clients: usize, n: usize) -> Vec<(&'static str, Vec<String>)> {
-    let conn = rusqlite::Connection::open(db).expect("raw read");
+    let conn = common::raw(db).expect("raw read");
     let mut rng = StdRng::seed_from_u64(42);
     let mut names = Vec::new();
     let mut phones = Vec::new();
@@ -380,7 +380,7 @@ fn import(data: &Path, rows: usize) {
 fn plain_writes(data: &Path, imported: &Path) -> (f64, f64) {
     use rmdesk::domain::search_terms;
     use rusqlite::types::Value;
-    let src = rusqlite::Connection::open(imported).expect("imported file");
+    let src = common::raw(imported).expect("imported file");
     let columns: Vec<String> = src
         .prepare("SELECT name FROM pragma_table_info('clients')")
         .expect("sql")
@@ -429,7 +429,7 @@ fn plain_writes(data: &Path, imported: &Path) -> (f64, f64) {
     let mut store = Store::open(&target).expect("open");
     store.seed_demo().expect("demo users");
     drop(store);
-    let mut conn = rusqlite::Connection::open(&target).expect("plain");
+    let mut conn = common::raw(&target).expect("plain");
     conn.execute_batch(
         "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA cache_size = -32768;",
     )

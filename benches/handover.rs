@@ -21,7 +21,7 @@ fn build(path: &std::path::Path, n: usize) {
     let mut store = Store::open(path).expect("open");
     store.seed_demo().expect("demo users");
     drop(store);
-    let conn = rusqlite::Connection::open(path).expect("raw");
+    let conn = common::raw(path).expect("raw");
     conn.execute_batch(
         "BEGIN;
          INSERT INTO products (code, name, category, risk_level, created_at, updated_at)

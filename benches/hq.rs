@@ -75,7 +75,7 @@ fn main() {
     );
 
     // A day's changes: 10,000 client rows changed.
-    let conn = rusqlite::Connection::open(&db).expect("raw");
+    let conn = rmdesk::store::cipher::connect(&db).expect("raw"); // keyed: admin signed in
     conn.execute(
         "UPDATE clients SET notes = 'reviewed today' WHERE id <= 10000",
         [],

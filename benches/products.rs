@@ -159,7 +159,7 @@ fn seed(path: &Path, clients: i64) {
         store.create_product(&admin, &p).expect("product");
     }
     drop(store);
-    let conn = rusqlite::Connection::open(path).expect("raw");
+    let conn = common::raw(path).expect("raw");
     // Random names (a family name, a given name and a digit: ~4,000 distinct), random
     // owners, levels and assessment dates in the demo's proportions. MATERIALIZED draws
     // each random number once: a flattened CTE would draw `d` again in every WHEN.

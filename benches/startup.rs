@@ -84,7 +84,7 @@ fn seed(path: &Path, clients: u64) {
     };
     let rm_id = store.create_user(&admin, &rm).expect("rm");
     drop(store);
-    let conn = rusqlite::Connection::open(path).expect("raw");
+    let conn = common::raw(path).expect("raw");
     conn.execute(
         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1)
          INSERT INTO clients (client_no, kind, name, id_type, id_number, mobile, owner_id, branch_id,

@@ -33,7 +33,7 @@ fn main() {
         }
     }
     drop(store);
-    let conn = rusqlite::Connection::open(&path).expect("raw");
+    let conn = common::raw(&path).expect("raw");
     let now = Local::now();
     conn.execute_batch("BEGIN").expect("begin");
     {

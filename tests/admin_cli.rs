@@ -79,7 +79,7 @@ fn import_file(dir: &Path, n: usize) -> PathBuf {
 }
 
 fn count(db: &Path, sql: &str) -> i64 {
-    let c = Connection::open(db).expect("open");
+    let c = common::raw(db).expect("open");
     c.query_row(sql, [], |r| r.get(0)).expect("count")
 }
 
@@ -134,9 +134,9 @@ fn a_backup_taken_while_another_process_imports_is_consistent_and_passes_check()
         assert_eq!(mode & 0o777, 0o600);
     }
     assert!(!dir.path().join("during.db.partial").exists());
-    let out = ok(&run(dir.path(), &backup, &["check"], None));
+    let out = ok(&run(dir.path(), &backup, &["check"], Some("admin")));
     assert!(out.contains("audit chain ok"), "{out}");
-    assert!(ok(&run(dir.path(), &db, &["check"], None)).contains("anchors ok"));
+    assert!(ok(&run(dir.path(), &db, &["check"], Some("admin"))).contains("anchors ok"));
     // A backup never overwrites.
     let again = failed(&run(
         dir.path(),
@@ -207,15 +207,24 @@ fn restore_refuses_each_bad_file_with_its_own_sentence_and_leaves_the_database_a
     );
 
     let other = d.join("other.db");
-    Connection::open(&other)
+    common::raw(&other)
         .expect("other")
         .execute_batch("CREATE TABLE photos (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO photos VALUES (1, 'cat');")
         .expect("other");
     refused(d, &db, &other, "is an SQLite database of another program");
 
+    // Copies of the (encrypted) backup carry its key file.
+    let copy = |to: &Path| {
+        std::fs::copy(&good, to).expect("copy");
+        std::fs::copy(
+            rmdesk::store::keys::key_path(&good),
+            rmdesk::store::keys::key_path(to),
+        )
+        .expect("copy the key file");
+    };
     let newer = d.join("newer.db");
-    std::fs::copy(&good, &newer).expect("copy");
-    Connection::open(&newer)
+    copy(&newer);
+    common::raw(&newer)
         .expect("newer")
         .execute_batch("PRAGMA user_version = 99")
         .expect("newer");
@@ -223,9 +232,9 @@ fn restore_refuses_each_bad_file_with_its_own_sentence_and_leaves_the_database_a
 
     // A damaged page: the clients table's root page scribbled over.
     let damaged = d.join("damaged.db");
-    std::fs::copy(&good, &damaged).expect("copy");
+    copy(&damaged);
     let (root, page_size): (i64, i64) = {
-        let c = Connection::open(&damaged).expect("open");
+        let c = common::raw(&damaged).expect("open");
         (
             c.query_row(
                 "SELECT rootpage FROM sqlite_schema WHERE name = 'clients'",
@@ -233,8 +242,11 @@ fn restore_refuses_each_bad_file_with_its_own_sentence_and_leaves_the_database_a
                 |r| r.get(0),
             )
             .expect("root"),
-            c.query_row("PRAGMA page_size", [], |r| r.get(0))
-                .expect("size"),
+            // SQLCipher answers as text on an encrypted file.
+            c.query_row("PRAGMA page_size", [], |r| r.get::<_, String>(0))
+                .expect("size")
+                .parse()
+                .expect("a number"),
         )
     };
     let mut bytes = std::fs::read(&damaged).expect("read");
@@ -246,9 +258,9 @@ fn restore_refuses_each_bad_file_with_its_own_sentence_and_leaves_the_database_a
     refused(d, &db, &damaged, "is damaged");
 
     let broken = d.join("broken.db");
-    std::fs::copy(&good, &broken).expect("copy");
+    copy(&broken);
     std::fs::remove_file(d.join("good.db.manifest")).ok();
-    Connection::open(&broken)
+    common::raw(&broken)
         .expect("open")
         .execute_batch(
             "DROP TRIGGER audit_log_no_update;
@@ -257,7 +269,9 @@ fn restore_refuses_each_bad_file_with_its_own_sentence_and_leaves_the_database_a
         .expect("tamper");
     refused(d, &db, &broken, "has a broken audit chain");
 
-    // Refused while another rmdesk has the database open.
+    // Refused while another rmdesk has the database open (signed in: an encrypted
+    // database is open only then).
+    common::unlock(&db);
     let other_instance = rmdesk::store::Store::open(&db).expect("open");
     let err = failed(&run(
         d,
@@ -331,7 +345,7 @@ fn a_restore_keeps_the_old_file_is_audited_and_can_be_undone() {
         count(&kept, "SELECT count(*) FROM branches WHERE code = '0999'"),
         1
     );
-    let out = ok(&run(d, &db, &["check"], None));
+    let out = ok(&run(d, &db, &["check"], Some("admin")));
     assert!(out.contains("anchors ok"), "{out}");
 
     // Undo: restore the kept file.
@@ -346,7 +360,7 @@ fn a_restore_keeps_the_old_file_is_audited_and_can_be_undone() {
         count(&db, "SELECT count(*) FROM branches WHERE code = '0999'"),
         1
     );
-    assert!(ok(&run(d, &db, &["check"], None)).contains("anchors ok"));
+    assert!(ok(&run(d, &db, &["check"], Some("admin"))).contains("anchors ok"));
 }
 
 #[test]
@@ -362,7 +376,7 @@ fn restore_migrates_an_older_file() {
     ));
     std::fs::remove_file(d.join("old.db.manifest")).expect("rm");
     // As a version-4 file: without the objects of migrations 5 and later.
-    let conn = Connection::open(&old).expect("open");
+    let conn = common::raw(&old).expect("open");
     common::drop_change_capture(&conn);
     conn.execute_batch(
         "DROP INDEX audit_log_user; DROP INDEX audit_log_action;
@@ -483,14 +497,14 @@ fn tampered(tamper: impl FnOnce(&Connection)) -> (tempfile::TempDir, PathBuf, St
         &["audit", "--limit", "1"],
         Some("admin"),
     ));
-    assert!(ok(&run(dir.path(), &db, &["check"], None)).contains("anchors ok"));
-    let c = Connection::open(&db).expect("raw");
+    assert!(ok(&run(dir.path(), &db, &["check"], Some("admin"))).contains("anchors ok"));
+    let c = common::raw(&db).expect("raw");
     c.execute_batch("DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;")
         .expect("drop");
     tamper(&c);
     c.execute_batch(RESTORE_TRIGGERS).expect("triggers back");
     drop(c);
-    let out = run(dir.path(), &db, &["check"], None);
+    let out = run(dir.path(), &db, &["check"], Some("admin"));
     let err = failed(&out);
     assert!(err.contains("problem(s)"), "{err}");
     let stdout = text(&out).0;
@@ -587,11 +601,11 @@ fn editing_an_entry_and_recomputing_the_chain_is_detected() {
 #[test]
 fn a_missing_trigger_is_reported_in_its_own_sentence() {
     let (dir, db) = demo(5);
-    Connection::open(&db)
+    common::raw(&db)
         .expect("raw")
         .execute_batch("DROP TRIGGER audit_log_no_delete")
         .expect("drop");
-    let out = run(dir.path(), &db, &["check"], None);
+    let out = run(dir.path(), &db, &["check"], Some("admin"));
     failed(&out);
     let stdout = text(&out).0;
     assert_eq!(
@@ -668,7 +682,7 @@ fn audit_lists_newest_first_filters_and_exports_masked_csv() {
 fn settings_show_meaning_and_bounds_refuse_out_of_bounds_and_audit_changes() {
     let (dir, db) = demo(5);
     let d = dir.path();
-    let all = ok(&run(d, &db, &["settings"], None));
+    let all = ok(&run(d, &db, &["settings"], Some("admin")));
     assert!(all.contains("backup.keep = 14 backups"), "{all}");
     assert!(all.contains("lockout.max_attempts = 5 attempts"), "{all}");
     assert_eq!(all.lines().count(), 14, "{all}");
@@ -676,7 +690,7 @@ fn settings_show_meaning_and_bounds_refuse_out_of_bounds_and_audit_changes() {
         d,
         &db,
         &["settings", "get", "idle_lock.minutes"],
-        None,
+        Some("admin"),
     ));
     assert!(one.contains("bounds: from 1 to 60 minutes"), "{one}");
     let err = failed(&run(
@@ -706,7 +720,7 @@ fn settings_show_meaning_and_bounds_refuse_out_of_bounds_and_audit_changes() {
         Some("admin"),
     ));
     assert_eq!(out.trim(), "backup.keep: 14 → 7");
-    let c = Connection::open(&db).expect("raw");
+    let c = common::raw(&db).expect("raw");
     let (before, after): (String, String) = c
         .query_row(
             "SELECT before, after FROM audit_log WHERE action = 'setting.change' ORDER BY id DESC LIMIT 1",

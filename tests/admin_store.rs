@@ -121,7 +121,7 @@ fn the_viewer_and_its_export_mask_personal_data_and_sign_out_anchors_the_head() 
     let (dir, path) = temp_db();
     let (mut store, admin) = seeded(&path);
     // An entry holding personal data in full (as an older version might have written).
-    let raw = rusqlite::Connection::open(&path).expect("raw");
+    let raw = common::raw(&path).expect("raw");
     raw.execute(
         "INSERT INTO audit_log (id, at, user_id, username, action, entity, entity_id, before, after, prev_hash, hash)
          SELECT max(id) + 1, '2026-11-23T04:00:00Z', 1, 'admin', 'client.update', 'client', '7',

@@ -51,7 +51,7 @@ fn the_count_previewed_is_the_list_frozen_and_the_left_out_are_counted() {
     assert_eq!(sorted, ["Client A", "Client F", "Client H"]);
 
     // One open task per target, for its owner, due on the last day, given by the manager.
-    let conn = rusqlite::Connection::open(w.store.path()).expect("open");
+    let conn = common::raw(w.store.path()).expect("open");
     let tasks: Vec<(String, String, String, String)> = conn
         .prepare(
             "SELECT u.username, c.name, t.due_date, g.username FROM campaign_targets k
@@ -254,7 +254,7 @@ fn outcomes_link_sold_to_a_real_holding_and_results_count_per_rm() {
     assert_eq!(own.per_rm.len(), 1);
 
     // Reaching a client completes the task; not reaching them leaves it open.
-    let conn = rusqlite::Connection::open(w.store.path()).expect("open");
+    let conn = common::raw(w.store.path()).expect("open");
     let open: i64 = conn
         .query_row(
             "SELECT count(*) FROM tasks t JOIN campaign_targets k ON k.task_id = t.id
@@ -330,7 +330,7 @@ fn the_contact_list_holds_consenting_targets_in_full_and_an_rm_only_their_own() 
         w.store.export_campaign_contacts(&w.rm1, id + 1, &mine),
         Err(StoreError::NotFound)
     ));
-    let conn = rusqlite::Connection::open(w.store.path()).expect("open");
+    let conn = common::raw(w.store.path()).expect("open");
     let audits: Vec<String> = conn
         .prepare("SELECT after FROM audit_log WHERE action = 'campaign.export' ORDER BY id")
         .expect("sql")

@@ -22,6 +22,16 @@ fn rmdesk(dir: &Path, args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Outpu
     for (k, v) in env {
         cmd.env(k, v);
     }
+    // `check` of an encrypted database is an administrator's.
+    let db = args
+        .iter()
+        .position(|a| *a == "--db")
+        .and_then(|i| args.get(i + 1));
+    if args.contains(&"check") && !args.contains(&"--user") && !args.contains(&"--help") {
+        if let Some((name, password)) = db.and_then(|d| common::admin_of(Path::new(d))) {
+            cmd.args(["--user", name]).env("RMDESK_PASSWORD", password);
+        }
+    }
     let mut child = cmd.spawn().expect("rmdesk runs");
     // A command that fails early (a bad file) exits without reading its input: the pipe
     // may already be closed, which is not the test's concern.
@@ -195,7 +205,7 @@ fn check_names_a_tampered_audit_entry_and_fails() {
     let dir = tempfile::tempdir().expect("dir");
     let db = dir.path().join("bank.db");
     init(dir.path(), db.to_str().expect("utf-8"));
-    let conn = rusqlite::Connection::open(&db).expect("raw");
+    let conn = common::raw(&db).expect("raw");
     conn.execute_batch(
         "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET after = 'code=9999' WHERE id = 2;",
     )
@@ -459,7 +469,7 @@ fn the_demo_has_visits_follow_ups_and_feedback_and_the_same_seed_gives_the_same_
             &[],
         );
         assert!(o.status.success(), "{:?}", text(&o));
-        let conn = rusqlite::Connection::open(&db).expect("raw");
+        let conn = common::raw(&db).expect("raw");
         let rows = |sql: &str| -> Vec<String> {
             let mut stmt = conn.prepare(sql).expect("sql");
             let out = stmt
@@ -544,9 +554,15 @@ fn a_database_error_at_start_is_shown_not_taken_for_a_first_run() {
     let dir = tempfile::tempdir().expect("dir");
     let db = dir.path().join("bank.db");
     let db_text = db.to_str().expect("utf-8 path");
-    init(dir.path(), db_text);
+    // A plain database: an encrypted one is read only once someone signs in, so its
+    // tables cannot fail before the sign-in screen.
+    let mut store = rmdesk::store::Store::create_plain(&db).expect("plain database");
+    store
+        .create_first_admin("chief", "Chief", PASSWORD)
+        .expect("admin");
+    drop(store);
     // The users table is gone: asking whether there are users fails.
-    let conn = rusqlite::Connection::open(&db).expect("open");
+    let conn = common::raw(&db).expect("open");
     conn.execute_batch("ALTER TABLE users RENAME TO users_gone")
         .expect("rename");
     drop(conn);

@@ -38,7 +38,7 @@ fn err(o: &Output) -> String {
 }
 
 fn owners(db: &Path) -> Vec<(String, String)> {
-    let conn = rusqlite::Connection::open(db).expect("raw");
+    let conn = common::raw(db).expect("raw");
     let mut stmt = conn
         .prepare(
             "SELECT c.name, u.username FROM clients c JOIN users u ON u.id = c.owner_id ORDER BY c.id",
@@ -51,7 +51,7 @@ fn owners(db: &Path) -> Vec<(String, String)> {
 }
 
 fn count(db: &Path, sql: &str) -> i64 {
-    let conn = rusqlite::Connection::open(db).expect("raw");
+    let conn = common::raw(db).expect("raw");
     conn.query_row(sql, [], |r| r.get(0)).expect("count")
 }
 

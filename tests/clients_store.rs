@@ -741,7 +741,7 @@ fn an_import_names_every_client_in_its_audit_entries() {
 
 /// The names of the indexes on `clients`, read from the file.
 fn client_indexes(path: &std::path::Path) -> Vec<String> {
-    let conn = rusqlite::Connection::open(path).expect("raw");
+    let conn = common::raw(path).expect("raw");
     let mut stmt = conn
         .prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'clients' ORDER BY name")
         .expect("sql");
@@ -860,7 +860,7 @@ fn a_database_of_migration_1_is_searched_as_before_after_the_search_migration() 
     // triggers or tables of the later migrations (nor migration 7's history, margin and
     // churn settings, nor migration 8's consent and campaigns).
     {
-        let conn = rusqlite::Connection::open(&path).expect("raw");
+        let conn = common::raw(&path).expect("raw");
         drop_change_capture(&conn);
         conn.execute_batch(
             "DROP TABLE client_phone; DROP TABLE client_search;
@@ -949,7 +949,7 @@ fn a_database_of_migration_1_is_searched_as_before_after_the_search_migration() 
             "{typed:?}"
         );
     }
-    let conn = rusqlite::Connection::open(&path).expect("raw");
+    let conn = common::raw(&path).expect("raw");
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .expect("version");

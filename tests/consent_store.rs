@@ -20,7 +20,7 @@ fn person(name: &str, passport: &str, consent: &str) -> ClientInput {
 }
 
 fn consent_row(store: &Store, id: i64) -> (String, Option<String>) {
-    rusqlite::Connection::open(store.path())
+    common::raw(store.path())
         .expect("open")
         .query_row(
             "SELECT marketing_consent, consent_at FROM clients WHERE id = ?1",
@@ -74,7 +74,7 @@ fn consent_keeps_the_instant_it_was_given_and_changes_it_only_when_it_changes() 
     assert_eq!(client.fields.marketing_consent, "no");
     assert_eq!(client.consent_at, Some(rmdesk::store::ts(later)));
     // The change is in the audit entry's before and after.
-    let conn = rusqlite::Connection::open(store.path()).expect("open");
+    let conn = common::raw(store.path()).expect("open");
     let (before, after): (String, String) = conn
         .query_row(
             "SELECT before, after FROM audit_log WHERE action = 'client.update' ORDER BY id DESC LIMIT 1",

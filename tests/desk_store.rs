@@ -124,7 +124,7 @@ fn no_of(store: &Store, actor: &Actor, id: i64) -> String {
 }
 
 fn owner_of(path: &std::path::Path, id: i64) -> String {
-    let conn = rusqlite::Connection::open(path).expect("raw");
+    let conn = common::raw(path).expect("raw");
     conn.query_row(
         "SELECT u.username FROM clients c JOIN users u ON u.id = c.owner_id WHERE c.id = ?1",
         [id],
@@ -134,7 +134,7 @@ fn owner_of(path: &std::path::Path, id: i64) -> String {
 }
 
 fn count(path: &std::path::Path, sql: &str) -> i64 {
-    let conn = rusqlite::Connection::open(path).expect("raw");
+    let conn = common::raw(path).expect("raw");
     conn.query_row(sql, [], |r| r.get(0)).expect("count")
 }
 

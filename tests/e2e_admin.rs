@@ -78,6 +78,8 @@ fn an_administrator_backs_up_reads_the_audit_log_and_the_chain_is_anchored() {
     assert!(anchors.lines().any(|l| l.contains("\texit\t")), "{anchors}");
     let check = Command::new(env!("CARGO_BIN_EXE_rmdesk"))
         .args(["--db", db.to_str().expect("utf-8"), "check"])
+        .args(common::admin_args(&db))
+        .envs(common::admin_env(&db))
         .envs(common::clock_env())
         .env("RMDESK_DATA_DIR", dir.path().join("data"))
         .output()

@@ -90,6 +90,8 @@ fn an_rm_adds_finds_reveals_and_edits_a_client_in_a_real_terminal() {
     // The file the session wrote checks clean (audit chain included).
     let check = Command::new(env!("CARGO_BIN_EXE_rmdesk"))
         .args(["--db", db.to_str().expect("utf-8"), "check"])
+        .args(common::admin_args(&db))
+        .envs(common::admin_env(&db))
         .env("RMDESK_DATA_DIR", dir.path().join("data"))
         .output()
         .expect("check runs");

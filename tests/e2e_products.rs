@@ -104,6 +104,8 @@ fn an_rm_records_a_holding_of_an_r4_product_for_a_c5_client_in_a_real_terminal()
 
     let check = Command::new(env!("CARGO_BIN_EXE_rmdesk"))
         .args(["--db", db.to_str().expect("utf-8"), "check"])
+        .args(common::admin_args(&db))
+        .envs(common::admin_env(&db))
         .env("RMDESK_DATA_DIR", dir.path().join("data"))
         .output()
         .expect("check runs");

@@ -93,6 +93,8 @@ fn first_run_sign_in_admin_lock_and_quit_in_a_real_terminal() {
     // And the file the session wrote checks clean.
     let check = Command::new(env!("CARGO_BIN_EXE_rmdesk"))
         .args(["--db", db.to_str().expect("utf-8"), "check"])
+        .args(common::admin_args(&db))
+        .envs(common::admin_env(&db))
         .env("RMDESK_DATA_DIR", dir.path().join("data"))
         .output()
         .expect("check runs");

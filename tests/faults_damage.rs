@@ -109,8 +109,11 @@ fn bad_files_each_get_their_sentence_and_stay_unchanged() {
     let good = demo_db(dir.path(), "good.db", 50);
     let good_bytes = std::fs::read(&good).expect("read");
 
+    // Copies of the (encrypted) database carry its key file.
+    let keys = rmdesk::store::keys::key_path;
     let truncated = dir.path().join("truncated.db");
     std::fs::write(&truncated, &good_bytes[..good_bytes.len() / 2]).expect("write");
+    std::fs::copy(keys(&good), keys(&truncated)).expect("key file");
     let empty = dir.path().join("empty.db");
     std::fs::write(&empty, b"").expect("write");
     let text_file = dir.path().join("notes.db");
@@ -122,7 +125,11 @@ fn bad_files_each_get_their_sentence_and_stay_unchanged() {
     drop(conn);
     let newer = dir.path().join("newer.db");
     std::fs::write(&newer, &good_bytes).expect("copy");
+    std::fs::copy(keys(&good), keys(&newer)).expect("key file");
+    unlock(&good);
+    let key = rmdesk::store::cipher::recall(&good).expect("the key of good.db");
     let conn = rusqlite::Connection::open(&newer).expect("newer");
+    rmdesk::store::cipher::key_raw(&conn, &key).expect("key");
     conn.execute_batch("PRAGMA user_version = 9999;")
         .expect("newer schema");
     drop(conn);

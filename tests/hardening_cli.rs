@@ -42,6 +42,8 @@ fn setup(dir: &Path) -> std::path::PathBuf {
         );
         assert!(o.status.success(), "{name}: {:?}", text(&o));
     }
+    // The raw reads below need the (encrypted) database's key in this process.
+    assert!(rmdesk::store::cipher::unlock(&db, "chief", CHIEF));
     db
 }
 

@@ -10,7 +10,6 @@ use std::process::{Command, Output};
 use common::pg;
 use rmdesk::hq;
 use rmdesk::store::{Actor, Role, Store};
-use rusqlite::Connection;
 
 fn rmdesk(db: &Path, args: &[&str]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_rmdesk"));
@@ -45,7 +44,7 @@ fn demo(dir: &Path, name: &str, clients: u32, code: &str) -> PathBuf {
         .output()
         .expect("demo"));
     if code != "0101" {
-        Connection::open(&db)
+        common::raw(&db)
             .expect("open")
             .execute("UPDATE branches SET code = ?1 WHERE code = '0101'", [code])
             .expect("recode");
@@ -154,7 +153,7 @@ fn bundles_load_once_in_order_and_refuse_damage() {
         .any(|w| w == client_no.as_bytes()));
     assert!(raw.starts_with(b"age-encryption.org/v1"));
 
-    let conn = Connection::open(&db).expect("open");
+    let conn = common::raw(&db).expect("open");
     conn.execute(
         "UPDATE clients SET notes = 'second bundle' WHERE id <= 5",
         [],

@@ -8,11 +8,10 @@ use std::collections::BTreeSet;
 use common::{seeded, temp_db};
 use rmdesk::store::changelog::{CAPTURED, EXCLUDED};
 use rmdesk::store::Store;
-use rusqlite::Connection;
 
 /// The tables of a database, less SQLite's own and full-text shadow tables.
 fn tables(path: &std::path::Path) -> BTreeSet<String> {
-    let conn = Connection::open(path).expect("open");
+    let conn = common::raw(path).expect("open");
     let mut stmt = conn
         .prepare(
             "SELECT name FROM pragma_table_list WHERE schema = 'main'
@@ -28,7 +27,7 @@ fn tables(path: &std::path::Path) -> BTreeSet<String> {
 }
 
 fn count(path: &std::path::Path, sql: &str) -> i64 {
-    let conn = Connection::open(path).expect("open");
+    let conn = common::raw(path).expect("open");
     conn.query_row(sql, [], |r| r.get(0)).expect(sql)
 }
 
@@ -65,7 +64,7 @@ fn capture_triggers_follow_their_tables_columns() {
     );
     drop(store);
     // A column added to a captured table without writing the triggers again is found.
-    let conn = Connection::open(&path).expect("open");
+    let conn = common::raw(&path).expect("open");
     conn.execute_batch("ALTER TABLE products ADD COLUMN colour TEXT")
         .expect("alter");
     drop(conn);
@@ -105,7 +104,7 @@ fn a_write_and_its_change_are_one_transaction() {
     assert!(store.create_branch(&admin, "0303", "Again").is_err());
     assert_eq!(store.last_change_seq().expect("seq"), seq);
     // An update is captured with the whole row after it.
-    let conn = Connection::open(&path).expect("open");
+    let conn = common::raw(&path).expect("open");
     conn.execute(
         "UPDATE branches SET name = 'North Side' WHERE code = '0303'",
         [],
@@ -150,7 +149,7 @@ fn the_migration_logs_every_row_already_there() {
     let (_dir, path) = temp_db();
     drop(seeded(&path));
     // Take the file back to before migration 9.
-    let conn = Connection::open(&path).expect("open");
+    let conn = common::raw(&path).expect("open");
     common::drop_change_capture(&conn);
     conn.execute_batch("PRAGMA user_version = 8")
         .expect("downgrade");

@@ -13,7 +13,6 @@ use common::pg;
 use rand::{Rng, SeedableRng};
 use rmdesk::hq;
 use rmdesk::store::{Actor, FixedClock, Store};
-use rusqlite::Connection;
 
 fn rmdesk(db: &Path, args: &[&str]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_rmdesk"));
@@ -45,7 +44,7 @@ fn demo(dir: &Path, name: &str, clients: u32, code: &str) -> std::path::PathBuf 
         .output()
         .expect("demo"));
     if code != "0101" {
-        let conn = Connection::open(&db).expect("open");
+        let conn = common::raw(&db).expect("open");
         conn.execute("UPDATE branches SET code = ?1 WHERE code = '0101'", [code])
             .expect("recode");
     }
@@ -183,7 +182,7 @@ fn changes_between_pushes_arrive_once() {
     store
         .create_branch(&admin, "0909", "Harbour")
         .expect("branch");
-    let conn = Connection::open(&db).expect("open");
+    let conn = common::raw(&db).expect("open");
     conn.execute_batch(
         "UPDATE clients SET notes = 'first' WHERE id <= 10;
          UPDATE clients SET notes = 'second', occupation = NULL WHERE id <= 10;
@@ -216,7 +215,7 @@ fn pushes_killed_at_random_points_and_resumed_load_every_change_once() {
     let url = pg::fresh_database("killed");
     let dir = tempfile::tempdir().expect("dir");
     let db = demo(dir.path(), "branch", 400, "0101");
-    let conn = Connection::open(&db).expect("open");
+    let conn = common::raw(&db).expect("open");
     let mut rng = rand::rngs::StdRng::seed_from_u64(19);
     let mut killed = 0;
     for trial in 0..20 {
@@ -286,7 +285,7 @@ fn two_branches_share_head_office_without_touching_each_other() {
         .get(0);
     assert_eq!(both, 60);
     // East changes and pushes again; west at head office is as it was.
-    Connection::open(&east)
+    common::raw(&east)
         .expect("open")
         .execute("UPDATE clients SET notes = 'east only'", [])
         .expect("update");

@@ -98,7 +98,7 @@ fn the_value_csv_matches_contributions_summed_from_the_holdings() {
             "cumulative_pct"
         ]
     );
-    let conn = rusqlite::Connection::open(&db).expect("open");
+    let conn = common::raw(&db).expect("open");
     let mut expect: HashMap<String, Decimal> = HashMap::new();
     let mut stmt = conn
         .prepare(
@@ -163,7 +163,7 @@ fn the_performance_csv_counts_visits_and_aum_as_sql_does_for_the_period() {
         "manager",
         &["performance", "--from", "2026-11-01", "--to", "2026-11-23"],
     );
-    let conn = rusqlite::Connection::open(&db).expect("open");
+    let conn = common::raw(&db).expect("open");
     // The period in China Standard Time: 2026-11-01 00:00 +08:00 to 2026-11-24 00:00.
     let (start, end) = ("2026-10-31T16:00:00Z", "2026-11-23T16:00:00Z");
     let col = |name: &str| rows[0].iter().position(|c| c == name).expect(name);
@@ -207,7 +207,7 @@ fn the_churn_csv_lists_every_dormant_client_of_the_rm_with_its_reason() {
         rows[0],
         ["client_no", "name", "rm", "tier", "aum", "reasons"]
     );
-    let conn = rusqlite::Connection::open(&db).expect("open");
+    let conn = common::raw(&db).expect("open");
     let mut stmt = conn
         .prepare(
             "SELECT c.client_no FROM clients c JOIN users u ON u.id = c.owner_id
@@ -235,7 +235,7 @@ fn the_churn_csv_lists_every_dormant_client_of_the_rm_with_its_reason() {
 #[test]
 fn an_administrator_sets_a_margin_and_the_value_report_follows() {
     let (_dir, db) = demo();
-    let conn = rusqlite::Connection::open(&db).expect("open");
+    let conn = common::raw(&db).expect("open");
     let code: String = conn
         .query_row(
             "SELECT p.code FROM products p JOIN holdings h ON h.product_id = p.id

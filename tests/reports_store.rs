@@ -569,7 +569,7 @@ fn migrating_an_older_database_seeds_each_client_s_history_with_today_s_values()
         .max()
         .expect("a migration");
     {
-        let conn = rusqlite::Connection::open(&path).expect("open");
+        let conn = common::raw(&path).expect("open");
         conn.execute_batch(before).expect("older schema");
         conn.execute_batch(&format!(
             "PRAGMA application_id = {}; PRAGMA user_version = {last};
@@ -588,7 +588,7 @@ fn migrating_an_older_database_seeds_each_client_s_history_with_today_s_values()
     }
     let store = Store::open(&path).expect("migrated");
     drop(store);
-    let conn = rusqlite::Connection::open(&path).expect("open");
+    let conn = common::raw(&path).expect("open");
     let row: (i64, String, i64, String) = conn
         .query_row(
             "SELECT client_id, at, aum_minor, tier FROM aum_history",

@@ -176,7 +176,11 @@ fn backup_and_restore_dialogs() {
         // refused by the restore's own checks, in its own sentence; nothing is replaced.
         let broken = dir.path().join("broken.db");
         std::fs::copy(&target, &broken).expect("copy");
-        rusqlite::Connection::open(&broken)
+        let keys = rmdesk::store::keys::key_path;
+        if keys(&target).exists() {
+            std::fs::copy(keys(&target), keys(&broken)).expect("key file");
+        }
+        common::raw(&broken)
             .expect("raw")
             .execute_batch("DROP TRIGGER audit_log_no_delete")
             .expect("drop");
@@ -231,7 +235,7 @@ fn backup_and_restore_dialogs() {
         assert!(after.contains("before-restore"), "{after}");
         insta::assert_snapshot!(format!("restore_done_{}", tag(lang)), after);
         a.on_key(key(KeyCode::Esc));
-        let restores: i64 = rusqlite::Connection::open(&path)
+        let restores: i64 = common::raw(&path)
             .expect("raw")
             .query_row(
                 "SELECT count(*) FROM audit_log WHERE action = 'restore'",

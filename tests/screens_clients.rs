@@ -759,7 +759,7 @@ fn the_360_sections_show_what_the_tables_hold() {
     let (_dir, path) = temp_db();
     drop(with_clients(&path));
     // The tables have no writers in the application yet: write rows as they will.
-    let conn = rusqlite::Connection::open(&path).expect("sqlite");
+    let conn = common::raw(&path).expect("sqlite");
     let now = "2026-11-20T02:00:00Z";
     conn.execute_batch(&format!(
         "INSERT INTO products (code, name, category, risk_level, created_at, updated_at)

@@ -121,7 +121,7 @@ fn skipping_invalid_rows_imports_the_rest_and_the_list_shows_them() {
         "the list reloaded with the new clients:\n{list}"
     ); // The import's own connection ran on the application's clock, not the wall clock.
     let stamps: Vec<String> = {
-        let conn = rusqlite::Connection::open(&path).expect("raw");
+        let conn = common::raw(&path).expect("raw");
         let mut stmt = conn
             .prepare("SELECT DISTINCT created_at FROM clients")
             .expect("sql");

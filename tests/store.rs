@@ -11,7 +11,7 @@ use rmdesk::store::users::NewUser;
 use rmdesk::store::{FixedClock, OpenError, Role, Store, StoreError, LATEST_VERSION};
 
 fn sqlite(path: &std::path::Path) -> rusqlite::Connection {
-    rusqlite::Connection::open(path).expect("raw connection")
+    common::raw(path).expect("raw connection")
 }
 
 fn actions(store: &mut Store) -> Vec<String> {

@@ -40,7 +40,7 @@ fn client(store: &mut Store, rm: &Actor, name: &str, passport: &str, extra: Clie
 }
 
 fn sql(path: &std::path::Path, statements: &str) {
-    let conn = rusqlite::Connection::open(path).expect("raw");
+    let conn = common::raw(path).expect("raw");
     conn.execute_batch(statements).expect("sql");
 }
 

@@ -110,7 +110,7 @@ fn when_the_task_cannot_be_written_the_visit_is_not_written_either() {
     let id = client(&mut store, &rm1);
     drop(store);
     // Make the task insert fail: a trigger refuses follow-up tasks.
-    rusqlite::Connection::open(&path)
+    common::raw(&path)
         .expect("raw")
         .execute_batch("CREATE TRIGGER no_tasks BEFORE INSERT ON tasks BEGIN SELECT RAISE(ABORT, 'no tasks today'); END;")
         .expect("trigger");
@@ -280,7 +280,7 @@ fn feedback_gets_its_deadline_and_moves_forward_only() {
         .as_deref()
         .is_some_and(|b| b.starts_with("status=resolved")));
     // deadline = received + 15 days (settings)
-    let raw = rusqlite::Connection::open(&path).expect("raw");
+    let raw = common::raw(&path).expect("raw");
     let deadline: String = raw
         .query_row("SELECT deadline FROM feedback WHERE id = ?1", [fb], |r| {
             r.get(0)

@@ -37,3 +37,19 @@ pub fn report(what: &str, sorted: &[Duration]) {
         sorted.len()
     );
 }
+
+/// A raw SQLite connection to the database at `path`, keyed when it is encrypted (its
+/// key unwrapped with the demo password of any of its users).
+pub fn raw(path: &std::path::Path) -> rusqlite::Result<rusqlite::Connection> {
+    use rmdesk::store::{cipher, keys};
+    if cipher::is_encrypted(path) && cipher::recall(path).is_none() {
+        if let Ok(Some(file)) = keys::KeyFile::load(&keys::key_path(path)) {
+            for name in file.user_names() {
+                if cipher::unlock(path, name, rmdesk::store::demo::DEMO_PASSWORD) {
+                    break;
+                }
+            }
+        }
+    }
+    cipher::connect(path)
+}

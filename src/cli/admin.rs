@@ -48,12 +48,17 @@ pub fn restore(cli: &Cli, file: &Path) -> anyhow::Result<()> {
     let path = db_path(cli)?;
     // Refusals about the file come before any question about passwords.
     store_restore::examine(file)?;
-    let Some(name) = cli.user.as_deref() else {
-        bail!("restore needs --user NAME, an administrator of the backup (password from RMDESK_PASSWORD or standard input)");
-    };
-    let password = Secrets::stdin().acting(name)?;
     let now = crate::store::clock::default_clock().now();
-    let done = store_restore::restore(&path, file, name, &password, now)?;
+    let done = if cli.recovery_key {
+        let key = super::crypto::recovery_key(&mut Secrets::stdin())?;
+        store_restore::restore_with(&path, file, store_restore::Credential::Recovery(&key), now)?
+    } else {
+        let Some(name) = cli.user.as_deref() else {
+            bail!("restore needs --user NAME, an administrator of the backup (password from RMDESK_PASSWORD or standard input), or --recovery-key");
+        };
+        let password = Secrets::stdin().acting(name)?;
+        store_restore::restore(&path, file, name, &password, now)?
+    };
     println!("{} restored from {}", path.display(), file.display());
     if done.schema_from < i64::from(crate::store::LATEST_VERSION) {
         println!(
@@ -146,6 +151,13 @@ pub fn audit(cli: &Cli, a: AuditArgs) -> anyhow::Result<()> {
 pub fn settings(cli: &Cli, cmd: Option<&SettingsCommand>) -> anyhow::Result<()> {
     let path = db_path(cli)?;
     let mut store = Store::open_existing(&path)?;
+    if store.is_sealed() && !matches!(cmd, Some(SettingsCommand::Set { .. })) {
+        // An encrypted database is read once someone has signed in.
+        if cli.user.is_none() {
+            return Err(crate::store::OpenError::Sealed(path).into());
+        }
+        sign_in(cli, &mut store, &mut Secrets::stdin())?;
+    }
     match cmd {
         None => {
             let mut out = std::io::stdout().lock();

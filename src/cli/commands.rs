@@ -70,7 +70,18 @@ fn absolute(path: &Path) -> PathBuf {
 /// it again.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     let db = db_path(&cli).ok();
+    let converting = matches!(
+        cli.command,
+        Some(Command::Encrypt { .. } | Command::Init { .. } | Command::Demo { .. })
+    );
     let result = dispatch(cli);
+    // Said after a command that worked on a plain rmdesk database (a failure stays one
+    // sentence).
+    if let Some(p) = db.as_deref().filter(|_| !converting && result.is_ok()) {
+        if !crate::store::cipher::is_encrypted(p) && crate::store::cipher::is_plain(p) {
+            eprintln!("{}", crate::store::keys::plain_notice(p));
+        }
+    }
     if let (Err(e), Some(db)) = (&result, db) {
         let corrupt = e.chain().any(|c| match c.downcast_ref::<StoreError>() {
             Some(StoreError::Sqlite(s)) => damage::is_corruption(s),
@@ -116,7 +127,10 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             stats,
             limit,
         }) => super::clients::search(&cli, text, stats, limit),
-        Some(Command::Check) => check(&db_path(&cli)?),
+        Some(Command::Check) => check(&cli, &db_path(&cli)?),
+        Some(Command::Encrypt { keep_plain }) => super::crypto::encrypt(&cli, keep_plain),
+        Some(Command::Decrypt { ref file }) => super::crypto::decrypt(&cli, file),
+        Some(Command::Rekey) => super::crypto::rekey(&cli),
         Some(Command::Hq(ref cmd)) => super::hq::run(&cli, cmd),
         Some(Command::Report(ref cmd)) => super::reports::run(&cli, cmd),
         Some(Command::Campaign(ref cmd)) => super::campaigns::run(&cli, cmd),
@@ -205,6 +219,9 @@ fn init(
         path.display(),
         actor.username
     );
+    if let Some(recovery) = store.take_new_recovery_key() {
+        println!("{}", crate::store::keys::recovery_notice(&recovery));
+    }
     Ok(())
 }
 
@@ -344,8 +361,11 @@ fn user(cli: &Cli, cmd: &UserCommand) -> anyhow::Result<()> {
 /// `rmdesk check`: prints every problem and fails when there is one. A problem marks
 /// the file damaged (`NAME.damaged`); a clean check of a marked file removes the mark.
 /// A marked file is checked read-only, without bringing its schema up to date.
-fn check(path: &Path) -> anyhow::Result<()> {
+///
+/// An encrypted database is opened by an administrator (`--user`) or the recovery key.
+fn check(cli: &Cli, path: &Path) -> anyhow::Result<()> {
     let marked = damage::is_marked(path);
+    super::crypto::unlock_for_check(cli, path)?;
     let store = if marked {
         Store::open_read_only(path)?
     } else {
@@ -391,6 +411,9 @@ fn ensure_demo(path: &Path) -> anyhow::Result<bool> {
         return Ok(false);
     }
     store.seed_demo()?;
+    if let Some(recovery) = store.take_new_recovery_key() {
+        println!("{}", crate::store::keys::recovery_notice(&recovery));
+    }
     Ok(true)
 }
 

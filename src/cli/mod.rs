@@ -8,6 +8,7 @@ mod calendar;
 mod campaigns;
 mod clients;
 mod commands;
+mod crypto;
 pub mod demo_activity;
 pub mod demo_people;
 mod desk;
@@ -44,6 +45,10 @@ pub struct Cli {
     /// or a prompt).
     #[arg(long, global = true, value_name = "NAME")]
     pub user: Option<String>,
+    /// Open an encrypted database with its recovery key instead of a user's password
+    /// (check, restore, decrypt): the key from RMDESK_RECOVERY_KEY or standard input.
+    #[arg(long, global = true, conflicts_with = "user")]
+    pub recovery_key: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -78,6 +83,24 @@ pub enum Command {
     /// Check the database: SQLite integrity, foreign keys, the audit chain, its
     /// triggers, and the chain against its anchors (anchor file, backup manifests).
     Check,
+    /// Encrypt a plain database (as an administrator: --user NAME): a new data key,
+    /// wrapped for you and under a recovery key printed once; the copy is checked before
+    /// it replaces the plain file.
+    Encrypt {
+        /// Keep the plain file as NAME.plain (deleting a file does not erase it from
+        /// every disk).
+        #[arg(long)]
+        keep_plain: bool,
+    },
+    /// Write a plain, unencrypted copy of an encrypted database to FILE (as an
+    /// administrator: --user NAME, or --recovery-key): audited, mode 0600.
+    Decrypt {
+        /// The plain copy to write (never overwritten).
+        file: PathBuf,
+    },
+    /// Give an encrypted database a new data key and recovery key (as an administrator:
+    /// --user NAME); every other user signs in after a password reset.
+    Rekey,
     /// Change your own password (as --user NAME): the current password from
     /// RMDESK_PASSWORD or the first line of standard input, the new one from the next line.
     Passwd,

@@ -104,8 +104,30 @@ impl Store {
     /// account all give [`StoreError::InvalidCredentials`] after the same Argon2 work.
     /// Each failure counts; the configured number in a row locks the account for the
     /// configured minutes. Every outcome is audited.
+    ///
+    /// On an encrypted database not yet open ([`Store::is_sealed`]) the password first
+    /// unwraps the data key from the key file, which opens the database; the failures
+    /// of that step are counted in the key file.
     pub fn login(&mut self, username: &str, password: &str) -> Result<Actor> {
-        self.authenticate(username, password, "login")
+        let unsealed = if self.is_sealed() {
+            Some(self.unseal_with_password(username, password)?)
+        } else {
+            None
+        };
+        match self.authenticate(username, password, "login") {
+            Ok(actor) => {
+                self.after_sign_in(&actor.username, password, unsealed);
+                Ok(actor)
+            }
+            Err(e) => {
+                if unsealed.is_some() {
+                    // The key opened but the database refuses (disabled, locked): it
+                    // stays closed.
+                    self.seal_again();
+                }
+                Err(e)
+            }
+        }
     }
 
     /// Unlocks a locked screen for `actor`: the same checks and counting as a login.
@@ -273,13 +295,22 @@ impl Store {
         }
         let hash = hash_password(new)?;
         let who = actor.clone();
-        self.write(|tx, now| {
+        // Key file (old and new wraps), database, key file (new wrap only): see
+        // `keys_store`.
+        self.wrap_begin(&actor.username, new)?;
+        let written = self.write(|tx, now| {
             tx.execute(
                 "UPDATE users SET password_hash = ?1, must_change_password = 0, updated_at = ?2 WHERE id = ?3",
                 params![hash, ts(now), row.id],
             )?;
             audit::append(tx, now, (&who).into(), audit::Entry::new("password_change", "user", Some(row.id)))
-        })?;
+        });
+        if let Err(e) = written {
+            self.wrap_abort(&actor.username);
+            return Err(e);
+        }
+        super::keys_store::crash_point("password.stored");
+        self.wrap_commit(&actor.username)?;
         actor.must_change_password = false;
         Ok(())
     }

@@ -287,6 +287,10 @@ impl Store {
     ) -> Result<Manifest, BackupError> {
         drop(files::create_private_new(partial).map_err(io_err(partial))?);
         let mut dst = Connection::open(partial)?;
+        // An encrypted database's backup is encrypted with the same data key.
+        if let Some(key) = &self.key {
+            super::cipher::key_connection(&dst, key)?;
+        }
         // One read transaction over the whole copy: every step sees the same snapshot,
         // and writers elsewhere carry on into the WAL.
         self.conn().execute_batch("BEGIN DEFERRED")?;
@@ -331,6 +335,15 @@ impl Store {
         dst.close().map_err(|(_, e)| e)?;
         progress(Phase::Finish);
         files::set_mode(partial, files::FILE_MODE).map_err(io_err(partial))?;
+        if self.key.is_some() {
+            // The backup carries a copy of the key file (written first, so a backup
+            // never stands without its key): its users' passwords of today, or the
+            // recovery key, open it.
+            let keys = super::keys::key_path(self.path());
+            let text = std::fs::read(&keys).map_err(io_err(&keys))?;
+            let copy = super::keys::key_path(dest);
+            files::write_private_bytes(&copy, &text).map_err(io_err(&copy))?;
+        }
         files::rename_durable(partial, dest).map_err(io_err(dest))?;
         let bytes = std::fs::metadata(dest).map(|m| m.len()).unwrap_or(0);
         let manifest = Manifest {
@@ -400,6 +413,7 @@ impl Store {
                 tracing::error!(file = %old.display(), error = %e, "old backup not removed");
             }
             let _ = std::fs::remove_file(manifest_path(old));
+            let _ = std::fs::remove_file(super::keys::key_path(old));
         }
     }
 

@@ -11,7 +11,7 @@ pub enum OpenError {
     #[error("{0} does not exist; create it with `rmdesk init --admin NAME` or open it once with `rmdesk`")]
     Missing(PathBuf),
     /// The file is not an SQLite database at all.
-    #[error("{0} is not an rmdesk database (it is not an SQLite file); it was left untouched")]
+    #[error("{0} is not an rmdesk database (it is not an SQLite file), or it is an encrypted one whose key file (the same name ending in .keys) is missing; it was left untouched")]
     NotADatabase(PathBuf),
     /// An SQLite database of some other program.
     #[error("{0} is an SQLite database of another program, not rmdesk; it was left untouched")]
@@ -72,6 +72,21 @@ pub enum OpenError {
         /// What SQLite said.
         detail: String,
     },
+    /// The key given does not open the file (a key file of another database or copy).
+    #[error("{0} cannot be opened with the key in its key file: the key file belongs to another database or another copy of it; put the key file that came with this database beside it, or use the recovery key")]
+    WrongKey(PathBuf),
+    /// An encrypted database without its key file.
+    #[error("{0} is encrypted and its key file (the same name ending in .keys) is missing; put the key file from its backup beside it")]
+    KeyFileMissing(PathBuf),
+    /// A key file with no database beside it: a new database would replace its key.
+    #[error("{0} does not exist but its key file does; move the key file away (it may be the only key of a database that was moved) before creating a new database there")]
+    OrphanKeyFile(PathBuf),
+    /// The database is encrypted and nobody has signed in yet.
+    #[error("{0} is encrypted: sign in with --user NAME (password from RMDESK_PASSWORD or standard input), or give the recovery key")]
+    Sealed(PathBuf),
+    /// The key file could not be read or written.
+    #[error(transparent)]
+    Key(#[from] super::keys::KeyError),
     /// A schema migration failed; the transaction was rolled back.
     #[error("{path} could not be brought up to date ({reason}); nothing was changed")]
     Migration {
@@ -174,6 +189,12 @@ pub enum StoreError {
     /// written.
     #[error("the database is damaged; nothing was written — restore it from a backup")]
     Damaged,
+    /// The database or its key file could not be opened or written (one sentence).
+    #[error(transparent)]
+    Open(OpenError),
+    /// The recovery key given is not this database's; nothing was opened or written.
+    #[error("this is not the recovery key of this database; nothing was opened or changed")]
+    WrongRecoveryKey,
     /// Password hashing failed (not a wrong password: the hasher itself).
     #[error("password hashing failed: {0}")]
     Hash(String),

@@ -17,11 +17,13 @@ pub mod campaigns;
 pub mod care;
 pub mod changelog;
 mod check;
+pub mod cipher;
 pub mod client360;
 pub mod clients;
 pub mod clients_io;
 mod clients_write;
 pub mod clock;
+pub mod convert;
 pub mod damage;
 pub mod demo;
 pub mod demo_marketing;
@@ -34,6 +36,8 @@ pub mod home;
 pub mod instances;
 #[cfg(test)]
 mod interrupt_tests;
+pub mod keys;
+mod keys_store;
 mod migrate;
 pub mod next_best;
 pub mod plans;
@@ -80,6 +84,13 @@ pub struct Store {
     /// opened only to be examined (a restore's candidate), which writes no anchors.
     lock: Option<instances::InstanceLock>,
     anchored: bool,
+    /// The data key of an encrypted database (`None`: a plain file, or sealed).
+    key: Option<keys::DataKey>,
+    /// Encrypted and not yet unlocked: nothing is open until a sign-in unwraps the key
+    /// (`Some(anchored)`: how to finish the open then).
+    sealed: Option<bool>,
+    /// The recovery key of a database this store just created, to be shown once.
+    new_recovery: Option<keys::RecoveryKey>,
 }
 
 impl Drop for Store {
@@ -109,17 +120,43 @@ impl Store {
     /// open and keeps the audit chain's anchors beside it (false for a file only being
     /// examined or prepared, such as a restore's candidate).
     pub(crate) fn open_with(path: &Path, anchored: bool) -> Result<Store, OpenError> {
-        let created = if path.exists() {
-            preflight(path)?;
+        Store::open_inner(path, anchored, true)
+    }
+
+    /// Creates a new, plain (unencrypted) database at `path`, as rmdesk made before
+    /// encryption: for measuring encryption's cost beside it and for testing the plain
+    /// files still in use. Opens an existing file like [`Store::open`].
+    pub fn create_plain(path: &Path) -> Result<Store, OpenError> {
+        Store::open_inner(path, true, false)
+    }
+
+    fn open_inner(path: &Path, anchored: bool, encrypt_new: bool) -> Result<Store, OpenError> {
+        let existed = path.exists();
+        let (key, recovery) = if existed {
+            let key = match keys_store::existing_key(path)? {
+                keys_store::Unlock::Plain => None,
+                keys_store::Unlock::Key(k) => Some(k),
+                keys_store::Unlock::Sealed => {
+                    if damage::is_marked(path) {
+                        return Err(OpenError::MarkedDamaged(path.to_path_buf()));
+                    }
+                    return Store::sealed(path, anchored);
+                }
+            };
+            preflight(path, key.as_ref())?;
             if damage::is_marked(path) {
                 return Err(OpenError::MarkedDamaged(path.to_path_buf()));
             }
-            false
+            (key, None)
+        } else if encrypt_new {
+            let (key, recovery) = create_new_file(path, true)?;
+            (key, recovery)
         } else {
-            create_new_file(path)?;
-            true
+            create_new_file(path, false)?;
+            (None, None)
         };
-        let opened = Store::open_configured(path, false).and_then(|mut store| {
+        let created = !existed;
+        let opened = Store::open_configured(path, false, key.clone()).and_then(|mut store| {
             migrate::apply(&mut store.conn).map_err(|e| match e {
                 StoreError::Sqlite(e) => OpenError::classify(path, e),
                 other => OpenError::Migration {
@@ -138,17 +175,84 @@ impl Store {
                     store.anchored = true;
                     store.anchor_on_open(joined.alone);
                 }
+                if let Some(k) = &key {
+                    cipher::remember(path, k);
+                }
+                store.new_recovery = recovery;
                 Ok(store)
             }
             Err(e) => {
                 if created {
                     // Ours and never finished: leave nothing behind.
                     let _ = std::fs::remove_file(path);
+                    let _ = std::fs::remove_file(keys::key_path(path));
                 } else if let OpenError::Damaged { detail, .. } = &e {
                     damage::mark(path, detail);
                 }
                 Err(e)
             }
+        }
+    }
+
+    /// An encrypted database whose key this process does not have yet: nothing is open
+    /// until [`Store::login`] (or the recovery key) unwraps it.
+    fn sealed(path: &Path, anchored: bool) -> Result<Store, OpenError> {
+        Ok(Store {
+            // Never used while sealed; every query on it finds no table.
+            conn: Connection::open_in_memory().map_err(|e| OpenError::classify(path, e))?,
+            path: path.to_path_buf(),
+            clock: clock::default_clock(),
+            damaged: false,
+            lock: None,
+            anchored: false,
+            key: None,
+            sealed: Some(anchored),
+            new_recovery: None,
+        })
+    }
+
+    /// Whether the database is encrypted and not unlocked yet (sign in first).
+    pub fn is_sealed(&self) -> bool {
+        self.sealed.is_some()
+    }
+
+    /// Whether the database is encrypted (false: a plain file, which `rmdesk encrypt`
+    /// converts).
+    pub fn is_encrypted(&self) -> bool {
+        self.key.is_some() || self.sealed.is_some()
+    }
+
+    /// The recovery key of the database this store has just created, once: the caller
+    /// shows it for the bank's safe; it is stored nowhere.
+    pub fn take_new_recovery_key(&mut self) -> Option<keys::RecoveryKey> {
+        self.new_recovery.take()
+    }
+
+    /// Opens a sealed store with `key`: checks it against the file, then finishes the
+    /// open as [`Store::open`] would have. The clock is kept.
+    pub(crate) fn unseal(&mut self, key: keys::DataKey) -> Result<(), OpenError> {
+        let Some(anchored) = self.sealed else {
+            return Ok(());
+        };
+        cipher::remember(&self.path, &key);
+        let mut opened = match Store::open_with(&self.path, anchored) {
+            Ok(s) => s,
+            Err(e) => {
+                cipher::forget(&self.path);
+                return Err(e);
+            }
+        };
+        opened.clock = self.clock.boxed();
+        *self = opened;
+        Ok(())
+    }
+
+    /// Closes an unsealed store again (its key forgotten by this process).
+    pub(crate) fn seal_again(&mut self) {
+        cipher::forget(&self.path);
+        if let Ok(mut sealed) = Store::sealed(&self.path, self.anchored || self.lock.is_some()) {
+            sealed.clock = self.clock.boxed();
+            *self = sealed;
         }
     }
 
@@ -168,11 +272,20 @@ impl Store {
         if !path.exists() {
             return Err(OpenError::Missing(path.to_path_buf()));
         }
-        preflight(path)?;
-        Store::open_configured(path, true)
+        let key = match keys_store::existing_key(path)? {
+            keys_store::Unlock::Plain => None,
+            keys_store::Unlock::Key(k) => Some(k),
+            keys_store::Unlock::Sealed => return Err(OpenError::Sealed(path.to_path_buf())),
+        };
+        preflight(path, key.as_ref())?;
+        Store::open_configured(path, true, key)
     }
 
-    fn open_configured(path: &Path, read_only: bool) -> Result<Store, OpenError> {
+    fn open_configured(
+        path: &Path,
+        read_only: bool,
+        key: Option<keys::DataKey>,
+    ) -> Result<Store, OpenError> {
         let flags = if read_only {
             OpenFlags::SQLITE_OPEN_READ_ONLY
         } else {
@@ -180,6 +293,9 @@ impl Store {
         };
         let conn = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)
             .map_err(|e| OpenError::classify(path, e))?;
+        if let Some(k) = &key {
+            cipher::key_connection(&conn, k).map_err(|e| OpenError::classify(path, e))?;
+        }
         configure(&conn, read_only).map_err(|e| OpenError::classify(path, e))?;
         Ok(Store {
             conn,
@@ -188,6 +304,9 @@ impl Store {
             damaged: read_only && damage::is_marked(path),
             lock: None,
             anchored: false,
+            key,
+            sealed: None,
+            new_recovery: None,
         })
     }
 
@@ -288,6 +407,9 @@ impl Store {
 
     /// Whether the database has any user yet (first run shows the set-up form).
     pub fn has_users(&self) -> Result<bool> {
+        if self.is_sealed() {
+            return Ok(true); // an encrypted database is made with its first user
+        }
         let n: i64 = self
             .conn
             .query_row("SELECT count(*) FROM users", [], |r| r.get(0))?;
@@ -343,7 +465,7 @@ pub fn parse_ts(s: &str) -> Option<DateTime<Utc>> {
 /// Looks at an existing file before SQLite may write to it (enabling WAL writes the
 /// header): it must be an SQLite file that is empty, or an rmdesk database no newer than
 /// this build.
-pub(crate) fn preflight(path: &Path) -> Result<(), OpenError> {
+pub(crate) fn preflight(path: &Path, key: Option<&keys::DataKey>) -> Result<(), OpenError> {
     let meta = std::fs::metadata(path).map_err(|e| OpenError::Unreadable {
         path: path.to_path_buf(),
         source: e,
@@ -359,6 +481,9 @@ pub(crate) fn preflight(path: &Path) -> Result<(), OpenError> {
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .map_err(|e| OpenError::classify(path, e))?;
+    if let Some(k) = key {
+        cipher::key_connection(&conn, k).map_err(|e| OpenError::classify(path, e))?;
+    }
     let probe = || -> rusqlite::Result<(i32, i64, i64)> {
         let app: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
         let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
@@ -366,7 +491,12 @@ pub(crate) fn preflight(path: &Path) -> Result<(), OpenError> {
             conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?;
         Ok((app, version, objects))
     };
-    let (app, version, objects) = probe().map_err(|e| OpenError::classify(path, e))?;
+    let (app, version, objects) = probe().map_err(|e| match (key, e.sqlite_error_code()) {
+        (Some(_), Some(rusqlite::ErrorCode::NotADatabase)) => {
+            OpenError::WrongKey(path.to_path_buf())
+        }
+        _ => OpenError::classify(path, e),
+    })?;
     if app != APPLICATION_ID {
         if app == 0 && version == 0 && objects == 0 {
             return Ok(()); // an empty SQLite file: ours to set up
@@ -384,8 +514,13 @@ pub(crate) fn preflight(path: &Path) -> Result<(), OpenError> {
 }
 
 /// Creates the empty file of a new database, mode `0600`, in a folder made `0700` if
-/// missing; SQLite gives its `-wal` and `-shm` the same mode.
-fn create_new_file(path: &Path) -> Result<(), OpenError> {
+/// missing (SQLite gives its `-wal` and `-shm` the same mode), and its key file first: a
+/// new data key, wrapped under a new recovery key, which it returns.
+#[allow(clippy::type_complexity)]
+fn create_new_file(
+    path: &Path,
+    encrypted: bool,
+) -> Result<(Option<keys::DataKey>, Option<keys::RecoveryKey>), OpenError> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         if !dir.exists() {
             files::create_private_dir(dir).map_err(|e| OpenError::CreateDir {
@@ -394,12 +529,27 @@ fn create_new_file(path: &Path) -> Result<(), OpenError> {
             })?;
         }
     }
-    files::create_private_new(path)
-        .map(drop)
-        .map_err(|e| OpenError::Unreadable {
+    let key_file = keys::key_path(path);
+    if key_file.exists() {
+        return Err(OpenError::OrphanKeyFile(path.to_path_buf()));
+    }
+    let made = if encrypted {
+        let key = keys::DataKey::generate();
+        let (mut file, recovery) = keys::KeyFile::new(&key);
+        file.begin_setup(&key);
+        file.save(&key_file)?;
+        (Some(key), Some(recovery))
+    } else {
+        (None, None)
+    };
+    files::create_private_new(path).map(drop).map_err(|e| {
+        let _ = std::fs::remove_file(&key_file);
+        OpenError::Unreadable {
             path: path.to_path_buf(),
             source: e,
-        })
+        }
+    })?;
+    Ok(made)
 }
 
 fn configure(conn: &Connection, read_only: bool) -> rusqlite::Result<()> {

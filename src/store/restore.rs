@@ -18,7 +18,25 @@ use rusqlite::{Connection, OpenFlags};
 
 use super::anchor::{self, Head, Kind};
 use super::backup::Phase;
-use super::{audit, files, instances, Actor, FixedClock, OpenError, Role, Store, StoreError};
+use super::keys::{key_path, DataKey, KeyFile, RecoveryKey};
+use super::{
+    audit, cipher, files, instances, Actor, FixedClock, OpenError, Role, Store, StoreError,
+};
+
+/// Who opens an encrypted backup: an administrator of the backup with their password of
+/// that time, or the recovery key of that time.
+#[derive(Debug, Clone, Copy)]
+pub enum Credential<'a> {
+    /// An administrator's name and password.
+    Admin {
+        /// The username.
+        username: &'a str,
+        /// Their password when the backup was taken.
+        password: &'a str,
+    },
+    /// The recovery key printed when the database was made (or last rekeyed).
+    Recovery(&'a RecoveryKey),
+}
 
 /// Why a restore was refused (the current database unchanged) or failed.
 #[derive(Debug, thiserror::Error)]
@@ -87,6 +105,9 @@ pub enum RestoreError {
         /// Who tried.
         user: String,
     },
+    /// The recovery key given does not open the backup.
+    #[error("this recovery key does not open {0}; nothing was restored")]
+    WrongRecoveryKey(PathBuf),
     /// A file could not be read or written.
     #[error("{path}: {source}; the database was left as it was")]
     Io {
@@ -122,11 +143,51 @@ pub struct Restored {
 
 /// The refusals that read only the file's header, at once whatever its size: missing,
 /// not SQLite, another program's, a newer schema. [`examine`] makes every check.
+///
+/// An encrypted backup (its key file beside it) whose key is not unlocked yet is checked
+/// as far as can be without it: it must not be empty and its key file must be readable.
 pub fn preflight(file: &Path) -> Result<(), RestoreError> {
     if !file.exists() {
         return Err(RestoreError::Missing(file.to_path_buf()));
     }
-    super::preflight(file).map_err(|e| match e {
+    match unlock(file)? {
+        Some(Unlocked::Sealed) => {
+            if std::fs::metadata(file).map_err(io(file))?.len() == 0 {
+                return Err(RestoreError::NotADatabase(file.to_path_buf()));
+            }
+            Ok(())
+        }
+        Some(Unlocked::Key(k)) => preflight_with(file, Some(&k)),
+        None => preflight_with(file, None),
+    }
+}
+
+/// What opens an existing backup: its key (unlocked or still sealed), or `None` when it
+/// is a plain file.
+enum Unlocked {
+    Key(DataKey),
+    Sealed,
+}
+
+fn unlock(file: &Path) -> Result<Option<Unlocked>, RestoreError> {
+    match super::keys_store::existing_key(file) {
+        Ok(super::keys_store::Unlock::Sealed) => {
+            KeyFile::load(&key_path(file)).map_err(|e| RestoreError::Open(e.into()))?;
+            Ok(Some(Unlocked::Sealed))
+        }
+        Ok(super::keys_store::Unlock::Key(k)) => Ok(Some(Unlocked::Key(k))),
+        Ok(super::keys_store::Unlock::Plain) => Ok(None),
+        Err(e) if file.exists() => Err(RestoreError::Open(e)),
+        Err(_) => Ok(None),
+    }
+}
+
+/// [`preflight`] with the backup's data key (`None`: a plain file).
+fn preflight_with(file: &Path, key: Option<&DataKey>) -> Result<(), RestoreError> {
+    if !file.exists() {
+        return Err(RestoreError::Missing(file.to_path_buf()));
+    }
+    super::preflight(file, key).map_err(|e| match e {
         OpenError::NotADatabase(p) | OpenError::Empty(p) => RestoreError::NotADatabase(p),
         OpenError::NotRmdesk(p) => RestoreError::NotRmdesk(p),
         OpenError::TooNew {
@@ -144,8 +205,25 @@ pub fn preflight(file: &Path) -> Result<(), RestoreError> {
 }
 
 /// Whether a restore may go ahead: sentences are the refusals of [`RestoreError`].
+///
+/// An encrypted backup whose key is not unlocked yet is checked as far as can be
+/// without it ([`preflight`]), and fully by [`restore_with`] once the credential has
+/// unwrapped its key.
 pub fn examine(file: &Path) -> Result<i64, RestoreError> {
-    preflight(file)?;
+    let key = match unlock(file)? {
+        Some(Unlocked::Sealed) => {
+            preflight(file)?;
+            return Ok(super::backup::read_manifest(file).map_or(0, |m| m.schema_version));
+        }
+        Some(Unlocked::Key(k)) => Some(k),
+        None => None,
+    };
+    examine_with(file, key.as_ref())
+}
+
+/// [`examine`] with the backup's data key (`None`: a plain file).
+fn examine_with(file: &Path, key: Option<&DataKey>) -> Result<i64, RestoreError> {
+    preflight_with(file, key)?;
     let damaged = |detail: String| RestoreError::Damaged {
         path: file.to_path_buf(),
         detail,
@@ -155,6 +233,9 @@ pub fn examine(file: &Path) -> Result<i64, RestoreError> {
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .map_err(|e| damaged(e.to_string()))?;
+    if let Some(k) = key {
+        cipher::key_connection(&conn, k).map_err(|e| damaged(e.to_string()))?;
+    }
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .map_err(|e| damaged(e.to_string()))?;
@@ -237,31 +318,82 @@ pub fn restore(
     password: &str,
     now: DateTime<Utc>,
 ) -> Result<Restored, RestoreError> {
-    restore_with_progress(db, file, (username, password), now, &mut |_| {})
+    restore_with(db, file, Credential::Admin { username, password }, now)
 }
 
-/// [`restore`], saying where it is: the checks of the file ([`Phase::Check`]), its copy
-/// beside the database (bytes done of total), then migrating, auditing and replacing
-/// ([`Phase::Finish`]).
+/// The data key of the encrypted backup `file` (`None`: a plain backup), unwrapped from
+/// the key file that came with it.
+fn backup_key(file: &Path, who: Credential<'_>) -> Result<Option<DataKey>, RestoreError> {
+    let Some(keys) = KeyFile::load(&key_path(file)).map_err(|e| RestoreError::Open(e.into()))?
+    else {
+        return Ok(None);
+    };
+    match who {
+        Credential::Admin { username, password } => keys
+            .unwrap_user(username.trim(), password)
+            .map(|(k, _)| Some(k))
+            .ok_or_else(|| RestoreError::SignIn {
+                path: file.to_path_buf(),
+                user: username.to_string(),
+            }),
+        Credential::Recovery(r) => keys
+            .unwrap_recovery(r)
+            .map(Some)
+            .ok_or_else(|| RestoreError::WrongRecoveryKey(file.to_path_buf())),
+    }
+}
+
+/// Restores `file` over `db`: an administrator of the backup signs in to it, or the
+/// recovery key opens it. An encrypted backup brings its key file: afterwards the
+/// users' passwords of that time (and that recovery key) open the database.
+pub fn restore_with(
+    db: &Path,
+    file: &Path,
+    who: Credential<'_>,
+    now: DateTime<Utc>,
+) -> Result<Restored, RestoreError> {
+    restore_with_progress(db, file, who, now, &mut |_| {})
+}
+
+/// [`restore_with`], saying where it is: the checks of the file ([`Phase::Check`]), its
+/// copy beside the database (bytes done of total), then migrating, auditing and
+/// replacing ([`Phase::Finish`]).
 pub fn restore_with_progress(
     db: &Path,
     file: &Path,
-    (username, password): (&str, &str),
+    who: Credential<'_>,
     now: DateTime<Utc>,
     progress: &mut dyn FnMut(Phase),
 ) -> Result<Restored, RestoreError> {
     progress(Phase::Check);
-    let schema_from = examine(file)?;
+    if !file.exists() {
+        return Err(RestoreError::Missing(file.to_path_buf()));
+    }
+    let key = backup_key(file, who)?;
+    if key.is_none() {
+        if let Err(e) = super::keys_store::existing_key(file) {
+            return Err(RestoreError::Open(e));
+        }
+    }
+    let schema_from = examine_with(file, key.as_ref())?;
     let Some(lock) = instances::try_exclusive(db).map_err(io(db))? else {
         return Err(RestoreError::InUse(db.to_path_buf()));
     };
     let staged = files::with_suffix(db, ".restoring");
-    let who = (username, password);
-    let result = stage(file, &staged, who, now, (db, schema_from), progress);
+    let result = stage(
+        file,
+        &staged,
+        (who, key.as_ref()),
+        now,
+        (db, schema_from),
+        progress,
+    );
+    cipher::forget(&staged);
     let (kept_name, head) = match result {
         Ok(v) => v,
         Err(e) => {
             remove_with_sidecars(&staged);
+            let _ = std::fs::remove_file(key_path(&staged));
             return Err(e);
         }
     };
@@ -270,6 +402,18 @@ pub fn restore_with_progress(
     } else {
         None
     };
+    // The key file first: the data key is the backup's, and a database is never left
+    // beside a key file that does not open it for longer than these two renames.
+    match &key {
+        Some(k) => {
+            files::rename_durable(&key_path(&staged), &key_path(db)).map_err(io(db))?;
+            cipher::remember(db, k);
+        }
+        None => {
+            let _ = std::fs::remove_file(key_path(db));
+            cipher::forget(db);
+        }
+    }
     files::rename_durable(&staged, db).map_err(io(db))?;
     // The damage mark belonged to the file set aside: it goes with it.
     if super::damage::is_marked(db) {
@@ -298,7 +442,7 @@ pub fn restore_with_progress(
 fn stage(
     file: &Path,
     staged: &Path,
-    (username, password): (&str, &str),
+    (who, key): (Credential<'_>, Option<&DataKey>),
     now: DateTime<Utc>,
     (db, schema_from): (&Path, i64),
     progress: &mut dyn FnMut(Phase),
@@ -310,17 +454,25 @@ fn stage(
         copy_counting(&mut input, &mut out, progress).map_err(io(staged))?;
         out.sync_all().map_err(io(staged))?;
     }
+    if let Some(k) = key {
+        let text = std::fs::read(key_path(file)).map_err(io(file))?;
+        files::write_private_bytes(&key_path(staged), &text).map_err(io(staged))?;
+        cipher::remember(staged, k);
+    }
     progress(Phase::Finish);
     let mut store = Store::open_with(staged, false).map_err(RestoreError::Open)?;
     store.set_clock(Box::new(FixedClock(now)));
-    let actor = match store.login(username, password) {
-        Ok(a) if a.role == Role::Admin => a,
-        _ => {
-            return Err(RestoreError::SignIn {
-                path: file.to_path_buf(),
-                user: username.to_string(),
-            })
-        }
+    let signed_in = match who {
+        Credential::Admin { username, password } => match store.login(username, password) {
+            Ok(a) if a.role == Role::Admin => Some(a),
+            _ => {
+                return Err(RestoreError::SignIn {
+                    path: file.to_path_buf(),
+                    user: username.to_string(),
+                })
+            }
+        },
+        Credential::Recovery(_) => None,
     };
     let kept = kept_path(db, now);
     let after = format!(
@@ -328,11 +480,15 @@ fn stage(
         file.display(),
         kept.display(),
     );
+    let by_recovery = audit::Who {
+        user_id: None,
+        username: "recovery-key",
+    };
     store.write(|tx, now| {
         audit::append(
             tx,
             now,
-            (&actor).into(),
+            signed_in.as_ref().map_or(by_recovery, |a| a.into()),
             audit::Entry {
                 action: "restore",
                 entity: "database",
@@ -359,7 +515,7 @@ fn stage(
 /// kept file is whole), then linked (or copied) to the new name with its anchors; the
 /// old `-wal` and `-shm` are taken away so they cannot meet the restored file.
 fn set_aside(db: &Path, kept: &Path) -> std::io::Result<PathBuf> {
-    if let Ok(c) = Connection::open(db) {
+    if let Ok(c) = cipher::connect(db) {
         let _ = c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
         let _ = c.close();
     }
@@ -378,6 +534,11 @@ fn set_aside(db: &Path, kept: &Path) -> std::io::Result<PathBuf> {
     let anchors = anchor::anchor_path(db);
     if anchors.exists() {
         std::fs::rename(&anchors, anchor::anchor_path(kept))?;
+    }
+    // Its key file goes with it (a copy: the current one is replaced by the backup's).
+    let keys = key_path(db);
+    if keys.exists() {
+        files::write_private_bytes(&key_path(kept), &std::fs::read(&keys)?)?;
     }
     files::sync_dir(files::folder_of(db))?;
     Ok(kept.to_path_buf())
@@ -429,7 +590,10 @@ impl Restoring {
         password: &str,
         progress: &mut dyn FnMut(Phase),
     ) -> Result<Restored, RestoreError> {
-        let who = (self.username.as_str(), password);
+        let who = Credential::Admin {
+            username: self.username.as_str(),
+            password,
+        };
         restore_with_progress(&self.db, file, who, self.now, progress)
     }
 }
@@ -476,6 +640,7 @@ impl Store {
         let mut fresh = Store::open_with(&self.path, true).map_err(RestoreError::Open)?;
         std::mem::swap(&mut self.conn, &mut fresh.conn);
         std::mem::swap(&mut self.lock, &mut fresh.lock);
+        std::mem::swap(&mut self.key, &mut fresh.key);
         fresh.anchored = false;
         Ok(())
     }

@@ -213,14 +213,25 @@ impl Store {
         must_change: bool,
     ) -> Result<i64> {
         let hash = hash_password(&u.password)?;
-        self.write(|tx, now| {
+        self.wrap_begin(&u.username, &u.password)?;
+        let written = self.write(|tx, now| {
             let id = insert_user(tx, &ts(now), u, &hash, must_change)?;
             let after = describe(u);
             let mut e = audit::Entry::new(action, "user", Some(id));
             e.after = Some(&after);
             audit::append(tx, now, who, e)?;
             Ok(id)
-        })
+        });
+        match written {
+            Ok(id) => {
+                self.wrap_commit(&u.username)?;
+                Ok(id)
+            }
+            Err(e) => {
+                self.wrap_abort(&u.username);
+                Err(e)
+            }
+        }
     }
 
     /// Users an actor may list: admins all, managers their branch; RMs none.
@@ -335,7 +346,10 @@ impl Store {
         password::check(&target.username, new_password)
             .map_err(|e| StoreError::invalid("password", e.key(), e.to_string()))?;
         let hash = hash_password(new_password)?;
-        self.write(|tx, now| {
+        // The data key is wrapped for the temporary password; the old one's wrap goes
+        // once the new hash is committed.
+        self.wrap_begin(&target.username, new_password)?;
+        let written = self.write(|tx, now| {
             tx.execute(
                 "UPDATE users SET password_hash = ?1, must_change_password = 1, failed_attempts = 0,
                         locked_until = NULL, updated_at = ?2 WHERE id = ?3",
@@ -347,20 +361,28 @@ impl Store {
                 actor.into(),
                 audit::Entry::new("user.reset_password", "user", Some(id)),
             )
-        })
+        });
+        match written {
+            Ok(()) => self.wrap_commit(&target.username),
+            Err(e) => {
+                self.wrap_abort(&target.username);
+                Err(e)
+            }
+        }
     }
 
     /// Clears a lockout (admins only).
     pub fn unlock_user(&mut self, actor: &Actor, id: i64) -> Result<()> {
         require_admin(actor)?;
-        self.user(actor, id)?;
+        let target = self.user(actor, id)?;
         self.write(|tx, now| {
             tx.execute(
                 "UPDATE users SET failed_attempts = 0, locked_until = NULL, updated_at = ?1 WHERE id = ?2",
                 params![ts(now), id],
             )?;
             audit::append(tx, now, actor.into(), audit::Entry::new("user.unlock", "user", Some(id)))
-        })
+        })?;
+        self.wrap_unlock(&target.username)
     }
 
     /// Disables or re-enables an account (admins only; not one's own).
@@ -373,7 +395,7 @@ impl Store {
                 "you cannot disable your own account",
             ));
         }
-        self.user(actor, id)?;
+        let target = self.user(actor, id)?;
         if disabled {
             let owned: i64 = self.conn().query_row(
                 "SELECT count(*) FROM clients WHERE owner_id = ?1",
@@ -406,7 +428,13 @@ impl Store {
                 actor.into(),
                 audit::Entry::new(action, "user", Some(id)),
             )
-        })
+        })?;
+        // A disabled user's wrapped key is deleted: their password opens nothing. One
+        // enabled again signs in after an administrator resets their password.
+        if disabled {
+            self.wrap_remove(&target.username)?;
+        }
+        Ok(())
     }
 
     /// All branches, by code.

@@ -51,11 +51,22 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
         }
         other => other?,
     };
+    let mut store = store;
+    if let Some(recovery) = store.take_new_recovery_key() {
+        // Shown once, before the screens take the terminal (and there again after).
+        println!("{}", crate::store::keys::recovery_notice(&recovery));
+    }
+    if !store.is_encrypted() {
+        println!("{}", crate::store::keys::plain_notice(&opts.db_path));
+    }
     let damaged = store.is_damaged();
     let auto_failure = store.last_auto_backup_failure().ok().flatten();
-    if !damaged {
-        // A damaged file is never written to, and a backup of it would fail its check.
+    // A damaged file is never written to, and a backup of it would fail its check; an
+    // encrypted one is backed up once someone has signed in and opened it.
+    let mut backup_due = !damaged;
+    if backup_due && !store.is_sealed() {
         start_auto_backup(store.reopener());
+        backup_due = false;
     }
     let (keys, problems) = Keymap::load(&opts.config_dir);
     let mut app = App::new(
@@ -100,7 +111,7 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
     }));
     let mut terminal = start_terminal().context("the terminal cannot be prepared")?;
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        event_loop(&mut terminal, &mut app)
+        event_loop(&mut terminal, &mut app, backup_due)
     }));
     restore_terminal();
     std::panic::set_hook(previous);
@@ -177,8 +188,18 @@ fn start_auto_backup(db: crate::store::Reopen) {
 }
 
 /// Draws, then blocks on the next event until the idle-lock deadline: no polling.
-fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> anyhow::Result<()> {
+/// `backup_due`: the day's automatic backup waits for the first sign-in (an encrypted
+/// database opens only then).
+fn event_loop(
+    terminal: &mut ratatui::DefaultTerminal,
+    app: &mut App,
+    mut backup_due: bool,
+) -> anyhow::Result<()> {
     loop {
+        if backup_due && app.actor().is_some() {
+            start_auto_backup(app.store().reopener());
+            backup_due = false;
+        }
         terminal.draw(|f| app.draw(f))?;
         if app.should_quit() {
             return Ok(());

@@ -128,6 +128,67 @@ pub fn sign_in(app: &mut App, user: &str) {
     assert!(app.actor().is_some(), "signed in as {user}");
 }
 
+/// Unlocks the encrypted database at `path` in this process (made by the binary, say)
+/// with the password of any of its users that the tests give: [`PASSWORD`], the demo's,
+/// or the seeded users' first one. A plain database needs nothing.
+pub fn unlock(path: &std::path::Path) {
+    use rmdesk::store::{cipher, keys};
+    if !cipher::is_encrypted(path) || cipher::recall(path).is_some() {
+        return;
+    }
+    let file = keys::KeyFile::load(&keys::key_path(path))
+        .expect("key file")
+        .expect("a key file beside an encrypted database");
+    for name in file.user_names() {
+        for password in [
+            PASSWORD,
+            rmdesk::store::demo::DEMO_PASSWORD,
+            "initial-password-x",
+        ] {
+            if cipher::unlock(path, name, password) {
+                return;
+            }
+        }
+    }
+    panic!("no known password opens {}", path.display());
+}
+
+/// A raw SQLite connection to the database at `path` (keyed when it is encrypted), for
+/// tests that look beneath the store.
+pub fn raw(path: &std::path::Path) -> rusqlite::Result<rusqlite::Connection> {
+    unlock(path);
+    rmdesk::store::cipher::connect(path)
+}
+
+/// An administrator of the encrypted database at `path` and their password, as the
+/// tests make them (`chief` of `init`, `admin` of `seeded` or of the demo), for commands
+/// such as `check` that an encrypted database asks an administrator for; `None` for a
+/// plain database.
+pub fn admin_of(path: &std::path::Path) -> Option<(&'static str, &'static str)> {
+    use rmdesk::store::keys;
+    let file = keys::KeyFile::load(&keys::key_path(path)).ok()??;
+    [
+        ("chief", PASSWORD),
+        ("admin", PASSWORD),
+        ("admin", rmdesk::store::demo::DEMO_PASSWORD),
+    ]
+    .into_iter()
+    .find(|(name, password)| file.unwrap_user(name, password).is_some())
+}
+
+/// `--user NAME` for a command on the encrypted database at `path` that needs an
+/// administrator (`check`); nothing for a plain one. With [`admin_env`].
+pub fn admin_args(path: &std::path::Path) -> Vec<&'static str> {
+    admin_of(path).map_or(Vec::new(), |(name, _)| vec!["--user", name])
+}
+
+/// The password of [`admin_args`]'s administrator, as the environment gives it.
+pub fn admin_env(path: &std::path::Path) -> Vec<(&'static str, &'static str)> {
+    admin_of(path).map_or(Vec::new(), |(_, password)| {
+        vec![("RMDESK_PASSWORD", password)]
+    })
+}
+
 /// Takes away migration 9's change capture (its triggers, the change log, the push
 /// record), as a test that makes an older file needs before dropping older objects.
 pub fn drop_change_capture(conn: &rusqlite::Connection) {

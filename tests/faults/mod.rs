@@ -24,7 +24,37 @@ pub fn command(dir: &Path, db: &Path, args: &[&str]) -> Command {
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
+    if args.first() == Some(&"check") {
+        // Checking an encrypted database is an administrator's: the demo's.
+        cmd.args(["--user", "admin"])
+            .env("RMDESK_PASSWORD", DEMO_PASSWORD);
+    }
     cmd
+}
+
+/// Unlocks the encrypted database `db` in this process with the demo's password (its
+/// administrator's), for the raw reads below. A plain database needs nothing.
+pub fn unlock(db: &Path) {
+    use rmdesk::store::cipher;
+    if cipher::is_encrypted(db) && cipher::recall(db).is_none() {
+        assert!(
+            cipher::unlock(db, "admin", DEMO_PASSWORD),
+            "the demo password opens {}",
+            db.display()
+        );
+    }
+}
+
+/// A raw, read-only connection to `db` (keyed when it is encrypted).
+fn raw_read_only(db: &Path) -> rusqlite::Connection {
+    unlock(db);
+    let conn =
+        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .expect("raw open");
+    if let Some(key) = rmdesk::store::cipher::recall(db) {
+        rmdesk::store::cipher::key_raw(&conn, &key).expect("key");
+    }
+    conn
 }
 
 /// Starts `cmd` and writes `stdin` to it.
@@ -139,9 +169,7 @@ pub fn disk_image(db: &Path) -> Vec<Vec<u8>> {
 
 /// The root page of table `table` and the page size.
 pub fn root_page(db: &Path, table: &str) -> (u64, u64) {
-    let conn =
-        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .expect("raw open");
+    let conn = raw_read_only(db);
     let page: u64 = conn
         .query_row(
             "SELECT rootpage FROM sqlite_schema WHERE name = ?1",
@@ -149,8 +177,16 @@ pub fn root_page(db: &Path, table: &str) -> (u64, u64) {
             |r| r.get(0),
         )
         .expect("root page");
+    // SQLCipher answers `page_size` on an encrypted file as text (`cipher_page_size`).
     let size: u64 = conn
-        .query_row("PRAGMA page_size", [], |r| r.get(0))
+        .query_row("PRAGMA page_size", [], |r| {
+            r.get::<_, rusqlite::types::Value>(0)
+        })
+        .map(|v| match v {
+            rusqlite::types::Value::Integer(n) => u64::try_from(n).unwrap_or(0),
+            rusqlite::types::Value::Text(t) => t.parse().unwrap_or(0),
+            _ => 0,
+        })
         .expect("page size");
     (page, size)
 }
@@ -170,8 +206,6 @@ pub fn overwrite_page(db: &Path, page: u64, size: u64) {
 
 /// Client rows in the database, read directly.
 pub fn count(db: &Path, sql: &str) -> i64 {
-    let conn =
-        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .expect("raw open");
+    let conn = raw_read_only(db);
     conn.query_row(sql, [], |r| r.get(0)).expect("count")
 }

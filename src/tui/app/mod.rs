@@ -321,6 +321,11 @@ impl App {
 
     /// Opens the signed-in application on the home screen.
     fn enter(&mut self, actor: Actor) {
+        // An encrypted database is read only from the sign-in on: its idle lock is
+        // known now.
+        if let Ok(minutes) = self.store.setting_i64("idle_lock.minutes") {
+            self.idle_after = Duration::from_secs(u64::try_from(minutes.max(1)).unwrap_or(15) * 60);
+        }
         self.phase = Phase::Main(Box::new(Session::new(actor)));
         self.go(ScreenId::Home);
     }

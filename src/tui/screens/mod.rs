@@ -312,6 +312,17 @@ pub fn store_error_text(err: &StoreError, i18n: &I18n) -> String {
             tracing::error!("store failure: {err}");
             i18n.t("err.database").to_string()
         }
+        StoreError::Open(open) => {
+            tracing::error!("key or database failure: {err}");
+            match open {
+                crate::store::OpenError::WrongKey(_) => i18n.t("err.db.wrong_key").to_string(),
+                crate::store::OpenError::KeyFileMissing(_) => {
+                    i18n.t("err.db.key_missing").to_string()
+                }
+                _ => i18n.t("err.db.keys").to_string(),
+            }
+        }
+        StoreError::WrongRecoveryKey => i18n.t("err.recovery_key").to_string(),
     }
 }
 

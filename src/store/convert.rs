@@ -193,6 +193,54 @@ fn new_key_file(
 }
 
 /// The active users other than `except` (who must have their passwords reset).
+/// The database encrypted afresh beside `db` (at `db` + `suffix`) under a new data key,
+/// checked row for row, with a new key file opened by `username`'s password and a new
+/// recovery key. The store is closed either way; on failure nothing staged is left.
+struct Staged {
+    staged: PathBuf,
+    key: DataKey,
+    recovery: RecoveryKey,
+    others: Vec<String>,
+}
+
+fn stage_encrypted(
+    store: Store,
+    db: &Path,
+    suffix: &str,
+    username: &str,
+    password: &str,
+) -> Result<Staged, StoreError> {
+    let counts = table_counts(store.conn())?;
+    let key = DataKey::generate();
+    let staged = files::with_suffix(db, suffix);
+    let _ = std::fs::remove_file(&staged);
+    let done = (|| {
+        drop(files::create_private_new(&staged).map_err(io(&staged))?);
+        export(store.conn(), &staged, Some(&key))?;
+        files::set_mode(&staged, files::FILE_MODE).map_err(io(&staged))?;
+        verify(&staged, Some(&key), &counts)?;
+        let (file, recovery) = new_key_file(&store, username, password, &key);
+        file.save(&key_path(&staged))
+            .map_err(|e| StoreError::Open(e.into()))?;
+        let others = other_users(&store, username)?;
+        Ok::<_, StoreError>((recovery, others))
+    })();
+    drop(store);
+    match done {
+        Ok((recovery, others)) => Ok(Staged {
+            staged,
+            key,
+            recovery,
+            others,
+        }),
+        Err(e) => {
+            let _ = std::fs::remove_file(&staged);
+            let _ = std::fs::remove_file(key_path(&staged));
+            Err(e)
+        }
+    }
+}
+
 fn other_users(store: &Store, except: &str) -> Result<Vec<String>, StoreError> {
     let mut stmt = store.conn().prepare(
         "SELECT username FROM users WHERE disabled = 0 AND username <> ?1 ORDER BY username",
@@ -250,30 +298,12 @@ pub fn encrypt(
         "database.encrypt",
         &format!("keep_plain={keep_plain}"),
     )?;
-    let counts = table_counts(store.conn())?;
-    let key = DataKey::generate();
-    let staged = files::with_suffix(db, ".encrypting");
-    let _ = std::fs::remove_file(&staged);
-    let done = (|| {
-        drop(files::create_private_new(&staged).map_err(io(&staged))?);
-        export(store.conn(), &staged, Some(&key))?;
-        files::set_mode(&staged, files::FILE_MODE).map_err(io(&staged))?;
-        verify(&staged, Some(&key), &counts)?;
-        let (file, recovery) = new_key_file(&store, username, password, &key);
-        file.save(&key_path(&staged))
-            .map_err(|e| StoreError::Open(e.into()))?;
-        let others = other_users(&store, username)?;
-        Ok::<_, StoreError>((recovery, others))
-    })();
-    drop(store);
-    let (recovery, others) = match done {
-        Ok(v) => v,
-        Err(e) => {
-            let _ = std::fs::remove_file(&staged);
-            let _ = std::fs::remove_file(key_path(&staged));
-            return Err(e);
-        }
-    };
+    let Staged {
+        staged,
+        key,
+        recovery,
+        others,
+    } = stage_encrypted(store, db, ".encrypting", username, password)?;
     if keep_plain {
         std::fs::hard_link(db, &kept)
             .or_else(|_| std::fs::copy(db, &kept).map(drop))
@@ -310,30 +340,12 @@ pub fn rekey(db: &Path, username: &str, password: &str) -> Result<Converted, Sto
     }
     let actor = admin_of(&mut store, username, password)?;
     audit_entry(&mut store, (&actor).into(), "database.rekey", "")?;
-    let counts = table_counts(store.conn())?;
-    let key = DataKey::generate();
-    let staged = files::with_suffix(db, ".rekeying");
-    let _ = std::fs::remove_file(&staged);
-    let done = (|| {
-        drop(files::create_private_new(&staged).map_err(io(&staged))?);
-        export(store.conn(), &staged, Some(&key))?;
-        files::set_mode(&staged, files::FILE_MODE).map_err(io(&staged))?;
-        verify(&staged, Some(&key), &counts)?;
-        let (file, recovery) = new_key_file(&store, username, password, &key);
-        file.save(&key_path(&staged))
-            .map_err(|e| StoreError::Open(e.into()))?;
-        let others = other_users(&store, username)?;
-        Ok::<_, StoreError>((recovery, others))
-    })();
-    drop(store);
-    let (recovery, others) = match done {
-        Ok(v) => v,
-        Err(e) => {
-            let _ = std::fs::remove_file(&staged);
-            let _ = std::fs::remove_file(key_path(&staged));
-            return Err(e);
-        }
-    };
+    let Staged {
+        staged,
+        key,
+        recovery,
+        others,
+    } = stage_encrypted(store, db, ".rekeying", username, password)?;
     put_in_place(db, &staged)?;
     cipher::remember(db, &key);
     drop(lock);

@@ -15,6 +15,9 @@ use super::{
 use crate::domain::client::Tier;
 use crate::store::{ts, Actor, Result, Role, Store};
 
+/// A client rule's row: client id, name, and the date column the rule reads.
+type ClientRow = (i64, String, String);
+
 fn lim(n: usize) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
@@ -201,28 +204,35 @@ impl Store {
         Ok((out, count(n)))
     }
 
+    /// The count and rows of a client rule built by [`birthday_sql`] or [`risk_sql`]: the
+    /// count takes the first three arguments, the rows (client id, name, the date
+    /// column) all of them.
+    fn owner_client_rows(
+        &self,
+        (sql, count_sql, args): (String, String, Vec<Value>),
+    ) -> Result<(i64, Vec<ClientRow>)> {
+        let n: i64 = self
+            .conn()
+            .prepare_cached(&count_sql)?
+            .query_row(rusqlite::params_from_iter(&args[..3]), |r| r.get(0))?;
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let rows = stmt
+            .query_map(rusqlite::params_from_iter(&args), |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok((n, rows))
+    }
+
     fn rule_birthdays(
         &self,
         actor: &Actor,
         today: NaiveDate,
         limit: usize,
     ) -> Result<(Vec<WorkItem>, usize)> {
-        let (sql, count_sql, args) = birthday_sql(actor.user_id, today, limit);
-        let n: i64 = self
-            .conn()
-            .prepare_cached(&count_sql)?
-            .query_row(rusqlite::params_from_iter(&args[..3]), |r| r.get(0))?;
-        let mut stmt = self.conn().prepare_cached(&sql)?;
-        let rows = stmt.query_map(rusqlite::params_from_iter(&args), |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-            ))
-        })?;
+        let (n, rows) = self.owner_client_rows(birthday_sql(actor.user_id, today, limit))?;
         let mut out = Vec::new();
-        for row in rows {
-            let (id, name, birth) = row?;
+        for (id, name, birth) in rows {
             // 29 February is kept on the 28th only in a common year.
             if birthday_on(&birth, today) {
                 out.push(client_item(
@@ -243,22 +253,9 @@ impl Store {
         today: NaiveDate,
         limit: usize,
     ) -> Result<(Vec<WorkItem>, usize)> {
-        let (sql, count_sql, args) = risk_sql(actor.user_id, today, limit);
-        let n: i64 = self
-            .conn()
-            .prepare_cached(&count_sql)?
-            .query_row(rusqlite::params_from_iter(&args[..3]), |r| r.get(0))?;
-        let mut stmt = self.conn().prepare_cached(&sql)?;
-        let rows = stmt.query_map(rusqlite::params_from_iter(&args), |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-            ))
-        })?;
+        let (n, rows) = self.owner_client_rows(risk_sql(actor.user_id, today, limit))?;
         let mut out = Vec::new();
-        for row in rows {
-            let (id, name, assessed) = row?;
+        for (id, name, assessed) in rows {
             if let Some(expiry) = risk_expiry_near(&assessed, today) {
                 out.push(client_item(
                     WorkKind::RiskReview,

@@ -161,7 +161,9 @@ pub fn care_consenting_sql(actor: &Actor) -> Result<(String, String)> {
     };
     let cond = "AND c.marketing_consent = 'yes' AND c.status <> 'closed'";
     Ok((
-        format!("SELECT c.id, c.client_no, c.name {from} {cond} ORDER BY c.name_key, c.id LIMIT ?2"),
+        format!(
+            "SELECT c.id, c.client_no, c.name {from} {cond} ORDER BY c.name_key, c.id LIMIT ?2"
+        ),
         format!("SELECT count(*) FROM (SELECT 1 {from} {cond} LIMIT ?2)"),
     ))
 }

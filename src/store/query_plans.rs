@@ -4,6 +4,7 @@
 use rusqlite::params_from_iter;
 use rusqlite::types::Value;
 
+use super::care::{care_birthday_sql, care_consenting_sql, care_joined_sql};
 use super::clients::{client_page_sql, ListSpec, PageFrom, SortKey};
 use super::feedback::{feedback_list_sql, FeedbackFilter};
 use super::home::{
@@ -278,6 +279,45 @@ fn home_client_rules_walk_an_index_of_the_owners_clients() {
     );
     assert!(!p.contains("SCAN "), "{p}");
     assert!(plan(&store, &count, &args[..3]).contains("INDEX clients_owner_birthday"));
+}
+
+#[test]
+fn care_reads_walk_the_owner_indexes_or_the_branch_consenting_index() {
+    let (_dir, store, rm, mgr) = store();
+    for actor in [&rm, &mgr] {
+        let id = Value::Integer(if actor.role == Role::Rm {
+            actor.user_id
+        } else {
+            actor.branch_id.unwrap_or(-1)
+        });
+        // Birthdays: one month-day (and the 29th's) of the owner index, per owner for a
+        // manager (the users table's few rows drive it), put in name order among
+        // themselves; the count reads the index alone for an RM.
+        let (lines, count) = care_birthday_sql(actor).expect("sql");
+        let md = |s: &str| Value::Text(s.into());
+        let args = vec![id.clone(), md("11-26"), md(""), Value::Integer(50)];
+        for (sql, args) in [(&lines, &args[..]), (&count, &args[..3])] {
+            let p = plan(&store, sql, args);
+            assert!(p.contains("INDEX clients_owner_birthday"), "{p}");
+            assert!(!p.contains("SCAN c"), "{p}");
+        }
+        // Anniversaries: one month-day of the instant clients were added.
+        let sql = care_joined_sql(actor).expect("sql");
+        let p = plan(&store, &sql, &[id.clone(), md("11-26"), Value::Integer(50)]);
+        assert!(p.contains("INDEX clients_owner_joined"), "{p}");
+        assert!(!p.contains("SCAN c"), "{p}");
+        // A festival's clients: the consenting clients' index in name order, no sort;
+        // the count reads the index alone.
+        let (lines, count) = care_consenting_sql(actor).expect("sql");
+        let index = if actor.role == Role::Rm {
+            "clients_owner_consenting"
+        } else {
+            "clients_branch_consenting"
+        };
+        walks(&store, (lines, vec![id.clone(), Value::Integer(50)]), index);
+        let p = plan(&store, &count, &[id.clone(), Value::Integer(10_000)]);
+        assert!(p.contains(&format!("COVERING INDEX {index}")), "{p}");
+    }
 }
 
 #[test]

@@ -18,8 +18,8 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::{store_error_text, Ctx, Screen, View};
-use crate::store::Role;
 use crate::store::care::CareLine;
+use crate::store::Role;
 use crate::tui::keymap::Action;
 use crate::tui::popup::{Stack, Step};
 use crate::tui::widgets::{fit, pad};

@@ -586,11 +586,13 @@ CREATE INDEX IF NOT EXISTS clients_branch_status ON clients (branch_id, status);
 
 -- migration: 12
 -- Care occasions on home, each a walk of an index: the anniversary of becoming a client
--- by the owner and the month-day the client was added (a UTC instant: the local day is
--- checked as it is read), and the festival lists of the clients who consent to
--- marketing, by owner or branch and name (with the columns of the index's condition, so
--- that their count reads the index alone).
-CREATE INDEX IF NOT EXISTS clients_owner_joined ON clients (owner_id, substr(created_at, 6, 5))
+-- by the owner, the month-day the client was added and the instant (UTC: the local day
+-- is checked as it is read; clients added within the last year are skipped on the
+-- index), and the festival lists of the clients who consent to marketing, by owner or
+-- branch and name (with the columns of the index's condition, so that their count reads
+-- the index alone).
+CREATE INDEX IF NOT EXISTS clients_owner_joined
+    ON clients (owner_id, substr(created_at, 6, 5), created_at)
     WHERE status <> 'closed';
 CREATE INDEX IF NOT EXISTS clients_owner_consenting
     ON clients (owner_id, name_key, id, marketing_consent, status)

@@ -140,12 +140,14 @@ pub fn care_birthday_sql(actor: &Actor) -> Result<(String, String)> {
     ))
 }
 
-/// Anniversary candidates (scope, a UTC month-day, limit): id, number, name, added.
+/// Anniversary candidates (scope, a UTC month-day, limit, the instant before which
+/// the client was added): id, number, name, added.
 pub fn care_joined_sql(actor: &Actor) -> Result<String> {
     let (scope_sql, _) = scope(actor)?;
     Ok(format!(
         "SELECT c.id, c.client_no, c.name, c.created_at FROM clients c INDEXED BY clients_owner_joined
-         WHERE {scope_sql} AND substr(c.created_at, 6, 5) = ?2 AND c.status <> 'closed'
+         WHERE {scope_sql} AND substr(c.created_at, 6, 5) = ?2 AND c.created_at < ?4
+           AND c.status <> 'closed'
          LIMIT ?3"
     ))
 }
@@ -274,9 +276,9 @@ impl Store {
     }
 
     /// Anniversaries: the clients added on the UTC month-days around the window (a day
-    /// either side, as the zone may move the day), each kept when its local day's next
-    /// return falls within the window; the earliest-added first within a day when the
-    /// count reaches [`COUNT_CAP`].
+    /// either side, as the zone may move the day) at least a year before, each kept when
+    /// its local day's next return falls within the window; the earliest-added first
+    /// within a day when the count reaches [`COUNT_CAP`].
     fn care_anniversaries(
         &self,
         actor: &Actor,
@@ -287,6 +289,12 @@ impl Store {
         let window = self.care_window()?;
         let zone = self.zone();
         let sql = care_joined_sql(actor)?;
+        // A first anniversary within the window means joining at least 365 days before
+        // its end; a day more covers the zone.
+        let before = today
+            .checked_add_signed(chrono::Duration::days(window - 364))
+            .map(|d| super::ts(zone.day_start(d)))
+            .unwrap_or_default();
         let mut mds: Vec<String> = Vec::new();
         for d in -1..=window + 1 {
             let Some(day) = today.checked_add_signed(chrono::Duration::days(d)) else {
@@ -308,7 +316,7 @@ impl Store {
                 break;
             }
             let room = COUNT_CAP + 1 - found.len().min(COUNT_CAP);
-            let mut rows = stmt.query(params![arg, md, lim(room)])?;
+            let mut rows = stmt.query(params![arg, md, lim(room), before])?;
             while let Some(r) = rows.next()? {
                 read += 1;
                 let created: String = r.get(3)?;

@@ -303,8 +303,18 @@ fn care_reads_walk_the_owner_indexes_or_the_branch_consenting_index() {
         }
         // Anniversaries: one month-day of the instant clients were added.
         let sql = care_joined_sql(actor).expect("sql");
-        let p = plan(&store, &sql, &[id.clone(), md("11-26"), Value::Integer(50)]);
+        let args = [
+            id.clone(),
+            md("11-26"),
+            Value::Integer(50),
+            md("2025-11-30T16:00:00Z"),
+        ];
+        let p = plan(&store, &sql, &args);
         assert!(p.contains("INDEX clients_owner_joined"), "{p}");
+        assert!(
+            p.contains("created_at<?"),
+            "the instant bounds the walk: {p}"
+        );
         assert!(!p.contains("SCAN c"), "{p}");
         // A festival's clients: the consenting clients' index in name order, no sort;
         // the count reads the index alone.

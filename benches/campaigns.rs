@@ -8,7 +8,7 @@
 //! - launching a campaign over the branch's active clients (targets, tasks, audit, one
 //!   transaction);
 //! - next best product for one client (the 360 view's section), over many clients;
-//! - next best product for a page of 50 clients of the product screen's list (one
+//! - next best product for the first 30 clients of the product screen's list (one
 //!   `next_best_page` call: the peers of each tier and risk level read once);
 //! - care on home (the reads home makes: birthdays and anniversaries, 5 lines each, and
 //!   each festival's count), for the manager's branch and for rm1, on the demo's day and
@@ -148,7 +148,7 @@ fn main() {
         .find(|p| p.code == "WM-R3-180D")
         .expect("WM-R3-180D");
     let page: Vec<i64> = store
-        .suitable_clients(&rm1, product.id, None, 50)
+        .suitable_clients(&rm1, product.id, None, 30)
         .expect("suitable")
         .iter()
         .map(|c| c.id)
@@ -157,7 +157,10 @@ fn main() {
         let _ = store.next_best_page(&rm1, &page).expect("page");
     });
     report(
-        &format!("next best product, a page of {} (product list)", page.len()),
+        &format!(
+            "next best product, the product list's first {} rows",
+            page.len()
+        ),
         &t,
     );
 

@@ -240,25 +240,28 @@ impl Store {
             return Ok(Vec::new());
         };
         if !cache.0.contains_key(&group) {
-            let ids: Vec<i64> = conn
-                .prepare_cached(
-                    "SELECT p.id FROM clients p
-                     WHERE p.branch_id = ?1 AND coalesce(p.tier_override, p.tier) = ?2
-                       AND p.risk_level = ?3 AND p.status <> 'closed' LIMIT ?4",
-                )?
-                .query_map(params![group.0, group.1, group.2, PEER_SAMPLE + 1], |r| {
-                    r.get(0)
-                })?
-                .collect::<rusqlite::Result<_>>()?;
+            // The sample and each peer's open holdings in one statement, in the walk's
+            // order (a peer without holdings comes with none).
             let mut stmt = conn.prepare_cached(
-                "SELECT DISTINCT product_id FROM holdings WHERE client_id = ?1 AND status = 'open'",
+                "SELECT s.id, h.product_id
+                 FROM (SELECT p.id FROM clients p
+                       WHERE p.branch_id = ?1 AND coalesce(p.tier_override, p.tier) = ?2
+                         AND p.risk_level = ?3 AND p.status <> 'closed' LIMIT ?4) s
+                 LEFT JOIN holdings h ON h.client_id = s.id AND h.status = 'open'",
             )?;
-            let mut sample = Vec::new();
-            for id in ids {
-                let held = stmt
-                    .query_map([id], |r| r.get::<_, i64>(0))?
-                    .collect::<rusqlite::Result<Vec<_>>>()?;
-                sample.push((id, held));
+            let mut rows = stmt.query(params![group.0, group.1, group.2, PEER_SAMPLE + 1])?;
+            let mut sample: Vec<(i64, Vec<i64>)> = Vec::new();
+            while let Some(r) = rows.next()? {
+                let id: i64 = r.get(0)?;
+                let product: Option<i64> = r.get(1)?;
+                if sample.last().map(|(last, _)| *last) != Some(id) {
+                    sample.push((id, Vec::new()));
+                }
+                if let (Some(p), Some((_, held))) = (product, sample.last_mut()) {
+                    if !held.contains(&p) {
+                        held.push(p);
+                    }
+                }
             }
             cache.0.insert(group.clone(), sample);
         }

@@ -29,6 +29,10 @@ use crate::tui::screens::clients::holdings::HoldingForm;
 use crate::tui::screens::{store_error_text, Ctx, View};
 use crate::tui::widgets::{fit, wrap};
 
+/// Rows whose next best product is read before the list is first drawn (a tall
+/// terminal's list).
+const FIRST_ROWS: usize = 30;
+
 /// The open product.
 #[derive(Debug)]
 pub struct ProductDetail {
@@ -71,19 +75,20 @@ impl ProductDetail {
         Ok(d)
     }
 
-    /// Reads the suggestions of the rows around the selection (a screen above and
-    /// below, at most [`NEXT_BEST_PAGE`] clients) not read yet.
+    /// Reads the suggestions of the rows that can be on screen around the selection (a
+    /// screen's height above and below it; before the first drawing, the first
+    /// [`FIRST_ROWS`]) not read yet, at most [`NEXT_BEST_PAGE`] clients.
     fn read_next_best(&mut self, ctx: &mut Ctx<'_>) {
         if self.role == Role::Admin {
             return;
         }
-        let around = self.visible.get().max(NEXT_BEST_PAGE / 2);
+        let around = self.visible.get().max(FIRST_ROWS);
         let from = self.selected.saturating_sub(around);
         let ids: Vec<i64> = self
             .clients
             .iter()
             .skip(from)
-            .take(around * 2)
+            .take(self.selected - from + 1 + around)
             .map(|c| c.id)
             .filter(|id| !self.next_best.contains_key(id))
             .take(NEXT_BEST_PAGE)

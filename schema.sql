@@ -600,3 +600,7 @@ CREATE INDEX IF NOT EXISTS clients_owner_consenting
 CREATE INDEX IF NOT EXISTS clients_branch_consenting
     ON clients (branch_id, name_key, id, marketing_consent, status)
     WHERE marketing_consent = 'yes' AND status <> 'closed';
+-- Next best product's peers (same branch, risk level and tier in force, not closed): the
+-- group's own range of this index, whatever the share of the tier.
+CREATE INDEX IF NOT EXISTS clients_branch_risk_tier
+    ON clients (branch_id, risk_level, coalesce(tier_override, tier), status);

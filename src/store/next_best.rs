@@ -35,6 +35,16 @@ pub const SUGGESTIONS: usize = 3;
 /// Most clients of one [`Store::next_best_page`] call.
 pub const NEXT_BEST_PAGE: usize = 50;
 
+/// A group's peers and their open holdings (parameters: branch, tier in force, risk
+/// level, sample size), in the walk's order, a peer without holdings with none: the
+/// sample is a range of `clients_branch_risk_tier` (the group's entries only, whatever
+/// the share of its tier), each peer's holdings from `holdings_client`.
+pub const PEERS_SQL: &str = "SELECT s.id, h.product_id
+     FROM (SELECT p.id FROM clients p INDEXED BY clients_branch_risk_tier
+           WHERE p.branch_id = ?1 AND coalesce(p.tier_override, p.tier) = ?2
+             AND p.risk_level = ?3 AND p.status <> 'closed' LIMIT ?4) s
+     LEFT JOIN holdings h ON h.client_id = s.id AND h.status = 'open'";
+
 /// A group of peers: branch, tier in force, risk level.
 type Group = (i64, String, Option<String>);
 
@@ -224,7 +234,7 @@ impl Store {
     }
 
     /// The share (percent) of the client's peers — same branch, tier in force and risk
-    /// level, at most [`PEER_SAMPLE`] of them along the branch's risk-level index — holding
+    /// level, at most [`PEER_SAMPLE`] of them along `clients_branch_risk_tier` — holding
     /// each product, highest first. A group's sample and its holdings are read once into
     /// `cache` (one more than the sample, so that leaving the client out still leaves
     /// the sample).
@@ -242,13 +252,7 @@ impl Store {
         if !cache.0.contains_key(&group) {
             // The sample and each peer's open holdings in one statement, in the walk's
             // order (a peer without holdings comes with none).
-            let mut stmt = conn.prepare_cached(
-                "SELECT s.id, h.product_id
-                 FROM (SELECT p.id FROM clients p
-                       WHERE p.branch_id = ?1 AND coalesce(p.tier_override, p.tier) = ?2
-                         AND p.risk_level = ?3 AND p.status <> 'closed' LIMIT ?4) s
-                 LEFT JOIN holdings h ON h.client_id = s.id AND h.status = 'open'",
-            )?;
+            let mut stmt = conn.prepare_cached(PEERS_SQL)?;
             let mut rows = stmt.query(params![group.0, group.1, group.2, PEER_SAMPLE + 1])?;
             let mut sample: Vec<(i64, Vec<i64>)> = Vec::new();
             while let Some(r) = rows.next()? {

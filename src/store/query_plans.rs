@@ -10,6 +10,7 @@ use super::feedback::{feedback_list_sql, FeedbackFilter};
 use super::home::{
     birthday_sql, complaints_sql, contact_sql, new_to_you_sql, risk_sql, to_check_sql,
 };
+use super::next_best::PEERS_SQL;
 use super::reports::churn::{churn_sql, CHURN_AFTER};
 use super::users::NewUser;
 use super::visits::{visit_list_sql, VisitFilter};
@@ -471,4 +472,22 @@ fn churn_pages_walk_the_branch_or_owner_aum_index_from_the_top() {
             walks(&store, (sql, args(who, after)), index);
         }
     }
+}
+
+#[test]
+fn next_best_peers_seek_their_tier_on_the_index_then_each_peers_holdings() {
+    let (_dir, store, _, _) = store();
+    let args = [
+        Value::Integer(1),
+        Value::Text("core".into()),
+        Value::Text("C3".into()),
+        Value::Integer(2001),
+    ];
+    let p = plan(&store, PEERS_SQL, &args);
+    assert!(
+        p.contains("INDEX clients_branch_risk_tier (branch_id=? AND risk_level=? AND <expr>=?)"),
+        "{p}"
+    );
+    assert!(p.contains("SEARCH h USING INDEX holdings_client"), "{p}");
+    assert!(!p.contains("SCAN p") && !p.contains("SCAN h"), "{p}");
 }

@@ -402,8 +402,14 @@ pub fn restore_with_progress(
     } else {
         None
     };
-    // The key file first: the data key is the backup's, and a database is never left
-    // beside a key file that does not open it for longer than these two renames.
+    // The database first, then its key file: a restore stopped between the two leaves
+    // the staged key file (`NAME.restoring.keys`) without its staged database, and the
+    // next open finishes the rename (`convert::finish_interrupted`). Stopped before,
+    // both staged files are still there: the restore never happened, and the next open
+    // removes them.
+    super::keys_store::crash_point("restore.database");
+    files::rename_durable(&staged, db).map_err(io(db))?;
+    super::keys_store::crash_point("restore.key_file");
     match &key {
         Some(k) => {
             files::rename_durable(&key_path(&staged), &key_path(db)).map_err(io(db))?;
@@ -414,7 +420,6 @@ pub fn restore_with_progress(
             cipher::forget(db);
         }
     }
-    files::rename_durable(&staged, db).map_err(io(db))?;
     // The damage mark belonged to the file set aside: it goes with it.
     if super::damage::is_marked(db) {
         if let Some(k) = &kept {

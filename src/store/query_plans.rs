@@ -296,7 +296,7 @@ fn care_reads_walk_the_owner_indexes_or_the_branch_consenting_index() {
         // themselves; the count reads the index alone for an RM.
         let (lines, count) = care_birthday_sql(actor).expect("sql");
         let md = |s: &str| Value::Text(s.into());
-        let args = vec![id.clone(), md("11-26"), md(""), Value::Integer(50)];
+        let args = [id.clone(), md("11-26"), md(""), Value::Integer(50)];
         for (sql, args) in [(&lines, &args[..]), (&count, &args[..3])] {
             let p = plan(&store, sql, args);
             assert!(p.contains("INDEX clients_owner_birthday"), "{p}");

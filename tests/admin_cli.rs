@@ -379,7 +379,9 @@ fn restore_migrates_an_older_file() {
     let conn = common::raw(&old).expect("open");
     common::drop_change_capture(&conn);
     conn.execute_batch(
-        "DROP INDEX audit_log_user; DROP INDEX audit_log_action;
+        "DROP INDEX clients_owner_joined; DROP INDEX clients_owner_consenting;
+             DROP INDEX clients_branch_consenting; DROP INDEX clients_branch_risk_tier;
+             DROP INDEX audit_log_user; DROP INDEX audit_log_action;
              DELETE FROM settings WHERE key = 'backup.keep';
              DROP TABLE handover_clients; DROP TABLE handovers; DROP TABLE requests;
              ALTER TABLE tasks DROP COLUMN assigned_by;

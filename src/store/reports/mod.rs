@@ -16,10 +16,12 @@ use crate::domain::client::Tier;
 
 pub(crate) mod churn;
 mod performance;
+pub(crate) mod precomputed;
 mod value;
 
 pub use churn::{ChurnReason, ChurnRow};
 pub use performance::{Performance, PerformanceReport};
+pub use precomputed::rebuild_contributions;
 pub use value::{value_of, TierValue, ValueBy, ValueReport, ValueRow};
 
 /// A range of local dates, both included.

@@ -101,53 +101,40 @@ impl Store {
             }
             None => "",
         };
-        let mut clients: Vec<ValueRow> = Vec::new();
-        let mut index = std::collections::HashMap::new();
+        // One walk of the clients in scope; each one's contribution is kept up to date
+        // by every holding and margin change (`client_value`, precomputed.rs).
         let mut stmt = conn.prepare(&format!(
-            "SELECT c.id, c.client_no, c.name, u.username, coalesce(c.tier_override, c.tier), c.aum_minor
+            "SELECT c.id, c.client_no, c.name, u.username, coalesce(c.tier_override, c.tier), c.aum_minor,
+                    v.contribution
              FROM clients c JOIN users u ON u.id = c.owner_id
+             LEFT JOIN client_value v ON v.client_id = c.id
              WHERE {scope_sql} {rm_sql} AND c.status != 'closed'"
         ))?;
         let rows = stmt.query_map(params_from_iter(args.iter()), |r| {
-            Ok(ValueRow {
-                rank: 0,
-                client_id: r.get(0)?,
-                client_no: r.get(1)?,
-                name: r.get(2)?,
-                rm: r.get(3)?,
-                tier: tier_of(&r.get::<_, String>(4)?),
-                aum: fen(r.get(5)?),
-                contribution: Decimal::ZERO,
-                cumulative_pct: Decimal::ZERO,
-            })
-        })?;
-        for row in rows {
-            let row = row?;
-            index.insert(row.client_id, clients.len());
-            clients.push(row);
-        }
-        let mut stmt = conn.prepare(&format!(
-            "SELECT h.client_id, h.amount, p.margin FROM holdings h
-             JOIN products p ON p.id = h.product_id JOIN clients c ON c.id = h.client_id
-             WHERE {scope_sql} {rm_sql} AND c.status != 'closed'
-               AND h.status = 'open' AND h.currency = 'CNY'"
-        ))?;
-        let rows = stmt.query_map(params_from_iter(args.iter()), |r| {
             Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
+                ValueRow {
+                    rank: 0,
+                    client_id: r.get(0)?,
+                    client_no: r.get(1)?,
+                    name: r.get(2)?,
+                    rm: r.get(3)?,
+                    tier: tier_of(&r.get::<_, String>(4)?),
+                    aum: fen(r.get(5)?),
+                    contribution: Decimal::ZERO,
+                    cumulative_pct: Decimal::ZERO,
+                },
+                r.get::<_, Option<String>>(6)?,
             ))
         })?;
+        let mut clients: Vec<ValueRow> = Vec::new();
         for row in rows {
-            let (client, amount, margin) = row?;
-            let bad = || StoreError::invalid("amount", "err.amount", "stored amount unreadable");
-            let amount: Decimal = amount.parse().map_err(|_| bad())?;
-            let margin: Decimal = margin.parse().map_err(|_| bad())?;
-            if let Some(&i) = index.get(&client) {
-                let c = &mut clients[i];
-                c.contribution += amount * margin / Decimal::ONE_HUNDRED;
+            let (mut row, contribution) = row?;
+            if let Some(c) = contribution {
+                row.contribution = c.parse().map_err(|_| {
+                    StoreError::invalid("amount", "err.amount", "stored contribution unreadable")
+                })?;
             }
+            clients.push(row);
         }
         Ok(value_of(clients, by))
     }
@@ -184,7 +171,8 @@ impl Store {
             let mut e = crate::store::audit::Entry::new("product.margin", "product", Some(id));
             e.before = Some(&before);
             e.after = Some(&after);
-            crate::store::audit::append(tx, now, actor.into(), e)
+            crate::store::audit::append(tx, now, actor.into(), e)?;
+            super::precomputed::refresh_product(tx, id)
         })
     }
 }

@@ -88,7 +88,8 @@ pub fn rebuild_contributions(tx: &Connection) -> Result<()> {
         "INSERT INTO client_value (client_id, contribution) SELECT id, '0' FROM clients",
         [],
     )?;
-    let mut update = tx.prepare("UPDATE client_value SET contribution = ?2 WHERE client_id = ?1")?;
+    let mut update =
+        tx.prepare("UPDATE client_value SET contribution = ?2 WHERE client_id = ?1")?;
     for (client, sum) in sums {
         update.execute(params![client, sum.to_string()])?;
     }
@@ -100,7 +101,10 @@ pub fn rebuild_contributions(tx: &Connection) -> Result<()> {
 pub(super) fn on_slots(points: &[String]) -> bool {
     points.iter().all(|p| {
         parse_ts(p).is_some_and(|t| {
-            t.second() == 0 && t.nanosecond() == 0 && t.minute() % 15 == 0 && crate::store::ts(t) == *p
+            t.second() == 0
+                && t.nanosecond() == 0
+                && t.minute() % 15 == 0
+                && crate::store::ts(t) == *p
         })
     })
 }

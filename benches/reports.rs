@@ -249,6 +249,9 @@ fn build(path: &Path, n: i64) {
         [at],
     )
     .expect("requests");
+    // Each client's contribution, as the store keeps it (the AUM history's figures were
+    // kept by the schema's triggers as the rows went in).
+    rmdesk::store::reports::rebuild_contributions(&conn).expect("contributions");
     conn.execute_batch("COMMIT; ANALYZE; PRAGMA wal_checkpoint(TRUNCATE);")
         .expect("commit");
 }

@@ -15,7 +15,7 @@ use super::{Actor, Result, Role, StoreError, Zone};
 use crate::domain::client::Tier;
 
 pub(crate) mod churn;
-mod performance;
+pub(crate) mod performance;
 pub(crate) mod precomputed;
 mod value;
 

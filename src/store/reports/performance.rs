@@ -175,6 +175,29 @@ fn aum_series(conn: &Connection, rm: i64, points: &[String]) -> Result<Vec<Serie
     Ok(out)
 }
 
+/// An RM's visits of the period: a range of `visits_rm`.
+pub(crate) const VISITS_SQL: &str =
+    "SELECT count(*), count(DISTINCT client_id), count(return_checked_at) FROM visits
+     WHERE rm_id = ?1 AND visited_at >= ?2 AND visited_at < ?3";
+/// An owner's clients created in the period: a range of `clients_owner_created`.
+pub(crate) const NEW_CLIENTS_SQL: &str =
+    "SELECT count(*) FROM clients WHERE owner_id = ?1 AND created_at >= ?2 AND created_at < ?3";
+/// An RM's tasks due in the period (open or done: not cancelled), two ranges of
+/// `tasks_owner_due`.
+pub(crate) const TASKS_SQL: &str =
+    "SELECT due_date, CASE WHEN status = 'done' THEN done_at END FROM tasks
+     WHERE owner_id = ?1 AND status IN ('open', 'done') AND due_date BETWEEN ?2 AND ?3";
+/// The period's complaints, each with its client's owner: a range of
+/// `feedback_complaint_received`, then each client by key.
+pub(crate) const COMPLAINTS_SQL: &str =
+    "SELECT c.owner_id, f.deadline, f.resolved_at FROM feedback f JOIN clients c ON c.id = f.client_id
+     WHERE f.kind = 'complaint' AND f.received_on BETWEEN ?1 AND ?2";
+/// Feedback resolved in the period with its client's owner: a range of
+/// `feedback_resolved_at`, then each client by key.
+pub(crate) const SATISFACTION_SQL: &str =
+    "SELECT c.owner_id, f.satisfaction FROM feedback f JOIN clients c ON c.id = f.client_id
+     WHERE f.status IN ('resolved', 'closed') AND f.resolved_at >= ?1 AND f.resolved_at < ?2";
+
 fn count(conn: &Connection, sql: &str, args: &[&dyn rusqlite::ToSql]) -> Result<i64> {
     Ok(conn.prepare_cached(sql)?.query_row(args, |r| r.get(0))?)
 }
@@ -234,10 +257,7 @@ fn feedback_by_owner(conn: &Connection, zone: Zone, period: Period) -> Result<Fe
     let (start, end) = (ts(start), ts(end));
     let (from, to) = (period.from.to_string(), period.to.to_string());
     let mut out = FeedbackByOwner::default();
-    let mut stmt = conn.prepare_cached(
-        "SELECT c.owner_id, f.deadline, f.resolved_at FROM feedback f JOIN clients c ON c.id = f.client_id
-         WHERE f.kind = 'complaint' AND f.received_on BETWEEN ?1 AND ?2",
-    )?;
+    let mut stmt = conn.prepare_cached(COMPLAINTS_SQL)?;
     for row in stmt.query_map(params![from, to], |r| {
         Ok((
             r.get::<_, i64>(0)?,
@@ -250,10 +270,7 @@ fn feedback_by_owner(conn: &Connection, zone: Zone, period: Period) -> Result<Fe
         e.0 += 1;
         e.1 += i64::from(on_or_before(zone, resolved.as_deref(), &deadline));
     }
-    let mut stmt = conn.prepare_cached(
-        "SELECT c.owner_id, f.satisfaction FROM feedback f JOIN clients c ON c.id = f.client_id
-         WHERE f.status IN ('resolved', 'closed') AND f.resolved_at >= ?1 AND f.resolved_at < ?2",
-    )?;
+    let mut stmt = conn.prepare_cached(SATISFACTION_SQL)?;
     for row in stmt.query_map(params![start, end], |r| {
         Ok((r.get::<_, i64>(0)?, r.get::<_, Option<i64>>(1)?))
     })? {
@@ -285,22 +302,12 @@ fn performance_of(
         ..Performance::default()
     };
     (p.visits, p.clients_visited, p.visits_checked) = conn
-        .prepare_cached(
-            "SELECT count(*), count(DISTINCT client_id), count(return_checked_at) FROM visits
-             WHERE rm_id = ?1 AND visited_at >= ?2 AND visited_at < ?3",
-        )?
+        .prepare_cached(VISITS_SQL)?
         .query_row(params![id, start, end], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))
         })?;
-    p.new_clients = count(
-        conn,
-        "SELECT count(*) FROM clients WHERE owner_id = ?1 AND created_at >= ?2 AND created_at < ?3",
-        &[id, &start, &end],
-    )?;
-    let mut stmt = conn.prepare_cached(
-        "SELECT due_date, CASE WHEN status = 'done' THEN done_at END FROM tasks
-         WHERE owner_id = ?1 AND status IN ('open', 'done') AND due_date BETWEEN ?2 AND ?3",
-    )?;
+    p.new_clients = count(conn, NEW_CLIENTS_SQL, &[id, &start, &end])?;
+    let mut stmt = conn.prepare_cached(TASKS_SQL)?;
     for row in stmt.query_map(params![id, from, to], |r| {
         Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
     })? {

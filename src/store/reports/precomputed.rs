@@ -96,6 +96,16 @@ pub fn rebuild_contributions(tx: &Connection) -> Result<()> {
     Ok(())
 }
 
+/// An owner's AUM by tier before an instant: a range of the slots' key.
+pub(crate) const SLOTS_BEFORE_SQL: &str = "SELECT tier, sum(aum_minor) FROM aum_owner_slots
+     WHERE owner_id = ?1 AND slot < ?2 GROUP BY tier";
+/// An owner's changes between two instants, in time order: a range of the slots' key.
+pub(crate) const SLOTS_BETWEEN_SQL: &str = "SELECT slot, tier, aum_minor FROM aum_owner_slots
+     WHERE owner_id = ?1 AND slot >= ?2 AND slot < ?3 ORDER BY slot";
+/// An owner's tier moves of a period, in time order: a range of `aum_tier_moves_owner_at`.
+pub(crate) const TIER_MOVES_SQL: &str = "SELECT client_id, from_tier, to_tier FROM aum_tier_moves
+     WHERE owner_id = ?1 AND at >= ?2 AND at < ?3 ORDER BY at, history_id";
+
 /// Whether every point is the start of a 15-minute slot (every local midnight of the
 /// zones in use is): the slots then answer exactly.
 pub(super) fn on_slots(points: &[String]) -> bool {
@@ -116,20 +126,14 @@ pub(super) fn aum_at(conn: &Connection, rm: i64, points: &[String]) -> Result<Ve
         return Ok(Vec::new());
     };
     let mut now = [0i64; 3];
-    let mut stmt = conn.prepare_cached(
-        "SELECT tier, sum(aum_minor) FROM aum_owner_slots
-         WHERE owner_id = ?1 AND slot < ?2 GROUP BY tier",
-    )?;
+    let mut stmt = conn.prepare_cached(SLOTS_BEFORE_SQL)?;
     for row in stmt.query_map(params![rm, first], |r| {
         Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
     })? {
         let (tier, aum) = row?;
         now[tier_rank(tier_of(&tier))] += aum;
     }
-    let mut stmt = conn.prepare_cached(
-        "SELECT slot, tier, aum_minor FROM aum_owner_slots
-         WHERE owner_id = ?1 AND slot >= ?2 AND slot < ?3 ORDER BY slot",
-    )?;
+    let mut stmt = conn.prepare_cached(SLOTS_BETWEEN_SQL)?;
     let rows: Vec<(String, String, i64)> = stmt
         .query_map(params![rm, first, last], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))
@@ -152,10 +156,7 @@ pub(super) fn aum_at(conn: &Connection, rm: i64, points: &[String]) -> Result<Ve
 /// both: the first move of each client in the period tells its tier at the start (none
 /// when it is the client's first row), its last move the tier at the end.
 pub(super) fn tier_moves(conn: &Connection, rm: i64, start: &str, end: &str) -> Result<(i64, i64)> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT client_id, from_tier, to_tier FROM aum_tier_moves
-         WHERE owner_id = ?1 AND at >= ?2 AND at < ?3 ORDER BY at, history_id",
-    )?;
+    let mut stmt = conn.prepare_cached(TIER_MOVES_SQL)?;
     let mut seen: HashMap<i64, (Option<usize>, usize)> = HashMap::new();
     for row in stmt.query_map(params![rm, start, end], |r| {
         Ok((

@@ -318,6 +318,34 @@ fn main() {
             store.performance_report(&rm1, month, None).expect("report");
         }),
     );
+    // The last whole month: every day of it has visits, tasks, complaints and AUM moves
+    // (this month may have only begun).
+    let last = Period::month_of(month.from.pred_opt().unwrap_or(month.from));
+    let r = store
+        .performance_report(&manager, last, None)
+        .expect("report");
+    println!(
+        "  last month: {} visits, {} tasks due, {} complaints, {} tier moves up, {} down",
+        r.total.as_ref().map_or(0, |t| t.visits),
+        r.total.as_ref().map_or(0, |t| t.tasks_due),
+        r.total.as_ref().map_or(0, |t| t.complaints),
+        r.total.as_ref().map_or(0, |t| t.tier_up),
+        r.total.as_ref().map_or(0, |t| t.tier_down)
+    );
+    report(
+        "performance, last whole month, branch (manager, 10 RMs)",
+        &sample(runs, || {
+            store
+                .performance_report(&manager, last, None)
+                .expect("report");
+        }),
+    );
+    report(
+        "performance, last whole month, one RM (the RM)",
+        &sample(runs, || {
+            store.performance_report(&rm1, last, None).expect("report");
+        }),
+    );
     let v = store
         .value_report(&manager, None, ValueBy::Contribution)
         .expect("value");

@@ -456,3 +456,60 @@ fn schema_migration_11() -> String {
         .expect("migration 11")
         .to_string()
 }
+
+/// The value report's cumulative share, found by multiplications as the running sum grows,
+/// is the division rounded to a tenth (half away from zero) for every client, on values
+/// made to fall on and beside the half-tenths.
+#[test]
+fn the_cumulative_share_equals_the_division_for_every_client() {
+    use rmdesk::domain::client::Tier;
+    use rmdesk::store::reports::{value_of, ValueRow};
+    use rust_decimal::RoundingStrategy;
+    let mut rng = Rng(0x0080_0020);
+    for case in 0..40 {
+        // Equal values over 16, 48, 80 or 240 clients put shares on half-tenths (6.25%).
+        let n = match case % 4 {
+            0 => [16, 48, 80, 240][case / 4 % 4],
+            _ => 1 + rng.below(300),
+        };
+        let rows: Vec<ValueRow> = (0..n)
+            .map(|i| {
+                let v = match case % 4 {
+                    // Equal values: shares land exactly on half-tenths.
+                    0 => Decimal::from(5),
+                    1 => Decimal::new(i64::try_from(rng.below(1_000_000)).unwrap_or(0), 4),
+                    2 => Decimal::new(i64::try_from(rng.below(100)).unwrap_or(0), 0),
+                    _ => Decimal::new(i64::try_from(rng.below(7)).unwrap_or(0) * 125, 3),
+                };
+                ValueRow {
+                    rank: 0,
+                    client_id: i64::try_from(i).unwrap_or(0),
+                    client_no: format!("C{i:06}"),
+                    name: String::new(),
+                    rm: String::new(),
+                    tier: Tier::General,
+                    aum: v,
+                    contribution: v,
+                    cumulative_pct: Decimal::ZERO,
+                }
+            })
+            .collect();
+        let r = value_of(rows, ValueBy::Aum);
+        let total: Decimal = r.rows.iter().map(|x| x.aum).sum();
+        let mut running = Decimal::ZERO;
+        for row in &r.rows {
+            running += row.aum;
+            let expected = if total.is_zero() {
+                Decimal::ZERO
+            } else {
+                (running * Decimal::ONE_HUNDRED / total)
+                    .round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero)
+            };
+            assert_eq!(
+                row.cumulative_pct, expected,
+                "case {case}, rank {}",
+                row.rank
+            );
+        }
+    }
+}

@@ -84,14 +84,15 @@ pub fn rebuild_contributions(tx: &Connection) -> Result<()> {
         }
     }
     tx.execute("DELETE FROM client_value", [])?;
-    tx.execute(
-        "INSERT INTO client_value (client_id, contribution) SELECT id, '0' FROM clients",
-        [],
-    )?;
-    let mut update =
-        tx.prepare("UPDATE client_value SET contribution = ?2 WHERE client_id = ?1")?;
-    for (client, sum) in sums {
-        update.execute(params![client, sum.to_string()])?;
+    let ids: Vec<i64> = tx
+        .prepare("SELECT id FROM clients")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut insert =
+        tx.prepare("INSERT INTO client_value (client_id, contribution) VALUES (?1, ?2)")?;
+    for id in ids {
+        let sum = sums.get(&id).copied().unwrap_or_default();
+        insert.execute(params![id, sum.to_string()])?;
     }
     Ok(())
 }

@@ -757,3 +757,12 @@ CREATE INDEX IF NOT EXISTS clients_branch_consenting
 -- group's own range of this index, whatever the share of the tier.
 CREATE INDEX IF NOT EXISTS clients_branch_risk_tier
     ON clients (branch_id, risk_level, coalesce(tier_override, tier), status);
+
+-- migration: 13
+-- The manager's home counts the branch's visits of the last 7 days still to be checked
+-- by a return call: an index of the unchecked visits alone, so the count (which stops
+-- at 10,000) reads index entries instead of a visit row each (the condition's column is
+-- in the index, so SQLite reads it alone). F4's "not yet checked" filter walks it too.
+CREATE INDEX IF NOT EXISTS visits_branch_unchecked
+    ON visits (branch_id, visited_at, return_checked_at)
+    WHERE return_checked_at IS NULL;

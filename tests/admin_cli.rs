@@ -385,6 +385,7 @@ fn restore_migrates_an_older_file() {
              DROP INDEX feedback_resolved_at;
              DROP INDEX clients_owner_joined; DROP INDEX clients_owner_consenting;
              DROP INDEX clients_branch_consenting; DROP INDEX clients_branch_risk_tier;
+             DROP INDEX visits_branch_unchecked;
              DROP INDEX audit_log_user; DROP INDEX audit_log_action;
              DELETE FROM settings WHERE key = 'backup.keep';
              DROP TABLE handover_clients; DROP TABLE handovers; DROP TABLE requests;

@@ -870,6 +870,7 @@ fn a_database_of_migration_1_is_searched_as_before_after_the_search_migration() 
              DROP INDEX feedback_resolved_at;
              DROP INDEX clients_owner_joined; DROP INDEX clients_owner_consenting;
              DROP INDEX clients_branch_consenting; DROP INDEX clients_branch_risk_tier;
+             DROP INDEX visits_branch_unchecked;
              DROP TABLE client_phone; DROP TABLE client_search;
              DROP INDEX clients_owner_risk_name; DROP INDEX clients_branch_risk_name;
              DROP TABLE aum_history; ALTER TABLE products DROP COLUMN margin;

@@ -14,7 +14,8 @@ use rusqlite::params_from_iter;
 
 use super::clients::ClientFilter;
 use super::{audit, files, Actor, Result, Role, Store, StoreError};
-use crate::domain::client::ClientInput;
+use crate::domain::client::{ClientInput, Tier};
+use rust_decimal::Decimal;
 use crate::domain::contact::{mask_email, mask_id_number, mask_mobile};
 use crate::domain::csv_import::{
     csv_header, csv_row, parse_csv, CsvFileError, ParsedFile, RowChecker, RowError,
@@ -161,26 +162,32 @@ impl Store {
             .map(|r| r.input.client_no.trim().to_string())
             .filter(|n| !n.is_empty())
             .collect();
-        // The rows are checked, and their search terms worked out, on a second thread
-        // while this one writes those already checked.
-        let (send, batches) = std::sync::mpsc::sync_channel::<CheckedBatch>(4);
-        std::thread::scope(|s| {
-            s.spawn(move || {
-                let mut checker = RowChecker::new(today);
-                for rows in file.rows.chunks(IMPORT_BATCH) {
-                    let mut batch = CheckedBatch::default();
-                    for row in rows {
-                        match checker.check(row) {
-                            Ok(client) => batch.rows.push(Checked::new(row.line, client)),
-                            Err(e) => batch.refused.push(e),
+        let tier = Tier::from_aum(Decimal::ZERO, thresholds.key(), thresholds.core());
+        // The rows are checked, and their values and search terms made, on a second
+        // thread while this one writes those already checked. A refused file is rolled
+        // back whole: nothing of it is written.
+        self.write_or_undo(|tx, now| {
+            let stamp = super::ts(now);
+            let (send, batches) = std::sync::mpsc::sync_channel::<CheckedBatch>(4);
+            std::thread::scope(|s| {
+                let stamp = stamp.as_str();
+                s.spawn(move || {
+                    let mut checker = RowChecker::new(today);
+                    for rows in file.rows.chunks(IMPORT_BATCH) {
+                        let mut batch = CheckedBatch::default();
+                        for row in rows {
+                            match checker.check(row) {
+                                Ok(client) => batch
+                                    .rows
+                                    .push(Checked::new(row.line, client, stamp, tier)),
+                                Err(e) => batch.refused.push(e),
+                            }
+                        }
+                        if send.send(batch).is_err() {
+                            return;
                         }
                     }
-                    if send.send(batch).is_err() {
-                        return;
-                    }
-                }
-            });
-            self.write(|tx, now| {
+                });
                 write_import(
                     tx,
                     now,
@@ -188,7 +195,6 @@ impl Store {
                     file,
                     batches,
                     named,
-                    thresholds,
                     skip_invalid,
                     progress,
                 )

@@ -400,35 +400,6 @@ impl Store {
         result
     }
 
-    /// Like [`Store::write`], but `f` says whether to keep what it wrote: `false` rolls
-    /// the whole transaction back and still returns its value (an import refused
-    /// because of one bad row writes nothing, and reports every refusal).
-    pub(crate) fn write_or_undo<T>(
-        &mut self,
-        f: impl FnOnce(&Transaction<'_>, DateTime<Utc>) -> Result<(T, bool)>,
-    ) -> Result<T> {
-        if self.damaged {
-            return Err(StoreError::Damaged);
-        }
-        let now = self.clock.now();
-        let result = (|| {
-            let tx = self
-                .conn
-                .transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let (value, keep) = f(&tx, now)?;
-            if keep {
-                tx.commit()?;
-            } else {
-                tx.rollback()?;
-            }
-            Ok(value)
-        })();
-        if let Err(e) = &result {
-            self.note_error(e);
-        }
-        result
-    }
-
     /// Read access for the store's own modules.
     pub(crate) fn conn(&self) -> &Connection {
         &self.conn

@@ -15,7 +15,6 @@ use std::io::stdout;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use anyhow::Context;
 use crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste, Event};
 use crossterm::execute;
 
@@ -70,16 +69,27 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
         backup_due = false;
     }
     let (keys, problems) = Keymap::load(&opts.config_dir);
-    let mut app = App::new(
+    let app = App::new(
         store,
         keys,
         I18n::new(Lang::from_code(&opts.lang)),
         Theme::new(&opts.theme, Theme::no_color_from_env()),
-    )
-    .with_context(|| format!("{} cannot be read", opts.db_path.display()))?;
-    if let Some(key) = recovery {
-        app.show_recovery_key(key);
-    }
+    );
+    let mut app = match (app, recovery) {
+        (Ok(mut app), Some(key)) => {
+            app.show_recovery_key(key);
+            app
+        }
+        (Ok(app), None) => app,
+        (Err(e), recovery) => {
+            // The recovery key is kept nowhere: printed rather than lost with the screens.
+            if let Some(key) = recovery {
+                println!("{}", crate::store::keys::recovery_notice(&key));
+            }
+            return Err(anyhow::Error::new(e)
+                .context(format!("{} cannot be read", opts.db_path.display())));
+        }
+    };
     for p in &problems {
         tracing::warn!("{p}");
     }

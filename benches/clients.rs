@@ -341,6 +341,7 @@ fn import(data: &Path, rows: usize) {
     );
     drop(store);
     let (anchor, anchor_cpu) = plain_writes(data, &target);
+    same_writes(&target, &data.join("plain-target.db"));
     println!(
         "the same rows, terms and indexes by plain SQL in one transaction: {anchor:.2} s = {:.0} rows/s, CPU {anchor_cpu:.2} s; import / plain: wall {:.2}, CPU {:.2}",
         rows as f64 / anchor,
@@ -508,6 +509,34 @@ fn plain_writes(data: &Path, imported: &Path) -> (f64, f64) {
     }
     tx.commit().expect("commit");
     (t.elapsed().as_secs_f64(), cpu_secs() - cpu0)
+}
+
+/// Checks that the plain-SQL side wrote what the import wrote: the same clients, search
+/// and phone rows, import audit entries and change-log rows, and files of the same size
+/// within a few pages.
+fn same_writes(imported: &Path, plain: &Path) {
+    let counts = |path: &Path| -> Vec<i64> {
+        let conn = common::raw(path).expect("open");
+        [
+            "SELECT count(*) FROM clients",
+            "SELECT count(*) FROM client_search",
+            "SELECT count(*) FROM client_phone",
+            "SELECT count(*) FROM audit_log WHERE action = 'client.import'",
+            "SELECT count(*) FROM change_log WHERE tbl = 'clients'
+               OR (tbl = 'audit_log' AND row LIKE '%client.import%')",
+        ]
+        .iter()
+        .map(|sql| conn.query_row(sql, [], |r| r.get(0)).expect("count"))
+        .collect()
+    };
+    let (a, b) = (counts(imported), counts(plain));
+    assert_eq!(a, b, "clients, search, phone, audit and change-log rows");
+    let size = |p: &Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+    println!(
+        "same writes on both sides: {a:?} rows (clients, search, phone, audit, change log); files {} and {} bytes",
+        size(imported),
+        size(plain)
+    );
 }
 
 /// CPU time (user + system) of this process so far, from /proc (0 where there is none).

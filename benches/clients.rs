@@ -500,8 +500,20 @@ fn plain_writes(data: &Path, imported: &Path) -> (f64, f64) {
     }
     for ((clients, terms, phones), audit) in batches.iter().zip(&audits) {
         insert(&tx, &clients_head, columns.len(), 50, clients);
-        insert(&tx, "INSERT INTO client_search (rowid, terms)", 2, 500, terms);
-        insert(&tx, "INSERT INTO client_phone (rowid, digits)", 2, 500, phones);
+        insert(
+            &tx,
+            "INSERT INTO client_search (rowid, terms)",
+            2,
+            500,
+            terms,
+        );
+        insert(
+            &tx,
+            "INSERT INTO client_phone (rowid, digits)",
+            2,
+            500,
+            phones,
+        );
         insert(&tx, &audit_head, audit_columns.len(), 1, audit);
     }
     for (_, sql) in &indexes {

@@ -624,7 +624,13 @@ fn the_first_run_says_where_the_database_is() {
     );
     // The screens show the recovery key on a screen of their own; when they cannot start
     // (no terminal here) it is printed instead, never lost.
-    assert!(text(&o).0.contains("Its recovery key, shown only this once"), "{:?}", text(&o));
+    assert!(
+        text(&o)
+            .0
+            .contains("Its recovery key, shown only this once"),
+        "{:?}",
+        text(&o)
+    );
     // Not on later runs.
     let o = rmdesk(dir.path(), &["--db", db.to_str().expect("utf-8")], "", &[]);
     assert!(!text(&o).0.contains("first run"), "{:?}", text(&o));
@@ -639,7 +645,13 @@ fn the_first_run_says_where_the_database_is() {
         "{:?}",
         text(&o)
     );
-    assert!(text(&o).0.contains("Its recovery key, shown only this once"), "{:?}", text(&o));
+    assert!(
+        text(&o)
+            .0
+            .contains("Its recovery key, shown only this once"),
+        "{:?}",
+        text(&o)
+    );
 }
 
 /// A deployment scripted without the screens: init, branches, users, then an RM imports

@@ -116,7 +116,12 @@ fn first_run_sign_in_admin_lock_and_quit_in_a_real_terminal() {
     );
     // The key shown is the database's: it opens it alone.
     let by_key = Command::new(env!("CARGO_BIN_EXE_rmdesk"))
-        .args(["--db", db.to_str().expect("utf-8"), "--recovery-key", "check"])
+        .args([
+            "--db",
+            db.to_str().expect("utf-8"),
+            "--recovery-key",
+            "check",
+        ])
         .env("RMDESK_RECOVERY_KEY", groups.join("-"))
         .env("RMDESK_DATA_DIR", dir.path().join("data"))
         .output()
@@ -132,7 +137,10 @@ fn first_run_sign_in_admin_lock_and_quit_in_a_real_terminal() {
         std::fs::read_to_string(dir.path().join("data").join("rmdesk.log")).expect("log file");
     assert!(log.contains("application started"));
     for g in &groups {
-        assert!(!log.contains(g.as_str()), "group {g} of the key is in the log");
+        assert!(
+            !log.contains(g.as_str()),
+            "group {g} of the key is in the log"
+        );
     }
 }
 

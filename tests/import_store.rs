@@ -47,7 +47,12 @@ fn written(store: &Store, manager: &Actor, admin: &Actor) -> (u64, usize, i64) {
     (clients, audits, changes)
 }
 
-fn import(store: &mut Store, who: &Actor, csv: &str, skip: bool) -> rmdesk::store::clients_io::ImportReport {
+fn import(
+    store: &mut Store,
+    who: &Actor,
+    csv: &str,
+    skip: bool,
+) -> rmdesk::store::clients_io::ImportReport {
     store
         .import_clients(
             who,
@@ -65,12 +70,19 @@ fn a_row_the_database_refuses_after_written_batches_leaves_nothing() {
     let admin = store.login("admin", "demo-password").expect("admin");
     // A client already there, whose passport the file repeats on its 2,501st row (line
     // 2,502): two batches of 1,000 are written before the database refuses it.
-    let first = import(&mut store, &manager, &file(9_000, 1, |_| "rm1".into()), false);
+    let first = import(
+        &mut store,
+        &manager,
+        &file(9_000, 1, |_| "rm1".into()),
+        false,
+    );
     assert_eq!(first.imported, 1);
     let before = written(&store, &manager, &admin);
 
-    let csv = file(0, 3_000, |i| if i == 2_900 { "nobody" } else { "rm1" }.into())
-        .replacen("P00002500", "P00009000", 1);
+    let csv = file(0, 3_000, |i| {
+        if i == 2_900 { "nobody" } else { "rm1" }.into()
+    })
+    .replacen("P00002500", "P00009000", 1);
     let report = import(&mut store, &manager, &csv, false);
     assert_eq!(report.imported, 0);
     let lines: Vec<(u64, Vec<(&str, &str)>)> = report

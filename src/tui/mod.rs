@@ -86,8 +86,9 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
             if let Some(key) = recovery {
                 println!("{}", crate::store::keys::recovery_notice(&key));
             }
-            return Err(anyhow::Error::new(e)
-                .context(format!("{} cannot be read", opts.db_path.display())));
+            return Err(
+                anyhow::Error::new(e).context(format!("{} cannot be read", opts.db_path.display()))
+            );
         }
     };
     for p in &problems {

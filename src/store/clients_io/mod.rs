@@ -15,12 +15,12 @@ use rusqlite::{params_from_iter, TransactionBehavior};
 use super::clients::ClientFilter;
 use super::{audit, files, Actor, Result, Role, Store, StoreError};
 use crate::domain::client::{ClientInput, Tier};
-use rust_decimal::Decimal;
 use crate::domain::contact::{mask_email, mask_id_number, mask_mobile};
 use crate::domain::csv_import::{
     csv_header, csv_row, parse_csv, CsvFileError, ParsedFile, RowChecker, RowError,
 };
 use crate::domain::csv_text;
+use rust_decimal::Decimal;
 
 /// What an import did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

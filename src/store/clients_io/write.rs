@@ -331,6 +331,7 @@ impl<'a> BulkWriter<'a> {
 /// written with refusals, the rest are only checked (to report every refused row); the
 /// `bool` returned says whether to keep what was written (false: the caller rolls the
 /// transaction back, so a refused file writes nothing).
+#[allow(clippy::too_many_arguments)]
 pub(super) fn write_import(
     tx: &Connection,
     now: chrono::DateTime<chrono::Utc>,

@@ -475,3 +475,23 @@ fn drop_list_indexes(tx: &Connection) -> Result<Vec<String>> {
 
 /// Why an owner cannot be assigned: the English reason and its (field, key) pairs.
 type OwnerRefusal = (String, Vec<(&'static str, &'static str)>);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_places_filled_in_are_the_columns_named() {
+        let columns: Vec<&str> = CLIENT_COLUMNS.split(',').map(str::trim).collect();
+        assert_eq!(columns.len(), CLIENT_WIDTH);
+        for (at, name) in [
+            (COL_ID, "id"),
+            (COL_NO, "client_no"),
+            (COL_ID_NUMBER, "id_number"),
+            (COL_OWNER, "owner_id"),
+            (COL_BRANCH, "branch_id"),
+        ] {
+            assert_eq!(columns[at], name);
+        }
+    }
+}

@@ -379,7 +379,11 @@ fn restore_migrates_an_older_file() {
     let conn = common::raw(&old).expect("open");
     common::drop_change_capture(&conn);
     conn.execute_batch(
-        "DROP INDEX audit_log_user; DROP INDEX audit_log_action;
+        "DROP TRIGGER aum_history_derived; DROP TRIGGER clients_owner_derived;
+             DROP TABLE aum_owner_slots; DROP TABLE aum_tier_moves; DROP TABLE client_value;
+             DROP INDEX clients_owner_created; DROP INDEX feedback_complaint_received;
+             DROP INDEX feedback_resolved_at;
+             DROP INDEX audit_log_user; DROP INDEX audit_log_action;
              DELETE FROM settings WHERE key = 'backup.keep';
              DROP TABLE handover_clients; DROP TABLE handovers; DROP TABLE requests;
              ALTER TABLE tasks DROP COLUMN assigned_by;

@@ -599,6 +599,14 @@ CREATE INDEX IF NOT EXISTS clients_branch_status ON clients (branch_id, status);
 -- client's previous value away there. Kept by the triggers below: a history row
 -- written (whoever writes it, in whatever order of time) and a client changing owner (a
 -- hand-over, a take-over) moves the whole of the client's history to its new owner.
+-- Everything here is derived from other tables, so a file that comes through this
+-- migration again (taken back to an older version) has it made afresh.
+DROP TRIGGER IF EXISTS aum_history_derived;
+DROP TRIGGER IF EXISTS clients_owner_derived;
+DROP TABLE IF EXISTS aum_owner_slots;
+DROP TABLE IF EXISTS aum_tier_moves;
+DROP TABLE IF EXISTS client_value;
+
 CREATE TABLE aum_owner_slots (
     owner_id   INTEGER NOT NULL,
     slot       TEXT NOT NULL,

@@ -774,3 +774,42 @@ CREATE INDEX IF NOT EXISTS clients_branch_risk_tier
 CREATE INDEX IF NOT EXISTS visits_branch_unchecked
     ON visits (branch_id, visited_at, return_checked_at)
     WHERE return_checked_at IS NULL;
+
+-- The pending complaints (open or in progress) by their client's owner and deadline, so
+-- an RM's home walks their own instead of the branch's, reading a client row for each.
+-- Derived from feedback and clients, kept by the triggers below whoever writes (a
+-- complaint filed, handled, resolved; a client handed over), and made afresh when a file
+-- comes through this migration again.
+DROP TRIGGER IF EXISTS complaints_pending_filed;
+DROP TRIGGER IF EXISTS complaints_pending_changed;
+DROP TRIGGER IF EXISTS complaints_pending_owner_moved;
+DROP TABLE IF EXISTS complaints_pending;
+CREATE TABLE complaints_pending (
+    feedback_id  INTEGER PRIMARY KEY,               -- feedback.id
+    owner_id     INTEGER NOT NULL,
+    client_id    INTEGER NOT NULL,
+    deadline     TEXT NOT NULL
+) STRICT;
+CREATE INDEX complaints_pending_owner ON complaints_pending (owner_id, deadline, feedback_id);
+CREATE INDEX complaints_pending_client ON complaints_pending (client_id);
+INSERT INTO complaints_pending (feedback_id, owner_id, client_id, deadline)
+SELECT f.id, c.owner_id, f.client_id, f.deadline
+FROM feedback f JOIN clients c ON c.id = f.client_id
+WHERE f.kind = 'complaint' AND f.status IN ('open', 'in_progress');
+CREATE TRIGGER complaints_pending_filed AFTER INSERT ON feedback
+WHEN NEW.kind = 'complaint' AND NEW.status IN ('open', 'in_progress')
+BEGIN
+    INSERT INTO complaints_pending (feedback_id, owner_id, client_id, deadline)
+    SELECT NEW.id, c.owner_id, NEW.client_id, NEW.deadline FROM clients c WHERE c.id = NEW.client_id;
+END;
+CREATE TRIGGER complaints_pending_changed AFTER UPDATE OF kind, status, deadline, client_id ON feedback
+BEGIN
+    DELETE FROM complaints_pending WHERE feedback_id = OLD.id;
+    INSERT INTO complaints_pending (feedback_id, owner_id, client_id, deadline)
+    SELECT NEW.id, c.owner_id, NEW.client_id, NEW.deadline FROM clients c
+    WHERE c.id = NEW.client_id AND NEW.kind = 'complaint' AND NEW.status IN ('open', 'in_progress');
+END;
+CREATE TRIGGER complaints_pending_owner_moved AFTER UPDATE OF owner_id ON clients
+BEGIN
+    UPDATE complaints_pending SET owner_id = NEW.owner_id WHERE client_id = NEW.id;
+END;

@@ -82,6 +82,10 @@ pub const EXCLUDED: &[(&str, &str)] = &[
         "reports' contributions, written again from holdings and products",
     ),
     (
+        "complaints_pending",
+        "home's pending complaints by owner, kept from feedback and clients",
+    ),
+    (
         "hq_sync",
         "the branch's record of what it sent to head office",
     ),

@@ -326,32 +326,37 @@ impl Store {
 
 /// The home list's complaint lines and their count (parameters: the last deadline, the
 /// branch, the user): a walk of the branch's pending feedback by deadline
-/// (`feedback_branch_pending`); an RM's are their clients' among them.
+/// (`feedback_branch_pending`) for a manager; an RM walks their own pending complaints
+/// (`complaints_pending_owner`).
 pub fn complaints_sql(actor: &Actor) -> (String, String) {
-    let owner = if actor.role == Role::Manager {
-        "?3 = ?3"
-    } else {
-        "c.owner_id = ?3"
-    };
-    let from = format!(
-        "FROM feedback f CROSS JOIN clients c ON c.id = f.client_id
+    if actor.role != Role::Manager {
+        // An RM's own, by deadline (`complaints_pending_owner`, migration 13): the count
+        // reads the index alone, the lines one feedback and one client row each.
+        return (
+            "SELECT f.id, f.client_id, c.name, f.description, f.deadline
+             FROM complaints_pending p CROSS JOIN feedback f ON f.id = p.feedback_id
+             CROSS JOIN clients c ON c.id = p.client_id
+             WHERE p.owner_id = ?3 AND p.deadline <= ?1 AND f.branch_id = ?2
+             ORDER BY p.deadline, p.feedback_id LIMIT ?4"
+                .to_string(),
+            "SELECT count(*) FROM complaints_pending p
+             WHERE p.owner_id = ?3 AND p.deadline <= ?1 AND ?2 = ?2"
+                .to_string(),
+        );
+    }
+    let from = "FROM feedback f CROSS JOIN clients c ON c.id = f.client_id
          WHERE f.branch_id = ?2 AND f.status IN ('open', 'in_progress') AND f.deadline <= ?1
-           AND f.kind = 'complaint' AND {owner}"
-    );
+           AND f.kind = 'complaint' AND ?3 = ?3";
     (
         format!(
             "SELECT f.id, f.client_id, c.name, f.description, f.deadline {from}
              ORDER BY f.deadline, f.id LIMIT ?4"
         ),
-        if actor.role == Role::Manager {
-            // Counted on the index alone: the branch, deadline and kind are its columns.
-            "SELECT count(*) FROM feedback f
-             WHERE f.branch_id = ?2 AND f.status IN ('open', 'in_progress') AND f.deadline <= ?1
-               AND f.kind = 'complaint' AND ?3 = ?3"
-                .to_string()
-        } else {
-            format!("SELECT count(*) {from}")
-        },
+        // Counted on the index alone: the branch, deadline and kind are its columns.
+        "SELECT count(*) FROM feedback f
+         WHERE f.branch_id = ?2 AND f.status IN ('open', 'in_progress') AND f.deadline <= ?1
+           AND f.kind = 'complaint' AND ?3 = ?3"
+            .to_string(),
     )
 }
 

@@ -80,18 +80,39 @@ fn push(cli: &Cli, pg: &PgArgs, code: Option<&str>, batch: usize) -> anyhow::Res
     let mut stderr = std::io::stderr();
     let mut last_pct = None;
     let summary = hq::push::push(&mut store, &actor, &mut client, &branch, batch, &mut |p| {
-        // Progress on standard error for pushes of more than one batch, one line per 10 %.
-        if p.total > batch as u64 {
-            let pct = (p.sent * 10).checked_div(p.total).unwrap_or(10).min(10) * 10;
-            if last_pct != Some(pct) {
-                last_pct = Some(pct);
-                let _ = writeln!(stderr, "pushed {} of {} changes ({pct} %)", p.sent, p.total);
+        match p {
+            // A first load: one line per table copied.
+            hq::push::Progress::Copied {
+                table,
+                rows,
+                done,
+                tables,
+            } => {
+                let _ = writeln!(
+                    stderr,
+                    "first load: {table} copied, {rows} row(s) ({done} of {tables} tables)"
+                );
+            }
+            // Changes: for pushes of more than one batch, one line per 10 %.
+            hq::push::Progress::Changes { sent, total } => {
+                if total > batch as u64 {
+                    let pct = (sent * 10).checked_div(total).unwrap_or(10).min(10) * 10;
+                    if last_pct != Some(pct) {
+                        last_pct = Some(pct);
+                        let _ = writeln!(stderr, "pushed {sent} of {total} changes ({pct} %)");
+                    }
+                }
             }
         }
     })
     .context("the push stopped; what head office acknowledged is kept, run it again to go on")?;
     tracing::info!(branch = %branch, changes = summary.changes, hwm = summary.hwm, "hq push");
-    if summary.changes == 0 {
+    if let Some(rows) = summary.copied {
+        println!(
+            "branch {branch}: first load, {rows} row(s) copied and {} change(s) sent in {} batch(es); head office holds changes up to #{}",
+            summary.changes, summary.batches, summary.hwm
+        );
+    } else if summary.changes == 0 {
         println!(
             "branch {branch}: head office is up to date (changes up to #{})",
             summary.hwm

@@ -30,7 +30,7 @@ pub struct Gap {
 }
 
 /// Escapes a value for `COPY … FROM STDIN` text format.
-fn copy_text(s: &str) -> String {
+pub(crate) fn copy_text(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     for ch in s.chars() {
         match ch {

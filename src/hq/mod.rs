@@ -3,6 +3,7 @@
 //! branch through `store` (the change log, the captured tables' shapes) and writes head
 //! office's schema `hq` (docs/ARCHITECTURE.md, "Head office").
 pub mod apply;
+pub mod bulk;
 pub mod bundle;
 pub mod push;
 pub mod report;

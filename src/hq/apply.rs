@@ -133,6 +133,10 @@ pub fn apply_batch(
                 .with_context(|| format!("loading {} at head office", shape.table))?;
         }
     }
+    if fresh.iter().any(|c| c.table == "aum_history") {
+        super::current::refresh_staged(&mut tx, branch)
+            .context("keeping the clients' current AUM at head office")?;
+    }
     if let Some(unknown) = fresh
         .iter()
         .find(|c| shapes.iter().all(|s| s.table != c.table))

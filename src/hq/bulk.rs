@@ -97,6 +97,8 @@ pub fn first_load(
         table_done(shape.table, rows);
         super::push::test_pause();
     }
+    super::current::refresh_branch(&mut tx, branch)
+        .context("the clients' current AUM at head office")?;
     let n = last;
     tx.execute(
         "UPDATE hq.branch_state SET hwm = $2, changes = changes + $3, last_at = now() WHERE branch_code = $1",

@@ -5,6 +5,7 @@
 pub mod apply;
 pub mod bulk;
 pub mod bundle;
+pub mod current;
 pub mod push;
 pub mod report;
 pub mod schema;

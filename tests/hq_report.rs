@@ -110,6 +110,69 @@ fn assert_reports_equal(db: &Path, url: &str) {
     }
 }
 
+/// The branch manager's churn warnings today, and head office's for the branch.
+fn assert_churn_equal(db: &Path, url: &str) -> usize {
+    let mut store = store(db);
+    let manager = store.login("manager", "demo-password").expect("manager");
+    let mine = store.churn_report(&manager, None).expect("branch churn");
+    let cst = FixedOffset::east_opt(8 * 3600).expect("offset");
+    let theirs = hq::churn::churn(&mut pg::connect(url), Some("0101"), common::today(), cst)
+        .expect("hq churn");
+    assert_eq!(
+        mine, theirs,
+        "the branch's churn (left) and head office's (right)"
+    );
+    let kinds: std::collections::BTreeSet<&str> = mine
+        .iter()
+        .flat_map(|c| c.reasons.iter().map(|r| r.key()))
+        .collect();
+    kinds.len()
+}
+
+#[test]
+fn churn_at_head_office_is_the_branch_managers_churn() {
+    let url = pg::fresh_database("churn");
+    let dir = tempfile::tempdir().expect("dir");
+    let db = demo(dir.path());
+    let mut branch = store(&db);
+    let admin = branch.login("admin", "demo-password").expect("admin");
+    let mut client = pg::connect(&url);
+    hq::push::push(&mut branch, &admin, &mut client, "0101", 500, &mut |_| {}).expect("first push");
+    assert_churn_equal(&db, &url);
+    // AUM falls for every seventh client, a setting changes: pushed as changes.
+    common::raw(&db)
+        .expect("open")
+        .execute_batch(
+            "UPDATE clients SET aum_minor = aum_minor / 5 WHERE id % 7 = 0;
+             UPDATE settings SET value = '40' WHERE key = 'churn.aum_drop_pct';",
+        )
+        .expect("changes");
+    hq::push::push(&mut branch, &admin, &mut client, "0101", 500, &mut |_| {}).expect("push");
+    let kinds = assert_churn_equal(&db, &url);
+    assert!(
+        kinds >= 3,
+        "only {kinds} kinds of reason: the comparison is too thin"
+    );
+    // The command: one line per client at risk and the count, numbers as CODE/number.
+    let out = Command::new(env!("CARGO_BIN_EXE_rmdesk"))
+        .args(["hq", "report", "churn"])
+        .env("RMDESK_PG", &url)
+        .envs(common::clock_env())
+        .output()
+        .expect("hq report churn");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.lines().nth(1).is_some_and(|l| l.starts_with("0101/C")),
+        "{text}"
+    );
+    assert!(text.trim_end().ends_with("clients at risk"), "{text}");
+}
+
 #[test]
 fn current_aum_is_kept_by_every_load_and_the_report_reads_it_right() {
     let url = pg::fresh_database("current_aum");

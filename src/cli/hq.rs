@@ -8,7 +8,7 @@ use super::clients::open_as;
 use super::{Cli, HqCommand, PgArgs, ReportArgs};
 use crate::hq;
 use crate::store::reports::ValueBy;
-use crate::store::reports_table::{performance_table, value_table};
+use crate::store::reports_table::{churn_table, performance_table, value_table};
 use crate::store::{files, Actor, Role, Store};
 
 /// Head office's connection, from the arguments, the file or `RMDESK_PG`.
@@ -219,7 +219,7 @@ fn load(file: &Path, key: &Path, pg: &PgArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `rmdesk hq report performance|value`.
+/// `rmdesk hq report performance|value|churn`.
 fn hq_report(
     report: &str,
     pg: &PgArgs,
@@ -232,11 +232,17 @@ fn hq_report(
         .parse()
         .map_err(|_| anyhow::anyhow!("--tz {tz}: not an offset from UTC such as +08:00"))?;
     let mut client = pg_client(pg)?;
-    let (table, summary) = if report == "performance" {
-        let today = crate::store::clock::default_clock()
-            .now()
-            .with_timezone(&offset)
-            .date_naive();
+    let today = crate::store::clock::default_clock()
+        .now()
+        .with_timezone(&offset)
+        .date_naive();
+    let (table, summary) = if report == "churn" {
+        let r = hq::churn::churn(&mut client, branch, today, offset)?;
+        (
+            churn_table(&r),
+            vec![format!("{} clients at risk", r.len())],
+        )
+    } else if report == "performance" {
         let p = super::reports::period(args, today)?;
         let r = hq::report::performance(&mut client, p, offset, branch)?;
         (

@@ -5,6 +5,7 @@
 pub mod apply;
 pub mod bulk;
 pub mod bundle;
+pub mod churn;
 pub mod current;
 pub mod push;
 pub mod report;

@@ -1,8 +1,8 @@
 //! Each client's current AUM at head office, `hq.aum_current`: its last `aum_history`
 //! row (latest `at`, then highest id), kept by every load in the same transaction as the
 //! history it follows, so the reports read a client's AUM at an instant from one row
-//! when nothing changed since (and walk the history by index only for clients that
-//! changed after it). Not partitioned: one small row per client, `branch_code` first in
+//! when nothing changed since (and read the history only of the clients that changed
+//! after it). Not partitioned: one small row per client, `branch_code` first in
 //! its key like every table of head office.
 use postgres::GenericClient;
 
@@ -49,21 +49,21 @@ pub fn refresh_branch(tx: &mut impl GenericClient, branch: &str) -> Result<u64, 
 }
 
 /// The AUM and tier of each client at instant `bound` (a parameter such as `$2`): the
-/// current row when it came before `bound`, else the last history row before `bound`
-/// (by index); none when the client had no history yet. `filter` narrows the clients
-/// (`AND cur.branch_code = $6`).
+/// current row of the clients whose last change came before `bound`, and for the others
+/// (changed since) their last history row before it, one ordered pass over their
+/// history; none when the client had no history yet. `filter` narrows the clients
+/// (`AND cur.branch_code = $6`). When the period reaches today, no history is read.
 pub fn at_sql(bound: &str, filter: &str) -> String {
     format!(
-        "SELECT cur.branch_code, cur.client_id,
-                CASE WHEN cur.at < {bound} THEN cur.aum_minor ELSE past.aum_minor END AS aum_minor,
-                CASE WHEN cur.at < {bound} THEN cur.tier ELSE past.tier END AS tier
-         FROM hq.aum_current cur
-         LEFT JOIN LATERAL (
-             SELECT h.aum_minor, h.tier FROM hq.aum_history h
-             WHERE cur.at >= {bound} AND h.branch_code = cur.branch_code
-               AND h.client_id = cur.client_id AND h.at < {bound}
-             ORDER BY h.at DESC, h.id DESC LIMIT 1
-         ) past ON true
-         WHERE (cur.at < {bound} OR past.tier IS NOT NULL) {filter}"
+        "SELECT cur.branch_code, cur.client_id, cur.aum_minor, cur.tier
+         FROM hq.aum_current cur WHERE cur.at < {bound} {filter}
+         UNION ALL
+         SELECT * FROM (
+             SELECT DISTINCT ON (h.branch_code, h.client_id) h.branch_code, h.client_id, h.aum_minor, h.tier
+             FROM hq.aum_current cur
+             JOIN hq.aum_history h ON h.branch_code = cur.branch_code AND h.client_id = cur.client_id
+             WHERE cur.at >= {bound} AND h.at < {bound} {filter}
+             ORDER BY h.branch_code, h.client_id, h.at DESC, h.id DESC
+         ) changed"
     )
 }

@@ -39,10 +39,13 @@ fn store(db: &Path) -> Store {
     store
 }
 
+/// A client's current AUM row: client, at, history id, AUM (fen), tier.
+type Current = (i64, String, i64, i64, String);
+
 /// `hq.aum_current` of branch 0101, and each client's last history row computed afresh.
-fn current_and_recomputed(url: &str) -> (Vec<(i64, String, i64, i64, String)>, usize) {
+fn current_and_recomputed(url: &str) -> (Vec<Current>, usize) {
     let mut client = pg::connect(url);
-    let read = |client: &mut postgres::Client, sql: &str| -> Vec<(i64, String, i64, i64, String)> {
+    let read = |client: &mut postgres::Client, sql: &str| -> Vec<Current> {
         client
             .query(sql, &[])
             .expect("read")
@@ -207,9 +210,7 @@ fn current_aum_is_kept_by_every_load_and_the_report_reads_it_right() {
         hq::push::push(&mut branch, &admin, &mut client, "0101", 7, &mut |_| {}).expect("push");
     assert!(sent.batches > 1, "{sent:?}");
     let (after, _) = current_and_recomputed(&url);
-    let of = |rows: &[(i64, String, i64, i64, String)], id: i64| {
-        rows.iter().find(|r| r.0 == id).cloned().expect("client")
-    };
+    let of = |rows: &[Current], id: i64| rows.iter().find(|r| r.0 == id).cloned().expect("client");
     assert_eq!(of(&after, 1).1, "2026-11-23T05:00:00Z");
     assert_eq!(
         of(&after, 31),

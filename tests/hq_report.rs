@@ -137,6 +137,17 @@ fn churn_at_head_office_is_the_branch_managers_churn() {
     let url = pg::fresh_database("churn");
     let dir = tempfile::tempdir().expect("dir");
     let db = demo(dir.path());
+    // Before any push: one sentence.
+    let out = Command::new(env!("CARGO_BIN_EXE_rmdesk"))
+        .args(["hq", "report", "churn"])
+        .env("RMDESK_PG", &url)
+        .envs(common::clock_env())
+        .output()
+        .expect("hq report churn");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).trim(),
+        "rmdesk: head office holds no branch yet: a first `rmdesk hq push` or `rmdesk hq load` makes its tables"
+    );
     let mut branch = store(&db);
     let admin = branch.login("admin", "demo-password").expect("admin");
     let mut client = pg::connect(&url);

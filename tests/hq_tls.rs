@@ -154,7 +154,9 @@ fn verify_full_refuses_a_certificate_from_another_authority() {
     .expect("another authority's certificate is refused");
     let said = err.to_string();
     assert!(
-        said.contains("shows a certificate that sslmode=verify-full does not accept"),
+        said.contains(
+            "shows a certificate that sslmode=verify-full does not accept (self-signed certificate)"
+        ),
         "{said}"
     );
     // The right authority, but the name checked against the host: 127.0.0.1 is in the

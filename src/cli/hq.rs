@@ -232,6 +232,12 @@ fn hq_report(
         .parse()
         .map_err(|_| anyhow::anyhow!("--tz {tz}: not an offset from UTC such as +08:00"))?;
     let mut client = pg_client(pg)?;
+    let made: bool = client
+        .query_one("SELECT to_regclass('hq.branch_state') IS NOT NULL", &[])?
+        .get(0);
+    if !made {
+        bail!("head office holds no branch yet: a first `rmdesk hq push` or `rmdesk hq load` makes its tables");
+    }
     let today = crate::store::clock::default_clock()
         .now()
         .with_timezone(&offset)

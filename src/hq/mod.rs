@@ -93,8 +93,17 @@ pub fn connect(url: &str) -> anyhow::Result<postgres::Client> {
         // The driver's error and its causes, where the TLS library says what went wrong.
         let mut text = e.to_string();
         let mut cause = std::error::Error::source(&e);
+        let mut verify = None;
         while let Some(c) = cause {
-            text = format!("{text}: {c}");
+            let said = c.to_string();
+            // OpenSSL's "...:certificate verify failed:FILE:LINE:: REASON".
+            if verify.is_none() {
+                verify = said
+                    .split_once(":: ")
+                    .map(|(_, why)| why.split(": error:").next().unwrap_or(why).trim().to_string())
+                    .filter(|why| !why.is_empty());
+            }
+            text = format!("{text}: {said}");
             cause = c.source();
         }
         if text.contains("server does not support TLS") {
@@ -104,8 +113,9 @@ pub fn connect(url: &str) -> anyhow::Result<postgres::Client> {
             )
         } else if text.contains("certificate verify failed") {
             anyhow::anyhow!(
-                "head office at {place} shows a certificate that sslmode={} does not accept: {text}",
-                tls.mode.name()
+                "head office at {place} shows a certificate that sslmode={} does not accept ({})",
+                tls.mode.name(),
+                verify.as_deref().unwrap_or("not signed by the authority of sslrootcert, or not issued to this host")
             )
         } else {
             anyhow::Error::new(e).context(format!("connecting to head office at {place}"))

@@ -583,3 +583,156 @@ CREATE INDEX IF NOT EXISTS clients_owner_cadence
 -- The client list's count (the title), which leaves closed clients out: read from an
 -- index alone, not from every client row of the branch.
 CREATE INDEX IF NOT EXISTS clients_branch_status ON clients (branch_id, status);
+
+-- migration: 11
+-- Reports at branch scale: figures kept up to date in the transaction of each write, so
+-- a report reads a few rows per RM instead of every client's history (docs/REPORTS.md,
+-- "What is pre-computed").
+--
+-- A 15-minute slot of an instant: the instant with its minutes cut down to 00, 15, 30 or
+-- 45 and no seconds (`2026-11-23T09:30:00Z`). Every local midnight of every time zone in
+-- use falls on a slot's start, so "before midnight" is "in a slot before midnight's".
+--
+-- The AUM of each owner's clients by tier, as changes per slot: the sum of an owner's
+-- rows of slots before an instant is the AUM (fen) their clients (owned now) had then, by
+-- the tier each had then. Each history row adds its value in its slot and takes the
+-- client's previous value away there. Kept by the triggers below: a history row
+-- written (whoever writes it, in whatever order of time) and a client changing owner (a
+-- hand-over, a take-over) moves the whole of the client's history to its new owner.
+CREATE TABLE aum_owner_slots (
+    owner_id   INTEGER NOT NULL,
+    slot       TEXT NOT NULL,
+    tier       TEXT NOT NULL,
+    aum_minor  INTEGER NOT NULL,
+    PRIMARY KEY (owner_id, slot, tier)
+) STRICT, WITHOUT ROWID;
+
+-- The history rows where a client's tier changed, and each client's first row (from_tier
+-- NULL: no value before it), by owner (now) and time: clients moving up or down a tier
+-- over a period are read from the rows of the period alone.
+CREATE TABLE aum_tier_moves (
+    history_id  INTEGER PRIMARY KEY,                -- aum_history.id
+    client_id   INTEGER NOT NULL,
+    owner_id    INTEGER NOT NULL,
+    at          TEXT NOT NULL,
+    from_tier   TEXT,
+    to_tier     TEXT NOT NULL
+) STRICT;
+
+CREATE INDEX aum_tier_moves_owner_at
+    ON aum_tier_moves (owner_id, at, history_id, client_id, from_tier, to_tier);
+CREATE INDEX aum_tier_moves_client ON aum_tier_moves (client_id);
+
+-- What is there already: each row's value in its slot, taken away in the slot of the
+-- client's next row; each row where the tier changed, and each client's first.
+INSERT INTO aum_owner_slots (owner_id, slot, tier, aum_minor)
+SELECT owner_id, substr(at, 1, 14) || CASE WHEN substr(at, 15, 2) < '15' THEN '00:00Z' WHEN substr(at, 15, 2) < '30' THEN '15:00Z' WHEN substr(at, 15, 2) < '45' THEN '30:00Z' ELSE '45:00Z' END, tier, sum(aum) FROM (
+    SELECT c.owner_id AS owner_id, h.at AS at, h.tier AS tier, h.aum_minor AS aum
+    FROM aum_history h JOIN clients c ON c.id = h.client_id
+    UNION ALL
+    SELECT c.owner_id, x.next_at, x.tier, -x.aum_minor
+    FROM (SELECT client_id, tier, aum_minor,
+                 lead(at) OVER (PARTITION BY client_id ORDER BY at, id) AS next_at
+          FROM aum_history) x
+    JOIN clients c ON c.id = x.client_id
+    WHERE x.next_at IS NOT NULL
+)
+GROUP BY 1, 2, 3;
+
+INSERT INTO aum_tier_moves (history_id, client_id, owner_id, at, from_tier, to_tier)
+SELECT x.id, x.client_id, c.owner_id, x.at, x.prev_tier, x.tier
+FROM (SELECT id, client_id, at, tier,
+             lag(tier) OVER (PARTITION BY client_id ORDER BY at, id) AS prev_tier
+      FROM aum_history) x
+JOIN clients c ON c.id = x.client_id
+WHERE x.prev_tier IS NOT x.tier;
+
+-- A history row written: its value from its slot on, in place of the client's previous
+-- row's (`pred`); when a later row follows it (`succ`, a row written out of time order),
+-- the later row now replaces this one's value instead of the previous row's. The tier
+-- moves are redone the same way.
+CREATE TRIGGER aum_history_derived AFTER INSERT ON aum_history
+BEGIN
+    INSERT INTO aum_owner_slots (owner_id, slot, tier, aum_minor)
+    SELECT c.owner_id, d.slot, d.tier, d.aum FROM clients c, (
+        SELECT substr(NEW.at, 1, 14) || CASE WHEN substr(NEW.at, 15, 2) < '15' THEN '00:00Z' WHEN substr(NEW.at, 15, 2) < '30' THEN '15:00Z' WHEN substr(NEW.at, 15, 2) < '45' THEN '30:00Z' ELSE '45:00Z' END AS slot, NEW.tier AS tier, NEW.aum_minor AS aum
+        UNION ALL
+        SELECT substr(NEW.at, 1, 14) || CASE WHEN substr(NEW.at, 15, 2) < '15' THEN '00:00Z' WHEN substr(NEW.at, 15, 2) < '30' THEN '15:00Z' WHEN substr(NEW.at, 15, 2) < '45' THEN '30:00Z' ELSE '45:00Z' END, p.tier, -p.aum_minor FROM (SELECT p.tier, p.aum_minor FROM aum_history p
+                WHERE p.client_id = NEW.client_id AND p.at <= NEW.at AND p.id <> NEW.id
+                  AND (p.at < NEW.at OR p.id < NEW.id)
+                ORDER BY p.at DESC, p.id DESC LIMIT 1) p
+        UNION ALL
+        SELECT substr(s.at, 1, 14) || CASE WHEN substr(s.at, 15, 2) < '15' THEN '00:00Z' WHEN substr(s.at, 15, 2) < '30' THEN '15:00Z' WHEN substr(s.at, 15, 2) < '45' THEN '30:00Z' ELSE '45:00Z' END, NEW.tier, -NEW.aum_minor FROM (SELECT s.id, s.client_id, s.at, s.tier, s.aum_minor FROM aum_history s
+                WHERE s.client_id = NEW.client_id AND s.at >= NEW.at AND s.id <> NEW.id
+                  AND (s.at > NEW.at OR s.id > NEW.id)
+                ORDER BY s.at, s.id LIMIT 1) s
+        UNION ALL
+        SELECT substr(s.at, 1, 14) || CASE WHEN substr(s.at, 15, 2) < '15' THEN '00:00Z' WHEN substr(s.at, 15, 2) < '30' THEN '15:00Z' WHEN substr(s.at, 15, 2) < '45' THEN '30:00Z' ELSE '45:00Z' END, p.tier, p.aum_minor FROM (SELECT p.tier, p.aum_minor FROM aum_history p
+                WHERE p.client_id = NEW.client_id AND p.at <= NEW.at AND p.id <> NEW.id
+                  AND (p.at < NEW.at OR p.id < NEW.id)
+                ORDER BY p.at DESC, p.id DESC LIMIT 1) p, (SELECT s.id, s.client_id, s.at, s.tier, s.aum_minor FROM aum_history s
+                WHERE s.client_id = NEW.client_id AND s.at >= NEW.at AND s.id <> NEW.id
+                  AND (s.at > NEW.at OR s.id > NEW.id)
+                ORDER BY s.at, s.id LIMIT 1) s
+    ) d
+    WHERE c.id = NEW.client_id
+    ON CONFLICT (owner_id, slot, tier) DO UPDATE SET aum_minor = aum_minor + excluded.aum_minor;
+
+    INSERT INTO aum_tier_moves (history_id, client_id, owner_id, at, from_tier, to_tier)
+    SELECT NEW.id, NEW.client_id, c.owner_id, NEW.at, p.tier, NEW.tier
+    FROM clients c LEFT JOIN (SELECT p.tier, p.aum_minor FROM aum_history p
+                WHERE p.client_id = NEW.client_id AND p.at <= NEW.at AND p.id <> NEW.id
+                  AND (p.at < NEW.at OR p.id < NEW.id)
+                ORDER BY p.at DESC, p.id DESC LIMIT 1) p ON 1
+    WHERE c.id = NEW.client_id AND p.tier IS NOT NEW.tier;
+
+    DELETE FROM aum_tier_moves WHERE history_id = (SELECT s.id FROM (SELECT s.id, s.client_id, s.at, s.tier, s.aum_minor FROM aum_history s
+                WHERE s.client_id = NEW.client_id AND s.at >= NEW.at AND s.id <> NEW.id
+                  AND (s.at > NEW.at OR s.id > NEW.id)
+                ORDER BY s.at, s.id LIMIT 1) s);
+
+    INSERT INTO aum_tier_moves (history_id, client_id, owner_id, at, from_tier, to_tier)
+    SELECT s.id, s.client_id, c.owner_id, s.at, NEW.tier, s.tier
+    FROM clients c, (SELECT s.id, s.client_id, s.at, s.tier, s.aum_minor FROM aum_history s
+                WHERE s.client_id = NEW.client_id AND s.at >= NEW.at AND s.id <> NEW.id
+                  AND (s.at > NEW.at OR s.id > NEW.id)
+                ORDER BY s.at, s.id LIMIT 1) s
+    WHERE c.id = NEW.client_id AND s.tier IS NOT NEW.tier;
+END;
+
+-- A client changing owner takes its whole history along: its rows' changes leave the old
+-- owner's slots and join the new owner's, and its tier moves are the new owner's.
+CREATE TRIGGER clients_owner_derived AFTER UPDATE OF owner_id ON clients
+WHEN OLD.owner_id IS NOT NEW.owner_id
+BEGIN
+    INSERT INTO aum_owner_slots (owner_id, slot, tier, aum_minor)
+    SELECT o.owner_id, substr(d.at, 1, 14) || CASE WHEN substr(d.at, 15, 2) < '15' THEN '00:00Z' WHEN substr(d.at, 15, 2) < '30' THEN '15:00Z' WHEN substr(d.at, 15, 2) < '45' THEN '30:00Z' ELSE '45:00Z' END, d.tier, o.sign * sum(d.aum)
+    FROM (SELECT OLD.owner_id AS owner_id, -1 AS sign UNION ALL SELECT NEW.owner_id, 1) o,
+         (SELECT at, tier, aum_minor AS aum FROM aum_history WHERE client_id = NEW.id
+          UNION ALL
+          SELECT x.next_at, x.tier, -x.aum_minor
+          FROM (SELECT tier, aum_minor, lead(at) OVER (ORDER BY at, id) AS next_at
+                FROM aum_history WHERE client_id = NEW.id) x
+          WHERE x.next_at IS NOT NULL) d
+    WHERE 1
+    GROUP BY 1, 2, 3
+    ON CONFLICT (owner_id, slot, tier) DO UPDATE SET aum_minor = aum_minor + excluded.aum_minor;
+
+    UPDATE aum_tier_moves SET owner_id = NEW.owner_id WHERE client_id = NEW.id;
+END;
+
+-- Each client's contribution (Σ over open CNY holdings of amount × margin ÷ 100, exact
+-- decimal text, CNY per year), written by the store in the transaction of every holding
+-- change and of every margin change (and, here, for every client, right after this SQL).
+CREATE TABLE client_value (
+    client_id     INTEGER PRIMARY KEY REFERENCES clients(id),
+    contribution  TEXT NOT NULL
+) STRICT;
+
+-- The performance report's range walks: new clients of an owner by creation, complaints
+-- by the day received, feedback by the instant resolved.
+CREATE INDEX IF NOT EXISTS clients_owner_created ON clients (owner_id, created_at);
+CREATE INDEX IF NOT EXISTS feedback_complaint_received
+    ON feedback (received_on, client_id, deadline, resolved_at) WHERE kind = 'complaint';
+CREATE INDEX IF NOT EXISTS feedback_resolved_at
+    ON feedback (resolved_at, client_id, satisfaction) WHERE status IN ('resolved', 'closed');

@@ -249,6 +249,9 @@ fn build(path: &Path, n: i64) {
         [at],
     )
     .expect("requests");
+    // Each client's contribution, as the store keeps it (the AUM history's figures were
+    // kept by the schema's triggers as the rows went in).
+    rmdesk::store::reports::rebuild_contributions(&conn).expect("contributions");
     conn.execute_batch("COMMIT; ANALYZE; PRAGMA wal_checkpoint(TRUNCATE);")
         .expect("commit");
 }
@@ -313,6 +316,34 @@ fn main() {
         "performance, month, one RM (the RM)",
         &sample(runs, || {
             store.performance_report(&rm1, month, None).expect("report");
+        }),
+    );
+    // The last whole month: every day of it has visits, tasks, complaints and AUM moves
+    // (this month may have only begun).
+    let last = Period::month_of(month.from.pred_opt().unwrap_or(month.from));
+    let r = store
+        .performance_report(&manager, last, None)
+        .expect("report");
+    println!(
+        "  last month: {} visits, {} tasks due, {} complaints, {} tier moves up, {} down",
+        r.total.as_ref().map_or(0, |t| t.visits),
+        r.total.as_ref().map_or(0, |t| t.tasks_due),
+        r.total.as_ref().map_or(0, |t| t.complaints),
+        r.total.as_ref().map_or(0, |t| t.tier_up),
+        r.total.as_ref().map_or(0, |t| t.tier_down)
+    );
+    report(
+        "performance, last whole month, branch (manager, 10 RMs)",
+        &sample(runs, || {
+            store
+                .performance_report(&manager, last, None)
+                .expect("report");
+        }),
+    );
+    report(
+        "performance, last whole month, one RM (the RM)",
+        &sample(runs, || {
+            store.performance_report(&rm1, last, None).expect("report");
         }),
     );
     let v = store

@@ -585,3 +585,56 @@ fn a_backup_restores_with_a_password_of_its_time_or_the_recovery_key() {
         String::from_utf8_lossy(&check.stderr)
     );
 }
+
+#[test]
+fn a_restore_killed_between_its_renames_is_finished_or_undone_at_the_next_open() {
+    for step in ["restore.database", "restore.key_file"] {
+        let (dir, path, mut store, _) = with_client();
+        let admin = store.login("admin", PASSWORD).expect("admin");
+        let backup = dir.path().join("copy.db");
+        store
+            .backup_to(&admin, &backup, &mut |_| {})
+            .expect("backup");
+        drop(store);
+        // A new data key for the database, so the backup's key file and the current one
+        // open different files: a database beside the wrong key file opens nothing.
+        convert::rekey(&path, "admin", PASSWORD).expect("rekey");
+        cipher::forget(&path);
+        let o = rmdesk(
+            &path,
+            &[
+                "--user",
+                "admin",
+                "restore",
+                backup.to_str().expect("utf-8"),
+            ],
+            "",
+            &[
+                ("RMDESK_PASSWORD", PASSWORD),
+                ("RMDESK_TEST_CRASH_AT", step),
+            ],
+        );
+        assert!(!o.status.success(), "{step}: the restore was stopped");
+        let check = rmdesk(
+            &path,
+            &["--user", "admin", "check"],
+            "",
+            &[("RMDESK_PASSWORD", PASSWORD)],
+        );
+        assert!(
+            check.status.success(),
+            "{step}: {}",
+            String::from_utf8_lossy(&check.stderr)
+        );
+        let staged = dir.path().join("test.db.restoring");
+        assert!(
+            !staged.exists() && !key_path(&staged).exists(),
+            "{step}: the staged files are gone"
+        );
+        // Stopped before the database moved, nothing was restored (rm1's password does
+        // not open the rekeyed file); stopped after, the restore is finished (the
+        // backup's key file, with rm1's wrap, is beside it).
+        let restored = step == "restore.key_file";
+        assert_eq!(signs_in(&path, "rm1", PASSWORD), restored, "{step}");
+    }
+}

@@ -157,6 +157,10 @@ fn an_rm_sees_their_own_line_and_the_keys_change_period_and_ranking() {
     let mut app = signed_in(&path, Lang::En, "rm1");
     let month = render(&app, 120, 40);
     assert!(month.contains("Month 2026-11-01 – 2026-11-30"), "{month}");
+    // The header names the RM's own scope, not every RM.
+    assert!(month.contains("· RM1 (rm1)"), "{month}");
+    assert!(!month.contains("all RMs"), "{month}");
+    insta::assert_snapshot!("reports_performance_rm_en_80x24", render(&app, 80, 24));
     assert!(!month.contains("Branch"), "an RM has no branch total");
     // The visits: 3 in November; the tasks: one of two on time.
     let line = month

@@ -115,6 +115,9 @@ pub fn decrypt(cli: &Cli, out: &Path) -> anyhow::Result<()> {
 /// recovery key or `--user`'s password (the role is checked once it is open). A plain
 /// database needs neither.
 pub(super) fn unlock_for_check(cli: &Cli, db: &Path) -> anyhow::Result<()> {
+    // A restore or conversion stopped before its key file moved is finished first, as
+    // every open does: the database is not written, its staged key file is renamed.
+    convert::finish_interrupted(db);
     if !cipher::is_encrypted(db) || cipher::recall(db).is_some() {
         return Ok(());
     }

@@ -70,6 +70,18 @@ pub const EXCLUDED: &[(&str, &str)] = &[
     ("visit_text", "full-text index, written again from visits"),
     ("change_log", "the change log itself"),
     (
+        "aum_owner_slots",
+        "reports' AUM by owner and slot, kept from aum_history and clients",
+    ),
+    (
+        "aum_tier_moves",
+        "reports' tier moves, kept from aum_history and clients",
+    ),
+    (
+        "client_value",
+        "reports' contributions, written again from holdings and products",
+    ),
+    (
         "hq_sync",
         "the branch's record of what it sent to head office",
     ),

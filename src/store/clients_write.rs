@@ -179,7 +179,8 @@ impl Store {
             "UPDATE clients SET aum_minor = ?1, tier = ?2, updated_at = ?3 WHERE id = ?4",
             params![minor, tier.code(), now, client_id],
         )?;
-        record_aum(tx, client_id, minor, tier.code(), now)
+        record_aum(tx, client_id, minor, tier.code(), now)?;
+        crate::store::reports::precomputed::refresh_contribution(tx, client_id)
     }
 
     /// Recomputes every client's tier from its AUM (after the thresholds change).

@@ -30,14 +30,27 @@ pub struct Converted {
     pub users_to_reset: Vec<String>,
 }
 
-/// The suffixes of a staged conversion.
-const STAGES: [&str; 2] = [".encrypting", ".rekeying"];
+/// The suffixes of a staged conversion, or of a restore's staged file.
+const STAGES: [&str; 3] = [".encrypting", ".rekeying", ".restoring"];
 
 /// Finishes a conversion interrupted between putting the new database in place and its
 /// key file: the staged key file is moved beside the database. A staged key file whose
 /// staged database is still there belonged to a conversion that never finished; both
 /// are removed.
-pub(crate) fn finish_interrupted(db: &Path) {
+///
+/// It acts only when no other rmdesk has the database open (the exclusive instance
+/// lock): a conversion or restore still running elsewhere holds that lock, and its
+/// staged files are left alone.
+pub fn finish_interrupted(db: &Path) {
+    let staged_any = STAGES
+        .iter()
+        .any(|stage| key_path(&files::with_suffix(db, stage)).exists());
+    if !staged_any {
+        return;
+    }
+    let Ok(Some(_lock)) = instances::try_exclusive(db) else {
+        return;
+    };
     for stage in STAGES {
         let staged = files::with_suffix(db, stage);
         let staged_keys = key_path(&staged);

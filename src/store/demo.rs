@@ -486,6 +486,7 @@ fn seed_holding(
     let tier = Tier::from_aum(total, t.key(), t.core());
     tx.prepare_cached("UPDATE clients SET aum_minor = ?1, tier = ?2 WHERE id = ?3")?
         .execute(params![minor, tier.code(), client])?;
+    super::reports::precomputed::refresh_contribution(tx, client)?;
     seed_history(tx, client, minor, t, now)
 }
 

@@ -11,19 +11,21 @@ pub(crate) fn schema_text() -> &'static str {
 }
 
 /// The schema version this build writes: the last migration in `schema.sql`.
-pub const LATEST_VERSION: u32 = 10;
+pub const LATEST_VERSION: u32 = 11;
 
 /// Work a migration needs that SQL cannot do, run after its SQL in the same transaction:
 /// migration 3 rewrites every client's full-text terms (pinyin initials are computed in
 /// Rust) without the phone fragments it moved to `client_phone`; migration 4 writes every
 /// client's name sort key (pinyin) and every visit's words into `visit_text`; migration 9
-/// creates the change capture triggers from `changelog::CAPTURED` and logs every row.
+/// creates the change capture triggers from `changelog::CAPTURED` and logs every row;
+/// migration 11 writes every client's contribution (exact decimals).
 type Step = fn(&Connection) -> Result<(), StoreError>;
 const RUST_STEPS: &[(u32, Step)] = &[
     (3, super::clients_write::rebuild_search),
     (4, super::clients_write::rebuild_name_keys),
     (4, super::visits::rebuild_visit_text),
     (9, super::changelog::install),
+    (11, super::reports::precomputed::rebuild_contributions),
 ];
 
 /// The migrations of `schema.sql`, as (number, SQL), in order. A migration starts at a

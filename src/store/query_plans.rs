@@ -422,3 +422,78 @@ fn churn_pages_walk_the_branch_or_owner_aum_index_from_the_top() {
         }
     }
 }
+
+/// A plan that starts with a range walk of `index` (a search, not a scan), then only
+/// looks up by key, and sorts nothing.
+fn ranges(store: &Store, sql: &str, args: &[Value], index: &str) {
+    let p = plan(store, sql, args);
+    // A count of distinct values keeps its own B-tree; the walk is the first search.
+    let first = p
+        .lines()
+        .find(|l| !l.contains("TEMP B-TREE FOR count(DISTINCT)"))
+        .unwrap_or_default();
+    assert!(
+        first.starts_with("SEARCH ") && first.contains(&format!(" {index} ")),
+        "expected a range of {index} first:\n{p}\n{sql}"
+    );
+    assert!(!p.contains("SCAN "), "a scan:\n{p}\n{sql}");
+    assert!(!p.contains("FOR ORDER BY"), "a sort:\n{p}\n{sql}");
+}
+
+#[test]
+fn the_performance_report_walks_ranges_of_the_period() {
+    use super::reports::performance as perf;
+    use super::reports::precomputed as pre;
+    let (_dir, store, rm, _) = store();
+    let id = Value::Integer(rm.user_id);
+    let (start, end) = (
+        Value::Text("2026-10-31T16:00:00Z".into()),
+        Value::Text("2026-11-30T16:00:00Z".into()),
+    );
+    let (from, to) = (
+        Value::Text("2026-11-01".into()),
+        Value::Text("2026-11-30".into()),
+    );
+    let period = [id.clone(), start.clone(), end.clone()];
+    let days = [id.clone(), from.clone(), to.clone()];
+    ranges(&store, perf::VISITS_SQL, &period, "visits_rm");
+    ranges(
+        &store,
+        perf::NEW_CLIENTS_SQL,
+        &period,
+        "clients_owner_created",
+    );
+    ranges(&store, perf::TASKS_SQL, &days, "tasks_owner_due");
+    ranges(
+        &store,
+        perf::COMPLAINTS_SQL,
+        &[from, to],
+        "feedback_complaint_received",
+    );
+    ranges(
+        &store,
+        perf::SATISFACTION_SQL,
+        &[start.clone(), end.clone()],
+        "feedback_resolved_at",
+    );
+    // The AUM: the slots before the period's start and those of the period, then the
+    // tier moves of the period, each a range of one owner.
+    ranges(
+        &store,
+        pre::SLOTS_BEFORE_SQL,
+        &[id.clone(), start.clone()],
+        "PRIMARY KEY",
+    );
+    ranges(&store, pre::SLOTS_BETWEEN_SQL, &period, "PRIMARY KEY");
+    ranges(
+        &store,
+        pre::TIER_MOVES_SQL,
+        &period,
+        "aum_tier_moves_owner_at",
+    );
+    let p = plan(&store, pre::SLOTS_BETWEEN_SQL, &period);
+    assert!(
+        p.contains("aum_owner_slots USING PRIMARY KEY (owner_id=? AND slot>? AND slot<?)"),
+        "{p}"
+    );
+}

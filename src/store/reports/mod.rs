@@ -15,11 +15,13 @@ use super::{Actor, Result, Role, StoreError, Zone};
 use crate::domain::client::Tier;
 
 pub(crate) mod churn;
-mod performance;
+pub(crate) mod performance;
+pub(crate) mod precomputed;
 mod value;
 
 pub use churn::{ChurnReason, ChurnRow};
 pub use performance::{Performance, PerformanceReport};
+pub use precomputed::rebuild_contributions;
 pub use value::{value_of, TierValue, ValueBy, ValueReport, ValueRow};
 
 /// A range of local dates, both included.

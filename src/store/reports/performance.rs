@@ -1,10 +1,12 @@
 //! RM performance over a period: the measures of docs/REPORTS.md, per RM in scope, the
 //! branch total and the AUM week by week.
+use std::collections::HashMap;
+
 use chrono::{Datelike, Days, NaiveDate};
 use rusqlite::{params, Connection};
 use rust_decimal::{Decimal, RoundingStrategy};
 
-use super::{check_period, rms_in_scope, share, tier_of, tier_rank, Period};
+use super::{check_period, precomputed, rms_in_scope, share, tier_of, tier_rank, Period};
 use crate::domain::client::Tier;
 use crate::store::{ts, Actor, Result, Role, Store, Zone};
 
@@ -173,6 +175,29 @@ fn aum_series(conn: &Connection, rm: i64, points: &[String]) -> Result<Vec<Serie
     Ok(out)
 }
 
+/// An RM's visits of the period: a range of `visits_rm`.
+pub(crate) const VISITS_SQL: &str =
+    "SELECT count(*), count(DISTINCT client_id), count(return_checked_at) FROM visits
+     WHERE rm_id = ?1 AND visited_at >= ?2 AND visited_at < ?3";
+/// An owner's clients created in the period: a range of `clients_owner_created`.
+pub(crate) const NEW_CLIENTS_SQL: &str =
+    "SELECT count(*) FROM clients WHERE owner_id = ?1 AND created_at >= ?2 AND created_at < ?3";
+/// An RM's tasks due in the period (open or done: not cancelled), two ranges of
+/// `tasks_owner_due`.
+pub(crate) const TASKS_SQL: &str =
+    "SELECT due_date, CASE WHEN status = 'done' THEN done_at END FROM tasks
+     WHERE owner_id = ?1 AND status IN ('open', 'done') AND due_date BETWEEN ?2 AND ?3";
+/// The period's complaints, each with its client's owner: a range of
+/// `feedback_complaint_received`, then each client by key.
+pub(crate) const COMPLAINTS_SQL: &str =
+    "SELECT c.owner_id, f.deadline, f.resolved_at FROM feedback f JOIN clients c ON c.id = f.client_id
+     WHERE f.kind = 'complaint' AND f.received_on BETWEEN ?1 AND ?2";
+/// Feedback resolved in the period with its client's owner: a range of
+/// `feedback_resolved_at`, then each client by key.
+pub(crate) const SATISFACTION_SQL: &str =
+    "SELECT c.owner_id, f.satisfaction FROM feedback f JOIN clients c ON c.id = f.client_id
+     WHERE f.status IN ('resolved', 'closed') AND f.resolved_at >= ?1 AND f.resolved_at < ?2";
+
 fn count(conn: &Connection, sql: &str, args: &[&dyn rusqlite::ToSql]) -> Result<i64> {
     Ok(conn.prepare_cached(sql)?.query_row(args, |r| r.get(0))?)
 }
@@ -188,12 +213,84 @@ fn on_or_before(zone: Zone, at: Option<&str>, day: &str) -> bool {
     zone.date(at) <= day
 }
 
+/// The AUM figures from every client's history (the points not on 15-minute slots: a
+/// zone whose midnight is not on one).
+fn aum_from_history(
+    conn: &Connection,
+    p: &mut Performance,
+    id: i64,
+    points: &[String],
+    weekly: &mut [i64],
+) -> Result<()> {
+    for series in aum_series(conn, id, points)? {
+        let (b, a) = (
+            series.first().copied().flatten(),
+            series.last().copied().flatten(),
+        );
+        if let Some((aum, _)) = b {
+            p.aum_start += aum;
+        }
+        if let Some((aum, tier)) = a {
+            p.aum_end[tier_rank(tier)] += aum;
+        }
+        if let (Some((_, tb)), Some((_, ta))) = (b, a) {
+            p.tier_up += i64::from(tier_rank(ta) > tier_rank(tb));
+            p.tier_down += i64::from(tier_rank(ta) < tier_rank(tb));
+        }
+        for (w, v) in weekly.iter_mut().zip(series.iter().skip(1)) {
+            *w += v.map_or(0, |(aum, _)| aum);
+        }
+    }
+    Ok(())
+}
+
+/// Complaints (count, resolved on time) and satisfaction (sum, count) of the period by
+/// the clients' owner now: one walk of the period's feedback for every RM.
+#[derive(Default)]
+struct FeedbackByOwner {
+    complaints: HashMap<i64, (i64, i64)>,
+    satisfaction: HashMap<i64, (i64, i64)>,
+}
+
+fn feedback_by_owner(conn: &Connection, zone: Zone, period: Period) -> Result<FeedbackByOwner> {
+    let (start, end) = period.instants(zone);
+    let (start, end) = (ts(start), ts(end));
+    let (from, to) = (period.from.to_string(), period.to.to_string());
+    let mut out = FeedbackByOwner::default();
+    let mut stmt = conn.prepare_cached(COMPLAINTS_SQL)?;
+    for row in stmt.query_map(params![from, to], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, Option<String>>(2)?,
+        ))
+    })? {
+        let (owner, deadline, resolved) = row?;
+        let e = out.complaints.entry(owner).or_default();
+        e.0 += 1;
+        e.1 += i64::from(on_or_before(zone, resolved.as_deref(), &deadline));
+    }
+    let mut stmt = conn.prepare_cached(SATISFACTION_SQL)?;
+    for row in stmt.query_map(params![start, end], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, Option<i64>>(1)?))
+    })? {
+        let (owner, score) = row?;
+        if let Some(score) = score {
+            let e = out.satisfaction.entry(owner).or_default();
+            e.0 += score;
+            e.1 += 1;
+        }
+    }
+    Ok(out)
+}
+
 fn performance_of(
     conn: &Connection,
     zone: Zone,
     (id, rm, display): &(i64, String, String),
     period: Period,
     points: &[String],
+    feedback: &FeedbackByOwner,
     weekly: &mut [i64],
 ) -> Result<Performance> {
     let (start, end) = period.instants(zone);
@@ -205,22 +302,12 @@ fn performance_of(
         ..Performance::default()
     };
     (p.visits, p.clients_visited, p.visits_checked) = conn
-        .prepare_cached(
-            "SELECT count(*), count(DISTINCT client_id), count(return_checked_at) FROM visits
-             WHERE rm_id = ?1 AND visited_at >= ?2 AND visited_at < ?3",
-        )?
+        .prepare_cached(VISITS_SQL)?
         .query_row(params![id, start, end], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))
         })?;
-    p.new_clients = count(
-        conn,
-        "SELECT count(*) FROM clients WHERE owner_id = ?1 AND created_at >= ?2 AND created_at < ?3",
-        &[id, &start, &end],
-    )?;
-    let mut stmt = conn.prepare_cached(
-        "SELECT due_date, CASE WHEN status = 'done' THEN done_at END FROM tasks
-         WHERE owner_id = ?1 AND due_date BETWEEN ?2 AND ?3 AND status != 'cancelled'",
-    )?;
+    p.new_clients = count(conn, NEW_CLIENTS_SQL, &[id, &start, &end])?;
+    let mut stmt = conn.prepare_cached(TASKS_SQL)?;
     for row in stmt.query_map(params![id, from, to], |r| {
         Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
     })? {
@@ -228,25 +315,8 @@ fn performance_of(
         p.tasks_due += 1;
         p.tasks_on_time += i64::from(on_or_before(zone, done.as_deref(), &due));
     }
-    let mut stmt = conn.prepare_cached(
-        "SELECT f.deadline, f.resolved_at FROM feedback f JOIN clients c ON c.id = f.client_id
-         WHERE c.owner_id = ?1 AND f.kind = 'complaint' AND f.received_on BETWEEN ?2 AND ?3",
-    )?;
-    for row in stmt.query_map(params![id, from, to], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
-    })? {
-        let (deadline, resolved) = row?;
-        p.complaints += 1;
-        p.complaints_on_time += i64::from(on_or_before(zone, resolved.as_deref(), &deadline));
-    }
-    p.satisfaction = conn
-        .prepare_cached(
-            "SELECT coalesce(sum(f.satisfaction), 0), count(f.satisfaction)
-             FROM feedback f JOIN clients c ON c.id = f.client_id
-             WHERE c.owner_id = ?1 AND f.status IN ('resolved', 'closed')
-               AND f.resolved_at >= ?2 AND f.resolved_at < ?3",
-        )?
-        .query_row(params![id, start, end], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    (p.complaints, p.complaints_on_time) = feedback.complaints.get(id).copied().unwrap_or_default();
+    p.satisfaction = feedback.satisfaction.get(id).copied().unwrap_or_default();
     p.handed_in = count(
         conn,
         "SELECT count(*) FROM handover_clients hc JOIN handovers h ON h.id = hc.handover_id
@@ -265,24 +335,18 @@ fn performance_of(
              WHERE requester_id = ?1 AND created_at >= ?2 AND created_at < ?3",
         )?
         .query_row(params![id, start, end], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    for series in aum_series(conn, *id, points)? {
-        let (b, a) = (
-            series.first().copied().flatten(),
-            series.last().copied().flatten(),
-        );
-        if let Some((aum, _)) = b {
-            p.aum_start += aum;
+    if precomputed::on_slots(points) {
+        let at = precomputed::aum_at(conn, *id, points)?;
+        if let (Some(b), Some(a)) = (at.first(), at.last()) {
+            p.aum_start = b.iter().sum();
+            p.aum_end = *a;
         }
-        if let Some((aum, tier)) = a {
-            p.aum_end[tier_rank(tier)] += aum;
+        for (w, v) in weekly.iter_mut().zip(at.iter().skip(1)) {
+            *w += v.iter().sum::<i64>();
         }
-        if let (Some((_, tb)), Some((_, ta))) = (b, a) {
-            p.tier_up += i64::from(tier_rank(ta) > tier_rank(tb));
-            p.tier_down += i64::from(tier_rank(ta) < tier_rank(tb));
-        }
-        for (w, v) in weekly.iter_mut().zip(series.iter().skip(1)) {
-            *w += v.map_or(0, |(aum, _)| aum);
-        }
+        (p.tier_up, p.tier_down) = precomputed::tier_moves(conn, *id, &start, &end)?;
+    } else {
+        aum_from_history(conn, &mut p, *id, points, weekly)?;
     }
     Ok(p)
 }
@@ -330,9 +394,10 @@ impl Store {
                 .map(|d| ts(Period { from: *d, to: *d }.instants(zone).1)),
         );
         let mut weekly = vec![0i64; ends.len()];
+        let feedback = feedback_by_owner(conn, zone, period)?;
         let rows = rms
             .iter()
-            .map(|r| performance_of(conn, zone, r, period, &points, &mut weekly))
+            .map(|r| performance_of(conn, zone, r, period, &points, &feedback, &mut weekly))
             .collect::<Result<Vec<_>>>()?;
         let total = (actor.role == Role::Manager && rm.is_none()).then(|| {
             let mut t = Performance::default();

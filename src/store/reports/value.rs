@@ -1,5 +1,7 @@
 //! Client value: contribution (amount × margin), the ranking by contribution or AUM, the
 //! 80/20 share and curve, tiers; and the products' margins it reads.
+use std::collections::HashMap;
+
 use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter};
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -101,53 +103,44 @@ impl Store {
             }
             None => "",
         };
-        let mut clients: Vec<ValueRow> = Vec::new();
-        let mut index = std::collections::HashMap::new();
+        // One walk of the clients in scope; each one's contribution is kept up to date
+        // by every holding and margin change (`client_value`, precomputed.rs).
+        // The owners' usernames once, not a join per client.
+        let names: HashMap<i64, String> = conn
+            .prepare_cached("SELECT id, username FROM users")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
         let mut stmt = conn.prepare(&format!(
-            "SELECT c.id, c.client_no, c.name, u.username, coalesce(c.tier_override, c.tier), c.aum_minor
-             FROM clients c JOIN users u ON u.id = c.owner_id
+            "SELECT c.id, c.client_no, c.name, c.owner_id, coalesce(c.tier_override, c.tier), c.aum_minor,
+                    v.contribution
+             FROM clients c LEFT JOIN client_value v ON v.client_id = c.id
              WHERE {scope_sql} {rm_sql} AND c.status != 'closed'"
         ))?;
         let rows = stmt.query_map(params_from_iter(args.iter()), |r| {
-            Ok(ValueRow {
-                rank: 0,
-                client_id: r.get(0)?,
-                client_no: r.get(1)?,
-                name: r.get(2)?,
-                rm: r.get(3)?,
-                tier: tier_of(&r.get::<_, String>(4)?),
-                aum: fen(r.get(5)?),
-                contribution: Decimal::ZERO,
-                cumulative_pct: Decimal::ZERO,
-            })
-        })?;
-        for row in rows {
-            let row = row?;
-            index.insert(row.client_id, clients.len());
-            clients.push(row);
-        }
-        let mut stmt = conn.prepare(&format!(
-            "SELECT h.client_id, h.amount, p.margin FROM holdings h
-             JOIN products p ON p.id = h.product_id JOIN clients c ON c.id = h.client_id
-             WHERE {scope_sql} {rm_sql} AND c.status != 'closed'
-               AND h.status = 'open' AND h.currency = 'CNY'"
-        ))?;
-        let rows = stmt.query_map(params_from_iter(args.iter()), |r| {
             Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
+                ValueRow {
+                    rank: 0,
+                    client_id: r.get(0)?,
+                    client_no: r.get(1)?,
+                    name: r.get(2)?,
+                    rm: names.get(&r.get::<_, i64>(3)?).cloned().unwrap_or_default(),
+                    tier: tier_of(&r.get::<_, String>(4)?),
+                    aum: fen(r.get(5)?),
+                    contribution: Decimal::ZERO,
+                    cumulative_pct: Decimal::ZERO,
+                },
+                r.get::<_, Option<String>>(6)?,
             ))
         })?;
+        let mut clients: Vec<ValueRow> = Vec::new();
         for row in rows {
-            let (client, amount, margin) = row?;
-            let bad = || StoreError::invalid("amount", "err.amount", "stored amount unreadable");
-            let amount: Decimal = amount.parse().map_err(|_| bad())?;
-            let margin: Decimal = margin.parse().map_err(|_| bad())?;
-            if let Some(&i) = index.get(&client) {
-                let c = &mut clients[i];
-                c.contribution += amount * margin / Decimal::ONE_HUNDRED;
+            let (mut row, contribution) = row?;
+            if let Some(c) = contribution {
+                row.contribution = c.parse().map_err(|_| {
+                    StoreError::invalid("amount", "err.amount", "stored contribution unreadable")
+                })?;
             }
+            clients.push(row);
         }
         Ok(value_of(clients, by))
     }
@@ -184,7 +177,8 @@ impl Store {
             let mut e = crate::store::audit::Entry::new("product.margin", "product", Some(id));
             e.before = Some(&before);
             e.after = Some(&after);
-            crate::store::audit::append(tx, now, actor.into(), e)
+            crate::store::audit::append(tx, now, actor.into(), e)?;
+            super::precomputed::refresh_product(tx, id)
         })
     }
 }
@@ -195,25 +189,50 @@ pub fn value_of(mut rows: Vec<ValueRow>, by: ValueBy) -> ValueReport {
         ValueBy::Contribution => r.contribution,
         ValueBy::Aum => r.aum,
     };
-    rows.sort_by(|a, b| {
+    // Client numbers are unique, so the order is total and an unstable sort gives the
+    // one ranking.
+    rows.sort_unstable_by(|a, b| {
         value(b)
             .cmp(&value(a))
             .then_with(|| a.client_no.cmp(&b.client_no))
     });
-    let total: Decimal = rows.iter().map(value).sum();
+    let mut tiers: Vec<TierValue> = [Tier::General, Tier::Key, Tier::Core]
+        .into_iter()
+        .map(|tier| TierValue {
+            tier,
+            clients: 0,
+            aum: Decimal::ZERO,
+            contribution: Decimal::ZERO,
+        })
+        .collect();
+    let (mut total_aum, mut total_contribution) = (Decimal::ZERO, Decimal::ZERO);
+    for r in &rows {
+        total_aum += r.aum;
+        total_contribution += r.contribution;
+        if let Some(t) = tiers.get_mut(super::tier_rank(r.tier)) {
+            t.clients += 1;
+            t.aum += r.aum;
+            t.contribution += r.contribution;
+        }
+    }
+    let total = match by {
+        ValueBy::Contribution => total_contribution,
+        ValueBy::Aum => total_aum,
+    };
     let pct = |part: Decimal| {
         (!total.is_zero()).then(|| {
             (part * Decimal::ONE_HUNDRED / total)
                 .round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero)
         })
     };
+    let mut cumulative = Cumulative::new(total, rows.iter().all(|r| value(r) >= Decimal::ZERO));
     let mut running = Decimal::ZERO;
     let mut prefix = Vec::with_capacity(rows.len());
     for (i, r) in rows.iter_mut().enumerate() {
         running += value(r);
         prefix.push(running);
         r.rank = i + 1;
-        r.cumulative_pct = pct(running).unwrap_or_default();
+        r.cumulative_pct = cumulative.pct(running, &pct);
     }
     let n = rows.len();
     let upto = |k: usize| match k {
@@ -224,26 +243,56 @@ pub fn value_of(mut rows: Vec<ValueRow>, by: ValueBy) -> ValueReport {
     let deciles = (1..=10)
         .map(|d| pct(upto((n * d).div_ceil(10))).unwrap_or_default())
         .collect();
-    let tiers = [Tier::General, Tier::Key, Tier::Core]
-        .into_iter()
-        .map(|tier| {
-            let of = rows.iter().filter(|r| r.tier == tier);
-            TierValue {
-                tier,
-                clients: of.clone().count(),
-                aum: of.clone().map(|r| r.aum).sum(),
-                contribution: of.map(|r| r.contribution).sum(),
-            }
-        })
-        .collect();
     ValueReport {
         by,
         top_share: pct(upto(top_count)),
         top_count,
         deciles,
         tiers,
-        total_aum: rows.iter().map(|r| r.aum).sum(),
-        total_contribution: rows.iter().map(|r| r.contribution).sum(),
+        total_aum,
+        total_contribution,
         rows,
+    }
+}
+
+/// The cumulative share, percent to one decimal (half away from zero), of a running sum
+/// that only grows: instead of a division per client, the next tenth is reached when
+/// `running × 2000 ≥ (2k + 1) × total`, which is exact (multiplications only). Values
+/// that may be negative (none in the store) fall back to a division each.
+struct Cumulative {
+    total: Decimal,
+    /// Tenths of a percent reached so far.
+    tenths: i64,
+    rising: bool,
+}
+
+impl Cumulative {
+    fn new(total: Decimal, rising: bool) -> Self {
+        Cumulative {
+            total,
+            tenths: 0,
+            rising: rising && total > Decimal::ZERO,
+        }
+    }
+
+    fn pct(&mut self, running: Decimal, divide: &dyn Fn(Decimal) -> Option<Decimal>) -> Decimal {
+        if !self.rising {
+            return divide(running).unwrap_or_default();
+        }
+        let Some(twice) = running.checked_mul(Decimal::from(2000)) else {
+            self.rising = false;
+            return divide(running).unwrap_or_default();
+        };
+        while self.tenths < 1000 {
+            match Decimal::from(2 * self.tenths + 1).checked_mul(self.total) {
+                Some(bound) if twice >= bound => self.tenths += 1,
+                Some(_) => break,
+                None => {
+                    self.rising = false;
+                    return divide(running).unwrap_or_default();
+                }
+            }
+        }
+        Decimal::new(self.tenths, 1)
     }
 }

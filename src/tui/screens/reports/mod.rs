@@ -74,6 +74,8 @@ pub struct Reports {
     rm: Option<String>,
     /// The manager's RMs, to choose from.
     rms: Vec<String>,
+    /// An RM's own name and username: the scope the header names for an RM.
+    own: Option<(String, String)>,
     by: ValueBy,
     performance: Option<PerformanceReport>,
     value: Option<ValueReport>,
@@ -234,10 +236,13 @@ impl Reports {
             ));
             spans.push(Span::raw(" "));
         }
-        let scope = self
-            .rm
-            .clone()
-            .unwrap_or_else(|| i.t("report.rm.all").to_string());
+        // A manager's scope is every RM of the branch or the one chosen; an RM's is
+        // themselves.
+        let scope = match (&self.rm, &self.own) {
+            (Some(rm), _) => rm.clone(),
+            (None, Some((name, user))) => i.f("report.rm.own", &[("name", name), ("user", user)]),
+            (None, None) => i.t("report.rm.all").to_string(),
+        };
         let what = match (self.tab, self.period()) {
             (Tab::Performance, Some(p)) => format!(
                 "{} {} – {} · {scope}",
@@ -280,6 +285,8 @@ impl Screen for Reports {
 
     fn reload(&mut self, ctx: &mut Ctx<'_>) {
         self.role = Some(ctx.actor.role);
+        self.own = (ctx.actor.role == Role::Rm)
+            .then(|| (ctx.actor.display_name.clone(), ctx.actor.username.clone()));
         let today = ctx.store.today();
         self.today = Some(today);
         self.anchor.get_or_insert(today);

@@ -14,14 +14,19 @@
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::Connection;
 
 use super::anchor::{self, Head, Kind};
 use super::backup::Phase;
 use super::keys::{key_path, DataKey, KeyFile, RecoveryKey};
-use super::{
-    audit, cipher, files, instances, Actor, FixedClock, OpenError, Role, Store, StoreError,
-};
+mod error;
+mod examine;
+
+pub use error::RestoreError;
+use examine::examine_with;
+pub use examine::{examine, preflight};
+
+use super::{audit, cipher, files, instances, Actor, FixedClock, Role, Store, StoreError};
 
 /// Who opens an encrypted backup: an administrator of the backup with their password of
 /// that time, or the recovery key of that time.
@@ -38,98 +43,6 @@ pub enum Credential<'a> {
     Recovery(&'a RecoveryKey),
 }
 
-/// Why a restore was refused (the current database unchanged) or failed.
-#[derive(Debug, thiserror::Error)]
-pub enum RestoreError {
-    /// No such file.
-    #[error("{0} does not exist; nothing was restored")]
-    Missing(PathBuf),
-    /// Not an SQLite file.
-    #[error("{0} is not an rmdesk database (it is not an SQLite file); nothing was restored")]
-    NotADatabase(PathBuf),
-    /// Another program's database.
-    #[error(
-        "{0} is an SQLite database of another program, not an rmdesk backup; nothing was restored"
-    )]
-    NotRmdesk(PathBuf),
-    /// Newer schema.
-    #[error("{path} was written by a newer rmdesk (schema {found}, this build knows up to {supported}); nothing was restored — update rmdesk first")]
-    TooNew {
-        /// The file.
-        path: PathBuf,
-        /// Its schema.
-        found: i64,
-        /// Ours.
-        supported: u32,
-    },
-    /// SQLite's integrity check failed.
-    #[error("{path} is damaged ({detail}); nothing was restored — choose another backup")]
-    Damaged {
-        /// The file.
-        path: PathBuf,
-        /// What the check said.
-        detail: String,
-    },
-    /// Rows point at missing rows.
-    #[error("{path} has rows that point at missing rows ({detail}); nothing was restored")]
-    ForeignKeys {
-        /// The file.
-        path: PathBuf,
-        /// The first problems.
-        detail: String,
-    },
-    /// The audit chain is broken or unprotected.
-    #[error("{path} has a broken audit chain ({detail}); nothing was restored")]
-    Chain {
-        /// The file.
-        path: PathBuf,
-        /// The first problems.
-        detail: String,
-    },
-    /// The chain disagrees with the backup's own manifest or anchors.
-    #[error("{path} does not match its manifest or anchors ({detail}); nothing was restored")]
-    Manifest {
-        /// The file.
-        path: PathBuf,
-        /// The disagreement.
-        detail: String,
-    },
-    /// Another rmdesk has the database open.
-    #[error("another rmdesk has {0} open; close it everywhere, then restore again — nothing was restored")]
-    InUse(PathBuf),
-    /// The administrator could not sign in to the candidate.
-    #[error("{user} cannot sign in to {path} as an administrator; nothing was restored")]
-    SignIn {
-        /// The backup.
-        path: PathBuf,
-        /// Who tried.
-        user: String,
-    },
-    /// The recovery key given does not open the backup.
-    #[error("this recovery key does not open {0}; nothing was restored")]
-    WrongRecoveryKey(PathBuf),
-    /// A file could not be read or written.
-    #[error("{path}: {source}; the database was left as it was")]
-    Io {
-        /// Which file.
-        path: PathBuf,
-        /// The system's reason.
-        source: std::io::Error,
-    },
-    /// The candidate could not be opened or migrated.
-    #[error("{0}; nothing was restored")]
-    Open(OpenError),
-    /// The store failed.
-    #[error("{0}; nothing was restored")]
-    Store(#[from] StoreError),
-}
-
-impl From<rusqlite::Error> for RestoreError {
-    fn from(e: rusqlite::Error) -> Self {
-        RestoreError::Store(StoreError::Sqlite(e))
-    }
-}
-
 /// What a restore did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Restored {
@@ -139,156 +52,6 @@ pub struct Restored {
     pub schema_from: i64,
     /// The audit chain's head after the restore entry.
     pub head: Head,
-}
-
-/// The refusals that read only the file's header, at once whatever its size: missing,
-/// not SQLite, another program's, a newer schema. [`examine`] makes every check.
-///
-/// An encrypted backup (its key file beside it) whose key is not unlocked yet is checked
-/// as far as can be without it: it must not be empty and its key file must be readable.
-pub fn preflight(file: &Path) -> Result<(), RestoreError> {
-    if !file.exists() {
-        return Err(RestoreError::Missing(file.to_path_buf()));
-    }
-    match unlock(file)? {
-        Some(Unlocked::Sealed) => {
-            if std::fs::metadata(file).map_err(io(file))?.len() == 0 {
-                return Err(RestoreError::NotADatabase(file.to_path_buf()));
-            }
-            Ok(())
-        }
-        Some(Unlocked::Key(k)) => preflight_with(file, Some(&k)),
-        None => preflight_with(file, None),
-    }
-}
-
-/// What opens an existing backup: its key (unlocked or still sealed), or `None` when it
-/// is a plain file.
-enum Unlocked {
-    Key(DataKey),
-    Sealed,
-}
-
-fn unlock(file: &Path) -> Result<Option<Unlocked>, RestoreError> {
-    match super::keys_store::existing_key(file) {
-        Ok(super::keys_store::Unlock::Sealed) => {
-            KeyFile::load(&key_path(file)).map_err(|e| RestoreError::Open(e.into()))?;
-            Ok(Some(Unlocked::Sealed))
-        }
-        Ok(super::keys_store::Unlock::Key(k)) => Ok(Some(Unlocked::Key(k))),
-        Ok(super::keys_store::Unlock::Plain) => Ok(None),
-        Err(e) if file.exists() => Err(RestoreError::Open(e)),
-        Err(_) => Ok(None),
-    }
-}
-
-/// [`preflight`] with the backup's data key (`None`: a plain file).
-fn preflight_with(file: &Path, key: Option<&DataKey>) -> Result<(), RestoreError> {
-    if !file.exists() {
-        return Err(RestoreError::Missing(file.to_path_buf()));
-    }
-    super::preflight(file, key).map_err(|e| match e {
-        OpenError::NotADatabase(p) | OpenError::Empty(p) => RestoreError::NotADatabase(p),
-        OpenError::NotRmdesk(p) => RestoreError::NotRmdesk(p),
-        OpenError::TooNew {
-            path,
-            found,
-            supported,
-        } => RestoreError::TooNew {
-            path,
-            found,
-            supported,
-        },
-        OpenError::Damaged { path, detail } => RestoreError::Damaged { path, detail },
-        other => RestoreError::Open(other),
-    })
-}
-
-/// Whether a restore may go ahead: sentences are the refusals of [`RestoreError`].
-///
-/// An encrypted backup whose key is not unlocked yet is checked as far as can be
-/// without it ([`preflight`]), and fully by [`restore_with`] once the credential has
-/// unwrapped its key.
-pub fn examine(file: &Path) -> Result<i64, RestoreError> {
-    let key = match unlock(file)? {
-        Some(Unlocked::Sealed) => {
-            preflight(file)?;
-            return Ok(super::backup::read_manifest(file).map_or(0, |m| m.schema_version));
-        }
-        Some(Unlocked::Key(k)) => Some(k),
-        None => None,
-    };
-    examine_with(file, key.as_ref())
-}
-
-/// [`examine`] with the backup's data key (`None`: a plain file).
-fn examine_with(file: &Path, key: Option<&DataKey>) -> Result<i64, RestoreError> {
-    preflight_with(file, key)?;
-    let damaged = |detail: String| RestoreError::Damaged {
-        path: file.to_path_buf(),
-        detail,
-    };
-    let conn = Connection::open_with_flags(
-        file,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(|e| damaged(e.to_string()))?;
-    if let Some(k) = key {
-        cipher::key_connection(&conn, k).map_err(|e| damaged(e.to_string()))?;
-    }
-    let version: i64 = conn
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .map_err(|e| damaged(e.to_string()))?;
-    if version == 0 {
-        return Err(RestoreError::NotRmdesk(file.to_path_buf()));
-    }
-    let problems = super::check::problems_on(&conn).map_err(|e| damaged(e.to_string()))?;
-    let first = |prefixes: &[&str]| -> Option<String> {
-        let hits: Vec<&String> = problems
-            .iter()
-            .filter(|p| prefixes.iter().any(|x| p.starts_with(x)))
-            .take(3)
-            .collect();
-        (!hits.is_empty()).then(|| {
-            hits.iter()
-                .map(|s| s.as_str())
-                .collect::<Vec<_>>()
-                .join("; ")
-        })
-    };
-    if let Some(detail) = first(&["integrity:"]) {
-        return Err(damaged(detail));
-    }
-    if let Some(detail) = first(&["foreign key:"]) {
-        return Err(RestoreError::ForeignKeys {
-            path: file.to_path_buf(),
-            detail,
-        });
-    }
-    if let Some(detail) = first(&["audit log entry", "the trigger"]) {
-        return Err(RestoreError::Chain {
-            path: file.to_path_buf(),
-            detail,
-        });
-    }
-    let mut anchors = anchor::read_anchors(file);
-    if let Some(m) = super::backup::read_manifest(file) {
-        anchors.push(anchor::Anchor {
-            at: m.created_at.clone(),
-            kind: Kind::Backup,
-            head: m.audit_head.head(),
-            from_id: None,
-            source: "manifest".into(),
-        });
-    }
-    let disagreements = anchor::compare(&conn, &anchors)?;
-    if !disagreements.is_empty() {
-        return Err(RestoreError::Manifest {
-            path: file.to_path_buf(),
-            detail: disagreements.join("; "),
-        });
-    }
-    Ok(version)
 }
 
 /// `NAME.before-restore-TIME` beside `db` (`-2`, `-3`… after it when that is taken).
@@ -402,8 +165,14 @@ pub fn restore_with_progress(
     } else {
         None
     };
-    // The key file first: the data key is the backup's, and a database is never left
-    // beside a key file that does not open it for longer than these two renames.
+    // The database first, then its key file: a restore stopped between the two leaves
+    // the staged key file (`NAME.restoring.keys`) without its staged database, and the
+    // next open finishes the rename (`convert::finish_interrupted`). Stopped before,
+    // both staged files are still there: the restore never happened, and the next open
+    // removes them.
+    super::keys_store::crash_point("restore.database");
+    files::rename_durable(&staged, db).map_err(io(db))?;
+    super::keys_store::crash_point("restore.key_file");
     match &key {
         Some(k) => {
             files::rename_durable(&key_path(&staged), &key_path(db)).map_err(io(db))?;
@@ -414,7 +183,6 @@ pub fn restore_with_progress(
             cipher::forget(db);
         }
     }
-    files::rename_durable(&staged, db).map_err(io(db))?;
     // The damage mark belonged to the file set aside: it goes with it.
     if super::damage::is_marked(db) {
         if let Some(k) = &kept {

@@ -599,6 +599,14 @@ CREATE INDEX IF NOT EXISTS clients_branch_status ON clients (branch_id, status);
 -- client's previous value away there. Kept by the triggers below: a history row
 -- written (whoever writes it, in whatever order of time) and a client changing owner (a
 -- hand-over, a take-over) moves the whole of the client's history to its new owner.
+-- Everything here is derived from other tables, so a file that comes through this
+-- migration again (taken back to an older version) has it made afresh.
+DROP TRIGGER IF EXISTS aum_history_derived;
+DROP TRIGGER IF EXISTS clients_owner_derived;
+DROP TABLE IF EXISTS aum_owner_slots;
+DROP TABLE IF EXISTS aum_tier_moves;
+DROP TABLE IF EXISTS client_value;
+
 CREATE TABLE aum_owner_slots (
     owner_id   INTEGER NOT NULL,
     slot       TEXT NOT NULL,
@@ -736,3 +744,33 @@ CREATE INDEX IF NOT EXISTS feedback_complaint_received
     ON feedback (received_on, client_id, deadline, resolved_at) WHERE kind = 'complaint';
 CREATE INDEX IF NOT EXISTS feedback_resolved_at
     ON feedback (resolved_at, client_id, satisfaction) WHERE status IN ('resolved', 'closed');
+
+-- migration: 12
+-- Care occasions on home, each a walk of an index: the anniversary of becoming a client
+-- by the owner, the month-day the client was added and the instant (UTC: the local day
+-- is checked as it is read; clients added within the last year are skipped on the
+-- index), and the festival lists of the clients who consent to marketing, by owner or
+-- branch and name (with the columns of the index's condition, so that their count reads
+-- the index alone).
+CREATE INDEX IF NOT EXISTS clients_owner_joined
+    ON clients (owner_id, substr(created_at, 6, 5), created_at)
+    WHERE status <> 'closed';
+CREATE INDEX IF NOT EXISTS clients_owner_consenting
+    ON clients (owner_id, name_key, id, marketing_consent, status)
+    WHERE marketing_consent = 'yes' AND status <> 'closed';
+CREATE INDEX IF NOT EXISTS clients_branch_consenting
+    ON clients (branch_id, name_key, id, marketing_consent, status)
+    WHERE marketing_consent = 'yes' AND status <> 'closed';
+-- Next best product's peers (same branch, risk level and tier in force, not closed): the
+-- group's own range of this index, whatever the share of the tier.
+CREATE INDEX IF NOT EXISTS clients_branch_risk_tier
+    ON clients (branch_id, risk_level, coalesce(tier_override, tier), status);
+
+-- migration: 13
+-- The manager's home counts the branch's visits of the last 7 days still to be checked
+-- by a return call: an index of the unchecked visits alone, so the count (which stops
+-- at 10,000) reads index entries instead of a visit row each (the condition's column is
+-- in the index, so SQLite reads it alone). F4's "not yet checked" filter walks it too.
+CREATE INDEX IF NOT EXISTS visits_branch_unchecked
+    ON visits (branch_id, visited_at, return_checked_at)
+    WHERE return_checked_at IS NULL;

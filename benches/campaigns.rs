@@ -7,13 +7,19 @@
 //!   segments, with the product's suitability;
 //! - launching a campaign over the branch's active clients (targets, tasks, audit, one
 //!   transaction);
-//! - next best product for one client (the 360 view's section), over many clients.
+//! - next best product for one client (the 360 view's section), over many clients;
+//! - next best product for the first 30 clients of the product screen's list (one
+//!   `next_best_page` call: the peers of each tier and risk level read once);
+//! - care on home (the reads home makes: birthdays and anniversaries, 5 lines each, and
+//!   each festival's count), for the manager's branch and for rm1, on the demo's day and
+//!   five days before Spring Festival 2027.
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
 use rmdesk::domain::campaign::{CampaignInput, SegmentInput};
-use rmdesk::store::Store;
+use rmdesk::store::care::CareKind;
+use rmdesk::store::{Actor, FixedClock, Store};
 
 mod common;
 use common::{report, sample};
@@ -135,4 +141,64 @@ fn main() {
         i += 1;
     });
     report("next best product, one client", &t);
+    let product = store
+        .products(&rm1, &Default::default())
+        .expect("products")
+        .into_iter()
+        .find(|p| p.code == "WM-R3-180D")
+        .expect("WM-R3-180D");
+    let page: Vec<i64> = store
+        .suitable_clients(&rm1, product.id, None, 30)
+        .expect("suitable")
+        .iter()
+        .map(|c| c.id)
+        .collect();
+    let t = sample(5, || {
+        let _ = store.next_best_page(&rm1, &page).expect("page");
+    });
+    report(
+        &format!(
+            "next best product, the product list's first {} rows",
+            page.len()
+        ),
+        &t,
+    );
+
+    for (day, when) in [(None, "demo's day"), (Some((2027, 2, 1)), "2027-02-01")] {
+        if let Some((y, m, d)) = day {
+            let noon = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, y, m, d, 4, 0, 0)
+                .single()
+                .expect("instant");
+            store.set_clock(Box::new(FixedClock(noon)));
+        }
+        for (who, actor) in [("manager", &manager), ("rm1", &rm1)] {
+            let mut counts = Vec::new();
+            let t = sample(10, || counts = care_on_home(&store, actor));
+            report(&format!("care on home, {who}, {when} {counts:?}"), &t);
+        }
+    }
+}
+
+/// What home reads for care: the festivals within the window, then birthdays and
+/// anniversaries (5 lines each) and each festival's count; the counts.
+fn care_on_home(store: &Store, actor: &Actor) -> Vec<usize> {
+    let mut kinds = vec![CareKind::Birthday, CareKind::Anniversary];
+    kinds.extend(
+        store
+            .care_festival_dates()
+            .expect("festivals")
+            .into_iter()
+            .map(|(f, _)| CareKind::Festival(f)),
+    );
+    kinds
+        .into_iter()
+        .map(|k| {
+            let limit = if matches!(k, CareKind::Festival(_)) {
+                0
+            } else {
+                5
+            };
+            store.care_kind(actor, k, limit).expect("care").1
+        })
+        .collect()
 }

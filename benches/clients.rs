@@ -318,7 +318,7 @@ fn import(data: &Path, rows: usize) {
         std::fs::write(&csv, text).expect("write csv");
     }
     let target = data.join("import-target.db");
-    for suffix in ["", "-wal", "-shm"] {
+    for suffix in ["", "-wal", "-shm", ".keys", ".anchors"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", target.display()));
     }
     let mut store = Store::open(&target).expect("open");
@@ -341,6 +341,7 @@ fn import(data: &Path, rows: usize) {
     );
     drop(store);
     let (anchor, anchor_cpu) = plain_writes(data, &target);
+    same_writes(&target, &data.join("plain-target.db"));
     println!(
         "the same rows, terms and indexes by plain SQL in one transaction: {anchor:.2} s = {:.0} rows/s, CPU {anchor_cpu:.2} s; import / plain: wall {:.2}, CPU {:.2}",
         rows as f64 / anchor,
@@ -372,34 +373,44 @@ fn import(data: &Path, rows: usize) {
     }
 }
 
-/// Writes the clients `imported` holds, with their search terms, into a new demo database
-/// as plain SQL in one transaction: the statements the import runs (the list indexes left
-/// out and made again at the end, 50 clients and 500 search rows to a statement, foreign
-/// keys on, `synchronous=FULL`), with every value worked out beforehand. Returns the
-/// seconds the transaction took, wall and CPU.
+/// Writes what the import wrote into `imported` — its clients, their search terms and
+/// phone digits, and its audit entries — into a new demo database as plain SQL in one
+/// transaction, as the import's statements do: the list indexes left out and made again
+/// at the end, then per batch of 1,000 clients the clients 50 rows to a statement, their
+/// search and phone rows 500 to a statement, and the batch's audit entry; foreign keys
+/// on, `synchronous=FULL`, the same triggers (the change log for head office captures
+/// every client and audit row on both sides). Every value is worked out beforehand.
+/// Returns the seconds the transaction took, wall and CPU.
 fn plain_writes(data: &Path, imported: &Path) -> (f64, f64) {
     use rmdesk::domain::search_terms;
     use rusqlite::types::Value;
     let src = common::raw(imported).expect("imported file");
-    let columns: Vec<String> = src
-        .prepare("SELECT name FROM pragma_table_info('clients')")
-        .expect("sql")
-        .query_map([], |r| r.get(0))
-        .expect("columns")
-        .collect::<rusqlite::Result<_>>()
-        .expect("columns");
+    let columns_of = |table: &str| -> Vec<String> {
+        src.prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))
+            .expect("sql")
+            .query_map([], |r| r.get(0))
+            .expect("columns")
+            .collect::<rusqlite::Result<_>>()
+            .expect("columns")
+    };
+    let columns = columns_of("clients");
     let at = |name: &str| columns.iter().position(|c| c == name).expect("column");
     let (name, no, id_number, mobile) =
         (at("name"), at("client_no"), at("id_number"), at("mobile"));
-    let mut clients: Vec<Value> = Vec::new();
-    let mut terms: Vec<Value> = Vec::new();
-    let mut phones: Vec<Value> = Vec::new();
+    // Per batch of the import: its clients' rows, search rows and phone rows.
+    let mut batches: Vec<(Vec<Value>, Vec<Value>, Vec<Value>)> = Vec::new();
     {
         let mut stmt = src
             .prepare("SELECT * FROM clients ORDER BY id")
             .expect("sql");
         let mut rows = stmt.query([]).expect("rows");
+        let mut n = 0usize;
         while let Some(r) = rows.next().expect("row") {
+            if n % 1000 == 0 {
+                batches.push(Default::default());
+            }
+            n += 1;
+            let (clients, terms, phones) = batches.last_mut().expect("a batch");
             let row: Vec<Value> = (0..columns.len())
                 .map(|i| r.get(i).expect("value"))
                 .collect();
@@ -422,8 +433,29 @@ fn plain_writes(data: &Path, imported: &Path) -> (f64, f64) {
             clients.extend(row);
         }
     }
+    // The import's audit entries, one per batch (all columns but the id).
+    let audit_columns: Vec<String> = columns_of("audit_log")
+        .into_iter()
+        .filter(|c| c != "id")
+        .collect();
+    let audits: Vec<Vec<Value>> = src
+        .prepare(&format!(
+            "SELECT {} FROM audit_log WHERE action = 'client.import' ORDER BY id",
+            audit_columns.join(", ")
+        ))
+        .expect("sql")
+        .query_map([], |r| {
+            (0..audit_columns.len())
+                .map(|i| r.get::<_, Value>(i))
+                .collect::<rusqlite::Result<Vec<Value>>>()
+        })
+        .expect("audit")
+        .collect::<rusqlite::Result<_>>()
+        .expect("audit");
+    assert_eq!(audits.len(), batches.len(), "one audit entry per batch");
+    drop(src);
     let target = data.join("plain-target.db");
-    for suffix in ["", "-wal", "-shm"] {
+    for suffix in ["", "-wal", "-shm", ".keys", ".anchors"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", target.display()));
     }
     let mut store = Store::open(&target).expect("open");
@@ -445,6 +477,8 @@ fn plain_writes(data: &Path, imported: &Path) -> (f64, f64) {
                     .expect("insert");
             }
         };
+    let clients_head = format!("INSERT INTO clients ({})", columns.join(", "));
+    let audit_head = format!("INSERT INTO audit_log ({})", audit_columns.join(", "));
     let cpu0 = cpu_secs();
     let t = Instant::now();
     let tx = conn
@@ -464,32 +498,57 @@ fn plain_writes(data: &Path, imported: &Path) -> (f64, f64) {
         tx.execute_batch(&format!("DROP INDEX \"{name}\""))
             .expect("drop");
     }
-    insert(
-        &tx,
-        &format!("INSERT INTO clients ({})", columns.join(", ")),
-        columns.len(),
-        50,
-        &clients,
-    );
-    insert(
-        &tx,
-        "INSERT INTO client_search (rowid, terms)",
-        2,
-        500,
-        &terms,
-    );
-    insert(
-        &tx,
-        "INSERT INTO client_phone (rowid, digits)",
-        2,
-        500,
-        &phones,
-    );
+    for ((clients, terms, phones), audit) in batches.iter().zip(&audits) {
+        insert(&tx, &clients_head, columns.len(), 50, clients);
+        insert(
+            &tx,
+            "INSERT INTO client_search (rowid, terms)",
+            2,
+            500,
+            terms,
+        );
+        insert(
+            &tx,
+            "INSERT INTO client_phone (rowid, digits)",
+            2,
+            500,
+            phones,
+        );
+        insert(&tx, &audit_head, audit_columns.len(), 1, audit);
+    }
     for (_, sql) in &indexes {
         tx.execute_batch(sql).expect("index");
     }
     tx.commit().expect("commit");
     (t.elapsed().as_secs_f64(), cpu_secs() - cpu0)
+}
+
+/// Checks that the plain-SQL side wrote what the import wrote: the same clients, search
+/// and phone rows, import audit entries and change-log rows, and files of the same size
+/// within a few pages.
+fn same_writes(imported: &Path, plain: &Path) {
+    let counts = |path: &Path| -> Vec<i64> {
+        let conn = common::raw(path).expect("open");
+        [
+            "SELECT count(*) FROM clients",
+            "SELECT count(*) FROM client_search",
+            "SELECT count(*) FROM client_phone",
+            "SELECT count(*) FROM audit_log WHERE action = 'client.import'",
+            "SELECT count(*) FROM change_log WHERE tbl = 'clients'
+               OR (tbl = 'audit_log' AND row LIKE '%client.import%')",
+        ]
+        .iter()
+        .map(|sql| conn.query_row(sql, [], |r| r.get(0)).expect("count"))
+        .collect()
+    };
+    let (a, b) = (counts(imported), counts(plain));
+    assert_eq!(a, b, "clients, search, phone, audit and change-log rows");
+    let size = |p: &Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+    println!(
+        "same writes on both sides: {a:?} rows (clients, search, phone, audit, change log); files {} and {} bytes",
+        size(imported),
+        size(plain)
+    );
 }
 
 /// CPU time (user + system) of this process so far, from /proc (0 where there is none).

@@ -21,6 +21,7 @@ fn run() -> i32 {
                 lang: start.lang,
                 config_dir: start.config_dir,
                 theme: start.theme,
+                recovery: start.recovery,
             })
         })
     } else {

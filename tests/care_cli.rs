@@ -84,7 +84,8 @@ fn today_lists_coming_birthdays_festivals_and_anniversaries_reason_first() {
         out.lines()
             .filter(|l| l.starts_with("spring festival"))
             .collect::<Vec<_>>(),
-        ["spring festival in 5 days\t2027-02-06\tC000000002 In Eight"]
+        ["spring festival in 5 days\t2027-02-06\t1 consenting clients"],
+        "one summary line, the consenting client only"
     );
     // Mid-Autumn 2027 is 15 September; a year after joining, the anniversary.
     let out = ok(&rmdesk(
@@ -92,7 +93,7 @@ fn today_lists_coming_birthdays_festivals_and_anniversaries_reason_first() {
         &["--user", "rm1", "today", "--date", "2027-09-14"],
     ));
     assert!(
-        out.contains("mid autumn in 1 day\t2027-09-15\tC000000002 In Eight"),
+        out.contains("mid autumn in 1 day\t2027-09-15\t1 consenting clients"),
         "{out}"
     );
     let out = ok(&rmdesk(

@@ -622,6 +622,15 @@ fn the_first_run_says_where_the_database_is() {
         "{:?}",
         text(&o)
     );
+    // The screens show the recovery key on a screen of their own; when they cannot start
+    // (no terminal here) it is printed instead, never lost.
+    assert!(
+        text(&o)
+            .0
+            .contains("Its recovery key, shown only this once"),
+        "{:?}",
+        text(&o)
+    );
     // Not on later runs.
     let o = rmdesk(dir.path(), &["--db", db.to_str().expect("utf-8")], "", &[]);
     assert!(!text(&o).0.contains("first run"), "{:?}", text(&o));
@@ -633,6 +642,13 @@ fn the_first_run_says_where_the_database_is() {
             "first run — created the demo database {} (password for every user: demo-password)",
             demo.display()
         )),
+        "{:?}",
+        text(&o)
+    );
+    assert!(
+        text(&o)
+            .0
+            .contains("Its recovery key, shown only this once"),
         "{:?}",
         text(&o)
     );

@@ -858,12 +858,20 @@ fn a_database_of_migration_1_is_searched_as_before_after_the_search_migration() 
     // Put the file back to what migration 1 left: its full-text table, holding every
     // suffix of each mobile behind a marker, no phone table, no indexes, columns,
     // triggers or tables of the later migrations (nor migration 7's history, margin and
-    // churn settings, nor migration 8's consent and campaigns).
+    // churn settings, nor migration 8's consent and campaigns, nor migration 12's care
+    // and peer indexes).
     {
         let conn = common::raw(&path).expect("raw");
         drop_change_capture(&conn);
         conn.execute_batch(
-            "DROP TABLE client_phone; DROP TABLE client_search;
+            "DROP TRIGGER aum_history_derived; DROP TRIGGER clients_owner_derived;
+             DROP TABLE client_value; DROP TABLE aum_tier_moves; DROP TABLE aum_owner_slots;
+             DROP INDEX clients_owner_created; DROP INDEX feedback_complaint_received;
+             DROP INDEX feedback_resolved_at;
+             DROP INDEX clients_owner_joined; DROP INDEX clients_owner_consenting;
+             DROP INDEX clients_branch_consenting; DROP INDEX clients_branch_risk_tier;
+             DROP INDEX visits_branch_unchecked;
+             DROP TABLE client_phone; DROP TABLE client_search;
              DROP INDEX clients_owner_risk_name; DROP INDEX clients_branch_risk_name;
              DROP TABLE aum_history; ALTER TABLE products DROP COLUMN margin;
              DELETE FROM settings WHERE key LIKE 'churn.%';

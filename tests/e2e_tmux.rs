@@ -15,8 +15,19 @@ fn first_run_sign_in_admin_lock_and_quit_in_a_real_terminal() {
     let t = Tmux::start(dir.path(), "e2e-shell", 100, 30);
     t.wait_for_prompt();
 
-    // First run: the set-up form creates the administrator and signs in.
+    // First run: the recovery key on its own screen, in 8 numbered groups; a wrong group
+    // is refused, the last one goes on to set-up.
     t.launch(dir.path(), &db);
+    let shown = t.wait_for("Recovery key");
+    let groups = recovery_groups(&shown);
+    assert_eq!(groups.len(), 8, "{shown}");
+    t.type_text(&groups[0]);
+    t.keys(&["Enter"]);
+    t.wait_for("That is not group 8");
+    t.type_text(&groups[7]);
+    t.keys(&["Enter"]);
+
+    // The set-up form creates the administrator and signs in.
     t.wait_for("Welcome to rmdesk");
     t.type_text("chief");
     t.keys(&["Tab"]);
@@ -103,8 +114,99 @@ fn first_run_sign_in_admin_lock_and_quit_in_a_real_terminal() {
         "{}",
         String::from_utf8_lossy(&check.stdout)
     );
-    // The log went to its file, not the screen.
+    // The key shown is the database's: it opens it alone.
+    let by_key = Command::new(env!("CARGO_BIN_EXE_rmdesk"))
+        .args([
+            "--db",
+            db.to_str().expect("utf-8"),
+            "--recovery-key",
+            "check",
+        ])
+        .env("RMDESK_RECOVERY_KEY", groups.join("-"))
+        .env("RMDESK_DATA_DIR", dir.path().join("data"))
+        .output()
+        .expect("check runs");
+    assert!(
+        by_key.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&by_key.stdout),
+        String::from_utf8_lossy(&by_key.stderr)
+    );
+    // The log went to its file, not the screen, and the recovery key is nowhere in it.
     let log =
         std::fs::read_to_string(dir.path().join("data").join("rmdesk.log")).expect("log file");
     assert!(log.contains("application started"));
+    for g in &groups {
+        assert!(
+            !log.contains(g.as_str()),
+            "group {g} of the key is in the log"
+        );
+    }
+}
+
+#[test]
+fn the_demo_made_from_the_screens_shows_its_recovery_key_there_not_on_the_shell() {
+    let dir = tempfile::tempdir().expect("dir");
+    let t = Tmux::start(dir.path(), "e2e-demo-key", 100, 30);
+    t.wait_for_prompt();
+    let clock: Vec<String> = common::clock_env()
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    t.type_text(&format!(
+        "{} RMDESK_DATA_DIR={} RMDESK_CONFIG_DIR={} {} --demo --lang en",
+        clock.join(" "),
+        dir.path().join("data").display(),
+        dir.path().join("config").display(),
+        env!("CARGO_BIN_EXE_rmdesk"),
+    ));
+    t.keys(&["Enter"]);
+    let shown = t.wait_for("Recovery key");
+    let groups = recovery_groups(&shown);
+    assert_eq!(groups.len(), 8, "{shown}");
+    t.type_text(&groups[7]);
+    t.keys(&["Enter"]);
+    t.sign_in("rm1", "demo-password", "Welcome");
+    t.keys(&["C-q"]);
+    let shell = t.wait_for_prompt();
+    assert!(shell.contains("created the demo database"), "{shell}");
+    assert!(
+        !shell.contains("recovery key") && !shell.contains(groups[0].as_str()),
+        "the key was shown on its screen, not printed:\n{shell}"
+    );
+    let demo = dir.path().join("data").join("demo.db");
+    let by_key = Command::new(env!("CARGO_BIN_EXE_rmdesk"))
+        .args([
+            "--db",
+            demo.to_str().expect("utf-8"),
+            "--recovery-key",
+            "check",
+        ])
+        .env("RMDESK_RECOVERY_KEY", groups.join(""))
+        .env("RMDESK_DATA_DIR", dir.path().join("data"))
+        .output()
+        .expect("check runs");
+    assert!(
+        by_key.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&by_key.stdout),
+        String::from_utf8_lossy(&by_key.stderr)
+    );
+}
+
+/// The 8 groups of the recovery key on the screen, in order: the words after the numbers
+/// 1 to 8 (`1 3f9a0c1e   2 77b2d4a8 …`).
+fn recovery_groups(screen: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for line in screen.lines() {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        for pair in words.windows(2) {
+            let next = (found.len() + 1).to_string();
+            let hex = pair[1].len() == 8 && pair[1].chars().all(|c| c.is_ascii_hexdigit());
+            if pair[0] == next && hex {
+                found.push(pair[1].to_string());
+            }
+        }
+    }
+    found
 }

@@ -146,4 +146,20 @@ fn a_campaigns_product_comes_first_and_peers_holdings_give_a_share() {
     assert!(s
         .iter()
         .all(|s| !matches!(s.reason, Reason::Campaign { .. })));
+    // A page (the product screen's list) gives each client what the 360 view gives,
+    // the peers of a group read once for the page; a client of another RM is refused.
+    let page: Vec<i64> = w.clients.iter().take(4).map(|c| c.0).collect();
+    let got = w.store.next_best_page(&w.rm1, &page).expect("page");
+    assert_eq!(got.len(), 4);
+    for (id, suggestions) in &got {
+        assert_eq!(
+            suggestions,
+            &w.store.next_best_products(&w.rm1, *id).expect("one"),
+            "client {id}"
+        );
+    }
+    assert!(got
+        .iter()
+        .any(|(id, s)| *id == c && s.iter().any(|s| s.product.code == "BND2")));
+    assert!(w.store.next_best_page(&w.rm1, &[w.clients[5].0]).is_err());
 }

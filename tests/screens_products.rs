@@ -374,3 +374,59 @@ fn administrators_maintain_the_catalogue_and_rms_cannot() {
     let s = screen(&app);
     assert!(s.contains("Product closed"), "{s}");
 }
+
+/// The R2 bond fund's clients, each with their next best product: 张三 (deposits of
+/// ¥350,000: idle, the fund first among wealth, fund and bond: ★ it is this product),
+/// 李四 (C2: 孙七, the only other general C2 client of the branch, holds the fund: 100%),
+/// 孙七 (holds the fund; the one-year deposit suits but no reason holds: a dash).
+#[test]
+fn the_products_client_list_shows_each_clients_next_best_product() {
+    for lang in [Lang::En, Lang::ZhCn] {
+        let (_dir, path) = temp_db();
+        let mut store = world(&path);
+        let rm1 = store.login("rm1", PASSWORD).expect("rm1");
+        let sun = client(&mut store, &rm1, "孙七", "E00000005", "C2", "2026-05-10");
+        let zhang = 1;
+        for (who, product, amount) in [(zhang, 1, "300,000"), (sun, 3, "10,000")] {
+            let h = NewHolding {
+                product_id: product,
+                input: HoldingInput {
+                    amount: amount.into(),
+                    start_date: "2026-02-01".into(),
+                    ..HoldingInput::default()
+                },
+                override_reason: String::new(),
+            };
+            store.add_holding(&rm1, who, &h).expect("holding");
+        }
+        let mut app = signed_in(store, lang, "rm1");
+        open_product(&mut app, "FUND-BOND");
+        for (w, h) in [(80, 24), (120, 40)] {
+            let detail = render(&app, w, h);
+            insta::assert_snapshot!(
+                format!("product_next_best_{}_{w}x{h}", lang_name(lang)),
+                detail
+            );
+        }
+        if lang != Lang::En {
+            continue;
+        }
+        let detail = render(&app, 120, 40);
+        let row = |name: &str| {
+            detail
+                .lines()
+                .find(|l| l.contains(name))
+                .unwrap_or_else(|| panic!("{name}: {detail}"))
+                .to_string()
+        };
+        assert!(
+            row("张三").contains("★ FUND-BOND ¥350,000.00 in deposits could"),
+            "{detail}"
+        );
+        assert!(
+            row("李四").contains("★ FUND-BOND 100% of clients of the"),
+            "{detail}"
+        );
+        assert!(row("孙七").contains("—"), "{detail}");
+    }
+}

@@ -7,6 +7,7 @@ use super::secrets::Secrets;
 use super::{BranchCommand, Cli, Command, ExportCommand, ImportCommand, UserCommand};
 use crate::app_paths as paths;
 use crate::store::demo::{DEMO_PASSWORD, DEMO_USERS};
+use crate::store::keys::RecoveryKey;
 use crate::store::users::NewUser;
 use crate::store::{damage, Actor, Role, Store, StoreError};
 
@@ -15,7 +16,7 @@ const DEFAULT_DEMO_CLIENTS: u32 = 1000;
 
 /// What the screens start on, as the command line asks (`main.rs` hands it to the
 /// screens).
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct ScreenStart {
     /// The database file.
     pub db_path: PathBuf,
@@ -25,15 +26,19 @@ pub struct ScreenStart {
     pub config_dir: PathBuf,
     /// Colour theme: `default` or `high-contrast`.
     pub theme: String,
+    /// The recovery key of the demo database created now, for the screens to show once.
+    pub recovery: Option<RecoveryKey>,
 }
 
 /// Prepares the start of the screens (no subcommand): the database path (the demo's,
 /// created and seeded first, with `--demo`), language, config folder and theme. On a
 /// first run (no database file yet) it prints where the new database will be.
 pub fn screen_start(cli: &Cli) -> anyhow::Result<ScreenStart> {
+    let mut recovery = None;
     let db_path = if cli.demo {
         let path = paths::demo_db_path()?;
-        if ensure_demo(&path)? {
+        if let Some(key) = ensure_demo(&path)? {
+            recovery = key;
             super::clients::seed_demo_clients(&path, DEFAULT_DEMO_CLIENTS, 1)?;
             println!(
                 "rmdesk: first run — created the demo database {} (password for every user: {DEMO_PASSWORD})",
@@ -56,6 +61,7 @@ pub fn screen_start(cli: &Cli) -> anyhow::Result<ScreenStart> {
         lang: cli.lang.clone().unwrap_or_else(paths::lang_from_env),
         config_dir: paths::config_dir()?,
         theme: cli.theme.clone(),
+        recovery,
     })
 }
 
@@ -404,17 +410,16 @@ fn check(cli: &Cli, path: &Path) -> anyhow::Result<()> {
     )
 }
 
-/// Creates and seeds the demo database at `path` unless it already has users.
-fn ensure_demo(path: &Path) -> anyhow::Result<bool> {
+/// Creates and seeds the demo database at `path` unless it already has users: `None`
+/// when it had, else the recovery key of the file when it was created now (the caller
+/// shows it once).
+fn ensure_demo(path: &Path) -> anyhow::Result<Option<Option<RecoveryKey>>> {
     let mut store = Store::open(path)?;
     if store.has_users()? {
-        return Ok(false);
+        return Ok(None);
     }
     store.seed_demo()?;
-    if let Some(recovery) = store.take_new_recovery_key() {
-        println!("{}", crate::store::keys::recovery_notice(&recovery));
-    }
-    Ok(true)
+    Ok(Some(store.take_new_recovery_key()))
 }
 
 /// `path` as one word of a POSIX shell command line (quoted when it has to be).
@@ -432,7 +437,10 @@ fn shell_word(path: &Path) -> String {
 
 /// `rmdesk demo`; `open` is the command that opens the database made.
 fn demo(path: &Path, clients: u32, seed: u64, open: &str) -> anyhow::Result<()> {
-    if ensure_demo(path)? {
+    if let Some(recovery) = ensure_demo(path)? {
+        if let Some(recovery) = recovery {
+            println!("{}", crate::store::keys::recovery_notice(&recovery));
+        }
         let started = std::time::Instant::now();
         let n = super::clients::seed_demo_clients(path, clients, seed)?;
         println!(

@@ -1,7 +1,8 @@
 //! `rmdesk today [--date DATE]`: the acting user's home list for scripts — the work list
 //! of F2 (overdue and today's tasks, complaints near their deadline, maturities,
 //! today's birthdays, risk reviews, contact due), then the care occasions coming within
-//! `care.birthday_days` days — one line each, reason first, tab-separated.
+//! `care.birthday_days` days — one line each, reason first, tab-separated; a festival is
+//! one line with the number of consenting clients (home's summary), not a line each.
 use std::io::Write;
 
 use anyhow::Context;
@@ -10,7 +11,7 @@ use chrono::{NaiveDate, NaiveTime};
 use super::clients::open_as;
 use super::Cli;
 use crate::store::care::Occasion;
-use crate::store::home::WorkKind;
+use crate::store::home::{WorkKind, COUNT_CAP};
 use crate::store::ZonedClock;
 
 fn work_reason(kind: WorkKind) -> &'static str {
@@ -61,13 +62,27 @@ pub fn run(cli: &Cli, date: Option<&str>) -> anyhow::Result<()> {
         }
         text.push('\n');
     }
-    for c in store.care_list(&actor)?.lines {
+    let care = store.care_list(&actor)?;
+    for c in care.lines {
         text.push_str(&format!(
             "{}\t{}\t{} {}\n",
             care_reason(c.occasion, c.days),
             c.date,
             c.client_no,
             c.client_name
+        ));
+    }
+    // A festival is one line: its date and how many consenting clients it has.
+    for f in care.festivals {
+        let n = if f.clients >= COUNT_CAP {
+            format!("{COUNT_CAP}+")
+        } else {
+            f.clients.to_string()
+        };
+        text.push_str(&format!(
+            "{}\t{}\t{n} consenting clients\n",
+            care_reason(Occasion::Festival(f.festival), f.days),
+            f.date,
         ));
     }
     let mut out = std::io::stdout().lock();

@@ -39,7 +39,7 @@ const FESTIVALS: [((u32, u32), (u32, u32)); 21] = [
 ];
 
 /// A festival of the care list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Festival {
     /// 春节, the first day of the lunar year.
     SpringFestival,

@@ -1,7 +1,8 @@
 //! The demo's marketing: about half of the clients consent to marketing (a tenth refuse,
 //! the rest were never asked), and the manager runs a campaign for the balanced wealth
 //! product, launched a week ago, whose RMs have recorded some outcomes — a few of them
-//! sales, each linked to the holding recorded through the usual suitability check.
+//! sales, each linked to the holding recorded through the usual suitability check. About
+//! one client in a hundred joined in an earlier year in the coming week (anniversaries).
 use chrono::{Days, NaiveDate};
 use rusqlite::{params, OptionalExtension};
 
@@ -46,6 +47,15 @@ impl Store {
                                               WHEN id % 10 = 1 THEN 'no' ELSE 'unknown' END,
                      consent_at = CASE WHEN id % 2 = 0 OR id % 10 = 1 THEN ?1 END",
                 params![ts(now)],
+            )?;
+            // About one client in a hundred became a client one to five years before a
+            // day of the coming week: home's anniversaries (noon in Beijing, the same
+            // day in any zone within eleven hours of UTC).
+            tx.execute(
+                "UPDATE clients SET created_at = strftime('%Y-%m-%dT04:00:00Z', ?1,
+                     '+' || (id % 7) || ' days', '-' || (1 + id % 5) || ' years')
+                 WHERE id % 97 = 3",
+                params![today.to_string()],
             )?;
             Ok(())
         })?;

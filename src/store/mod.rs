@@ -15,6 +15,7 @@ pub mod campaign_results;
 pub mod campaign_segment;
 pub mod campaigns;
 pub mod care;
+mod care_write;
 pub mod changelog;
 mod check;
 pub mod cipher;

@@ -7,11 +7,15 @@
 //! [`IDLE_DEPOSIT_YUAN`] yuan: a wealth product, fund or bond); and "clients of the same
 //! tier and risk level often hold it" (the share of such clients of the branch holding
 //! it, over at most [`PEER_SAMPLE`] of them, at least [`PEER_MIN_PCT`] percent).
+//!
+//! A page of clients (the product screen's list) is one call, [`Store::next_best_page`]:
+//! the peers of a tier and risk level are read once for the page, not once a client, so
+//! a page costs its clients' own rows and a sample per group in it.
 use std::collections::{HashMap, HashSet};
 use std::str::FromStr;
 
 use chrono::{Days, NaiveDate};
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 use rust_decimal::Decimal;
 
 use super::products::Product;
@@ -28,6 +32,25 @@ pub const PEER_SAMPLE: i64 = 2_000;
 pub const PEER_MIN_PCT: u64 = 10;
 /// Most suggestions.
 pub const SUGGESTIONS: usize = 3;
+/// Most clients of one [`Store::next_best_page`] call.
+pub const NEXT_BEST_PAGE: usize = 50;
+
+/// A group's peers and their open holdings (parameters: branch, tier in force, risk
+/// level, sample size), in the walk's order, a peer without holdings with none: the
+/// sample is a range of `clients_branch_risk_tier` (the group's entries only, whatever
+/// the share of its tier), each peer's holdings from `holdings_client`.
+pub const PEERS_SQL: &str = "SELECT s.id, h.product_id
+     FROM (SELECT p.id FROM clients p INDEXED BY clients_branch_risk_tier
+           WHERE p.branch_id = ?1 AND coalesce(p.tier_override, p.tier) = ?2
+             AND p.risk_level = ?3 AND p.status <> 'closed' LIMIT ?4) s
+     LEFT JOIN holdings h ON h.client_id = s.id AND h.status = 'open'";
+
+/// A group of peers: branch, tier in force, risk level.
+type Group = (i64, String, Option<String>);
+
+/// The peers read for a page: each group's sample, with the products each peer holds.
+#[derive(Default)]
+struct Peers(HashMap<Group, Vec<(i64, Vec<i64>)>>);
 
 /// Why a product is suggested.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,6 +92,30 @@ impl Store {
     /// Up to [`SUGGESTIONS`] products for client `client_id` with their reasons (see the
     /// module); none the client holds or that does not suit them.
     pub fn next_best_products(&self, actor: &Actor, client_id: i64) -> Result<Vec<Suggestion>> {
+        self.next_best_with(actor, client_id, &mut Peers::default())
+    }
+
+    /// The suggestions of each client of `client_ids` (at most [`NEXT_BEST_PAGE`] of
+    /// them are read; the rest get none), as [`Store::next_best_products`] gives them.
+    pub fn next_best_page(
+        &self,
+        actor: &Actor,
+        client_ids: &[i64],
+    ) -> Result<Vec<(i64, Vec<Suggestion>)>> {
+        let mut peers = Peers::default();
+        let mut out = Vec::new();
+        for &id in client_ids.iter().take(NEXT_BEST_PAGE) {
+            out.push((id, self.next_best_with(actor, id, &mut peers)?));
+        }
+        Ok(out)
+    }
+
+    fn next_best_with(
+        &self,
+        actor: &Actor,
+        client_id: i64,
+        peers: &mut Peers,
+    ) -> Result<Vec<Suggestion>> {
         let candidates = self.suitable_products(actor, client_id)?;
         if candidates.is_empty() {
             return Ok(Vec::new());
@@ -174,7 +221,7 @@ impl Store {
 
         // 4. What peers hold: clients of the branch with the same tier and risk level.
         if out.len() < SUGGESTIONS {
-            for (id, pct) in self.peer_shares(client_id)? {
+            for (id, pct) in self.peer_shares(client_id, peers)? {
                 if pct < PEER_MIN_PCT {
                     break;
                 }
@@ -187,29 +234,54 @@ impl Store {
     }
 
     /// The share (percent) of the client's peers — same branch, tier in force and risk
-    /// level, at most [`PEER_SAMPLE`] of them along the branch's risk-level index — holding
-    /// each product, highest first.
-    fn peer_shares(&self, client_id: i64) -> Result<Vec<(i64, u64)>> {
+    /// level, at most [`PEER_SAMPLE`] of them along `clients_branch_risk_tier` — holding
+    /// each product, highest first. A group's sample and its holdings are read once into
+    /// `cache` (one more than the sample, so that leaving the client out still leaves
+    /// the sample).
+    fn peer_shares(&self, client_id: i64, cache: &mut Peers) -> Result<Vec<(i64, u64)>> {
         let conn = self.conn();
-        let peers: Vec<i64> = conn
+        let group: Option<Group> = conn
             .prepare_cached(
-                "SELECT p.id FROM clients me JOIN clients p
-                   ON p.branch_id = me.branch_id AND p.risk_level = me.risk_level
-                  AND coalesce(p.tier_override, p.tier) = coalesce(me.tier_override, me.tier)
-                 WHERE me.id = ?1 AND p.id <> me.id AND p.status <> 'closed' LIMIT ?2",
+                "SELECT branch_id, coalesce(tier_override, tier), risk_level FROM clients WHERE id = ?1",
             )?
-            .query_map(params![client_id, PEER_SAMPLE], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+            .query_row([client_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .optional()?;
+        let Some(group) = group else {
+            return Ok(Vec::new());
+        };
+        if !cache.0.contains_key(&group) {
+            // The sample and each peer's open holdings in one statement, in the walk's
+            // order (a peer without holdings comes with none).
+            let mut stmt = conn.prepare_cached(PEERS_SQL)?;
+            let mut rows = stmt.query(params![group.0, group.1, group.2, PEER_SAMPLE + 1])?;
+            let mut sample: Vec<(i64, Vec<i64>)> = Vec::new();
+            while let Some(r) = rows.next()? {
+                let id: i64 = r.get(0)?;
+                let product: Option<i64> = r.get(1)?;
+                if sample.last().map(|(last, _)| *last) != Some(id) {
+                    sample.push((id, Vec::new()));
+                }
+                if let (Some(p), Some((_, held))) = (product, sample.last_mut()) {
+                    if !held.contains(&p) {
+                        held.push(p);
+                    }
+                }
+            }
+            cache.0.insert(group.clone(), sample);
+        }
+        let sample = cache.0.get(&group).map(Vec::as_slice).unwrap_or_default();
+        let peers: Vec<&(i64, Vec<i64>)> = sample
+            .iter()
+            .filter(|(id, _)| *id != client_id)
+            .take(usize::try_from(PEER_SAMPLE).unwrap_or(usize::MAX))
+            .collect();
         if peers.is_empty() {
             return Ok(Vec::new());
         }
         let mut count: HashMap<i64, u64> = HashMap::new();
-        let mut stmt = conn.prepare_cached(
-            "SELECT DISTINCT product_id FROM holdings WHERE client_id = ?1 AND status = 'open'",
-        )?;
-        for peer in &peers {
-            for product in stmt.query_map([peer], |r| r.get::<_, i64>(0))? {
-                *count.entry(product?).or_default() += 1;
+        for (_, held) in &peers {
+            for product in held {
+                *count.entry(*product).or_default() += 1;
             }
         }
         let total = u64::try_from(peers.len()).unwrap_or(1);

@@ -4,11 +4,13 @@
 use rusqlite::params_from_iter;
 use rusqlite::types::Value;
 
+use super::care::{care_birthday_sql, care_consenting_sql, care_joined_sql};
 use super::clients::{client_page_sql, ListSpec, PageFrom, SortKey};
 use super::feedback::{feedback_list_sql, FeedbackFilter};
 use super::home::{
     birthday_sql, complaints_sql, contact_sql, new_to_you_sql, risk_sql, to_check_sql,
 };
+use super::next_best::PEERS_SQL;
 use super::reports::churn::{churn_sql, CHURN_AFTER};
 use super::users::NewUser;
 use super::visits::{visit_list_sql, VisitFilter};
@@ -281,6 +283,55 @@ fn home_client_rules_walk_an_index_of_the_owners_clients() {
 }
 
 #[test]
+fn care_reads_walk_the_owner_indexes_or_the_branch_consenting_index() {
+    let (_dir, store, rm, mgr) = store();
+    for actor in [&rm, &mgr] {
+        let id = Value::Integer(if actor.role == Role::Rm {
+            actor.user_id
+        } else {
+            actor.branch_id.unwrap_or(-1)
+        });
+        // Birthdays: one month-day (and the 29th's) of the owner index, per owner for a
+        // manager (the users table's few rows drive it), put in name order among
+        // themselves; the count reads the index alone for an RM.
+        let (lines, count) = care_birthday_sql(actor).expect("sql");
+        let md = |s: &str| Value::Text(s.into());
+        let args = [id.clone(), md("11-26"), md(""), Value::Integer(50)];
+        for (sql, args) in [(&lines, &args[..]), (&count, &args[..3])] {
+            let p = plan(&store, sql, args);
+            assert!(p.contains("INDEX clients_owner_birthday"), "{p}");
+            assert!(!p.contains("SCAN c"), "{p}");
+        }
+        // Anniversaries: one month-day of the instant clients were added.
+        let sql = care_joined_sql(actor).expect("sql");
+        let args = [
+            id.clone(),
+            md("11-26"),
+            Value::Integer(50),
+            md("2025-11-30T16:00:00Z"),
+        ];
+        let p = plan(&store, &sql, &args);
+        assert!(p.contains("INDEX clients_owner_joined"), "{p}");
+        assert!(
+            p.contains("created_at<?"),
+            "the instant bounds the walk: {p}"
+        );
+        assert!(!p.contains("SCAN c"), "{p}");
+        // A festival's clients: the consenting clients' index in name order, no sort;
+        // the count reads the index alone.
+        let (lines, count) = care_consenting_sql(actor).expect("sql");
+        let index = if actor.role == Role::Rm {
+            "clients_owner_consenting"
+        } else {
+            "clients_branch_consenting"
+        };
+        walks(&store, (lines, vec![id.clone(), Value::Integer(50)]), index);
+        let p = plan(&store, &count, &[id.clone(), Value::Integer(10_000)]);
+        assert!(p.contains(&format!("COVERING INDEX {index}")), "{p}");
+    }
+}
+
+#[test]
 fn home_desk_kinds_start_from_the_branch_visits_and_the_rms_hand_overs() {
     let (_dir, store, rm, mgr) = store();
     let (lines, count) = to_check_sql();
@@ -295,8 +346,12 @@ fn home_desk_kinds_start_from_the_branch_visits_and_the_rms_hand_overs() {
         (lines.to_string(), args.clone()),
         "visits_branch_time",
     );
+    // The count reads the index of unchecked visits alone, never a visit row.
     let p = plan(&store, count, &args);
-    assert!(p.contains("USING INDEX visits_branch_time"), "{p}");
+    assert!(
+        p.contains("USING COVERING INDEX visits_branch_unchecked"),
+        "{p}"
+    );
     let (lines, count) = new_to_you_sql();
     let args = vec![Value::Integer(rm.user_id), Value::Integer(50)];
     for sql in [lines, count] {
@@ -421,6 +476,24 @@ fn churn_pages_walk_the_branch_or_owner_aum_index_from_the_top() {
             walks(&store, (sql, args(who, after)), index);
         }
     }
+}
+
+#[test]
+fn next_best_peers_seek_their_tier_on_the_index_then_each_peers_holdings() {
+    let (_dir, store, _, _) = store();
+    let args = [
+        Value::Integer(1),
+        Value::Text("core".into()),
+        Value::Text("C3".into()),
+        Value::Integer(2001),
+    ];
+    let p = plan(&store, PEERS_SQL, &args);
+    assert!(
+        p.contains("INDEX clients_branch_risk_tier (branch_id=? AND risk_level=? AND <expr>=?)"),
+        "{p}"
+    );
+    assert!(p.contains("SEARCH h USING INDEX holdings_client"), "{p}");
+    assert!(!p.contains("SCAN p") && !p.contains("SCAN h"), "{p}");
 }
 
 /// A plan that starts with a range walk of `index` (a search, not a scan), then only

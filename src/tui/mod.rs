@@ -15,7 +15,6 @@ use std::io::stdout;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use anyhow::Context;
 use crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste, Event};
 use crossterm::execute;
 
@@ -25,7 +24,7 @@ use keymap::Keymap;
 use theme::Theme;
 
 /// How the command line starts the application.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Options {
     /// The database file.
     pub db_path: PathBuf,
@@ -35,6 +34,8 @@ pub struct Options {
     pub config_dir: PathBuf,
     /// Colour theme: `default` or `high-contrast` (`NO_COLOR` turns colours off in both).
     pub theme: String,
+    /// The recovery key of a database created just before (the demo's), shown once.
+    pub recovery: Option<crate::store::keys::RecoveryKey>,
 }
 
 /// How long to wait for a key when nothing is due (no idle lock while signed out).
@@ -52,10 +53,9 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
         other => other?,
     };
     let mut store = store;
-    if let Some(recovery) = store.take_new_recovery_key() {
-        // Shown once, before the screens take the terminal (and there again after).
-        println!("{}", crate::store::keys::recovery_notice(&recovery));
-    }
+    // A database created now (first run) or just before (the demo) shows its recovery
+    // key once, on its own screen, before set-up or sign-in.
+    let recovery = store.take_new_recovery_key().or(opts.recovery);
     if !store.is_encrypted() {
         println!("{}", crate::store::keys::plain_notice(&opts.db_path));
     }
@@ -69,13 +69,28 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
         backup_due = false;
     }
     let (keys, problems) = Keymap::load(&opts.config_dir);
-    let mut app = App::new(
+    let app = App::new(
         store,
         keys,
         I18n::new(Lang::from_code(&opts.lang)),
         Theme::new(&opts.theme, Theme::no_color_from_env()),
-    )
-    .with_context(|| format!("{} cannot be read", opts.db_path.display()))?;
+    );
+    let mut app = match (app, recovery) {
+        (Ok(mut app), Some(key)) => {
+            app.show_recovery_key(key);
+            app
+        }
+        (Ok(app), None) => app,
+        (Err(e), recovery) => {
+            // The recovery key is kept nowhere: printed rather than lost with the screens.
+            if let Some(key) = recovery {
+                println!("{}", crate::store::keys::recovery_notice(&key));
+            }
+            return Err(
+                anyhow::Error::new(e).context(format!("{} cannot be read", opts.db_path.display()))
+            );
+        }
+    };
     for p in &problems {
         tracing::warn!("{p}");
     }
@@ -109,7 +124,17 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
             }
         }
     }));
-    let mut terminal = start_terminal().context("the terminal cannot be prepared")?;
+    let mut terminal = match start_terminal() {
+        Ok(t) => t,
+        Err(e) => {
+            // The recovery key is kept nowhere: printed rather than lost with the screens.
+            if let Some(key) = app.take_unconfirmed_recovery_key() {
+                println!("{}", crate::store::keys::recovery_notice(&key));
+            }
+            std::panic::set_hook(previous);
+            return Err(anyhow::Error::new(e).context("the terminal cannot be prepared"));
+        }
+    };
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         event_loop(&mut terminal, &mut app, backup_due)
     }));

@@ -1,18 +1,18 @@
-//! The writing side of a client import: the checked rows in batches, many rows to a
-//! statement, with their search entries and one audit entry per batch; the unique
-//! indexes as the check against the database; the list indexes left out of a large
-//! import into a small table and built again at its end.
+//! The writing side of a client import: the checked rows (their values made on the
+//! checking thread) in batches, many rows to a statement, with their search entries and
+//! one audit entry per batch; the unique indexes as the check against the database; the
+//! list indexes left out of a large import into a small table and built again at its
+//! end. No savepoint: a refused file rolls the whole transaction back, as a savepoint
+//! open over the import made SQLite copy every page it changed into a statement journal.
 use std::collections::{HashMap, HashSet};
 
 use rusqlite::types::Value;
 use rusqlite::{params_from_iter, Connection};
-use rust_decimal::Decimal;
 
-use super::super::clients::Thresholds;
 use super::super::clients_write::{
     client_values, id_owner, placeholders, resolve_owner, CLIENT_COLUMNS, CLIENT_WIDTH,
 };
-use super::super::{audit, ts, Actor, Result, StoreError};
+use super::super::{audit, Actor, Result, StoreError};
 use super::{import_entry, ImportReport};
 use crate::domain::client::{Tier, ValidClient};
 use crate::domain::csv_import::{ParsedFile, RowError};
@@ -60,25 +60,87 @@ fn insert_many(
     Ok(())
 }
 
-/// A row of an import as the checking thread hands it over: its line, its client, and
-/// what the search needs of it that costs (pinyin), worked out there too.
+/// Inserts `rows` rows of `width` values each (`values`, in order) with one statement.
+fn insert_rows<'v>(
+    tx: &Connection,
+    head: &str,
+    width: usize,
+    rows: usize,
+    values: impl Iterator<Item = &'v Value>,
+) -> Result<()> {
+    let row = format!("({})", placeholders(width));
+    let sql = format!("{head} VALUES {}", vec![row.as_str(); rows].join(", "));
+    tx.prepare_cached(&sql)?.execute(params_from_iter(values))?;
+    Ok(())
+}
+
+/// The places in [`CLIENT_COLUMNS`] that the writing side fills in or reads.
+const COL_ID: usize = 0;
+const COL_NO: usize = 1;
+const COL_ID_NUMBER: usize = 7;
+const COL_OWNER: usize = 16;
+const COL_BRANCH: usize = 17;
+
+/// A row of an import as the checking thread hands it over: its line, its row's values
+/// (all but the id, a generated client number and the owner, which only the writing side
+/// knows), and what the search needs of it that costs (pinyin), worked out there too.
+/// Everything a row needs is made on the checking thread, so the writing thread's work
+/// (and its memory) is the database's alone.
 pub(super) struct Checked {
     line: u64,
-    client: ValidClient,
+    values: Vec<Value>,
+    /// Whether the file gives the client number (else the writing side makes one).
+    own: bool,
+    /// The owner as written in the file (`None`: the importing user).
+    owner: Option<String>,
+    /// `owner` in lower case: the key of the owners already looked up.
+    owner_key: String,
     name_terms: String,
-    name_key: String,
     phone: String,
 }
 
 impl Checked {
-    pub(super) fn new(line: u64, client: ValidClient) -> Self {
+    /// The row of `client` at `line`, stamped `now`, tier `tier`.
+    pub(super) fn new(line: u64, client: ValidClient, now: &str, tier: Tier) -> Self {
+        let mut values: Vec<Value> = client_values(
+            None,
+            "",
+            &client,
+            (0, 0),
+            tier,
+            now,
+            search_terms::name_sort_key(&client.name),
+        )
+        .into();
+        values[COL_NO] = client.client_no.clone().map_or(Value::Null, Value::Text);
+        // Room for the number terms the writing side adds.
+        let mut name_terms = search_terms::name_terms(&client.name);
+        name_terms.reserve(48);
         Checked {
             line,
-            name_terms: search_terms::name_terms(&client.name),
-            name_key: search_terms::name_sort_key(&client.name),
+            own: client.client_no.is_some(),
+            owner_key: client.owner.as_deref().unwrap_or_default().to_lowercase(),
+            owner: client.owner,
+            name_terms,
             phone: search_terms::phone_digits(client.mobile.as_deref().unwrap_or("")),
-            client,
+            values,
         }
+    }
+
+    fn text(&self, col: usize) -> Option<&str> {
+        match &self.values[col] {
+            Value::Text(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// The client number the file gives the row, if any.
+    fn own_no(&self) -> Option<&str> {
+        self.text(COL_NO).filter(|_| self.own)
+    }
+
+    fn id_number(&self) -> &str {
+        self.text(COL_ID_NUMBER).unwrap_or_default()
     }
 }
 
@@ -89,16 +151,16 @@ pub(super) struct CheckedBatch {
     pub(super) refused: Vec<RowError>,
 }
 
-/// A checked row of an import and its owner (user id, branch id).
-type Ready = (Checked, (i64, i64));
+/// A checked row of an import, its owner (user id, branch id) filled in.
+type Ready = Checked;
 
 /// What a batch wrote (each client's id and number) and the rows the database refused.
 type Written = (Vec<(i64, String)>, Vec<RowError>);
 
 /// Why a row cannot be written although its fields are good: the ID number or the
 /// client number is already in the database. `None` when it can be.
-fn conflict(tx: &Connection, client: &ValidClient) -> Result<Option<RowError>> {
-    if let Some((_, no)) = id_owner(tx, &client.id_number)? {
+fn conflict(tx: &Connection, row: &Checked) -> Result<Option<RowError>> {
+    if let Some((_, no)) = id_owner(tx, row.id_number())? {
         return Ok(Some(RowError {
             line: 0,
             reasons: vec![format!("id_number: already belongs to client {no}")],
@@ -106,7 +168,7 @@ fn conflict(tx: &Connection, client: &ValidClient) -> Result<Option<RowError>> {
             duplicate_of: None,
         }));
     }
-    if let Some(no) = &client.client_no {
+    if let Some(no) = row.own_no() {
         let taken: bool = tx
             .prepare_cached("SELECT EXISTS (SELECT 1 FROM clients WHERE client_no = ?1)")?
             .query_row([no], |r| r.get(0))?;
@@ -143,11 +205,10 @@ struct BulkWriter<'a> {
     /// the import started; the file's own numbers are in `named`).
     free_above: i64,
     named: HashSet<String>,
-    tier: Tier,
 }
 
 impl<'a> BulkWriter<'a> {
-    fn new(tx: &'a Connection, named: HashSet<String>, t: Thresholds) -> Result<Self> {
+    fn new(tx: &'a Connection, named: HashSet<String>) -> Result<Self> {
         let next_id: i64 =
             tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM clients", [], |r| {
                 r.get(0)
@@ -166,7 +227,6 @@ impl<'a> BulkWriter<'a> {
             next_no: next_id,
             free_above,
             named,
-            tier: Tier::from_aum(Decimal::ZERO, t.key(), t.core()),
         })
     }
 
@@ -191,74 +251,70 @@ impl<'a> BulkWriter<'a> {
         }
     }
 
-    /// The values of a row: its id and number are given here.
-    fn values(&mut self, row: &Ready, now: &str) -> Result<(i64, String, Vec<Value>)> {
-        let (c, owner) = row;
+    /// Gives `row` its id and, unless the file gave one, a client number.
+    fn number(&mut self, row: &mut Ready) -> Result<(i64, String)> {
         let id = self.next_id;
         self.next_id += 1;
-        let no = match &c.client.client_no {
-            Some(no) => no.clone(),
-            None => self.client_no(id)?,
+        let no = match row.own_no() {
+            Some(no) => no.to_string(),
+            None => {
+                let no = self.client_no(id)?;
+                row.values[COL_NO] = Value::Text(no.clone());
+                no
+            }
         };
-        let values = client_values(
-            Some(id),
-            &no,
-            &c.client,
-            *owner,
-            self.tier,
-            now,
-            c.name_key.clone(),
-        );
-        Ok((id, no, values.into()))
+        row.values[COL_ID] = Value::Integer(id);
+        Ok((id, no))
     }
 
     /// Writes `batch`; returns each written client's id and number, and the rows the
     /// database refused (ID number or client number already there).
-    fn write(&mut self, batch: &[Ready], now: &str) -> Result<Written> {
+    fn write(&mut self, batch: &mut [Ready]) -> Result<Written> {
         let mut named = Vec::with_capacity(batch.len());
         let mut refused = Vec::new();
-        let mut written: Vec<&Ready> = Vec::with_capacity(batch.len());
+        let mut written: Vec<usize> = Vec::with_capacity(batch.len());
         let head = format!("INSERT INTO clients ({CLIENT_COLUMNS})");
-        for chunk in batch.chunks(CLIENTS_PER_INSERT) {
-            let mut rows = Vec::with_capacity(chunk.len() * CLIENT_WIDTH);
+        let mut at = 0;
+        for chunk in batch.chunks_mut(CLIENTS_PER_INSERT) {
             let mut ids = Vec::with_capacity(chunk.len());
-            for row in chunk {
-                let (id, no, values) = self.values(row, now)?;
-                rows.extend(values);
-                ids.push((id, no));
+            for row in chunk.iter_mut() {
+                ids.push(self.number(row)?);
             }
-            match insert_many(self.tx, &head, CLIENT_WIDTH, CLIENTS_PER_INSERT, &rows) {
+            let values = chunk.iter().flat_map(|r| r.values.iter());
+            match insert_rows(self.tx, &head, CLIENT_WIDTH, chunk.len(), values) {
                 Ok(()) => {
                     named.extend(ids);
-                    written.extend(chunk);
+                    written.extend(at..at + chunk.len());
                 }
                 Err(StoreError::Sqlite(e)) if is_constraint(&e) => {
                     // Undone by SQLite; now row by row, each looked up first.
-                    for row in chunk {
-                        if let Some(mut e) = conflict(self.tx, &row.0.client)? {
-                            e.line = row.0.line;
+                    for (i, row) in chunk.iter_mut().enumerate() {
+                        if let Some(mut e) = conflict(self.tx, row)? {
+                            e.line = row.line;
                             refused.push(e);
                             continue;
                         }
-                        let (id, no, values) = self.values(row, now)?;
-                        insert_many(self.tx, &head, CLIENT_WIDTH, 1, &values)?;
-                        named.push((id, no));
-                        written.push(row);
+                        let id = self.number(row)?;
+                        insert_rows(self.tx, &head, CLIENT_WIDTH, 1, row.values.iter())?;
+                        named.push(id);
+                        written.push(at + i);
                     }
                 }
                 Err(e) => return Err(e),
             }
+            at += chunk.len();
         }
         let mut terms = Vec::with_capacity(written.len() * 2);
         let mut phones = Vec::with_capacity(written.len() * 2);
-        for ((c, _), (id, no)) in written.iter().copied().zip(&named) {
-            let mut text = c.name_terms.clone();
-            search_terms::add_number_terms(&mut text, no, &c.client.id_number);
+        for (i, (id, no)) in written.into_iter().zip(&named) {
+            let c = &mut batch[i];
+            let mut text = std::mem::take(&mut c.name_terms);
+            search_terms::add_number_terms(&mut text, no, c.id_number());
             terms.push(Value::Integer(*id));
             terms.push(Value::Text(text));
             if !c.phone.is_empty() {
                 phones.push(Value::Integer(*id));
-                phones.push(Value::Text(c.phone.clone()));
+                phones.push(Value::Text(std::mem::take(&mut c.phone)));
             }
         }
         let search = "INSERT INTO client_search (rowid, terms)";
@@ -269,10 +325,12 @@ impl<'a> BulkWriter<'a> {
     }
 }
 
-/// The writing side of an import, in its transaction: owners, then the rows in batches
-/// (each with one audit entry naming its clients) as the checking thread hands them
-/// over. Once a row is refused and the file is not to be written with refusals, the
-/// rest are only checked (to report every refused row) and everything written is undone.
+/// The writing side of an import, in its transaction: the rows in batches (each with
+/// one audit entry naming its clients) as the checking thread hands them over, each
+/// row's owner looked up once per name. Once a row is refused and the file is not to be
+/// written with refusals, the rest are only checked (to report every refused row); the
+/// `bool` returned says whether to keep what was written (false: the caller rolls the
+/// transaction back, so a refused file writes nothing).
 #[allow(clippy::too_many_arguments)]
 pub(super) fn write_import(
     tx: &Connection,
@@ -281,13 +339,11 @@ pub(super) fn write_import(
     file: &ParsedFile,
     batches: std::sync::mpsc::Receiver<CheckedBatch>,
     named: HashSet<String>,
-    thresholds: Thresholds,
     skip_invalid: bool,
     progress: &mut dyn FnMut(usize, usize),
-) -> Result<ImportReport> {
+) -> Result<(ImportReport, bool)> {
     let mut rejected: Vec<RowError> = file.errors.to_vec();
     let mut owners: HashMap<String, std::result::Result<(i64, i64), OwnerRefusal>> = HashMap::new();
-    tx.execute_batch("SAVEPOINT import_rows")?;
     // A large import into a small table leaves the list indexes out while it writes and
     // builds them again at the end, in this same transaction: sorting once is cheaper
     // than a random insert per row into each.
@@ -296,43 +352,34 @@ pub(super) fn write_import(
     } else {
         Vec::new()
     };
-    let stamp = ts(now);
-    let mut writer = BulkWriter::new(tx, named, thresholds)?;
+    let mut writer = BulkWriter::new(tx, named)?;
     let (mut done, mut imported) = (0, 0);
     for batch in batches {
         done += batch.rows.len() + batch.refused.len();
         rejected.extend(batch.refused);
         let mut ready: Vec<Ready> = Vec::with_capacity(batch.rows.len());
-        for checked in batch.rows {
-            let client = &checked.client;
-            let key = client.owner.clone().unwrap_or_default().to_lowercase();
-            let owner = owners
-                .entry(key)
-                .or_insert_with(|| {
-                    resolve_owner(tx, actor, client.owner.as_deref()).map_err(|e| match e {
-                        StoreError::Fields(f) => (
-                            f.iter()
-                                .map(|e| e.message.clone())
-                                .collect::<Vec<_>>()
-                                .join("; "),
-                            f.iter().map(|e| (e.field, e.key)).collect(),
-                        ),
-                        other => (
-                            format!("owner: {other}"),
-                            vec![("owner", "err.owner.unknown")],
-                        ),
-                    })
-                })
-                .clone();
+        for mut checked in batch.rows {
+            let owner = match owners.get(&checked.owner_key) {
+                Some(o) => o.clone(),
+                None => {
+                    let o = owner_of(tx, actor, checked.owner.as_deref());
+                    owners.insert(checked.owner_key.clone(), o.clone());
+                    o
+                }
+            };
             match owner {
-                Ok(o) => ready.push((checked, o)),
+                Ok((user, branch)) => {
+                    checked.values[COL_OWNER] = Value::Integer(user);
+                    checked.values[COL_BRANCH] = Value::Integer(branch);
+                    ready.push(checked);
+                }
                 Err((reason, keys)) => reject(&mut rejected, checked.line, reason, keys),
             }
         }
         if !rejected.is_empty() && !skip_invalid {
             // Nothing will be written: only look for the other refusals.
-            for (checked, _) in &ready {
-                if let Some(mut e) = conflict(tx, &checked.client)? {
+            for checked in &ready {
+                if let Some(mut e) = conflict(tx, checked)? {
                     e.line = checked.line;
                     rejected.push(e);
                 }
@@ -340,7 +387,7 @@ pub(super) fn write_import(
             progress(done, file.rows.len());
             continue;
         }
-        let (written, refused) = writer.write(&ready, &stamp)?;
+        let (written, refused) = writer.write(&mut ready)?;
         rejected.extend(refused);
         if !written.is_empty() {
             let after = import_entry(&written);
@@ -353,21 +400,42 @@ pub(super) fn write_import(
     }
     rejected.sort_by_key(|r| r.line);
     if !rejected.is_empty() && !skip_invalid {
-        tx.execute_batch("ROLLBACK TO import_rows; RELEASE import_rows")?;
-        return Ok(ImportReport {
+        let report = ImportReport {
             imported: 0,
             rejected,
             total: 0,
-        });
+        };
+        return Ok((report, false));
     }
     for sql in &deferred {
         tx.execute_batch(sql)?;
     }
-    tx.execute_batch("RELEASE import_rows")?;
-    Ok(ImportReport {
+    let report = ImportReport {
         imported,
         rejected,
         total: 0,
+    };
+    Ok((report, true))
+}
+
+/// The owner (user id, branch id) `actor` may give a row that names `owner`, or why not.
+fn owner_of(
+    tx: &Connection,
+    actor: &Actor,
+    owner: Option<&str>,
+) -> std::result::Result<(i64, i64), OwnerRefusal> {
+    resolve_owner(tx, actor, owner).map_err(|e| match e {
+        StoreError::Fields(f) => (
+            f.iter()
+                .map(|e| e.message.clone())
+                .collect::<Vec<_>>()
+                .join("; "),
+            f.iter().map(|e| (e.field, e.key)).collect(),
+        ),
+        other => (
+            format!("owner: {other}"),
+            vec![("owner", "err.owner.unknown")],
+        ),
     })
 }
 
@@ -407,3 +475,23 @@ fn drop_list_indexes(tx: &Connection) -> Result<Vec<String>> {
 
 /// Why an owner cannot be assigned: the English reason and its (field, key) pairs.
 type OwnerRefusal = (String, Vec<(&'static str, &'static str)>);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_places_filled_in_are_the_columns_named() {
+        let columns: Vec<&str> = CLIENT_COLUMNS.split(',').map(str::trim).collect();
+        assert_eq!(columns.len(), CLIENT_WIDTH);
+        for (at, name) in [
+            (COL_ID, "id"),
+            (COL_NO, "client_no"),
+            (COL_ID_NUMBER, "id_number"),
+            (COL_OWNER, "owner_id"),
+            (COL_BRANCH, "branch_id"),
+        ] {
+            assert_eq!(columns[at], name);
+        }
+    }
+}

@@ -184,18 +184,23 @@ impl Store {
 }
 
 /// Ranks value rows by `by`: the one definition, for the branch and head office.
-pub fn value_of(mut rows: Vec<ValueRow>, by: ValueBy) -> ValueReport {
+pub fn value_of(rows: Vec<ValueRow>, by: ValueBy) -> ValueReport {
     let value = |r: &ValueRow| match by {
         ValueBy::Contribution => r.contribution,
         ValueBy::Aum => r.aum,
     };
     // Client numbers are unique, so the order is total and an unstable sort gives the
-    // one ranking.
-    rows.sort_unstable_by(|a, b| {
-        value(b)
-            .cmp(&value(a))
-            .then_with(|| a.client_no.cmp(&b.client_no))
+    // one ranking. The sort moves (value, position) pairs, not the rows.
+    let mut order: Vec<(Decimal, usize)> = rows.iter().map(value).zip(0..).collect();
+    order.sort_unstable_by(|(va, a), (vb, b)| {
+        vb.cmp(va)
+            .then_with(|| rows[*a].client_no.cmp(&rows[*b].client_no))
     });
+    let mut taken: Vec<Option<ValueRow>> = rows.into_iter().map(Some).collect();
+    let mut rows: Vec<ValueRow> = order
+        .iter()
+        .filter_map(|(_, i)| taken.get_mut(*i).and_then(Option::take))
+        .collect();
     let mut tiers: Vec<TierValue> = [Tier::General, Tier::Key, Tier::Core]
         .into_iter()
         .map(|tier| TierValue {

@@ -27,6 +27,7 @@ impl App {
             return vec![Action::Yes, Action::No, Action::Back];
         }
         let mut own = match &self.phase {
+            Phase::Recovery(r, _) => r.commands(),
             Phase::Gate(g) | Phase::ChangePassword(g, _) => g.commands(),
             Phase::Main(s) => match &s.lock {
                 Some(g) => g.commands(),
@@ -87,6 +88,7 @@ impl App {
         .areas(area);
         self.draw_top(f, top);
         match &self.phase {
+            Phase::Recovery(r, _) => r.draw(f, body, &v),
             Phase::Gate(g) | Phase::ChangePassword(g, _) => g.draw(f, body, &v),
             Phase::Main(s) => match &s.lock {
                 // The lock screen shows nothing of what is behind it.
@@ -119,6 +121,7 @@ impl App {
         );
         if let Some(scroll) = self.help {
             let mut all = match &self.phase {
+                Phase::Recovery(r, _) => r.commands(),
                 Phase::Gate(g) | Phase::ChangePassword(g, _) => g.commands(),
                 Phase::Main(s) => match &s.lock {
                     Some(g) => g.commands(),

@@ -16,12 +16,15 @@ use super::registry::{self, SCREENS};
 use super::screens::clients::Clients;
 use super::screens::gate::{Gate, GateEvent, GateKind};
 use super::screens::home::role_key;
+use super::screens::recovery::Recovery;
 use super::screens::{store_error_text, Ctx, Screen, ScreenId, Status, Target};
 use super::theme::Theme;
 use crate::store::{Actor, Store};
 use session::Session;
 
 enum Phase {
+    /// The recovery key of a database just created, then the gate that follows.
+    Recovery(Box<Recovery>, Gate),
     /// First run, sign-in.
     Gate(Gate),
     /// Signed in but must choose a new password first.
@@ -77,6 +80,39 @@ impl App {
             idle_after: Duration::from_secs(u64::try_from(minutes).unwrap_or(15) * 60),
             last_activity: Instant::now(),
         })
+    }
+
+    /// Shows the recovery key of a database just created, once, before the set-up or
+    /// sign-in form: the user goes on only after typing its last group.
+    pub fn show_recovery_key(&mut self, key: crate::store::keys::RecoveryKey) {
+        let phase = std::mem::replace(&mut self.phase, Phase::Gate(Gate::login(&self.i18n)));
+        self.phase = match phase {
+            Phase::Gate(next) | Phase::Recovery(_, next) => {
+                Phase::Recovery(Box::new(Recovery::new(key, &self.i18n)), next)
+            }
+            other => other,
+        };
+    }
+
+    /// The recovery key while it waits for its confirmation, taken off the screen (for
+    /// printing when the screens cannot start: the key is kept nowhere else).
+    pub fn take_unconfirmed_recovery_key(&mut self) -> Option<crate::store::keys::RecoveryKey> {
+        let phase = std::mem::replace(&mut self.phase, Phase::Gate(Gate::login(&self.i18n)));
+        match phase {
+            Phase::Recovery(r, next) => {
+                self.phase = Phase::Gate(next);
+                Some(r.into_key())
+            }
+            other => {
+                self.phase = other;
+                None
+            }
+        }
+    }
+
+    /// Whether the recovery key is showing (waiting for its confirmation).
+    pub fn showing_recovery_key(&self) -> bool {
+        matches!(self.phase, Phase::Recovery(..))
     }
 
     /// Shows `text` on the status line (start-up warnings such as a bad keymap file).
@@ -199,6 +235,7 @@ impl App {
     pub fn on_paste(&mut self, text: &str) {
         self.last_activity = Instant::now();
         match &mut self.phase {
+            Phase::Recovery(r, _) => r.paste(text),
             Phase::Gate(g) | Phase::ChangePassword(g, _) => g.form.paste(text),
             Phase::Main(s) => match &mut s.lock {
                 Some(g) => g.form.paste(text),
@@ -239,6 +276,16 @@ impl App {
             return;
         }
         match &mut self.phase {
+            Phase::Recovery(recovery, next) => match recovery.on_key(&key, &self.keys) {
+                GateEvent::Submit => {
+                    if recovery.submit(&self.i18n) {
+                        let next = std::mem::replace(next, Gate::login(&self.i18n));
+                        self.phase = Phase::Gate(next);
+                    }
+                }
+                GateEvent::None => {}
+                GateEvent::Ignored => self.global_key(&key),
+            },
             Phase::Gate(gate) => match gate.on_key(&key, &self.keys) {
                 GateEvent::Submit => self.submit_gate(),
                 GateEvent::None => {}
@@ -401,7 +448,10 @@ impl App {
         };
         match action {
             Action::Quit => {
-                if self.has_unsaved() {
+                if self.showing_recovery_key() {
+                    // The key is stored nowhere: quitting now loses it.
+                    self.quit_asked = Some("confirm.quit_recovery");
+                } else if self.has_unsaved() {
                     self.quit_asked = Some("confirm.quit");
                 } else {
                     self.do_quit();

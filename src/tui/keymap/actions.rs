@@ -147,6 +147,10 @@ actions! {
     Request = "request" ["R"];
     /// Close the open client (archived, with a reason).
     CloseClient = "close_client" ["X"];
+    /// Make a task due today for the client's RM from the selected care line.
+    CareTask = "care_task" ["t"];
+    /// Record the greeting of the selected care line as a contact (a message).
+    Greet = "greet" ["m"];
     /// Answer yes in a dialog.
     Yes = "yes" ["y"];
     /// Answer no in a dialog.

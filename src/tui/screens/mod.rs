@@ -11,6 +11,7 @@ pub mod codes;
 pub mod gate;
 pub mod home;
 pub mod products;
+pub mod recovery;
 pub mod reports;
 pub mod team;
 pub mod visits;

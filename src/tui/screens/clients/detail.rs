@@ -21,7 +21,7 @@ use crate::domain::money::format_money;
 use crate::domain::visit::complaint_needs_attention;
 use crate::store::client360::{FeedbackLine, Holding, TaskLine, VisitLine};
 use crate::store::clients::{Client, Revealed};
-use crate::store::next_best::{Reason, Suggestion};
+use crate::store::next_best::Suggestion;
 use crate::store::StoreError;
 use crate::tui::i18n::I18n;
 use crate::tui::keymap::Action;
@@ -521,17 +521,7 @@ fn suggestion_lines(list: &[Suggestion], i: &I18n, v: &View<'_>) -> Vec<Line<'st
         )));
     }
     for s in list {
-        let reason = match &s.reason {
-            Reason::Campaign { name } => i.f("nbp.campaign", &[("name", name)]),
-            Reason::Reinvest { product, on } => i.f(
-                "nbp.reinvest",
-                &[("product", product), ("date", &on.to_string())],
-            ),
-            Reason::IdleDeposit { amount } => {
-                i.f("nbp.idle", &[("amount", &format_money(*amount, "CNY"))])
-            }
-            Reason::Peers { pct } => i.f("nbp.peers", &[("pct", &pct.to_string())]),
-        };
+        let reason = crate::tui::screens::products::nbp_reason(&s.reason, i);
         out.push(Line::from(vec![
             Span::styled(format!("{} ", s.product.code), v.theme.title),
             Span::raw(format!("{} — {reason}", fit(&s.product.name, 16))),

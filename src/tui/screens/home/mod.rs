@@ -1,8 +1,11 @@
 //! Home (F2): the screen after sign-in. For RMs and managers, home's kinds
 //! (`sections.rs`): each a title with its count and its most urgent lines; Enter on a
 //! line goes to what it is about, Enter on a title opens the kind's full list (another
-//! screen's, or here on home, where Esc comes back). Administrators, who have no client
-//! work, get the greeting with their role, branch and today's date.
+//! screen's, or here on home, where Esc comes back). On a care line (`care.rs`), `t`
+//! makes a task due today for the client's RM and `m` records the greeting as a
+//! contact, each after a question. Administrators, who have no client work, get the
+//! greeting with their role, branch and today's date.
+pub mod care;
 pub mod sections;
 
 use std::cell::Cell;
@@ -15,9 +18,12 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::{store_error_text, Ctx, Screen, View};
+use crate::store::care::CareLine;
 use crate::store::Role;
 use crate::tui::keymap::Action;
+use crate::tui::popup::{Stack, Step};
 use crate::tui::widgets::{fit, pad};
+use care::CareDone;
 pub use sections::target_of;
 use sections::{Context, Kind, Opens, Section};
 
@@ -37,6 +43,8 @@ pub struct Home {
     offset: Cell<usize>,
     /// Contact cadence in days: core, key, general.
     cadence: [i64; 3],
+    /// The care questions open.
+    popups: Stack<CareDone>,
 }
 
 /// A line of the screen: a kind's title or one of its lines.
@@ -56,6 +64,14 @@ impl Home {
             out.extend((0..s.rows.len()).map(|r| At::Row(k, r)));
         }
         out
+    }
+
+    /// The care occasion of the selected line, when it is a care line.
+    fn selected_care(&self) -> Option<&CareLine> {
+        match self.lines().get(self.selected)? {
+            At::Row(k, r) => self.sections.get(*k)?.rows.get(*r)?.care.as_ref(),
+            At::Title(_) => None,
+        }
     }
 
     fn context(&self) -> Context {
@@ -299,7 +315,26 @@ impl Screen for Home {
         if self.role == Some(Role::Admin) {
             return false;
         }
+        if let Some(step) = self.popups.on_key(key, ctx) {
+            let used = step.used();
+            if let Step::Done(done) = step {
+                care::act(done, ctx);
+                self.load(ctx);
+            }
+            return used;
+        }
         let k = ctx.keys;
+        for action in [Action::CareTask, Action::Greet] {
+            if k.is(key, action) {
+                let Some(line) = self.selected_care() else {
+                    return false;
+                };
+                if let Some(q) = care::question(action, line, ctx.i18n) {
+                    self.popups.push(q);
+                }
+                return true;
+            }
+        }
         if self.focus.is_some() && k.is(key, Action::Back) {
             self.focus = None;
             self.selected = 0;
@@ -347,13 +382,20 @@ impl Screen for Home {
         } else {
             self.draw_list(f, area, v);
         }
+        self.popups.draw(f, area, v);
     }
 
     fn commands(&self) -> Vec<Action> {
+        if let Some(popup) = self.popups.commands() {
+            return popup;
+        }
         if self.role == Some(Role::Admin) || self.sections.is_empty() {
             return Vec::new();
         }
         let mut a = vec![Action::Open];
+        if self.selected_care().is_some() {
+            a.extend([Action::CareTask, Action::Greet]);
+        }
         if self.focus.is_some() {
             a.push(Action::Back);
         }
@@ -366,6 +408,10 @@ impl Screen for Home {
             Action::Last,
         ]);
         a
+    }
+
+    fn modal(&self) -> bool {
+        !self.popups.is_empty()
     }
 }
 

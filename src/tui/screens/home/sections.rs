@@ -2,7 +2,8 @@
 //! on the title opens. Today's work (`Store::work_list`) for everyone with client work;
 //! for a manager, pending approvals, the RMs with overdue work, the visits to check by a
 //! return call and the branch's clients at risk of leaving; for an RM, their requests'
-//! outcomes, the clients new to them (until first contact) and their clients at risk.
+//! outcomes, the clients new to them (until first contact) and their clients at risk;
+//! for both, the care occasions coming (`care.rs`).
 use chrono::NaiveDate;
 
 use super::super::codes::{channel_key, code_text};
@@ -11,6 +12,7 @@ use super::super::{store_error_text, Ctx, Target};
 use crate::domain::client::Tier;
 use crate::domain::desk::RequestStatus;
 use crate::domain::money::format_money;
+use crate::store::care::{CareKind, CareLine};
 use crate::store::home::{WorkItem, WorkKind, WorkRef, COUNT_CAP};
 use crate::store::team::OUTCOME_DAYS;
 use crate::store::Role;
@@ -42,6 +44,8 @@ pub enum Kind {
     NewToYou,
     /// Clients at risk of leaving, among the largest.
     Churn,
+    /// Care occasions coming: birthdays, anniversaries, a festival.
+    Care(CareKind),
 }
 
 /// What Enter on a kind's title does.
@@ -62,7 +66,7 @@ impl Kind {
             Kind::Team => Opens::Screen(Target::Team),
             Kind::ToCheck => Opens::Screen(Target::VisitsToCheck),
             Kind::Churn => Opens::Screen(Target::Churn),
-            Kind::Work(_) | Kind::Outcomes | Kind::NewToYou => Opens::Here,
+            Kind::Work(_) | Kind::Outcomes | Kind::NewToYou | Kind::Care(_) => Opens::Here,
         }
     }
 
@@ -81,6 +85,7 @@ impl Kind {
             Kind::Outcomes => "home.kind.outcomes",
             Kind::NewToYou => "home.kind.new_to_you",
             Kind::Churn => "home.kind.churn",
+            Kind::Care(k) => super::care::title_key(k),
         }
     }
 }
@@ -96,6 +101,8 @@ pub struct Row {
     pub urgent: bool,
     /// Where Enter goes.
     pub go: Option<Target>,
+    /// The care occasion of a care line (its keys make a task or record a greeting).
+    pub care: Option<CareLine>,
 }
 
 /// A kind with its count and lines.
@@ -220,6 +227,7 @@ fn work_row(w: &WorkItem, c: &Context, i: &I18n) -> Row {
             _ => false,
         },
         go: Some(target_of(w.target)),
+        care: None,
     }
 }
 
@@ -286,6 +294,7 @@ pub fn load_all(ctx: &mut Ctx<'_>, c: &Context) -> Vec<Section> {
         out.extend(desk_kind(ctx, Kind::NewToYou, EACH));
     }
     take(&mut out, &WorkKind::ALL);
+    out.extend(super::care::sections(ctx, EACH));
     if manager {
         out.extend(desk_kind(ctx, Kind::ToCheck, EACH));
     }
@@ -297,6 +306,7 @@ pub fn load_all(ctx: &mut Ctx<'_>, c: &Context) -> Vec<Section> {
 pub fn load_one(ctx: &mut Ctx<'_>, c: &Context, kind: Kind) -> Option<Section> {
     match kind {
         Kind::Work(k) => work(ctx, c, Some(k), LIST).into_iter().next(),
+        Kind::Care(k) => super::care::section(ctx, k, LIST),
         k => desk_kind(ctx, k, LIST),
     }
 }
@@ -345,6 +355,7 @@ fn desk_rows(
                     ),
                     urgent: false,
                     go: Some(Target::Approvals),
+                    care: None,
                 })
                 .collect();
             (rows, pending.len())
@@ -365,6 +376,7 @@ fn desk_rows(
                     ),
                     urgent: m.complaints > 0,
                     go: Some(Target::Team),
+                    care: None,
                 })
                 .collect();
             (rows, team.len())
@@ -385,6 +397,7 @@ fn desk_rows(
                     ),
                     urgent: false,
                     go: Some(Target::VisitsToCheck),
+                    care: None,
                 })
                 .collect();
             (rows, n)
@@ -421,6 +434,7 @@ fn desk_rows(
                         urgent: r.status == RequestStatus::Rejected,
                         go: (r.status != RequestStatus::Withdrawn)
                             .then_some(Target::Client(r.client_id)),
+                        care: None,
                     }
                 })
                 .collect();
@@ -441,6 +455,7 @@ fn desk_rows(
                     text: format!("{} {}", c.client_no, c.name),
                     urgent: false,
                     go: Some(Target::Client(c.client_id)),
+                    care: None,
                 })
                 .collect();
             (rows, n)
@@ -466,10 +481,11 @@ fn desk_rows(
                     ),
                     urgent: false,
                     go: Some(Target::Client(r.client_id)),
+                    care: None,
                 })
                 .collect();
             (rows, at_risk.len())
         }
-        Kind::Work(_) => (Vec::new(), 0),
+        Kind::Work(_) | Kind::Care(_) => (Vec::new(), 0),
     })
 }

@@ -1,8 +1,13 @@
 //! One product: every field of the catalogue, and below it the acting user's clients
 //! the product suits today (level at or above its risk, assessment younger than 12
-//! months), paged by name from the store. `a` records a holding of the product for the
-//! selected client. Administrators see the product only: no client data.
+//! months), paged by name from the store, each with their next best product (the first
+//! suggestion of `Store::next_best_products`, ★ when it is this product). The
+//! suggestions are read for the rows around the selection only, a page at a time
+//! (`Store::next_best_page`), so a long list costs what is shown. `a` records a holding
+//! of the product for the selected client. Administrators see the product only: no
+//! client data.
 use std::cell::Cell;
+use std::collections::HashMap;
 
 use crossterm::event::KeyEvent;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
@@ -14,6 +19,7 @@ use super::form::Done;
 use super::yield_text;
 use crate::domain::money::format_money;
 use crate::store::clients::ClientSummary;
+use crate::store::next_best::{Suggestion, NEXT_BEST_PAGE};
 use crate::store::products::{Product, SUITABLE_PAGE};
 use crate::store::{Role, StoreError};
 use crate::tui::i18n::I18n;
@@ -22,6 +28,10 @@ use crate::tui::popup::{Mapped, Stack};
 use crate::tui::screens::clients::holdings::HoldingForm;
 use crate::tui::screens::{store_error_text, Ctx, View};
 use crate::tui::widgets::{fit, wrap};
+
+/// Rows whose next best product is read before the list is first drawn (a tall
+/// terminal's list).
+const FIRST_ROWS: usize = 30;
 
 /// The open product.
 #[derive(Debug)]
@@ -35,6 +45,8 @@ pub struct ProductDetail {
     offset: Cell<usize>,
     visible: Cell<usize>,
     today: String,
+    /// Each client's suggestions, read for the rows around the selection.
+    next_best: HashMap<i64, Vec<Suggestion>>,
 }
 
 impl ProductDetail {
@@ -48,7 +60,7 @@ impl ProductDetail {
             ctx.store
                 .suitable_clients(ctx.actor, id, None, SUITABLE_PAGE)?
         };
-        Ok(ProductDetail {
+        let mut d = ProductDetail {
             more: clients.len() == SUITABLE_PAGE,
             product,
             role,
@@ -57,7 +69,58 @@ impl ProductDetail {
             offset: Cell::new(0),
             visible: Cell::new(1),
             today: ctx.store.today().to_string(),
-        })
+            next_best: HashMap::new(),
+        };
+        d.read_next_best(ctx);
+        Ok(d)
+    }
+
+    /// Reads the suggestions of the rows that can be on screen around the selection (a
+    /// screen's height above and below it; before the first drawing, the first
+    /// [`FIRST_ROWS`]) not read yet, at most [`NEXT_BEST_PAGE`] clients.
+    fn read_next_best(&mut self, ctx: &mut Ctx<'_>) {
+        if self.role == Role::Admin {
+            return;
+        }
+        let around = self.visible.get().max(FIRST_ROWS);
+        let from = self.selected.saturating_sub(around);
+        let ids: Vec<i64> = self
+            .clients
+            .iter()
+            .skip(from)
+            .take(self.selected - from + 1 + around)
+            .map(|c| c.id)
+            .filter(|id| !self.next_best.contains_key(id))
+            .take(NEXT_BEST_PAGE)
+            .collect();
+        if ids.is_empty() {
+            return;
+        }
+        match ctx.store.next_best_page(ctx.actor, &ids) {
+            Ok(page) => self.next_best.extend(page),
+            Err(e) => ctx.error(store_error_text(&e, ctx.i18n)),
+        }
+    }
+
+    /// A client's next best product in words: its code and reason, ★ when it is this
+    /// product, a dash when nothing suits, an ellipsis before it is read.
+    fn next_best_text(&self, client_id: i64, i: &I18n) -> String {
+        match self.next_best.get(&client_id).map(|s| s.first()) {
+            None => "…".into(),
+            Some(None) => "—".into(),
+            Some(Some(s)) => {
+                let mark = if s.product.id == self.product.id {
+                    "★ "
+                } else {
+                    ""
+                };
+                format!(
+                    "{mark}{} {}",
+                    s.product.code,
+                    super::nbp_reason(&s.reason, i)
+                )
+            }
+        }
     }
 
     /// The product's id.
@@ -127,6 +190,7 @@ impl ProductDetail {
         } else {
             return false;
         }
+        self.read_next_best(ctx);
         true
     }
 
@@ -236,18 +300,20 @@ impl ProductDetail {
             .border_style(v.theme.border)
             .title(Span::styled(format!(" {title} "), v.theme.header));
         let cinner = cblock.inner(list);
-        // client no., name, risk, tier, AUM
+        // client no., name, risk, tier, AUM, next best (three fifths of what is left)
         let fixed: [u16; 4] = [11, 4, 7, 16];
-        let name_w = cinner
+        let rest = cinner
             .width
-            .saturating_sub(fixed.iter().sum::<u16>() + 4 + 2)
-            .max(6);
+            .saturating_sub(fixed.iter().sum::<u16>() + 5 + 2);
+        let next_w = rest * 3 / 5;
+        let name_w = rest.saturating_sub(next_w).max(6);
         let header = Row::new(vec![
             Line::from(i.t("col.client_no")),
             Line::from(i.t("col.client_name")),
             Line::from(i.t("col.risk")),
             Line::from(i.t("col.tier")),
             Line::from(i.t("col.aum")).alignment(Alignment::Right),
+            Line::from(i.t("col.next_best")),
         ])
         .style(v.theme.dim);
         let rows = self.clients.iter().map(|c| {
@@ -257,6 +323,7 @@ impl ProductDetail {
                 Line::from(c.risk_level.map_or("—", |r| r.code())),
                 Line::from(fit(i.t(c.tier.label_key()), 7)),
                 Line::from(format_money(c.aum, "CNY")).alignment(Alignment::Right),
+                Line::from(fit(&self.next_best_text(c.id, i), usize::from(next_w))),
             ])
         });
         let table = Table::new(
@@ -267,6 +334,7 @@ impl ProductDetail {
                 Constraint::Length(fixed[1]),
                 Constraint::Length(fixed[2]),
                 Constraint::Length(fixed[3]),
+                Constraint::Length(next_w),
             ],
         )
         .header(header)

@@ -1,6 +1,7 @@
 //! Products (F5): the catalogue with filters (category, risk, on sale) and search by code
 //! and name (`list.rs`); a product's detail with the acting user's clients it suits,
-//! from which a holding is recorded for one of them (`detail.rs`); the administrator's
+//! from which a holding is recorded for one of them, each with their next best product
+//! (`detail.rs`); the administrator's
 //! product form and the filter dialog (`form.rs`). Everyone signed in reads the
 //! catalogue; only administrators change it (the store refuses anyone else), and they
 //! see no clients.
@@ -14,6 +15,7 @@ use ratatui::Frame;
 
 use super::{store_error_text, Ctx, Screen, View};
 use crate::domain::money::format_money;
+use crate::store::next_best::Reason;
 use crate::store::products::Product;
 use crate::store::Role;
 use crate::tui::i18n::I18n;
@@ -30,6 +32,21 @@ pub(crate) fn yield_text(p: &Product) -> String {
         (Some(a), Some(b)) => format!("{a}–{b}%"),
         (Some(a), None) | (None, Some(a)) => format!("{a}%"),
         (None, None) => "—".into(),
+    }
+}
+
+/// Why a product is suggested, in words (the 360 view and the product's client list).
+pub(crate) fn nbp_reason(r: &Reason, i: &I18n) -> String {
+    match r {
+        Reason::Campaign { name } => i.f("nbp.campaign", &[("name", name)]),
+        Reason::Reinvest { product, on } => i.f(
+            "nbp.reinvest",
+            &[("product", product), ("date", &on.to_string())],
+        ),
+        Reason::IdleDeposit { amount } => {
+            i.f("nbp.idle", &[("amount", &format_money(*amount, "CNY"))])
+        }
+        Reason::Peers { pct } => i.f("nbp.peers", &[("pct", &pct.to_string())]),
     }
 }
 

@@ -114,16 +114,42 @@ fn assert_exactly_once(url: &str, branch: &str, last_seq: i64) {
     }
 }
 
-#[test]
-fn first_push_copies_everything_and_a_second_sends_nothing() {
-    let url = pg::fresh_database("first_push");
+/// A first push, loading the branch as `first` says: every table arrives whole.
+fn first_push_copies_everything(name: &str, first: hq::push::First) {
+    let url = pg::fresh_database(name);
     let dir = tempfile::tempdir().expect("dir");
     let db = demo(dir.path(), "branch", 200, "0101");
     let (mut store, admin) = admin(&db);
-    let first = push(&mut store, &admin, &url, "0101", 500);
+    let mut client = pg::connect(&url);
+    let done = hq::push::push_with(
+        &mut store,
+        &admin,
+        &mut client,
+        "0101",
+        500,
+        first,
+        &mut |_| {},
+    )
+    .expect("push");
     let last = store.last_change_seq().expect("seq");
-    assert_eq!(first.changes, u64::try_from(last).expect("seq"));
-    assert!(first.batches > 1, "{first:?}");
+    assert_eq!(done.changes, u64::try_from(last).expect("seq"));
+    match first {
+        // One transaction for the tables, and nothing after it.
+        hq::push::First::Bulk => {
+            assert_eq!(done.batches, 1, "{done:?}");
+            let rows: u64 = store
+                .hq_table_shapes()
+                .expect("shapes")
+                .iter()
+                .map(|s| store.table_checksum(&admin, s.table).expect("sum").rows)
+                .sum();
+            assert_eq!(done.copied, Some(rows), "{done:?}");
+        }
+        hq::push::First::Changes => {
+            assert!(done.batches > 1, "{done:?}");
+            assert_eq!(done.copied, None);
+        }
+    }
     assert_equal(&store, &admin, &url, "0101");
     // Every captured table has rows at head office (a real check, not empty = empty).
     let mut client = pg::connect(&url);
@@ -167,6 +193,65 @@ fn first_push_copies_everything_and_a_second_sends_nothing() {
         .expect("columns")
         .get(0);
     assert_eq!(leaked, 0);
+}
+
+#[test]
+fn a_first_push_copies_the_tables_whole_and_a_second_sends_nothing() {
+    first_push_copies_everything("first_bulk", hq::push::First::Bulk);
+}
+
+#[test]
+fn a_first_push_by_the_change_log_copies_everything_and_a_second_sends_nothing() {
+    first_push_copies_everything("first_changes", hq::push::First::Changes);
+}
+
+#[test]
+fn a_first_load_killed_midway_leaves_nothing_and_is_loaded_again_whole() {
+    let url = pg::fresh_database("killed_bulk");
+    let dir = tempfile::tempdir().expect("dir");
+    let db = demo(dir.path(), "branch", 100, "0101");
+    // A pause after each table copied: about 3.6 s for the 18 tables.
+    let mut child = rmdesk(&db, &["--user", "admin", "hq", "push"])
+        .env("RMDESK_PG", &url)
+        .env("RMDESK_TEST_BATCH_PAUSE_MS", "200")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("push starts");
+    // Wait until clients (the fifth table) is copied, then kill.
+    let mut err = std::io::BufReader::new(child.stderr.take().expect("stderr"));
+    let mut line = String::new();
+    loop {
+        line.clear();
+        let n = std::io::BufRead::read_line(&mut err, &mut line).expect("read");
+        assert!(n > 0, "the push ended before copying clients");
+        if line.starts_with("first load: clients copied") {
+            break;
+        }
+    }
+    child.kill().expect("kill");
+    child.wait().expect("ended");
+    let mut client = pg::connect(&url);
+    let (hwm, clients): (i64, i64) = {
+        let r = client
+            .query_one(
+                "SELECT (SELECT hwm FROM hq.branch_state WHERE branch_code = '0101'),
+                        (SELECT count(*) FROM hq.clients WHERE branch_code = '0101')",
+                &[],
+            )
+            .expect("state");
+        (r.get(0), r.get(1))
+    };
+    assert_eq!((hwm, clients), (0, 0), "a killed first load left something");
+    let said = ok(&rmdesk(&db, &["--user", "admin", "hq", "push"])
+        .env("RMDESK_PG", &url)
+        .output()
+        .expect("push"));
+    assert!(said.contains("first load"), "{said}");
+    let (mut store, admin) = admin(&db);
+    push(&mut store, &admin, &url, "0101", 1000);
+    assert_equal(&store, &admin, &url, "0101");
+    assert_exactly_once(&url, "0101", store.last_change_seq().expect("seq"));
 }
 
 #[test]
@@ -352,13 +437,34 @@ fn a_push_of_several_batches_shows_its_progress() {
     let url = pg::fresh_database("progress");
     let dir = tempfile::tempdir().expect("dir");
     let db = demo(dir.path(), "branch", 20, "0101");
+    // The first push copies the tables: a line per table.
     let out = rmdesk(&db, &["--user", "admin", "hq", "push", "--batch", "100"])
         .env("RMDESK_PG", &url)
         .output()
         .expect("push");
     let said = ok(&out);
+    assert!(said.contains("first load, "), "{said}");
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.starts_with("pushed 100 of "), "{err}");
+    assert!(
+        err.starts_with("first load: branches copied, 1 row(s) (1 of "),
+        "{err}"
+    );
+    assert!(
+        err.contains("first load: clients copied, 20 row(s)"),
+        "{err}"
+    );
+    // Then changes: every client, in batches of 5.
+    common::raw(&db)
+        .expect("open")
+        .execute("UPDATE clients SET notes = 'progress'", [])
+        .expect("update");
+    let out = rmdesk(&db, &["--user", "admin", "hq", "push", "--batch", "5"])
+        .env("RMDESK_PG", &url)
+        .output()
+        .expect("push");
+    let said = ok(&out);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.starts_with("pushed 5 of "), "{err}");
     assert!(err.trim_end().ends_with("(100 %)"), "{err}");
     let batches = said
         .split(" in ")

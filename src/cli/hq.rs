@@ -8,7 +8,7 @@ use super::clients::open_as;
 use super::{Cli, HqCommand, PgArgs, ReportArgs};
 use crate::hq;
 use crate::store::reports::ValueBy;
-use crate::store::reports_table::{performance_table, value_table};
+use crate::store::reports_table::{churn_table, performance_table, value_table};
 use crate::store::{files, Actor, Role, Store};
 
 /// Head office's connection, from the arguments, the file or `RMDESK_PG`.
@@ -80,18 +80,39 @@ fn push(cli: &Cli, pg: &PgArgs, code: Option<&str>, batch: usize) -> anyhow::Res
     let mut stderr = std::io::stderr();
     let mut last_pct = None;
     let summary = hq::push::push(&mut store, &actor, &mut client, &branch, batch, &mut |p| {
-        // Progress on standard error for pushes of more than one batch, one line per 10 %.
-        if p.total > batch as u64 {
-            let pct = (p.sent * 10).checked_div(p.total).unwrap_or(10).min(10) * 10;
-            if last_pct != Some(pct) {
-                last_pct = Some(pct);
-                let _ = writeln!(stderr, "pushed {} of {} changes ({pct} %)", p.sent, p.total);
+        match p {
+            // A first load: one line per table copied.
+            hq::push::Progress::Copied {
+                table,
+                rows,
+                done,
+                tables,
+            } => {
+                let _ = writeln!(
+                    stderr,
+                    "first load: {table} copied, {rows} row(s) ({done} of {tables} tables)"
+                );
+            }
+            // Changes: for pushes of more than one batch, one line per 10 %.
+            hq::push::Progress::Changes { sent, total } => {
+                if total > batch as u64 {
+                    let pct = (sent * 10).checked_div(total).unwrap_or(10).min(10) * 10;
+                    if last_pct != Some(pct) {
+                        last_pct = Some(pct);
+                        let _ = writeln!(stderr, "pushed {sent} of {total} changes ({pct} %)");
+                    }
+                }
             }
         }
     })
     .context("the push stopped; what head office acknowledged is kept, run it again to go on")?;
     tracing::info!(branch = %branch, changes = summary.changes, hwm = summary.hwm, "hq push");
-    if summary.changes == 0 {
+    if let Some(rows) = summary.copied {
+        println!(
+            "branch {branch}: first load, {rows} row(s) copied and {} change(s) sent in {} batch(es); head office holds changes up to #{}",
+            summary.changes, summary.batches, summary.hwm
+        );
+    } else if summary.changes == 0 {
         println!(
             "branch {branch}: head office is up to date (changes up to #{})",
             summary.hwm
@@ -198,7 +219,7 @@ fn load(file: &Path, key: &Path, pg: &PgArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `rmdesk hq report performance|value`.
+/// `rmdesk hq report performance|value|churn`.
 fn hq_report(
     report: &str,
     pg: &PgArgs,
@@ -211,11 +232,23 @@ fn hq_report(
         .parse()
         .map_err(|_| anyhow::anyhow!("--tz {tz}: not an offset from UTC such as +08:00"))?;
     let mut client = pg_client(pg)?;
-    let (table, summary) = if report == "performance" {
-        let today = crate::store::clock::default_clock()
-            .now()
-            .with_timezone(&offset)
-            .date_naive();
+    let made: bool = client
+        .query_one("SELECT to_regclass('hq.branch_state') IS NOT NULL", &[])?
+        .get(0);
+    if !made {
+        bail!("head office holds no branch yet: a first `rmdesk hq push` or `rmdesk hq load` makes its tables");
+    }
+    let today = crate::store::clock::default_clock()
+        .now()
+        .with_timezone(&offset)
+        .date_naive();
+    let (table, summary) = if report == "churn" {
+        let r = hq::churn::churn(&mut client, branch, today, offset)?;
+        (
+            churn_table(&r),
+            vec![format!("{} clients at risk", r.len())],
+        )
+    } else if report == "performance" {
         let p = super::reports::period(args, today)?;
         let r = hq::report::performance(&mut client, p, offset, branch)?;
         (

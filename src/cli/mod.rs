@@ -528,8 +528,8 @@ pub enum HqCommand {
     /// Head office's reports across branches (or one), computed in PostgreSQL with the
     /// definitions of `rmdesk report` (docs/REPORTS.md).
     Report {
-        /// performance or value.
-        #[arg(value_parser = ["performance", "value"])]
+        /// performance, value or churn.
+        #[arg(value_parser = ["performance", "value", "churn"])]
         report: String,
         #[command(flatten)]
         pg: PgArgs,

@@ -30,7 +30,7 @@ pub struct Gap {
 }
 
 /// Escapes a value for `COPY … FROM STDIN` text format.
-fn copy_text(s: &str) -> String {
+pub(crate) fn copy_text(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     for ch in s.chars() {
         match ch {
@@ -132,6 +132,10 @@ pub fn apply_batch(
             tx.execute(&upsert_sql(shape), &[&branch])
                 .with_context(|| format!("loading {} at head office", shape.table))?;
         }
+    }
+    if fresh.iter().any(|c| c.table == "aum_history") {
+        super::current::refresh_staged(&mut tx, branch)
+            .context("keeping the clients' current AUM at head office")?;
     }
     if let Some(unknown) = fresh
         .iter()

@@ -3,10 +3,14 @@
 //! branch through `store` (the change log, the captured tables' shapes) and writes head
 //! office's schema `hq` (docs/ARCHITECTURE.md, "Head office").
 pub mod apply;
+pub mod bulk;
 pub mod bundle;
+pub mod churn;
+pub mod current;
 pub mod push;
 pub mod report;
 pub mod schema;
+pub mod tls;
 
 use anyhow::Context;
 
@@ -70,19 +74,53 @@ pub fn describe(config: &postgres::Config) -> String {
     )
 }
 
-/// Connects to head office. The error says where, never with the password.
+/// Connects to head office, with TLS as the connection string asks (see [`tls`]). The
+/// error says where, never with the password.
 pub fn connect(url: &str) -> anyhow::Result<postgres::Client> {
-    let config: postgres::Config = url
+    let (rest, tls) = tls::split(url)?;
+    let mut config: postgres::Config = rest
         .parse()
         .map_err(|_| anyhow::anyhow!("the head-office connection string cannot be read (postgresql://USER@HOST/DB or key=value pairs)"))?;
+    config.ssl_mode(tls.mode.driver());
     let place = describe(&config);
-    if config.get_ssl_mode() == postgres::config::SslMode::Require {
-        anyhow::bail!("TLS (sslmode=require) to head office is not supported by this build: connect through a local socket or a TLS tunnel");
-    }
-    tracing::info!(hq = %place, "connecting to head office");
-    config
-        .connect(postgres::NoTls)
-        .with_context(|| format!("connecting to head office at {place}"))
+    tracing::info!(hq = %place, tls = tls.mode.name(), "connecting to head office");
+    let connected = if tls.mode == tls::Mode::Disable {
+        config.connect(postgres::NoTls)
+    } else {
+        config.connect(tls::connector(&tls)?)
+    };
+    connected.map_err(|e| {
+        // The driver's error and its causes, where the TLS library says what went wrong.
+        let mut text = e.to_string();
+        let mut cause = std::error::Error::source(&e);
+        let mut verify = None;
+        while let Some(c) = cause {
+            let said = c.to_string();
+            // OpenSSL's "...:certificate verify failed:FILE:LINE:: REASON".
+            if verify.is_none() {
+                verify = said
+                    .split_once(":: ")
+                    .map(|(_, why)| why.split(": error:").next().unwrap_or(why).trim().to_string())
+                    .filter(|why| !why.is_empty());
+            }
+            text = format!("{text}: {said}");
+            cause = c.source();
+        }
+        if text.contains("server does not support TLS") {
+            anyhow::anyhow!(
+                "head office at {place} does not offer TLS, and the connection string asks for it (sslmode={})",
+                tls.mode.name()
+            )
+        } else if text.contains("certificate verify failed") {
+            anyhow::anyhow!(
+                "head office at {place} shows a certificate that sslmode={} does not accept ({})",
+                tls.mode.name(),
+                verify.as_deref().unwrap_or("not signed by the authority of sslrootcert, or not issued to this host")
+            )
+        } else {
+            anyhow::Error::new(e).context(format!("connecting to head office at {place}"))
+        }
+    })
 }
 
 #[cfg(test)]

@@ -10,11 +10,27 @@ use crate::store::{Actor, Store};
 /// Changes per batch (one PostgreSQL transaction each).
 pub const DEFAULT_BATCH: usize = 20_000;
 
-/// Where a push stands, for its progress line.
+/// Where a push stands, for its progress lines.
 #[derive(Debug, Clone, Copy)]
-pub struct Progress {
-    pub sent: u64,
-    pub total: u64,
+pub enum Progress<'a> {
+    /// The first load copied `rows` rows of `table`, the `done`th of `tables`.
+    Copied {
+        table: &'a str,
+        rows: u64,
+        done: usize,
+        tables: usize,
+    },
+    /// `sent` of the `total` changes after the mark are loaded.
+    Changes { sent: u64, total: u64 },
+}
+
+/// How a push loads a branch head office holds nothing of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum First {
+    /// Its tables copied whole ([`super::bulk`]), then the changes after.
+    Bulk,
+    /// Its whole change log, batch by batch, like any later push.
+    Changes,
 }
 
 /// What a push did.
@@ -24,6 +40,8 @@ pub struct PushSummary {
     /// Changes loaded at head office by this push.
     pub changes: u64,
     pub batches: u64,
+    /// Rows copied by a first load (`None`: no first load).
+    pub copied: Option<u64>,
     /// Head office's high-water mark after the push.
     pub hwm: i64,
 }
@@ -42,8 +60,9 @@ pub fn prepare(
 }
 
 /// Sends every change after head office's mark for `branch`, `batch` at a time, calling
-/// `progress` after each batch. Killed at any moment, or run again, it loads each change
-/// exactly once: each batch moves the mark in its own transaction.
+/// `progress` after each batch; a branch head office holds nothing of is first copied
+/// whole ([`First::Bulk`]). Killed at any moment, or run again, it loads each change
+/// exactly once: the first load and each batch move the mark in their own transaction.
 pub fn push(
     store: &mut Store,
     actor: &Actor,
@@ -52,15 +71,54 @@ pub fn push(
     batch: usize,
     progress: &mut dyn FnMut(Progress),
 ) -> anyhow::Result<PushSummary> {
+    push_with(store, actor, client, branch, batch, First::Bulk, progress)
+}
+
+/// [`push`], saying how a first push loads the branch.
+pub fn push_with(
+    store: &mut Store,
+    actor: &Actor,
+    client: &mut postgres::Client,
+    branch: &str,
+    batch: usize,
+    first: First,
+    progress: &mut dyn FnMut(Progress),
+) -> anyhow::Result<PushSummary> {
     let shapes = prepare(store, client, branch)?;
     let mut hwm = schema::high_water_mark(client, branch)?;
-    let total = u64::try_from(store.changes_count_after(hwm)?).unwrap_or(0);
     let mut summary = PushSummary {
         branch: branch.to_string(),
         changes: 0,
         batches: 0,
+        copied: None,
         hwm,
     };
+    if hwm == 0 && first == First::Bulk {
+        let tables = shapes.len();
+        let mut done = 0;
+        let loaded =
+            super::bulk::first_load(store, actor, client, &shapes, branch, &mut |t, rows| {
+                done += 1;
+                progress(Progress::Copied {
+                    table: t,
+                    rows,
+                    done,
+                    tables,
+                });
+            })
+            .context("the first load of the branch")?;
+        if let Some(l) = loaded {
+            summary.changes = u64::try_from(l.hwm).unwrap_or(0);
+            summary.batches = 1;
+            summary.copied = Some(l.rows);
+            store
+                .record_hq_sync(actor, "push", 1, l.hwm, branch)
+                .context("recording the push in the branch")?;
+        }
+        hwm = schema::high_water_mark(client, branch)?;
+    }
+    let total = u64::try_from(store.changes_count_after(hwm)?).unwrap_or(0);
+    let mut sent = 0u64;
     loop {
         let changes = store.changes_after(actor, hwm, batch.max(1))?;
         let Some(last) = changes.last().map(|c| c.seq) else {
@@ -74,6 +132,7 @@ pub fn push(
             } => {
                 summary.changes += n;
                 summary.batches += 1;
+                sent += n;
                 hwm = new;
                 store
                     .record_hq_sync(actor, "push", first, last, branch)
@@ -82,10 +141,7 @@ pub fn push(
             // Another push of the same branch got there first: carry on after it.
             Applied::AlreadyHeld { hwm: held } => hwm = held,
         }
-        progress(Progress {
-            sent: summary.changes,
-            total,
-        });
+        progress(Progress::Changes { sent, total });
         test_pause();
     }
     summary.hwm = hwm;
@@ -94,7 +150,7 @@ pub fn push(
 
 /// A pause after each batch, in the test suite's builds only (`RMDESK_TEST_BATCH_PAUSE_MS`),
 /// so that the kill trials stop a push between batches however fast the machine is.
-fn test_pause() {
+pub(crate) fn test_pause() {
     #[cfg(feature = "test-clock")]
     if let Some(ms) = std::env::var("RMDESK_TEST_BATCH_PAUSE_MS")
         .ok()

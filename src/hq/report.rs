@@ -164,15 +164,8 @@ pub fn performance(
         &mut |p, r| p.satisfaction = (r.get(2), r.get(3)),
     )?;
     // AUM and tier of each client at the period's start and end: its last history row
-    // before the instant.
-    let at = |bound: &str| {
-        format!(
-            "SELECT DISTINCT ON (h.branch_code, h.client_id) h.branch_code, h.client_id, h.aum_minor, h.tier
-             FROM hq.aum_history h WHERE h.at < {bound} {}
-             ORDER BY h.branch_code, h.client_id, h.at DESC, h.id DESC",
-            bf("h")
-        )
-    };
+    // before the instant, read from its current row when it changed before.
+    let at = |bound: &str| super::current::at_sql(bound, &bf("cur"));
     each(
         format!(
             "WITH s AS ({s}), e AS ({e})

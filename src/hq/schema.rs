@@ -108,6 +108,21 @@ pub fn ensure(
     tx.batch_execute(
         "CREATE INDEX IF NOT EXISTS aum_history_client_at ON hq.aum_history (branch_code, client_id, at, id)",
     )?;
+    // Each client's current AUM; filled from the history for a head office made before it.
+    let had_current: bool = tx
+        .query_one("SELECT to_regclass('hq.aum_current') IS NOT NULL", &[])?
+        .get(0);
+    tx.batch_execute(super::current::CREATE)?;
+    if !had_current {
+        let codes: Vec<String> = tx
+            .query("SELECT branch_code FROM hq.branch_state", &[])?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        for code in codes {
+            super::current::refresh_branch(&mut tx, &code)?;
+        }
+    }
     let version = i32::try_from(version)?;
     tx.execute(
         "INSERT INTO hq.meta (id, schema_version) VALUES (1, $1) ON CONFLICT (id) DO NOTHING",

@@ -288,6 +288,65 @@ fn require_admin(actor: &Actor) -> Result<()> {
     }
 }
 
+/// One consistent read of the branch for head office's first load: every captured
+/// table as it stood when the change log ended at [`HqSnapshot::last_seq`], all read in
+/// one SQLite read transaction (writes made meanwhile are not seen, and are in the log
+/// after that sequence number).
+pub struct HqSnapshot<'a> {
+    tx: rusqlite::Transaction<'a>,
+    last_seq: i64,
+}
+
+impl HqSnapshot<'_> {
+    /// The last change the tables of this read include (0: the log is empty).
+    pub fn last_seq(&self) -> i64 {
+        self.last_seq
+    }
+
+    /// Calls `each` with every row of captured table `table`, its values as text (NULL
+    /// as `None`) in the order of [`Store::hq_table_shapes`], rows in key order, until
+    /// `each` breaks. Returns the rows read.
+    pub fn rows(
+        &self,
+        table: &str,
+        each: &mut dyn FnMut(&[Option<&str>]) -> std::ops::ControlFlow<()>,
+    ) -> Result<u64> {
+        let c = captured(table).ok_or(StoreError::NotFound)?;
+        let cols = columns(&self.tx, c)?;
+        let select: Vec<String> = cols
+            .iter()
+            .map(|c| format!("CAST(t.{} AS TEXT)", quote(&c.name)))
+            .collect();
+        let order: Vec<String> = c.key.iter().map(|k| format!("t.{}", quote(k))).collect();
+        let sql = format!(
+            "SELECT {} FROM {} t ORDER BY {}",
+            select.join(", "),
+            quote(c.table),
+            order.join(", ")
+        );
+        let mut stmt = self.tx.prepare(&sql)?;
+        let mut rows = stmt.query([])?;
+        let mut n = 0u64;
+        while let Some(row) = rows.next()? {
+            let mut values: Vec<Option<&str>> = Vec::with_capacity(cols.len());
+            for i in 0..cols.len() {
+                values.push(row.get_ref(i)?.as_str_or_null().map_err(|e| {
+                    StoreError::Sqlite(rusqlite::Error::FromSqlConversionFailure(
+                        i,
+                        rusqlite::types::Type::Text,
+                        Box::new(e),
+                    ))
+                })?);
+            }
+            n += 1;
+            if each(&values).is_break() {
+                break;
+            }
+        }
+        Ok(n)
+    }
+}
+
 impl Store {
     /// The branch code this file pushes under: `code` if it names a branch of the file,
     /// else the file's only branch. `None` when the file has several and none was named,
@@ -330,6 +389,18 @@ impl Store {
                 })
             })
             .collect()
+    }
+
+    /// A consistent read of every captured table and the change log's end, for head
+    /// office's first load (administrators).
+    pub fn hq_snapshot(&self, actor: &Actor) -> Result<HqSnapshot<'_>> {
+        require_admin(actor)?;
+        let tx = self.conn().unchecked_transaction()?;
+        // The first read fixes what the whole transaction sees.
+        let last_seq = tx.query_row("SELECT coalesce(max(seq), 0) FROM change_log", [], |r| {
+            r.get(0)
+        })?;
+        Ok(HqSnapshot { tx, last_seq })
     }
 
     /// The last change's sequence number (0 when there is none).

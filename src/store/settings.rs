@@ -140,6 +140,14 @@ pub const SPECS: &[Spec] = &[
     ),
 ];
 
+impl Spec {
+    /// The value used when the table holds `raw` (or nothing): see [`bounded`]. Head
+    /// office reads a branch's settings through it, as the branch does.
+    pub fn value(&self, raw: Option<&str>) -> i64 {
+        bounded(self, raw)
+    }
+}
+
 /// The spec of `key`.
 pub fn spec_of(key: &str) -> Option<&'static Spec> {
     SPECS.iter().find(|s| s.key == key)

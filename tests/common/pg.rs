@@ -30,3 +30,19 @@ pub fn fresh_database(name: &str) -> String {
 pub fn connect(url: &str) -> postgres::Client {
     postgres::Client::connect(url, postgres::NoTls).expect("connect")
 }
+
+/// The test server's TLS-only TCP address (`scripts/with-pg`), with `dbname` of `url`'s
+/// database, and the certificate authority of its certificate.
+pub fn tls_for(url: &str) -> (String, String) {
+    let tls = match std::env::var("RMDESK_TEST_PG_TLS") {
+        Ok(s) if !s.trim().is_empty() => s,
+        _ => panic!("the TLS tests need RMDESK_TEST_PG_TLS: run them through scripts/test or scripts/with-pg"),
+    };
+    let ca = std::env::var("RMDESK_TEST_PG_CA").expect("RMDESK_TEST_PG_CA");
+    let db = url
+        .split_whitespace()
+        .rev()
+        .find_map(|p| p.strip_prefix("dbname="))
+        .expect("a dbname");
+    (format!("{tls} dbname={db}"), ca)
+}

@@ -1,7 +1,7 @@
 //! Head office on PostgreSQL (one-way, branch → HQ): the only code that speaks
 //! PostgreSQL's SQL, as `store` is the only code that speaks SQLite's. It reads the
 //! branch through `store` (the change log, the captured tables' shapes) and writes head
-//! office's schema `hq` (docs/ARCHITECTURE.md, "Head office").
+//! office's schema `hq` (docs/HEADOFFICE.md).
 pub mod apply;
 pub mod bulk;
 pub mod bundle;

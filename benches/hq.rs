@@ -5,7 +5,8 @@
 //! Needs PostgreSQL: `scripts/with-pg cargo bench --bench hq` (a throwaway cluster).
 //! `RMDESK_BENCH_HQ_CLIENTS` (default 1,000,000) sizes the demo branch, made with
 //! `rmdesk demo` into a temporary folder (not timed); the 20 branches of the report are
-//! that branch copied at head office under 20 codes straight in PostgreSQL.
+//! that branch copied at head office under 20 codes straight in PostgreSQL
+//! (`RMDESK_BENCH_HQ_BRANCHES` for another number).
 use std::process::Command;
 use std::time::Instant;
 
@@ -23,7 +24,11 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(1_000_000);
-    let branches: usize = 20;
+    // `RMDESK_BENCH_HQ_BRANCHES` (default 20): how many branches the report reads.
+    let branches: usize = std::env::var("RMDESK_BENCH_HQ_BRANCHES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20);
     let dir = tempfile::tempdir().expect("dir");
     let db = dir.path().join("branch.db");
     let t = Instant::now();
@@ -97,7 +102,7 @@ fn main() {
         t.elapsed().as_secs_f64()
     );
 
-    // 20 branches at head office: the branch copied under 19 more codes.
+    // The branches at head office: the branch copied under more codes.
     let shapes = store.hq_table_shapes().expect("shapes");
     let t = Instant::now();
     for b in 2..=branches {

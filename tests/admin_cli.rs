@@ -378,15 +378,9 @@ fn restore_migrates_an_older_file() {
     // As a version-4 file: without the objects of migrations 5 and later.
     let conn = common::raw(&old).expect("open");
     common::drop_change_capture(&conn);
+    common::drop_migrations_11_to_13(&conn);
     conn.execute_batch(
-        "DROP TRIGGER aum_history_derived; DROP TRIGGER clients_owner_derived;
-             DROP TABLE client_value; DROP TABLE aum_tier_moves; DROP TABLE aum_owner_slots;
-             DROP INDEX clients_owner_created; DROP INDEX feedback_complaint_received;
-             DROP INDEX feedback_resolved_at;
-             DROP INDEX clients_owner_joined; DROP INDEX clients_owner_consenting;
-             DROP INDEX clients_branch_consenting; DROP INDEX clients_branch_risk_tier;
-             DROP INDEX visits_branch_unchecked;
-             DROP INDEX audit_log_user; DROP INDEX audit_log_action;
+        "DROP INDEX audit_log_user; DROP INDEX audit_log_action;
              DELETE FROM settings WHERE key = 'backup.keep';
              DROP TABLE handover_clients; DROP TABLE handovers; DROP TABLE requests;
              ALTER TABLE tasks DROP COLUMN assigned_by;

@@ -863,15 +863,9 @@ fn a_database_of_migration_1_is_searched_as_before_after_the_search_migration() 
     {
         let conn = common::raw(&path).expect("raw");
         drop_change_capture(&conn);
+        drop_migrations_11_to_13(&conn);
         conn.execute_batch(
-            "DROP TRIGGER aum_history_derived; DROP TRIGGER clients_owner_derived;
-             DROP TABLE client_value; DROP TABLE aum_tier_moves; DROP TABLE aum_owner_slots;
-             DROP INDEX clients_owner_created; DROP INDEX feedback_complaint_received;
-             DROP INDEX feedback_resolved_at;
-             DROP INDEX clients_owner_joined; DROP INDEX clients_owner_consenting;
-             DROP INDEX clients_branch_consenting; DROP INDEX clients_branch_risk_tier;
-             DROP INDEX visits_branch_unchecked;
-             DROP TABLE client_phone; DROP TABLE client_search;
+            "DROP TABLE client_phone; DROP TABLE client_search;
              DROP INDEX clients_owner_risk_name; DROP INDEX clients_branch_risk_name;
              DROP TABLE aum_history; ALTER TABLE products DROP COLUMN margin;
              DELETE FROM settings WHERE key LIKE 'churn.%';

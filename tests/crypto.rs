@@ -362,6 +362,21 @@ fn rmdesk(db: &Path, args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Output
     child.wait_with_output().expect("rmdesk finishes")
 }
 
+/// `rmdesk check` as the administrator passes on `db` (after the fault named `step`).
+fn assert_checks(db: &Path, step: &str) {
+    let check = rmdesk(
+        db,
+        &["--user", "admin", "check"],
+        "",
+        &[("RMDESK_PASSWORD", PASSWORD)],
+    );
+    assert!(
+        check.status.success(),
+        "{step}: {}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+}
+
 fn signs_in(db: &Path, user: &str, password: &str) -> bool {
     rmdesk(
         db,
@@ -399,17 +414,7 @@ fn a_password_change_killed_at_every_step_leaves_one_password_that_opens_it() {
             "{step}: old opens {old_opens}, new opens {new_opens}"
         );
         // The database itself is whole, and the others still sign in.
-        let check = rmdesk(
-            &path,
-            &["--user", "admin", "check"],
-            "",
-            &[("RMDESK_PASSWORD", PASSWORD)],
-        );
-        assert!(
-            check.status.success(),
-            "{step}: {}",
-            String::from_utf8_lossy(&check.stderr)
-        );
+        assert_checks(&path, step);
         assert!(signs_in(&path, "rm2", PASSWORD), "{step}: rm2");
     }
 }
@@ -615,17 +620,7 @@ fn a_restore_killed_between_its_renames_is_finished_or_undone_at_the_next_open()
             ],
         );
         assert!(!o.status.success(), "{step}: the restore was stopped");
-        let check = rmdesk(
-            &path,
-            &["--user", "admin", "check"],
-            "",
-            &[("RMDESK_PASSWORD", PASSWORD)],
-        );
-        assert!(
-            check.status.success(),
-            "{step}: {}",
-            String::from_utf8_lossy(&check.stderr)
-        );
+        assert_checks(&path, step);
         let staged = dir.path().join("test.db.restoring");
         assert!(
             !staged.exists() && !key_path(&staged).exists(),

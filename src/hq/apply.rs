@@ -75,6 +75,17 @@ fn upsert_sql(shape: &TableShape) -> String {
     )
 }
 
+/// Locks the branch's row of `hq.branch_state` for the transaction (`FOR UPDATE`) and
+/// reads its high-water mark: the last change head office holds.
+pub(crate) fn lock_mark(tx: &mut postgres::Transaction<'_>, branch: &str) -> anyhow::Result<i64> {
+    tx.query_opt(
+        "SELECT hwm FROM hq.branch_state WHERE branch_code = $1 FOR UPDATE",
+        &[&branch],
+    )?
+    .map(|r| r.get(0))
+    .context("the branch has no high-water mark at head office")
+}
+
 /// Loads `changes` (in sequence order, following `after`: the last change before them)
 /// for `branch`, in one transaction. `via` is `push` or `bundle`.
 pub fn apply_batch(
@@ -89,13 +100,7 @@ pub fn apply_batch(
         bail!("an empty batch");
     };
     let mut tx = client.transaction()?;
-    let hwm: i64 = tx
-        .query_opt(
-            "SELECT hwm FROM hq.branch_state WHERE branch_code = $1 FOR UPDATE",
-            &[&branch],
-        )?
-        .map(|r| r.get(0))
-        .context("the branch has no high-water mark at head office")?;
+    let hwm = lock_mark(&mut tx, branch)?;
     if hwm >= last {
         return Ok(Applied::AlreadyHeld { hwm });
     }

@@ -45,13 +45,7 @@ pub fn first_load(
         return Ok(None);
     }
     let mut tx = client.transaction()?;
-    let hwm: i64 = tx
-        .query_opt(
-            "SELECT hwm FROM hq.branch_state WHERE branch_code = $1 FOR UPDATE",
-            &[&branch],
-        )?
-        .map(|r| r.get(0))
-        .context("the branch has no high-water mark at head office")?;
+    let hwm = super::apply::lock_mark(&mut tx, branch)?;
     if hwm != 0 {
         return Ok(None);
     }

@@ -91,6 +91,23 @@ pub const EXCLUDED: &[(&str, &str)] = &[
     ),
 ];
 
+/// The statement that reads every row of the captured table `table` as head office
+/// receives it: each column as text, rows in key order.
+fn table_text_sql(conn: &Connection, table: &str) -> Result<String> {
+    let c = captured(table).ok_or(StoreError::NotFound)?;
+    let select: Vec<String> = columns(conn, c)?
+        .iter()
+        .map(|c| format!("CAST(t.{} AS TEXT)", quote(&c.name)))
+        .collect();
+    let order: Vec<String> = c.key.iter().map(|k| format!("t.{}", quote(k))).collect();
+    Ok(format!(
+        "SELECT {} FROM {} t ORDER BY {}",
+        select.join(", "),
+        quote(c.table),
+        order.join(", ")
+    ))
+}
+
 /// The captured table named `table`.
 pub fn captured(table: &str) -> Option<&'static Captured> {
     CAPTURED.iter().find(|c| c.table == table)
@@ -311,25 +328,14 @@ impl HqSnapshot<'_> {
         table: &str,
         each: &mut dyn FnMut(&[Option<&str>]) -> std::ops::ControlFlow<()>,
     ) -> Result<u64> {
-        let c = captured(table).ok_or(StoreError::NotFound)?;
-        let cols = columns(&self.tx, c)?;
-        let select: Vec<String> = cols
-            .iter()
-            .map(|c| format!("CAST(t.{} AS TEXT)", quote(&c.name)))
-            .collect();
-        let order: Vec<String> = c.key.iter().map(|k| format!("t.{}", quote(k))).collect();
-        let sql = format!(
-            "SELECT {} FROM {} t ORDER BY {}",
-            select.join(", "),
-            quote(c.table),
-            order.join(", ")
-        );
+        let sql = table_text_sql(&self.tx, table)?;
         let mut stmt = self.tx.prepare(&sql)?;
+        let width = stmt.column_count();
         let mut rows = stmt.query([])?;
         let mut n = 0u64;
         while let Some(row) = rows.next()? {
-            let mut values: Vec<Option<&str>> = Vec::with_capacity(cols.len());
-            for i in 0..cols.len() {
+            let mut values: Vec<Option<&str>> = Vec::with_capacity(width);
+            for i in 0..width {
                 values.push(row.get_ref(i)?.as_str_or_null().map_err(|e| {
                     StoreError::Sqlite(rusqlite::Error::FromSqlConversionFailure(
                         i,
@@ -447,25 +453,14 @@ impl Store {
     /// in key order (administrators).
     pub fn table_checksum(&self, actor: &Actor, table: &str) -> Result<TableSum> {
         require_admin(actor)?;
-        let c = captured(table).ok_or(StoreError::NotFound)?;
-        let cols = columns(self.conn(), c)?;
-        let select: Vec<String> = cols
-            .iter()
-            .map(|c| format!("CAST(t.{} AS TEXT)", quote(&c.name)))
-            .collect();
-        let order: Vec<String> = c.key.iter().map(|k| format!("t.{}", quote(k))).collect();
-        let sql = format!(
-            "SELECT {} FROM {} t ORDER BY {}",
-            select.join(", "),
-            quote(c.table),
-            order.join(", ")
-        );
+        let sql = table_text_sql(self.conn(), table)?;
         let mut stmt = self.conn().prepare(&sql)?;
+        let width = stmt.column_count();
         let mut rows = stmt.query([])?;
         let mut hash = Sha256::new();
         let mut n = 0u64;
         while let Some(row) = rows.next()? {
-            let values: Vec<Option<String>> = (0..cols.len())
+            let values: Vec<Option<String>> = (0..width)
                 .map(|i| row.get(i))
                 .collect::<rusqlite::Result<_>>()?;
             hash.update(row_checksum_line(&values).as_bytes());

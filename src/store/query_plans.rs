@@ -570,3 +570,28 @@ fn the_performance_report_walks_ranges_of_the_period() {
         "{p}"
     );
 }
+
+#[test]
+fn a_campaign_segment_is_one_pass_over_the_clients_whatever_its_filters() {
+    use super::campaign_segment::{count_query, segment_sql, targets_query};
+    use crate::domain::campaign::Segment;
+    use crate::domain::client::{RiskLevel, Tier};
+    let (_dir, store, _, mgr) = store();
+    let today = day("2026-11-23");
+    let now = store.now();
+    for segment in [
+        Segment::default(),
+        Segment {
+            tier: Some(Tier::Key),
+            risk_at_least: Some(RiskLevel::C3),
+            ..Segment::default()
+        },
+    ] {
+        let sql = segment_sql(store.conn(), &mgr, &segment, None, now, today).expect("sql");
+        for query in [count_query(&sql), targets_query(&sql)] {
+            let p = plan(&store, &query, &sql.args);
+            assert_eq!(p.lines().next(), Some("SCAN c"), "{p}\n{query}");
+            assert!(!p.contains("TEMP B-TREE"), "{p}");
+        }
+    }
+}

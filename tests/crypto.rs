@@ -362,6 +362,13 @@ fn rmdesk(db: &Path, args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Output
     child.wait_with_output().expect("rmdesk finishes")
 }
 
+/// `rmdesk ARGS` signed in as the administrator `admin`.
+fn as_admin(db: &Path, args: &[&str]) -> Output {
+    let mut all = vec!["--user", "admin"];
+    all.extend_from_slice(args);
+    rmdesk(db, &all, "", &[("RMDESK_PASSWORD", PASSWORD)])
+}
+
 /// `rmdesk check` as the administrator passes on `db` (after the fault named `step`).
 fn assert_checks(db: &Path, step: &str) {
     let check = rmdesk(
@@ -428,12 +435,7 @@ fn a_wrong_key_file_is_one_sentence_and_sqlcipher_says_nothing() {
     let (s, _) = seeded(&other);
     drop(s);
     std::fs::copy(key_path(&other), key_path(&path)).expect("swap key files");
-    let o = rmdesk(
-        &path,
-        &["--user", "admin", "search", "x"],
-        "",
-        &[("RMDESK_PASSWORD", PASSWORD)],
-    );
+    let o = as_admin(&path, &["search", "x"]);
     assert!(!o.status.success());
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(err.trim().lines().count(), 1, "one sentence: {err}");
@@ -443,12 +445,7 @@ fn a_wrong_key_file_is_one_sentence_and_sqlcipher_says_nothing() {
     );
     // Without its key file, the database says so.
     std::fs::remove_file(key_path(&path)).expect("remove");
-    let o = rmdesk(
-        &path,
-        &["--user", "admin", "search", "x"],
-        "",
-        &[("RMDESK_PASSWORD", PASSWORD)],
-    );
+    let o = as_admin(&path, &["search", "x"]);
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
         err.contains("encrypted one whose key file") && err.contains("is missing"),
@@ -461,19 +458,9 @@ fn encrypt_and_decrypt_convert_a_database_and_keep_its_rows_and_chain() {
     let (dir, path, store, _) = with_client();
     drop(store);
     let plain = dir.path().join("plain.db");
-    let o = rmdesk(
-        &path,
-        &["--user", "admin", "decrypt"],
-        "",
-        &[("RMDESK_PASSWORD", PASSWORD)],
-    );
+    let o = as_admin(&path, &["decrypt"]);
     assert!(!o.status.success(), "decrypt needs a file");
-    let o = rmdesk(
-        &path,
-        &["--user", "admin", "decrypt", plain.to_str().expect("utf-8")],
-        "",
-        &[("RMDESK_PASSWORD", PASSWORD)],
-    );
+    let o = as_admin(&path, &["decrypt", plain.to_str().expect("utf-8")]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(String::from_utf8_lossy(&o.stderr).contains("does not erase it"));
     assert!(cipher::is_plain(&plain));
@@ -489,36 +476,21 @@ fn encrypt_and_decrypt_convert_a_database_and_keep_its_rows_and_chain() {
     let bytes = std::fs::read(&plain).expect("plain");
     assert!(contains(&bytes, "Oakhaven"), "the plain copy is plain");
     // Opening the plain copy says it is not encrypted and how to encrypt it.
-    let o = rmdesk(
-        &plain,
-        &["--user", "admin", "search", "x"],
-        "",
-        &[("RMDESK_PASSWORD", PASSWORD)],
-    );
+    let o = as_admin(&plain, &["search", "x"]);
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
         err.contains("is not encrypted") && err.contains("encrypt"),
         "{err}"
     );
     // Encrypt it back.
-    let o = rmdesk(
-        &plain,
-        &["--user", "admin", "encrypt"],
-        "",
-        &[("RMDESK_PASSWORD", PASSWORD)],
-    );
+    let o = as_admin(&plain, &["encrypt"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(out.contains("recovery key"), "{out}");
     assert!(out.contains("mgr1, mgr2, rm1, rm2"), "{out}");
     assert!(!cipher::is_plain(&plain));
     assert_unreadable(std::slice::from_ref(&plain));
-    let check = rmdesk(
-        &plain,
-        &["--user", "admin", "check"],
-        "",
-        &[("RMDESK_PASSWORD", PASSWORD)],
-    );
+    let check = as_admin(&plain, &["check"]);
     assert!(
         check.status.success(),
         "{}",

@@ -5,6 +5,7 @@
 //! commas, quotes and line breaks), LF or CRLF, and a header naming the
 //! [`CSV_COLUMNS`] in any order. Checks that need the database (the ID number already
 //! belongs to a client, the owner exists and may be assigned) are the store's.
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
@@ -139,7 +140,7 @@ pub fn parse_csv(data: &[u8]) -> Result<ParsedFile, CsvFileError> {
     };
     // The BOM is not part of the text. Dropping it keeps line numbers: it has no newline.
     let text = text.strip_prefix(csv_text::BOM).unwrap_or(text);
-    let mut records = csv_text::read_records(text).into_iter();
+    let mut records = csv_text::Records::new(text);
     let header = match records.next() {
         None => return Err(CsvFileError::Empty),
         Some(r) => r.fields.map_err(|message| CsvFileError::Syntax {
@@ -178,9 +179,12 @@ pub fn parse_csv(data: &[u8]) -> Result<ParsedFile, CsvFileError> {
             continue;
         }
         let mut input = ClientInput::default();
-        for (column, value) in columns.iter().zip(fields.iter()) {
+        for (column, value) in columns.iter().zip(fields) {
             if let Some(field) = input.field_mut(column) {
-                csv_text::restore(value).as_ref().clone_into(field);
+                *field = match csv_text::restore(&value) {
+                    Cow::Borrowed(v) if v.len() == value.len() => value,
+                    restored => restored.into_owned(),
+                };
             }
         }
         file.rows.push(ParsedRow { line, input });

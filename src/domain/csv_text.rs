@@ -96,123 +96,278 @@ pub struct Record {
 /// Splits CSV `text` (without its byte-order mark) into records. Blank lines are skipped.
 /// A malformed record is reported and reading goes on at the next line.
 pub fn read_records(text: &str) -> Vec<Record> {
-    let mut records = Vec::new();
-    let mut chars = text.chars().peekable();
-    let mut line: u64 = 1;
-    while chars.peek().is_some() {
-        // Blank lines between records.
-        match chars.peek() {
-            Some('\n') => {
-                chars.next();
-                line += 1;
-                continue;
-            }
-            Some('\r') => {
-                chars.next();
-                if chars.peek() == Some(&'\n') {
-                    chars.next();
-                    line += 1;
-                }
-                continue;
-            }
-            _ => {}
+    Records::new(text).collect()
+}
+
+/// The records of a CSV text one at a time, as [`read_records`] reads them.
+///
+/// Every character that delimits (comma, quote, CR, LF) is ASCII, so the text is walked
+/// as bytes and a field that needs no unquoting is copied as one slice: an import's file
+/// of 100,000 clients is read in a small fraction of the time its rows take to write.
+pub struct Records<'a> {
+    text: &'a str,
+    at: usize,
+    line: u64,
+}
+
+impl<'a> Records<'a> {
+    /// The records of `text` (without its byte-order mark).
+    pub fn new(text: &'a str) -> Self {
+        Records {
+            text,
+            at: 0,
+            line: 1,
         }
-        let start = line;
-        let mut fields = Vec::new();
-        let mut error = None;
-        'record: loop {
-            let mut field = String::new();
-            if chars.peek() == Some(&'"') {
-                chars.next();
-                loop {
-                    match chars.next() {
-                        None => {
-                            error = Some(format!(
-                                "field {} opens a quote at line {start} that is never closed",
-                                fields.len() + 1
-                            ));
-                            break 'record;
-                        }
-                        Some('"') if chars.peek() == Some(&'"') => {
-                            chars.next();
-                            field.push('"');
-                        }
-                        Some('"') => break,
-                        Some(c) => {
-                            if c == '\n' {
-                                line += 1;
-                            }
-                            field.push(c);
-                        }
-                    }
-                }
-                // After the closing quote: a comma, a line end, or the end of the text.
-                match chars.peek() {
-                    None | Some('\n') | Some('\r') | Some(',') => {}
-                    Some(_) => {
-                        error = Some(format!(
-                            "field {}: text after its closing quote (a quote inside a quoted field is written twice: \"\")",
-                            fields.len() + 1
-                        ));
-                    }
-                }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.text.as_bytes().get(self.at).copied()
+    }
+
+    /// Reads a field that opens with a quote (at the quote); `Err` when it is never
+    /// closed. Line breaks inside it are counted.
+    fn quoted(&mut self, number: usize, start: u64) -> Result<String, String> {
+        let bytes = self.text.as_bytes();
+        self.at += 1;
+        let mut field = String::new();
+        loop {
+            let Some(len) = bytes[self.at..].iter().position(|&b| b == b'"') else {
+                self.at = self.text.len();
+                return Err(format!(
+                    "field {number} opens a quote at line {start} that is never closed"
+                ));
+            };
+            let piece = &self.text[self.at..self.at + len];
+            self.line += piece.bytes().filter(|&b| b == b'\n').count() as u64;
+            field.push_str(piece);
+            self.at += len + 1;
+            if self.peek() == Some(b'"') {
+                field.push('"');
+                self.at += 1;
             } else {
-                while let Some(&c) = chars.peek() {
-                    if matches!(c, ',' | '\n' | '\r') {
-                        break;
-                    }
-                    if c == '"' && error.is_none() {
-                        error = Some(format!(
-                            "field {}: a quote inside a field that is not quoted (quote the field and write the quote twice)",
-                            fields.len() + 1
-                        ));
-                    }
-                    field.push(c);
-                    chars.next();
-                }
+                return Ok(field);
             }
-            if error.is_some() {
-                // Skip what is left of this line.
-                for c in chars.by_ref() {
-                    if c == '\n' {
-                        line += 1;
-                        break;
-                    }
-                }
-                break 'record;
+        }
+    }
+
+    /// Skips what is left of the line after a malformed field, its line break included.
+    fn skip_line(&mut self) {
+        match self.text.as_bytes()[self.at..]
+            .iter()
+            .position(|&b| b == b'\n')
+        {
+            Some(len) => {
+                self.at += len + 1;
+                self.line += 1;
             }
-            fields.push(field);
-            match chars.next() {
-                Some(',') => continue,
-                Some('\r') => {
-                    if chars.peek() == Some(&'\n') {
-                        chars.next();
+            None => self.at = self.text.len(),
+        }
+    }
+}
+
+impl Iterator for Records<'_> {
+    type Item = Record;
+
+    fn next(&mut self) -> Option<Record> {
+        let bytes = self.text.as_bytes();
+        // Blank lines between records.
+        loop {
+            match self.peek()? {
+                b'\n' => {
+                    self.at += 1;
+                    self.line += 1;
+                }
+                b'\r' => {
+                    self.at += 1;
+                    if self.peek() == Some(b'\n') {
+                        self.at += 1;
+                        self.line += 1;
                     }
-                    line += 1;
-                    break;
                 }
-                Some('\n') => {
-                    line += 1;
-                    break;
-                }
-                // Nothing else ends a field (see above).
                 _ => break,
             }
         }
-        records.push(Record {
+        let start = self.line;
+        let mut fields = Vec::new();
+        let error = loop {
+            let number = fields.len() + 1;
+            let field = if self.peek() == Some(b'"') {
+                match self.quoted(number, start) {
+                    Ok(field) => field,
+                    Err(e) => break Some(e),
+                }
+            } else {
+                let rest = &bytes[self.at..];
+                let len = rest
+                    .iter()
+                    .position(|&b| matches!(b, b',' | b'\n' | b'\r' | b'"'))
+                    .unwrap_or(rest.len());
+                let field = self.text[self.at..self.at + len].to_string();
+                self.at += len;
+                if self.peek() == Some(b'"') {
+                    self.skip_line();
+                    break Some(format!(
+                        "field {number}: a quote inside a field that is not quoted (quote the field and write the quote twice)"
+                    ));
+                }
+                field
+            };
+            fields.push(field);
+            match self.peek() {
+                Some(b',') => self.at += 1,
+                Some(b'\r') => {
+                    self.at += 1;
+                    if self.peek() == Some(b'\n') {
+                        self.at += 1;
+                    }
+                    self.line += 1;
+                    break None;
+                }
+                Some(b'\n') => {
+                    self.at += 1;
+                    self.line += 1;
+                    break None;
+                }
+                None => break None,
+                Some(_) => {
+                    // Only a quoted field can be followed by anything else.
+                    self.skip_line();
+                    break Some(format!(
+                        "field {number}: text after its closing quote (a quote inside a quoted field is written twice: \"\")"
+                    ));
+                }
+            }
+        };
+        Some(Record {
             line: start,
             fields: match error {
                 Some(e) => Err(e),
                 None => Ok(fields),
             },
-        });
+        })
     }
-    records
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The reader as it was first written, a character at a time: the reference the
+    /// faster [`Records`] is held to.
+    fn read_records_char_by_char(text: &str) -> Vec<Record> {
+        let mut records = Vec::new();
+        let mut chars = text.chars().peekable();
+        let mut line: u64 = 1;
+        while chars.peek().is_some() {
+            // Blank lines between records.
+            match chars.peek() {
+                Some('\n') => {
+                    chars.next();
+                    line += 1;
+                    continue;
+                }
+                Some('\r') => {
+                    chars.next();
+                    if chars.peek() == Some(&'\n') {
+                        chars.next();
+                        line += 1;
+                    }
+                    continue;
+                }
+                _ => {}
+            }
+            let start = line;
+            let mut fields = Vec::new();
+            let mut error = None;
+            'record: loop {
+                let mut field = String::new();
+                if chars.peek() == Some(&'"') {
+                    chars.next();
+                    loop {
+                        match chars.next() {
+                            None => {
+                                error = Some(format!(
+                                    "field {} opens a quote at line {start} that is never closed",
+                                    fields.len() + 1
+                                ));
+                                break 'record;
+                            }
+                            Some('"') if chars.peek() == Some(&'"') => {
+                                chars.next();
+                                field.push('"');
+                            }
+                            Some('"') => break,
+                            Some(c) => {
+                                if c == '\n' {
+                                    line += 1;
+                                }
+                                field.push(c);
+                            }
+                        }
+                    }
+                    // After the closing quote: a comma, a line end, or the end of the text.
+                    match chars.peek() {
+                        None | Some('\n') | Some('\r') | Some(',') => {}
+                        Some(_) => {
+                            error = Some(format!(
+                                "field {}: text after its closing quote (a quote inside a quoted field is written twice: \"\")",
+                                fields.len() + 1
+                            ));
+                        }
+                    }
+                } else {
+                    while let Some(&c) = chars.peek() {
+                        if matches!(c, ',' | '\n' | '\r') {
+                            break;
+                        }
+                        if c == '"' && error.is_none() {
+                            error = Some(format!(
+                                "field {}: a quote inside a field that is not quoted (quote the field and write the quote twice)",
+                                fields.len() + 1
+                            ));
+                        }
+                        field.push(c);
+                        chars.next();
+                    }
+                }
+                if error.is_some() {
+                    // Skip what is left of this line.
+                    for c in chars.by_ref() {
+                        if c == '\n' {
+                            line += 1;
+                            break;
+                        }
+                    }
+                    break 'record;
+                }
+                fields.push(field);
+                match chars.next() {
+                    Some(',') => continue,
+                    Some('\r') => {
+                        if chars.peek() == Some(&'\n') {
+                            chars.next();
+                        }
+                        line += 1;
+                        break;
+                    }
+                    Some('\n') => {
+                        line += 1;
+                        break;
+                    }
+                    // Nothing else ends a field (see above).
+                    _ => break,
+                }
+            }
+            records.push(Record {
+                line: start,
+                fields: match error {
+                    Some(e) => Err(e),
+                    None => Ok(fields),
+                },
+            });
+        }
+        records
+    }
 
     #[test]
     fn formula_cells_are_neutralised_and_restored_exactly() {
@@ -274,6 +429,13 @@ mod tests {
                 !first.is_some_and(is_trigger) || is_plain_number(&written),
                 "{:?} written as {:?}", cell, written
             );
+        }
+
+        /// The byte-wise reader reads every text exactly as the reference reader does:
+        /// the same records, fields, lines and errors.
+        #[test]
+        fn records_read_as_the_reference_reads_them(text in "[a,\"\r\n客x]{0,40}") {
+            proptest::prop_assert_eq!(read_records(&text), read_records_char_by_char(&text));
         }
 
         /// Any plain number is written unchanged.

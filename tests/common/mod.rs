@@ -2,6 +2,7 @@
 //! fixed clock, and an application driven through ratatui's `TestBackend`.
 #![allow(dead_code)] // each test file uses its own share of these
 
+pub mod desk;
 pub mod marketing;
 pub mod pg;
 pub mod tmux;
@@ -10,6 +11,8 @@ use chrono::{DateTime, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
+use rmdesk::domain::client::ClientInput;
+use rmdesk::store::clients::SaveOutcome;
 use rmdesk::store::users::NewUser;
 use rmdesk::store::{Actor, FixedClock, Role, Store};
 use rmdesk::tui::i18n::{I18n, Lang};
@@ -67,21 +70,72 @@ pub fn seeded(path: &std::path::Path) -> (Store, Actor) {
         ("rm1", Role::Rm, b1),
         ("rm2", Role::Rm, b2),
     ] {
-        let u = NewUser {
-            username: name.into(),
-            display_name: name.to_uppercase(),
+        add_user(
+            &mut store,
+            &admin,
+            name,
+            &name.to_uppercase(),
             role,
-            branch_id: Some(branch),
-            password: "initial-password-x".into(),
-        };
-        store.create_user(&admin, &u).expect("user");
-        // The first sign-in must change the password: do it, so tests start ready.
-        let mut actor = store.login(name, "initial-password-x").expect("login");
-        store
-            .change_own_password(&mut actor, "initial-password-x", PASSWORD)
-            .expect("change");
+            Some(branch),
+        );
     }
     (store, admin)
+}
+
+/// Adds user `username` (`display` name, `role`, `branch`) as `admin`, and makes the
+/// first sign-in's password change to [`PASSWORD`], so the user starts ready. Returns
+/// the user's id and the user signed in.
+pub fn add_user(
+    store: &mut Store,
+    admin: &Actor,
+    username: &str,
+    display: &str,
+    role: Role,
+    branch: Option<i64>,
+) -> (i64, Actor) {
+    let u = NewUser {
+        username: username.into(),
+        display_name: display.into(),
+        role,
+        branch_id: branch,
+        password: "initial-password-x".into(),
+    };
+    let id = store.create_user(admin, &u).expect("user");
+    // The first sign-in must change the password: do it, so tests start ready.
+    let mut actor = store.login(username, "initial-password-x").expect("login");
+    store
+        .change_own_password(&mut actor, "initial-password-x", PASSWORD)
+        .expect("change");
+    (id, actor)
+}
+
+/// An individual client `name` with passport number `E` and `n` in 8 digits, in
+/// `status`; other fields empty.
+pub fn passport_input(name: &str, n: u32, status: &str) -> ClientInput {
+    ClientInput {
+        kind: "individual".into(),
+        name: name.into(),
+        id_type: "passport".into(),
+        id_number: format!("E{n:08}"),
+        status: status.into(),
+        ..ClientInput::default()
+    }
+}
+
+/// Creates the client `input` as `rm`, confirming past any possible duplicates; its id.
+pub fn create_confirmed(store: &mut Store, rm: &Actor, input: &ClientInput) -> i64 {
+    match store.create_client(rm, input, true).expect("client") {
+        SaveOutcome::Saved(id) => id,
+        SaveOutcome::PossibleMatches(_) => unreachable!("confirmed"),
+    }
+}
+
+/// The name snapshots use for a language.
+pub fn lang_name(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "en",
+        Lang::ZhCn => "zh",
+    }
 }
 
 /// An application on `store` in `lang`, with default keys and theme.

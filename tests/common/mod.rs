@@ -280,3 +280,20 @@ pub fn drop_change_capture(conn: &rusqlite::Connection) {
     conn.execute_batch("DROP TABLE change_log; DROP TABLE hq_sync;")
         .expect("drop change log");
 }
+
+/// Asserts that `rmdesk check` (as the administrator, data folder `dir/data`) finds the
+/// database at `db` clean, audit chain included.
+pub fn assert_checks_clean(dir: &std::path::Path, db: &std::path::Path) {
+    let check = std::process::Command::new(env!("CARGO_BIN_EXE_rmdesk"))
+        .args(["--db", db.to_str().expect("utf-8"), "check"])
+        .args(admin_args(db))
+        .envs(admin_env(db))
+        .env("RMDESK_DATA_DIR", dir.join("data"))
+        .output()
+        .expect("check runs");
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+}

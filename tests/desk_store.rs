@@ -12,10 +12,9 @@ use rmdesk::domain::product::{HoldingInput, ProductInput};
 use rmdesk::domain::task::{TaskInput, TaskStatus};
 use rmdesk::domain::visit::FeedbackInput;
 use rmdesk::store::approvals::Ask;
-use rmdesk::store::clients::{ClientFilter, ListSpec, PageFrom, SaveOutcome};
+use rmdesk::store::clients::{ClientFilter, ListSpec, PageFrom};
 use rmdesk::store::handover::{HandoverSpec, Which};
 use rmdesk::store::holdings::NewHolding;
-use rmdesk::store::users::NewUser;
 use rmdesk::store::{Actor, Role, Store, StoreError};
 use rust_decimal::Decimal;
 
@@ -40,18 +39,14 @@ fn world() -> World {
     let (mut store, admin) = seeded(&path);
     let b1 = store.branch_by_code("0101").expect("b").expect("0101").id;
     for name in ["rm3", "rm4"] {
-        let u = NewUser {
-            username: name.into(),
-            display_name: name.to_uppercase(),
-            role: Role::Rm,
-            branch_id: Some(b1),
-            password: "initial-password-x".into(),
-        };
-        store.create_user(&admin, &u).expect("user");
-        let mut a = store.login(name, "initial-password-x").expect("login");
-        store
-            .change_own_password(&mut a, "initial-password-x", PASSWORD)
-            .expect("change");
+        add_user(
+            &mut store,
+            &admin,
+            name,
+            &name.to_uppercase(),
+            Role::Rm,
+            Some(b1),
+        );
     }
     let product = store
         .create_product(&admin, &product_input("WM-1", "R2"))
@@ -91,32 +86,15 @@ fn product_input(code: &str, risk: &str) -> ProductInput {
 
 fn client(store: &mut Store, rm: &Actor, name: &str, n: u32) -> i64 {
     let input = ClientInput {
-        kind: "individual".into(),
-        name: name.into(),
-        id_type: "passport".into(),
-        id_number: format!("E{n:08}"),
         risk_level: "C3".into(),
         risk_assessed_on: "2026-06-01".into(),
-        status: "active".into(),
-        ..ClientInput::default()
+        ..passport_input(name, n, "active")
     };
-    match store.create_client(rm, &input, true).expect("client") {
-        SaveOutcome::Saved(id) => id,
-        SaveOutcome::PossibleMatches(_) => unreachable!("confirmed"),
-    }
+    create_confirmed(store, rm, &input)
 }
 
 fn hold(store: &mut Store, rm: &Actor, client: i64, product: i64, amount: &str, maturity: &str) {
-    let h = NewHolding {
-        product_id: product,
-        input: HoldingInput {
-            amount: amount.into(),
-            maturity_date: maturity.into(),
-            ..HoldingInput::default()
-        },
-        override_reason: String::new(),
-    };
-    store.add_holding(rm, client, &h).expect("holding");
+    holding(store, rm, client, product, amount, maturity);
 }
 
 fn no_of(store: &Store, actor: &Actor, id: i64) -> String {

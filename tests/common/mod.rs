@@ -12,9 +12,11 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use rmdesk::domain::client::ClientInput;
+use rmdesk::domain::product::{HoldingInput, ProductInput};
 use rmdesk::store::clients::SaveOutcome;
+use rmdesk::store::holdings::NewHolding;
 use rmdesk::store::users::NewUser;
-use rmdesk::store::{Actor, FixedClock, Role, Store};
+use rmdesk::store::{Actor, FixedClock, Role, Store, Zone};
 use rmdesk::tui::i18n::{I18n, Lang};
 use rmdesk::tui::keymap::Keymap;
 use rmdesk::tui::theme::Theme;
@@ -296,4 +298,47 @@ pub fn assert_checks_clean(dir: &std::path::Path, db: &std::path::Path) {
         "{}",
         String::from_utf8_lossy(&check.stdout)
     );
+}
+
+/// Moves the store's clock to local time `t` (`YYYY-MM-DD HH:MM`, China Standard Time,
+/// the fixed clock's zone).
+pub fn clock_at(store: &mut Store, t: &str) {
+    let local = chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M").expect("time");
+    store.set_clock(Box::new(FixedClock(Zone::china().to_utc(local))));
+}
+
+/// A product `code` of `category` at risk R1, on sale all 2026, from 0.
+pub fn r1_product(code: &str, category: &str) -> ProductInput {
+    ProductInput {
+        code: code.into(),
+        name: format!("Product {code}"),
+        category: category.into(),
+        risk_level: "R1".into(),
+        min_amount: "0".into(),
+        sale_start: "2026-01-01".into(),
+        sale_end: "2026-12-31".into(),
+        ..ProductInput::default()
+    }
+}
+
+/// Records a holding of `amount` of `product` (maturing on `maturity`, or never when
+/// empty) for `client`, as `rm`; its id.
+pub fn holding(
+    store: &mut Store,
+    rm: &Actor,
+    client: i64,
+    product: i64,
+    amount: &str,
+    maturity: &str,
+) -> i64 {
+    let h = NewHolding {
+        product_id: product,
+        input: HoldingInput {
+            amount: amount.into(),
+            maturity_date: maturity.into(),
+            ..HoldingInput::default()
+        },
+        override_reason: String::new(),
+    };
+    store.add_holding(rm, client, &h).expect("holding")
 }

@@ -10,7 +10,6 @@ use rmdesk::domain::client::ClientInput;
 use rmdesk::domain::product::{HoldingInput, ProductInput};
 use rmdesk::store::clients::SaveOutcome;
 use rmdesk::store::holdings::NewHolding;
-use rmdesk::store::users::NewUser;
 use rmdesk::store::Role;
 
 fn rmdesk(dir: &Path, db: &Path, user: &str, args: &[&str]) -> Output {
@@ -61,18 +60,14 @@ fn setup(db: &Path) -> Vec<String> {
     let (mut store, admin) = seeded(db);
     let b1 = store.branch_by_code("0101").expect("b").expect("0101").id;
     for name in ["rm3", "rm4"] {
-        let u = NewUser {
-            username: name.into(),
-            display_name: name.to_uppercase(),
-            role: Role::Rm,
-            branch_id: Some(b1),
-            password: "initial-password-x".into(),
-        };
-        let id = store.create_user(&admin, &u).expect("user");
-        let mut a = store.login(name, "initial-password-x").expect("login");
-        store
-            .change_own_password(&mut a, "initial-password-x", PASSWORD)
-            .expect("change");
+        let (id, _) = add_user(
+            &mut store,
+            &admin,
+            name,
+            &name.to_uppercase(),
+            Role::Rm,
+            Some(b1),
+        );
         if name == "rm4" {
             store.set_user_disabled(&admin, id, true).expect("disable");
         }

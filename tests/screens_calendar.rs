@@ -16,13 +16,6 @@ use rmdesk::store::{Actor, Store};
 use rmdesk::tui::i18n::Lang;
 use rmdesk::tui::App;
 
-fn lang_name(lang: Lang) -> &'static str {
-    match lang {
-        Lang::En => "en",
-        Lang::ZhCn => "zh",
-    }
-}
-
 fn date(s: &str) -> chrono::NaiveDate {
     chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
 }

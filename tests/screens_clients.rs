@@ -14,13 +14,6 @@ use rmdesk::tui::i18n::Lang;
 use rmdesk::tui::screens::clients::WINDOW_MAX;
 use rmdesk::tui::App;
 
-fn lang_name(lang: Lang) -> &'static str {
-    match lang {
-        Lang::En => "en",
-        Lang::ZhCn => "zh",
-    }
-}
-
 /// A valid resident ID from its first 17 digits.
 fn rid(first17: &str) -> String {
     let check = resident_id_check_char(first17).expect("17 digits");

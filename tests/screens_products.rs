@@ -14,13 +14,6 @@ use rmdesk::store::{Actor, FixedClock, Store};
 use rmdesk::tui::i18n::Lang;
 use rmdesk::tui::App;
 
-fn lang_name(lang: Lang) -> &'static str {
-    match lang {
-        Lang::En => "en",
-        Lang::ZhCn => "zh",
-    }
-}
-
 fn client(store: &mut Store, rm: &Actor, name: &str, passport: &str, level: &str, on: &str) -> i64 {
     let input = ClientInput {
         kind: "individual".into(),

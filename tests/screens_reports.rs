@@ -96,19 +96,12 @@ fn signed_in(path: &std::path::Path, lang: Lang, user: &str) -> App {
     app
 }
 
-fn name(lang: Lang) -> &'static str {
-    match lang {
-        Lang::En => "en",
-        Lang::ZhCn => "zh",
-    }
-}
-
 #[test]
 fn each_report_with_its_chart_in_both_languages_and_sizes() {
     for lang in [Lang::En, Lang::ZhCn] {
         let (_dir, path) = temp_db();
         let mut app = signed_in(&path, lang, "mgr1");
-        let l = name(lang);
+        let l = lang_name(lang);
         for tab in ["performance", "value", "churn"] {
             insta::assert_snapshot!(format!("reports_{tab}_{l}_80x24"), render(&app, 80, 24));
             insta::assert_snapshot!(format!("reports_{tab}_{l}_120x40"), render(&app, 120, 40));

@@ -17,13 +17,6 @@ use rmdesk::tui::i18n::Lang;
 use rmdesk::tui::theme::Theme;
 use rmdesk::tui::App;
 
-fn lang_name(lang: Lang) -> &'static str {
-    match lang {
-        Lang::En => "en",
-        Lang::ZhCn => "zh",
-    }
-}
-
 fn client(store: &mut Store, rm: &Actor, name: &str, passport: &str) -> i64 {
     let input = ClientInput {
         kind: "individual".into(),

@@ -151,6 +151,14 @@ pub fn app(store: Store, lang: Lang) -> App {
     .expect("the test database opens")
 }
 
+/// An application in `lang` on a [`seeded`] database at `path`, signed in as `user`.
+pub fn seeded_app(path: &std::path::Path, lang: Lang, user: &str) -> App {
+    let (store, _) = seeded(path);
+    let mut app = app(store, lang);
+    sign_in(&mut app, user);
+    app
+}
+
 /// A key press with no modifiers.
 pub fn key(code: KeyCode) -> KeyEvent {
     KeyEvent::new(code, KeyModifiers::NONE)

@@ -8,7 +8,6 @@ use crossterm::event::KeyCode;
 use rmdesk::domain::client::ClientInput;
 use rmdesk::domain::ids::{resident_id_check_char, uscc_check_char};
 use rmdesk::store::clients::SaveOutcome;
-use rmdesk::store::users::NewUser;
 use rmdesk::store::{Actor, Role, Store};
 use rmdesk::tui::i18n::Lang;
 use rmdesk::tui::screens::clients::WINDOW_MAX;
@@ -56,19 +55,7 @@ fn add_rm3(store: &mut Store, admin: &Actor) -> Actor {
         .expect("branches")
         .expect("0101")
         .id;
-    let u = NewUser {
-        username: "rm3".into(),
-        display_name: "RM3".into(),
-        role: Role::Rm,
-        branch_id: Some(branch),
-        password: "initial-password-x".into(),
-    };
-    store.create_user(admin, &u).expect("rm3");
-    let mut rm3 = store.login("rm3", "initial-password-x").expect("login");
-    store
-        .change_own_password(&mut rm3, "initial-password-x", PASSWORD)
-        .expect("change");
-    rm3
+    add_user(store, admin, "rm3", "RM3", Role::Rm, Some(branch)).1
 }
 
 /// The seeded database with clients: five of rm1 (Chinese names of 2, 3 and 4
@@ -150,6 +137,14 @@ fn on_clients(store: Store, lang: Lang, user: &str) -> App {
     app
 }
 
+/// The client list, signed in as `user`, on a database made by [`with_clients`] in a
+/// temporary folder.
+fn clients_app(lang: Lang, user: &str) -> (tempfile::TempDir, App) {
+    let (dir, path) = temp_db();
+    let store = with_clients(&path);
+    (dir, on_clients(store, lang, user))
+}
+
 fn screen(app: &App) -> String {
     render(app, 80, 24)
 }
@@ -224,9 +219,7 @@ fn list_and_client_360_masked_and_revealed() {
 
 #[test]
 fn chinese_names_line_up_in_the_list() {
-    let (_dir, path) = temp_db();
-    let store = with_clients(&path);
-    let app = on_clients(store, Lang::ZhCn, "rm1");
+    let (_dir, app) = clients_app(Lang::ZhCn, "rm1");
     let buffer = {
         let mut term =
             ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).expect("terminal");
@@ -287,9 +280,7 @@ fn an_rm_sees_their_clients_a_manager_the_branch_an_admin_none() {
 
 #[test]
 fn search_by_name_initials_phone_fragment_and_id_tail() {
-    let (_dir, path) = temp_db();
-    let store = with_clients(&path);
-    let mut app = on_clients(store, Lang::En, "rm1");
+    let (_dir, mut app) = clients_app(Lang::En, "rm1");
     let id_tail = zhang_id()[14..].to_string();
     for (typed, name) in [
         ("小龙", "李小龙"),
@@ -481,9 +472,7 @@ fn fill_bad_individual(app: &mut App) {
 #[test]
 fn individual_form_shows_errors_at_the_fields_and_keeps_the_values() {
     for lang in [Lang::En, Lang::ZhCn] {
-        let (_dir, path) = temp_db();
-        let store = with_clients(&path);
-        let mut app = on_clients(store, lang, "rm1");
+        let (_dir, mut app) = clients_app(lang, "rm1");
         fill_bad_individual(&mut app);
         app.on_key(ctrl('s'));
         let s = screen(&app);
@@ -501,9 +490,7 @@ fn individual_form_shows_errors_at_the_fields_and_keeps_the_values() {
 #[test]
 fn corporate_form_shows_its_own_fields_and_errors() {
     for lang in [Lang::En, Lang::ZhCn] {
-        let (_dir, path) = temp_db();
-        let store = with_clients(&path);
-        let mut app = on_clients(store, lang, "mgr1");
+        let (_dir, mut app) = clients_app(lang, "mgr1");
         app.on_key(key(KeyCode::Char('n')));
         app.on_key(key(KeyCode::Tab));
         type_text(&mut app, "星河贸易");
@@ -582,9 +569,7 @@ fn possible_matches_open_one_or_save_anyway() {
         );
     }
     // Enter on a match opens that client instead.
-    let (_dir, path) = temp_db();
-    let store = with_clients(&path);
-    let mut app = on_clients(store, Lang::En, "rm1");
+    let (_dir, mut app) = clients_app(Lang::En, "rm1");
     fill_zhang_again(&mut app);
     app.on_key(ctrl('s'));
     app.on_key(key(KeyCode::Enter));
@@ -595,9 +580,7 @@ fn possible_matches_open_one_or_save_anyway() {
 
 #[test]
 fn a_refused_save_keeps_the_values_then_new_and_edit_save() {
-    let (_dir, path) = temp_db();
-    let store = with_clients(&path);
-    let mut app = on_clients(store, Lang::En, "rm1");
+    let (_dir, mut app) = clients_app(Lang::En, "rm1");
     app.on_key(key(KeyCode::Char('n')));
     app.on_key(key(KeyCode::Tab));
     type_text(&mut app, "孙悟空");
@@ -653,9 +636,7 @@ fn a_refused_save_keeps_the_values_then_new_and_edit_save() {
 
 #[test]
 fn lock_and_quit_work_while_a_form_is_open() {
-    let (_dir, path) = temp_db();
-    let store = with_clients(&path);
-    let mut app = on_clients(store, Lang::En, "rm1");
+    let (_dir, mut app) = clients_app(Lang::En, "rm1");
     app.on_key(key(KeyCode::Char('n')));
     app.on_key(key(KeyCode::Tab));
     type_text(&mut app, "周八");
@@ -681,9 +662,7 @@ fn lock_and_quit_work_while_a_form_is_open() {
 
 #[test]
 fn a_long_form_scrolls_to_the_focused_field() {
-    let (_dir, path) = temp_db();
-    let store = with_clients(&path);
-    let mut app = on_clients(store, Lang::En, "mgr1");
+    let (_dir, mut app) = clients_app(Lang::En, "mgr1");
     app.on_key(key(KeyCode::Char('n')));
     let s = render(&app, 80, 14);
     assert!(
@@ -705,9 +684,7 @@ fn a_long_form_scrolls_to_the_focused_field() {
 
 #[test]
 fn nothing_panics_at_any_small_size() {
-    let (_dir, path) = temp_db();
-    let store = with_clients(&path);
-    let mut app = on_clients(store, Lang::ZhCn, "mgr1");
+    let (_dir, mut app) = clients_app(Lang::ZhCn, "mgr1");
     let sweep = |app: &App| {
         for w in 1..=50 {
             for h in 1..=14 {

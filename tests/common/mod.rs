@@ -84,6 +84,25 @@ pub fn seeded(path: &std::path::Path) -> (Store, Actor) {
     (store, admin)
 }
 
+/// The seeded branch staff, signed in with [`PASSWORD`].
+pub struct Staff {
+    pub rm1: Actor,
+    pub rm2: Actor,
+    pub mgr1: Actor,
+    pub mgr2: Actor,
+}
+
+/// Signs in rm1, rm2, mgr1 and mgr2 of a [`seeded`] database, in that order.
+pub fn staff(store: &mut Store) -> Staff {
+    let mut login = |name: &str| store.login(name, PASSWORD).expect("login");
+    Staff {
+        rm1: login("rm1"),
+        rm2: login("rm2"),
+        mgr1: login("mgr1"),
+        mgr2: login("mgr2"),
+    }
+}
+
 /// Adds user `username` (`display` name, `role`, `branch`) as `admin`, and makes the
 /// first sign-in's password change to [`PASSWORD`], so the user starts ready. Returns
 /// the user's id and the user signed in.

@@ -143,6 +143,22 @@ fn spec(from: &str, to: &[&str], which: Which) -> HandoverSpec {
     }
 }
 
+/// A request that `client` be of `tier`.
+fn tier_ask(client: i64, tier: Tier) -> Ask {
+    Ask::Tier {
+        client_id: client,
+        tier,
+    }
+}
+
+/// A request that `client` may hold `product` though it does not suit them.
+fn suitability_ask(client: i64, product: i64) -> Ask {
+    Ask::Suitability {
+        client_id: client,
+        product_id: product,
+    }
+}
+
 fn dec(s: &str) -> Decimal {
     Decimal::from_str(s).expect("decimal")
 }
@@ -422,56 +438,28 @@ fn approving_applies_exactly_what_was_asked_and_rejecting_changes_nothing() {
         .store
         .file_request(
             &rm1,
-            &Ask::Tier {
-                client_id: a,
-                tier: Tier::Core,
-            },
+            &tier_ask(a, Tier::Core),
             "Family office moving assets in",
         )
         .expect("request");
     assert_eq!(
-        invalid(w.store.file_request(
-            &rm1,
-            &Ask::Tier {
-                client_id: a,
-                tier: Tier::Core
-            },
-            "again"
-        )),
+        invalid(
+            w.store
+                .file_request(&rm1, &tier_ask(a, Tier::Core), "again")
+        ),
         ("client".into(), "err.request.pending".into())
     );
     assert_eq!(
-        invalid(w.store.file_request(
-            &rm1,
-            &Ask::Tier {
-                client_id: a,
-                tier: Tier::Key
-            },
-            "same"
-        )),
+        invalid(w.store.file_request(&rm1, &tier_ask(a, Tier::Key), "same")),
         ("tier".into(), "err.request.same_tier".into())
     );
     assert_eq!(
-        invalid(w.store.file_request(
-            &rm1,
-            &Ask::Tier {
-                client_id: b,
-                tier: Tier::General
-            },
-            " "
-        )),
+        invalid(w.store.file_request(&rm1, &tier_ask(b, Tier::General), " ")),
         ("reason".into(), "err.reason.required".into())
     );
     let down = w
         .store
-        .file_request(
-            &rm1,
-            &Ask::Tier {
-                client_id: b,
-                tier: Tier::General,
-            },
-            "Assets leaving",
-        )
+        .file_request(&rm1, &tier_ask(b, Tier::General), "Assets leaving")
         .expect("request");
     // The manager sees both, oldest first, with the client's figures.
     let pending = w.store.requests(&w.mgr1, true).expect("pending");
@@ -543,14 +531,8 @@ fn approving_applies_exactly_what_was_asked_and_rejecting_changes_nothing() {
     );
     // Managers do not file requests, so nobody approves their own.
     assert!(matches!(
-        w.store.file_request(
-            &w.mgr1,
-            &Ask::Tier {
-                client_id: a,
-                tier: Tier::General
-            },
-            "x"
-        ),
+        w.store
+            .file_request(&w.mgr1, &tier_ask(a, Tier::General), "x"),
         Err(StoreError::Forbidden)
     ));
 }
@@ -563,25 +545,12 @@ fn an_rm_cannot_request_for_a_client_they_cannot_see_but_may_ask_to_take_one_ove
     let a_no = no_of(&w.store, &w.rm1, a);
     // rm3 cannot ask a tier or a product for rm1's client.
     assert!(matches!(
-        w.store.file_request(
-            &rm3,
-            &Ask::Tier {
-                client_id: a,
-                tier: Tier::Core
-            },
-            "x"
-        ),
+        w.store.file_request(&rm3, &tier_ask(a, Tier::Core), "x"),
         Err(StoreError::NotFound)
     ));
     assert!(matches!(
-        w.store.file_request(
-            &rm3,
-            &Ask::Suitability {
-                client_id: a,
-                product_id: w.product
-            },
-            "x"
-        ),
+        w.store
+            .file_request(&rm3, &suitability_ask(a, w.product), "x"),
         Err(StoreError::NotFound)
     ));
     // rm2 (another branch) cannot even ask to take it over.
@@ -655,24 +624,17 @@ fn an_approved_product_request_lets_the_rm_record_the_product() {
     assert_eq!(invalid(attempt(&mut w.store)).0, "product");
     // A product that suits needs no request.
     assert_eq!(
-        invalid(w.store.file_request(
-            &rm1,
-            &Ask::Suitability {
-                client_id: a,
-                product_id: w.product
-            },
-            "x"
-        )),
+        invalid(
+            w.store
+                .file_request(&rm1, &suitability_ask(a, w.product), "x")
+        ),
         ("product".into(), "err.request.suits".into())
     );
     let id = w
         .store
         .file_request(
             &rm1,
-            &Ask::Suitability {
-                client_id: a,
-                product_id: risky,
-            },
+            &suitability_ask(a, risky),
             "Client insists, signed the risk notice",
         )
         .expect("request");
@@ -680,14 +642,7 @@ fn an_approved_product_request_lets_the_rm_record_the_product() {
     w.store.withdraw_request(&rm1, id).expect("withdraw");
     let id = w
         .store
-        .file_request(
-            &rm1,
-            &Ask::Suitability {
-                client_id: a,
-                product_id: risky,
-            },
-            "Client insists",
-        )
+        .file_request(&rm1, &suitability_ask(a, risky), "Client insists")
         .expect("request");
     w.store
         .decide_request(&w.mgr1, id, false, "")
@@ -695,14 +650,7 @@ fn an_approved_product_request_lets_the_rm_record_the_product() {
     assert_eq!(invalid(attempt(&mut w.store)).0, "product");
     let id = w
         .store
-        .file_request(
-            &rm1,
-            &Ask::Suitability {
-                client_id: a,
-                product_id: risky,
-            },
-            "Client insists",
-        )
+        .file_request(&rm1, &suitability_ask(a, risky), "Client insists")
         .expect("request");
     w.store
         .decide_request(&w.mgr1, id, true, "")

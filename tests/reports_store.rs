@@ -33,18 +33,6 @@ fn client(store: &mut Store, rm: &Actor, name: &str, n: u32, status: &str) -> i6
     create_confirmed(store, rm, &input)
 }
 
-/// [`holding`], with the arguments the branch is written with.
-fn hold(
-    store: &mut Store,
-    rm: &Actor,
-    client: i64,
-    product: i64,
-    amount: &str,
-    maturity: &str,
-) -> i64 {
-    holding(store, rm, client, product, amount, maturity)
-}
-
 fn visit(store: &mut Store, rm: &Actor, client: i64, when: &str) -> i64 {
     let v = VisitInput {
         visited_at: when.into(),
@@ -151,21 +139,21 @@ fn branch() -> Branch {
 
     clock_at(&mut store, "2026-09-01 10:00");
     c.g = client(&mut store, &rm1, "G", 7, "active");
-    let g1 = hold(&mut store, &rm1, c.g, dep, "200000", "");
+    let g1 = holding(&mut store, &rm1, c.g, dep, "200000", "");
     c.h = client(&mut store, &rm1, "H", 8, "active");
-    hold(&mut store, &rm1, c.h, dep, "20000", "2026-11-15");
+    holding(&mut store, &rm1, c.h, dep, "20000", "2026-11-15");
     c.i = client(&mut store, &rm1, "I", 9, "active");
-    hold(&mut store, &rm1, c.i, dep, "20000", "2026-11-15");
+    holding(&mut store, &rm1, c.i, dep, "20000", "2026-11-15");
     c.k = client(&mut store, &rm1, "K", 11, "active");
-    hold(&mut store, &rm1, c.k, dep, "1000000", "");
+    holding(&mut store, &rm1, c.k, dep, "1000000", "");
 
     clock_at(&mut store, "2026-10-15 10:00");
     c.a = client(&mut store, &rm1, "A", 1, "active");
-    let a1 = hold(&mut store, &rm1, c.a, dep, "100000", "");
+    let a1 = holding(&mut store, &rm1, c.a, dep, "100000", "");
     c.b = client(&mut store, &rm1, "B", 2, "active");
-    let b1 = hold(&mut store, &rm1, c.b, fnd, "150000", "");
+    let b1 = holding(&mut store, &rm1, c.b, fnd, "150000", "");
     c.e = client(&mut store, &rm3, "E", 5, "active");
-    hold(&mut store, &rm3, c.e, dep, "50000", "");
+    holding(&mut store, &rm3, c.e, dep, "50000", "");
 
     // Task 1 due on the period's first day, done at 23:59 that day: on time.
     let t1 = task(&mut store, &rm1, "2026-11-01");
@@ -199,8 +187,8 @@ fn branch() -> Branch {
     resolve(&mut store, &rm1, f1, "4");
 
     clock_at(&mut store, "2026-11-20 10:00");
-    hold(&mut store, &rm1, c.a, fnd, "300000", "");
-    hold(&mut store, &rm1, c.i, dep, "20000", "");
+    holding(&mut store, &rm1, c.a, fnd, "300000", "");
+    holding(&mut store, &rm1, c.i, dep, "20000", "");
     store
         .change_holding(&rm1, g1, "100000", "")
         .expect("change");
@@ -213,9 +201,9 @@ fn branch() -> Branch {
     c.d = client(&mut store, &rm1, "D", 4, "dormant");
 
     clock_at(&mut store, "2026-12-02 10:00");
-    hold(&mut store, &rm1, c.a, dep, "10000", "");
+    holding(&mut store, &rm1, c.a, dep, "10000", "");
     clock_at(&mut store, "2026-12-03 10:00");
-    hold(&mut store, &rm1, c.c, fnd, "333.33", "");
+    holding(&mut store, &rm1, c.c, fnd, "333.33", "");
 
     clock_at(&mut store, "2026-12-05 12:00");
     visit(&mut store, &rm1, c.a, "2026-10-31 23:59"); // before the period

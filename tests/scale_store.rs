@@ -226,12 +226,7 @@ fn visit(at: &str, purpose: &str, summary: &str) -> VisitInput {
 fn visit_words_are_found_by_any_chinese_fragment_newest_first_and_edits_are_followed() {
     let (_dir, path) = temp_db();
     let (mut store, _admin) = seeded(&path);
-    let Staff {
-        rm1,
-        rm2,
-        mgr1,
-        mgr2,
-    } = staff(&mut store);
+    let (rm1, rm2, mgr1, mgr2) = staff(&mut store);
     let a = save(&mut store, &rm1, "林黛玉", &resident_id("19800101", 1), "");
     let b = save(&mut store, &rm2, "薛宝钗", &resident_id("19800101", 2), "");
     let v1 = store

@@ -10,7 +10,6 @@ use crossterm::event::KeyCode;
 use rmdesk::domain::client::ClientInput;
 use rmdesk::domain::task::{TaskInput, TaskStatus};
 use rmdesk::domain::visit::VisitInput;
-use rmdesk::store::clients::SaveOutcome;
 use rmdesk::store::plans::PlanPeriod;
 use rmdesk::store::{Actor, Store};
 use rmdesk::tui::i18n::Lang;
@@ -29,10 +28,7 @@ fn client(store: &mut Store, rm: &Actor, name: &str, passport: &str, extra: Clie
         status: "active".into(),
         ..extra
     };
-    match store.create_client(rm, &input, true).expect("client") {
-        SaveOutcome::Saved(id) => id,
-        other => panic!("{other:?}"),
-    }
+    create_confirmed(store, rm, &input)
 }
 
 fn task(store: &mut Store, rm: &Actor, title: &str, due: &str, time: &str, rec: &str) -> i64 {

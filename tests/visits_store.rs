@@ -19,10 +19,7 @@ fn client(store: &mut Store, rm: &Actor) -> i64 {
         id_number: "E12345678".into(),
         ..ClientInput::default()
     };
-    match store.create_client(rm, &input, true).expect("client") {
-        SaveOutcome::Saved(id) => id,
-        other => panic!("{other:?}"),
-    }
+    create_confirmed(store, rm, &input)
 }
 
 fn visit(next_on: &str) -> VisitInput {
@@ -134,12 +131,7 @@ fn when_the_task_cannot_be_written_the_visit_is_not_written_either() {
 fn visits_are_scoped_through_their_client() {
     let (_dir, path) = temp_db();
     let (mut store, _) = seeded(&path);
-    let Staff {
-        rm1,
-        rm2,
-        mgr1,
-        mgr2,
-    } = staff(&mut store);
+    let (rm1, rm2, mgr1, mgr2) = staff(&mut store);
     let id = client(&mut store, &rm1);
     let rec = store.record_visit(&rm1, id, &visit("")).expect("visit");
     assert!(matches!(
@@ -295,12 +287,7 @@ fn feedback_gets_its_deadline_and_moves_forward_only() {
 fn the_visit_list_filters_by_date_channel_client_and_text_and_is_scoped() {
     let (_dir, path) = temp_db();
     let (mut store, _) = seeded(&path);
-    let Staff {
-        rm1,
-        rm2,
-        mgr1,
-        mgr2,
-    } = staff(&mut store);
+    let (rm1, rm2, mgr1, mgr2) = staff(&mut store);
     let a = client(&mut store, &rm1);
     let b = {
         let input = ClientInput {

@@ -84,23 +84,10 @@ pub fn seeded(path: &std::path::Path) -> (Store, Actor) {
     (store, admin)
 }
 
-/// The seeded branch staff, signed in with [`PASSWORD`].
-pub struct Staff {
-    pub rm1: Actor,
-    pub rm2: Actor,
-    pub mgr1: Actor,
-    pub mgr2: Actor,
-}
-
-/// Signs in rm1, rm2, mgr1 and mgr2 of a [`seeded`] database, in that order.
-pub fn staff(store: &mut Store) -> Staff {
+/// rm1, rm2, mgr1 and mgr2 of a [`seeded`] database signed in, in that order.
+pub fn staff(store: &mut Store) -> (Actor, Actor, Actor, Actor) {
     let mut login = |name: &str| store.login(name, PASSWORD).expect("login");
-    Staff {
-        rm1: login("rm1"),
-        rm2: login("rm2"),
-        mgr1: login("mgr1"),
-        mgr2: login("mgr2"),
-    }
+    (login("rm1"), login("rm2"), login("mgr1"), login("mgr2"))
 }
 
 /// Adds user `username` (`display` name, `role`, `branch`) as `admin`, and makes the

@@ -28,6 +28,13 @@ fn rmdesk(dir: &Path, db: &Path, user: &str, args: &[&str]) -> Output {
         .expect("rmdesk runs")
 }
 
+/// [`rmdesk`], asserting that the command succeeded.
+fn succeeds(dir: &Path, db: &Path, user: &str, args: &[&str]) -> Output {
+    let o = rmdesk(dir, db, user, args);
+    assert!(o.status.success(), "{}", err(&o));
+    o
+}
+
 fn out(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
@@ -240,7 +247,7 @@ fn reassign_moves_one_client_then_all_spread_by_aum_and_writes_the_ledger() {
     let db = dir.path().join("bank.db");
     let numbers = setup(&db);
 
-    let o = rmdesk(
+    let o = succeeds(
         dir.path(),
         &db,
         "mgr1",
@@ -256,7 +263,6 @@ fn reassign_moves_one_client_then_all_spread_by_aum_and_writes_the_ledger() {
             "rebalancing",
         ],
     );
-    assert!(o.status.success(), "{}", err(&o));
     assert_eq!(
         out(&o),
         "hand-over #1: 1 client(s) of rm1 handed over (rebalancing); 0 open task(s) and 0 pending complaint(s) moved\n  to rm3: 1 client(s), AUM ¥150,000.00\n"
@@ -273,7 +279,7 @@ fn reassign_moves_one_client_then_all_spread_by_aum_and_writes_the_ledger() {
     admin_enable.expect("enable rm4");
 
     let ledger = dir.path().join("ledger.csv");
-    let o = rmdesk(
+    let o = succeeds(
         dir.path(),
         &db,
         "mgr1",
@@ -290,7 +296,6 @@ fn reassign_moves_one_client_then_all_spread_by_aum_and_writes_the_ledger() {
             ledger.to_str().expect("utf-8"),
         ],
     );
-    assert!(o.status.success(), "{}", err(&o));
     let text = out(&o);
     assert!(
         text.starts_with("hand-over #2: 2 client(s) of rm1 handed over (departure);"),
@@ -349,8 +354,7 @@ fn reassign_moves_one_client_then_all_spread_by_aum_and_writes_the_ledger() {
         ]
     );
     // Now rm1 owns nothing and may be disabled.
-    let o = rmdesk(dir.path(), &db, "admin", &["user", "disable", "rm1"]);
-    assert!(o.status.success(), "{}", err(&o));
+    succeeds(dir.path(), &db, "admin", &["user", "disable", "rm1"]);
 }
 
 #[test]
@@ -358,7 +362,7 @@ fn a_request_filed_and_decided_from_the_command_line() {
     let dir = tempfile::tempdir().expect("dir");
     let db = dir.path().join("bank.db");
     let numbers = setup(&db);
-    let o = rmdesk(
+    let o = succeeds(
         dir.path(),
         &db,
         "rm1",
@@ -373,7 +377,6 @@ fn a_request_filed_and_decided_from_the_command_line() {
             "Family business",
         ],
     );
-    assert!(o.status.success(), "{}", err(&o));
     assert_eq!(
         out(&o),
         "request #1 filed; a manager of the branch decides it\n"
@@ -457,8 +460,7 @@ fn an_rm_withdraws_a_pending_request_of_their_own_only() {
         "--reason",
         "Client asked",
     ];
-    let o = rmdesk(dir.path(), &db, "rm1", &ask);
-    assert!(o.status.success(), "{}", err(&o));
+    succeeds(dir.path(), &db, "rm1", &ask);
     // Not rm3's to withdraw, nor a manager's.
     let o = rmdesk(dir.path(), &db, "rm3", &["request", "withdraw", "1"]);
     assert_eq!(o.status.code(), Some(1));

@@ -25,14 +25,20 @@ fn world(path: &std::path::Path) {
     d.hand_over_rm3();
 }
 
+/// The Team screen (F9) of mgr1 on the database at `path`.
+fn team_screen(path: &std::path::Path, lang: Lang) -> rmdesk::tui::App {
+    let mut app = open(path, lang, "mgr1");
+    app.on_key(key(KeyCode::F(9)));
+    app
+}
+
 #[test]
 fn the_team_screen_the_approvals_and_the_ledger() {
     for lang in [Lang::En, Lang::ZhCn] {
         let (_dir, path) = temp_db();
         world(&path);
         let l = lang_name(lang);
-        let mut app = open(&path, lang, "mgr1");
-        app.on_key(key(KeyCode::F(9)));
+        let mut app = team_screen(&path, lang);
         let team = render(&app, 80, 24);
         insta::assert_snapshot!(format!("desk_team_{l}"), team);
         app.on_key(key(KeyCode::Tab));
@@ -55,8 +61,7 @@ fn the_team_screen_the_approvals_and_the_ledger() {
     // The approval applied the tier.
     let (_dir, path) = temp_db();
     world(&path);
-    let mut app = open(&path, Lang::En, "mgr1");
-    app.on_key(key(KeyCode::F(9)));
+    let mut app = team_screen(&path, Lang::En);
     app.on_key(key(KeyCode::Tab));
     app.on_key(key(KeyCode::Enter));
     app.on_key(ctrl('s'));
@@ -74,8 +79,7 @@ fn the_hand_over_dialog_asks_and_shows_what_moved() {
         let (_dir, path) = temp_db();
         world(&path);
         let l = lang_name(lang);
-        let mut app = open(&path, lang, "mgr1");
-        app.on_key(key(KeyCode::F(9)));
+        let mut app = team_screen(&path, lang);
         // RMs first, then managers: rm1 is selected.
         let team = render(&app, 80, 24);
         let rows: Vec<&str> = team.lines().collect();

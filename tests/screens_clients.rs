@@ -145,6 +145,17 @@ fn clients_app(lang: Lang, user: &str) -> (tempfile::TempDir, App) {
     (dir, on_clients(store, lang, user))
 }
 
+/// In the open filter dialog: down `field` fields, right `choice` choices, Enter.
+fn choose_filter(app: &mut App, field: usize, choice: usize) {
+    for _ in 0..field {
+        app.on_key(key(KeyCode::Down));
+    }
+    for _ in 0..choice {
+        app.on_key(key(KeyCode::Right));
+    }
+    app.on_key(key(KeyCode::Enter));
+}
+
 fn screen(app: &App) -> String {
     render(app, 80, 24)
 }
@@ -407,12 +418,7 @@ fn sort_and_filters() {
     // Filter: kind corporate (an RM has tier, status, risk level and kind).
     app.on_key(key(KeyCode::Char('f')));
     assert!(screen(&app).contains("Filter clients"));
-    for _ in 0..3 {
-        app.on_key(key(KeyCode::Down));
-    }
-    app.on_key(key(KeyCode::Right));
-    app.on_key(key(KeyCode::Right));
-    app.on_key(key(KeyCode::Enter));
+    choose_filter(&mut app, 3, 2);
     let s = screen(&app);
     assert!(
         s.contains("Filters: Corporate") && s.contains("Clients (1)"),
@@ -421,10 +427,7 @@ fn sort_and_filters() {
     assert!(s.contains("北京星河") && !s.contains("张三"));
     // Status active as well: the corporate is active.
     app.on_key(key(KeyCode::Char('f')));
-    app.on_key(key(KeyCode::Down));
-    app.on_key(key(KeyCode::Right));
-    app.on_key(key(KeyCode::Right));
-    app.on_key(key(KeyCode::Enter));
+    choose_filter(&mut app, 1, 2);
     let s = screen(&app);
     assert!(
         s.contains("Status Active · Corporate") && s.contains("Clients (1)"),
@@ -434,13 +437,8 @@ fn sort_and_filters() {
     let store = Store::open(&path).expect("open");
     let mut mgr = on_clients(store, Lang::En, "mgr1");
     mgr.on_key(key(KeyCode::Char('f')));
-    mgr.on_key(key(KeyCode::Down));
-    mgr.on_key(key(KeyCode::Down));
     // Owner choices: All, mgr1, rm1, rm3.
-    for _ in 0..3 {
-        mgr.on_key(key(KeyCode::Right));
-    }
-    mgr.on_key(key(KeyCode::Enter));
+    choose_filter(&mut mgr, 2, 3);
     let s = screen(&mgr);
     assert!(
         s.contains("Owner rm3") && s.contains("Clients (1)") && s.contains("钱七"),

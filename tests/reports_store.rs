@@ -122,19 +122,7 @@ fn branch() -> Branch {
     let rm1 = store.login("rm1", PASSWORD).expect("rm1");
     let rm2 = store.login("rm2", PASSWORD).expect("rm2");
     clock_at(&mut store, "2026-08-15 09:00");
-    let product = r1_product;
-    let dep = store
-        .create_product(&admin, &product("DEP", "deposit"))
-        .expect("DEP");
-    let fnd = store
-        .create_product(&admin, &product("FND", "fund"))
-        .expect("FND");
-    store
-        .set_product_margin(&admin, "DEP", dec("1.5"))
-        .expect("margin");
-    store
-        .set_product_margin(&admin, "FND", dec("1.25"))
-        .expect("margin");
+    let (dep, fnd) = dep_and_fnd(&mut store, &admin, "1.5", "1.25");
     let mut c = Clients::default();
 
     clock_at(&mut store, "2026-09-01 10:00");

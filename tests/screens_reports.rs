@@ -4,8 +4,6 @@
 //! 2026-11-23.
 mod common;
 
-use std::str::FromStr;
-
 use common::*;
 use crossterm::event::KeyCode;
 use rmdesk::domain::client::ClientInput;
@@ -14,7 +12,6 @@ use rmdesk::domain::visit::VisitInput;
 use rmdesk::store::{Actor, FixedClock, Store};
 use rmdesk::tui::i18n::Lang;
 use rmdesk::tui::App;
-use rust_decimal::Decimal;
 
 fn client(store: &mut Store, rm: &Actor, name: &str, n: u32, status: &str) -> i64 {
     let input = ClientInput {
@@ -35,19 +32,7 @@ fn desk(path: &std::path::Path) -> Store {
     let (mut store, admin) = seeded(path);
     let rm1 = store.login("rm1", PASSWORD).expect("rm1");
     clock_at(&mut store, "2026-08-01 10:00");
-    let product = r1_product;
-    let dep = store
-        .create_product(&admin, &product("DEP", "deposit"))
-        .expect("DEP");
-    let fnd = store
-        .create_product(&admin, &product("FND", "fund"))
-        .expect("FND");
-    store
-        .set_product_margin(&admin, "DEP", Decimal::from_str("1.5").expect("d"))
-        .expect("margin");
-    store
-        .set_product_margin(&admin, "FND", Decimal::from_str("1.2").expect("d"))
-        .expect("margin");
+    let (dep, fnd) = dep_and_fnd(&mut store, &admin, "1.5", "1.2");
     let a = client(&mut store, &rm1, "林黛玉", 1, "active");
     hold(&mut store, &rm1, a, dep, "2000000");
     let b = client(&mut store, &rm1, "贾宝玉", 2, "active");

@@ -335,6 +335,29 @@ pub fn r1_product(code: &str, category: &str) -> ProductInput {
     }
 }
 
+/// Makes the R1 products DEP (a deposit) and FND (a fund) as `admin`, with the margins
+/// `dep_margin` and `fnd_margin` (percent a year); their ids.
+pub fn dep_and_fnd(
+    store: &mut Store,
+    admin: &Actor,
+    dep_margin: &str,
+    fnd_margin: &str,
+) -> (i64, i64) {
+    let dep = store
+        .create_product(admin, &r1_product("DEP", "deposit"))
+        .expect("DEP");
+    let fnd = store
+        .create_product(admin, &r1_product("FND", "fund"))
+        .expect("FND");
+    for (code, margin) in [("DEP", dep_margin), ("FND", fnd_margin)] {
+        let margin = margin.parse().expect("a margin");
+        store
+            .set_product_margin(admin, code, margin)
+            .expect("margin");
+    }
+    (dep, fnd)
+}
+
 /// Records a holding of `amount` of `product` (maturing on `maturity`, or never when
 /// empty) for `client`, as `rm`; its id.
 pub fn holding(

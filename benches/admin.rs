@@ -8,7 +8,6 @@
 //!   audit-5000000.db, built once), unfiltered and by user, action, date range and
 //!   client, and a page 100 pages deep.
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -19,14 +18,7 @@ use rmdesk::store::backup::Phase;
 use rmdesk::store::Store;
 
 mod common;
-use common::{quantile, report, sample};
-
-fn env_u64(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
+use common::{demo_db_at, env_u64, quantile, report, sample};
 
 fn main() {
     let data = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -43,24 +35,7 @@ fn main() {
 
 fn demo_db(data: &Path, clients: u64) -> PathBuf {
     let db = data.join(format!("clients-{clients}.db"));
-    if !db.exists() {
-        let t = Instant::now();
-        let out = Command::new(env!("CARGO_BIN_EXE_rmdesk"))
-            .args(["--db", db.to_str().expect("utf-8"), "demo"])
-            .args(["--clients", &clients.to_string(), "--seed", "1"])
-            .env("RMDESK_DATA_DIR", data)
-            .output()
-            .expect("rmdesk demo runs");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        println!(
-            "rmdesk demo --clients {clients}: {:.1} s",
-            t.elapsed().as_secs_f64()
-        );
-    }
+    demo_db_at(&db, data, clients);
     db
 }
 

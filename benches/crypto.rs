@@ -22,7 +22,7 @@ use rmdesk::store::{cipher, Store};
 use rust_decimal::Decimal;
 
 mod common;
-use common::{quantile, report, sample};
+use common::{quantile, report, sample, search_texts};
 
 const PASSWORD: &str = "demo-password";
 
@@ -184,38 +184,7 @@ fn queries(store: &Store, n: usize) -> Vec<(&'static str, Vec<String>)> {
     let max: i64 = conn
         .query_row("SELECT max(id) FROM clients", [], |r| r.get(0))
         .expect("max");
-    let mut rng = StdRng::seed_from_u64(42);
-    let (mut names, mut phones, mut tails) = (Vec::new(), Vec::new(), Vec::new());
-    let mut stmt = conn
-        .prepare("SELECT name, coalesce(mobile, ''), id_number FROM clients WHERE id = ?1")
-        .expect("sql");
-    while names.len() < n {
-        let id = rng.gen_range(1..=max);
-        let Ok((name, mobile, id_number)) = stmt.query_row([id], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-            ))
-        }) else {
-            continue;
-        };
-        let chars: Vec<char> = name.chars().collect();
-        let take = if chars.iter().all(char::is_ascii) {
-            3.min(chars.len())
-        } else {
-            rng.gen_range(1..=chars.len().min(2))
-        };
-        names.push(chars[..take].iter().collect::<String>());
-        let digits: String = mobile.chars().filter(char::is_ascii_digit).collect();
-        if digits.len() >= 4 {
-            let start = rng.gen_range(0..=digits.len() - 4);
-            phones.push(digits[start..start + 4].to_string());
-        }
-        if id_number.len() >= 4 {
-            tails.push(id_number[id_number.len() - 4..].to_string());
-        }
-    }
+    let [names, phones, tails] = search_texts(&conn, max, n);
     vec![
         ("by name prefix", names),
         ("by phone fragment", phones),

@@ -53,6 +53,12 @@ fn text(o: &Output) -> (String, String) {
     )
 }
 
+/// Asserts that the command failed (exit code 1) saying `reason` on standard error.
+fn assert_refused(o: &Output, reason: &str) {
+    assert_eq!(o.status.code(), Some(1), "{:?}", text(o));
+    assert!(text(o).1.contains(reason), "{:?}", text(o));
+}
+
 fn init(dir: &Path, db: &str) {
     let o = rmdesk(
         dir,
@@ -86,12 +92,7 @@ fn init_then_user_commands_then_check() {
         &format!("{PASSWORD}\n"),
         &[],
     );
-    assert_eq!(again.status.code(), Some(1));
-    assert!(
-        text(&again).1.contains("already has users"),
-        "{:?}",
-        text(&again)
-    );
+    assert_refused(&again, "already has users");
 
     // admin password from the environment, the new user's from standard input
     let add = rmdesk(
@@ -136,8 +137,7 @@ fn init_then_user_commands_then_check() {
         &format!("{PASSWORD}\nlong-enough-pass\n"),
         &[],
     );
-    assert_eq!(no_branch.status.code(), Some(1));
-    assert!(text(&no_branch).1.contains("no branch with the code 9999"));
+    assert_refused(&no_branch, "no branch with the code 9999");
 
     let wrong = rmdesk(
         dir.path(),
@@ -176,8 +176,7 @@ fn init_then_user_commands_then_check() {
         "quiet-river-morning\n",
         &[],
     );
-    assert_eq!(not_admin.status.code(), Some(1));
-    assert!(text(&not_admin).1.contains("only an administrator"));
+    assert_refused(&not_admin, "only an administrator");
 
     for cmd in [
         vec!["user", "passwd", "rm2"],
@@ -250,8 +249,7 @@ fn bad_files_get_one_clear_sentence_and_stay_untouched() {
     }
     // The application itself refuses before touching the terminal.
     let o = rmdesk(dir.path(), &["--db", bad.to_str().expect("utf-8")], "", &[]);
-    assert_eq!(o.status.code(), Some(1));
-    assert!(text(&o).1.contains("is not an rmdesk database"));
+    assert_refused(&o, "is not an rmdesk database");
     let missing = rmdesk(
         dir.path(),
         &[
@@ -262,8 +260,7 @@ fn bad_files_get_one_clear_sentence_and_stay_untouched() {
         "",
         &[],
     );
-    assert_eq!(missing.status.code(), Some(1));
-    assert!(text(&missing).1.contains("does not exist"));
+    assert_refused(&missing, "does not exist");
 }
 
 #[test]
@@ -777,12 +774,7 @@ fn a_scripted_deployment_needs_no_screen() {
         &admin_pw,
         &[],
     );
-    assert_eq!(again.status.code(), Some(1));
-    assert!(
-        text(&again).1.contains("a branch with this code exists"),
-        "{:?}",
-        text(&again)
-    );
+    assert_refused(&again, "a branch with this code exists");
     let rm = rmdesk(
         dir.path(),
         &[

@@ -10,7 +10,6 @@ use rmdesk::domain::client::ClientInput;
 use rmdesk::domain::product::{HoldingInput, ProductInput};
 use rmdesk::store::clients::SaveOutcome;
 use rmdesk::store::holdings::NewHolding;
-use rmdesk::store::users::NewUser;
 use rmdesk::store::Role;
 
 fn rmdesk(dir: &Path, db: &Path, user: &str, args: &[&str]) -> Output {
@@ -27,6 +26,13 @@ fn rmdesk(dir: &Path, db: &Path, user: &str, args: &[&str]) -> Output {
         .stdin(Stdio::null())
         .output()
         .expect("rmdesk runs")
+}
+
+/// [`rmdesk`], asserting that the command succeeded.
+fn succeeds(dir: &Path, db: &Path, user: &str, args: &[&str]) -> Output {
+    let o = rmdesk(dir, db, user, args);
+    assert!(o.status.success(), "{}", err(&o));
+    o
 }
 
 fn out(o: &Output) -> String {
@@ -61,18 +67,14 @@ fn setup(db: &Path) -> Vec<String> {
     let (mut store, admin) = seeded(db);
     let b1 = store.branch_by_code("0101").expect("b").expect("0101").id;
     for name in ["rm3", "rm4"] {
-        let u = NewUser {
-            username: name.into(),
-            display_name: name.to_uppercase(),
-            role: Role::Rm,
-            branch_id: Some(b1),
-            password: "initial-password-x".into(),
-        };
-        let id = store.create_user(&admin, &u).expect("user");
-        let mut a = store.login(name, "initial-password-x").expect("login");
-        store
-            .change_own_password(&mut a, "initial-password-x", PASSWORD)
-            .expect("change");
+        let (id, _) = add_user(
+            &mut store,
+            &admin,
+            name,
+            &name.to_uppercase(),
+            Role::Rm,
+            Some(b1),
+        );
         if name == "rm4" {
             store.set_user_disabled(&admin, id, true).expect("disable");
         }
@@ -245,7 +247,7 @@ fn reassign_moves_one_client_then_all_spread_by_aum_and_writes_the_ledger() {
     let db = dir.path().join("bank.db");
     let numbers = setup(&db);
 
-    let o = rmdesk(
+    let o = succeeds(
         dir.path(),
         &db,
         "mgr1",
@@ -261,7 +263,6 @@ fn reassign_moves_one_client_then_all_spread_by_aum_and_writes_the_ledger() {
             "rebalancing",
         ],
     );
-    assert!(o.status.success(), "{}", err(&o));
     assert_eq!(
         out(&o),
         "hand-over #1: 1 client(s) of rm1 handed over (rebalancing); 0 open task(s) and 0 pending complaint(s) moved\n  to rm3: 1 client(s), AUM ¥150,000.00\n"
@@ -278,7 +279,7 @@ fn reassign_moves_one_client_then_all_spread_by_aum_and_writes_the_ledger() {
     admin_enable.expect("enable rm4");
 
     let ledger = dir.path().join("ledger.csv");
-    let o = rmdesk(
+    let o = succeeds(
         dir.path(),
         &db,
         "mgr1",
@@ -295,7 +296,6 @@ fn reassign_moves_one_client_then_all_spread_by_aum_and_writes_the_ledger() {
             ledger.to_str().expect("utf-8"),
         ],
     );
-    assert!(o.status.success(), "{}", err(&o));
     let text = out(&o);
     assert!(
         text.starts_with("hand-over #2: 2 client(s) of rm1 handed over (departure);"),
@@ -354,8 +354,7 @@ fn reassign_moves_one_client_then_all_spread_by_aum_and_writes_the_ledger() {
         ]
     );
     // Now rm1 owns nothing and may be disabled.
-    let o = rmdesk(dir.path(), &db, "admin", &["user", "disable", "rm1"]);
-    assert!(o.status.success(), "{}", err(&o));
+    succeeds(dir.path(), &db, "admin", &["user", "disable", "rm1"]);
 }
 
 #[test]
@@ -363,7 +362,7 @@ fn a_request_filed_and_decided_from_the_command_line() {
     let dir = tempfile::tempdir().expect("dir");
     let db = dir.path().join("bank.db");
     let numbers = setup(&db);
-    let o = rmdesk(
+    let o = succeeds(
         dir.path(),
         &db,
         "rm1",
@@ -378,7 +377,6 @@ fn a_request_filed_and_decided_from_the_command_line() {
             "Family business",
         ],
     );
-    assert!(o.status.success(), "{}", err(&o));
     assert_eq!(
         out(&o),
         "request #1 filed; a manager of the branch decides it\n"
@@ -462,8 +460,7 @@ fn an_rm_withdraws_a_pending_request_of_their_own_only() {
         "--reason",
         "Client asked",
     ];
-    let o = rmdesk(dir.path(), &db, "rm1", &ask);
-    assert!(o.status.success(), "{}", err(&o));
+    succeeds(dir.path(), &db, "rm1", &ask);
     // Not rm3's to withdraw, nor a manager's.
     let o = rmdesk(dir.path(), &db, "rm3", &["request", "withdraw", "1"]);
     assert_eq!(o.status.code(), Some(1));

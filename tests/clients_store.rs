@@ -7,6 +7,7 @@ use rmdesk::domain::client::{ClientInput, Tier};
 use rmdesk::domain::csv_import::parse_csv;
 use rmdesk::domain::ids::resident_id_check_char;
 use rmdesk::store::clients::{ClientFilter, ListSpec, PageFrom, SaveOutcome, SortKey};
+use rmdesk::store::clients_io::ImportReport;
 use rmdesk::store::{Actor, Store, StoreError};
 
 /// A valid resident ID born on `birth` (YYYYMMDD) with sequence `seq` (3 digits).
@@ -420,6 +421,18 @@ fn filters_narrow_the_list_and_the_count() {
     assert_eq!(store.client_count(&rm1, &spec).expect("count"), 0);
 }
 
+/// Imports the file `csv` as `actor`, stopping at the first invalid line; the report.
+fn import(store: &mut Store, actor: &Actor, csv: &str) -> ImportReport {
+    store
+        .import_clients(
+            actor,
+            &parse_csv(csv.as_bytes()).expect("parses"),
+            false,
+            &mut |_, _| {},
+        )
+        .expect("import")
+}
+
 fn demo_store() -> (tempfile::TempDir, Store) {
     let (dir, path) = temp_db();
     let mut store = Store::open(&path).expect("open");
@@ -514,14 +527,7 @@ fn import_reads_crlf_bom_quoted_commas_and_line_breaks() {
         "{header}\n,individual,韩梅梅,,,resident_id,{},,,,,,,active,rm2,\n",
         resident_id("19800101", 15)
     );
-    let report = store
-        .import_clients(
-            &rm1,
-            &parse_csv(other.as_bytes()).expect("parses"),
-            false,
-            &mut |_, _| {},
-        )
-        .expect("import");
+    let report = import(&mut store, &rm1, &other);
     assert_eq!(report.rejected.len(), 1);
     assert!(
         report.rejected[0].reasons[0].starts_with("owner:"),
@@ -608,14 +614,7 @@ fn search_finds_by_phone_fragment_after_an_import_and_after_the_mobile_changes()
         "{HEADER}\n,individual,欧阳娜娜,,,passport,E1234567,13812345678,,,,,,active,rm1,\n\
          ,individual,John Smith,,,passport,E7654321,+85290001111,,,,,,active,rm2,\n"
     );
-    let report = store
-        .import_clients(
-            &manager,
-            &parse_csv(csv.as_bytes()).expect("parses"),
-            false,
-            &mut |_, _| {},
-        )
-        .expect("import");
+    let report = import(&mut store, &manager, &csv);
     assert_eq!(report.imported, 2);
     let nana = store.search_clients(&manager, "欧阳", 10).expect("search")[0].id;
     let john = store.search_clients(&manager, "smith", 10).expect("search")[0].id;
@@ -692,14 +691,7 @@ fn an_import_names_every_client_in_its_audit_entries() {
     let manager = store.login("manager", "demo-password").expect("manager");
     let n = 2_500;
     let csv = passport_file(n, "rm1", |_| String::new());
-    let report = store
-        .import_clients(
-            &manager,
-            &parse_csv(csv.as_bytes()).expect("parses"),
-            false,
-            &mut |_, _| {},
-        )
-        .expect("import");
+    let report = import(&mut store, &manager, &csv);
     assert_eq!(report.imported, n);
     let admin = store.login("admin", "demo-password").expect("admin");
     let entries = store
@@ -985,14 +977,7 @@ fn a_generated_client_number_skips_one_named_later_in_the_file() {
             String::new()
         }
     });
-    let report = store
-        .import_clients(
-            &manager,
-            &parse_csv(csv.as_bytes()).expect("parses"),
-            false,
-            &mut |_, _| {},
-        )
-        .expect("import");
+    let report = import(&mut store, &manager, &csv);
     assert_eq!(report.imported, 2);
     let mut numbers: Vec<String> = store
         .search_clients(&manager, "client", 10)

@@ -12,10 +12,9 @@ use rmdesk::domain::product::{HoldingInput, ProductInput};
 use rmdesk::domain::task::{TaskInput, TaskStatus};
 use rmdesk::domain::visit::FeedbackInput;
 use rmdesk::store::approvals::Ask;
-use rmdesk::store::clients::{ClientFilter, ListSpec, PageFrom, SaveOutcome};
+use rmdesk::store::clients::{ClientFilter, ListSpec, PageFrom};
 use rmdesk::store::handover::{HandoverSpec, Which};
 use rmdesk::store::holdings::NewHolding;
-use rmdesk::store::users::NewUser;
 use rmdesk::store::{Actor, Role, Store, StoreError};
 use rust_decimal::Decimal;
 
@@ -40,18 +39,14 @@ fn world() -> World {
     let (mut store, admin) = seeded(&path);
     let b1 = store.branch_by_code("0101").expect("b").expect("0101").id;
     for name in ["rm3", "rm4"] {
-        let u = NewUser {
-            username: name.into(),
-            display_name: name.to_uppercase(),
-            role: Role::Rm,
-            branch_id: Some(b1),
-            password: "initial-password-x".into(),
-        };
-        store.create_user(&admin, &u).expect("user");
-        let mut a = store.login(name, "initial-password-x").expect("login");
-        store
-            .change_own_password(&mut a, "initial-password-x", PASSWORD)
-            .expect("change");
+        add_user(
+            &mut store,
+            &admin,
+            name,
+            &name.to_uppercase(),
+            Role::Rm,
+            Some(b1),
+        );
     }
     let product = store
         .create_product(&admin, &product_input("WM-1", "R2"))
@@ -91,32 +86,15 @@ fn product_input(code: &str, risk: &str) -> ProductInput {
 
 fn client(store: &mut Store, rm: &Actor, name: &str, n: u32) -> i64 {
     let input = ClientInput {
-        kind: "individual".into(),
-        name: name.into(),
-        id_type: "passport".into(),
-        id_number: format!("E{n:08}"),
         risk_level: "C3".into(),
         risk_assessed_on: "2026-06-01".into(),
-        status: "active".into(),
-        ..ClientInput::default()
+        ..passport_input(name, n, "active")
     };
-    match store.create_client(rm, &input, true).expect("client") {
-        SaveOutcome::Saved(id) => id,
-        SaveOutcome::PossibleMatches(_) => unreachable!("confirmed"),
-    }
+    create_confirmed(store, rm, &input)
 }
 
 fn hold(store: &mut Store, rm: &Actor, client: i64, product: i64, amount: &str, maturity: &str) {
-    let h = NewHolding {
-        product_id: product,
-        input: HoldingInput {
-            amount: amount.into(),
-            maturity_date: maturity.into(),
-            ..HoldingInput::default()
-        },
-        override_reason: String::new(),
-    };
-    store.add_holding(rm, client, &h).expect("holding");
+    holding(store, rm, client, product, amount, maturity);
 }
 
 fn no_of(store: &Store, actor: &Actor, id: i64) -> String {
@@ -162,6 +140,22 @@ fn spec(from: &str, to: &[&str], which: Which) -> HandoverSpec {
         which,
         reason: HandoverReason::Rotation,
         reason_text: String::new(),
+    }
+}
+
+/// A request that `client` be of `tier`.
+fn tier_ask(client: i64, tier: Tier) -> Ask {
+    Ask::Tier {
+        client_id: client,
+        tier,
+    }
+}
+
+/// A request that `client` may hold `product` though it does not suit them.
+fn suitability_ask(client: i64, product: i64) -> Ask {
+    Ask::Suitability {
+        client_id: client,
+        product_id: product,
     }
 }
 
@@ -444,56 +438,28 @@ fn approving_applies_exactly_what_was_asked_and_rejecting_changes_nothing() {
         .store
         .file_request(
             &rm1,
-            &Ask::Tier {
-                client_id: a,
-                tier: Tier::Core,
-            },
+            &tier_ask(a, Tier::Core),
             "Family office moving assets in",
         )
         .expect("request");
     assert_eq!(
-        invalid(w.store.file_request(
-            &rm1,
-            &Ask::Tier {
-                client_id: a,
-                tier: Tier::Core
-            },
-            "again"
-        )),
+        invalid(
+            w.store
+                .file_request(&rm1, &tier_ask(a, Tier::Core), "again")
+        ),
         ("client".into(), "err.request.pending".into())
     );
     assert_eq!(
-        invalid(w.store.file_request(
-            &rm1,
-            &Ask::Tier {
-                client_id: a,
-                tier: Tier::Key
-            },
-            "same"
-        )),
+        invalid(w.store.file_request(&rm1, &tier_ask(a, Tier::Key), "same")),
         ("tier".into(), "err.request.same_tier".into())
     );
     assert_eq!(
-        invalid(w.store.file_request(
-            &rm1,
-            &Ask::Tier {
-                client_id: b,
-                tier: Tier::General
-            },
-            " "
-        )),
+        invalid(w.store.file_request(&rm1, &tier_ask(b, Tier::General), " ")),
         ("reason".into(), "err.reason.required".into())
     );
     let down = w
         .store
-        .file_request(
-            &rm1,
-            &Ask::Tier {
-                client_id: b,
-                tier: Tier::General,
-            },
-            "Assets leaving",
-        )
+        .file_request(&rm1, &tier_ask(b, Tier::General), "Assets leaving")
         .expect("request");
     // The manager sees both, oldest first, with the client's figures.
     let pending = w.store.requests(&w.mgr1, true).expect("pending");
@@ -565,14 +531,8 @@ fn approving_applies_exactly_what_was_asked_and_rejecting_changes_nothing() {
     );
     // Managers do not file requests, so nobody approves their own.
     assert!(matches!(
-        w.store.file_request(
-            &w.mgr1,
-            &Ask::Tier {
-                client_id: a,
-                tier: Tier::General
-            },
-            "x"
-        ),
+        w.store
+            .file_request(&w.mgr1, &tier_ask(a, Tier::General), "x"),
         Err(StoreError::Forbidden)
     ));
 }
@@ -585,25 +545,12 @@ fn an_rm_cannot_request_for_a_client_they_cannot_see_but_may_ask_to_take_one_ove
     let a_no = no_of(&w.store, &w.rm1, a);
     // rm3 cannot ask a tier or a product for rm1's client.
     assert!(matches!(
-        w.store.file_request(
-            &rm3,
-            &Ask::Tier {
-                client_id: a,
-                tier: Tier::Core
-            },
-            "x"
-        ),
+        w.store.file_request(&rm3, &tier_ask(a, Tier::Core), "x"),
         Err(StoreError::NotFound)
     ));
     assert!(matches!(
-        w.store.file_request(
-            &rm3,
-            &Ask::Suitability {
-                client_id: a,
-                product_id: w.product
-            },
-            "x"
-        ),
+        w.store
+            .file_request(&rm3, &suitability_ask(a, w.product), "x"),
         Err(StoreError::NotFound)
     ));
     // rm2 (another branch) cannot even ask to take it over.
@@ -677,24 +624,17 @@ fn an_approved_product_request_lets_the_rm_record_the_product() {
     assert_eq!(invalid(attempt(&mut w.store)).0, "product");
     // A product that suits needs no request.
     assert_eq!(
-        invalid(w.store.file_request(
-            &rm1,
-            &Ask::Suitability {
-                client_id: a,
-                product_id: w.product
-            },
-            "x"
-        )),
+        invalid(
+            w.store
+                .file_request(&rm1, &suitability_ask(a, w.product), "x")
+        ),
         ("product".into(), "err.request.suits".into())
     );
     let id = w
         .store
         .file_request(
             &rm1,
-            &Ask::Suitability {
-                client_id: a,
-                product_id: risky,
-            },
+            &suitability_ask(a, risky),
             "Client insists, signed the risk notice",
         )
         .expect("request");
@@ -702,14 +642,7 @@ fn an_approved_product_request_lets_the_rm_record_the_product() {
     w.store.withdraw_request(&rm1, id).expect("withdraw");
     let id = w
         .store
-        .file_request(
-            &rm1,
-            &Ask::Suitability {
-                client_id: a,
-                product_id: risky,
-            },
-            "Client insists",
-        )
+        .file_request(&rm1, &suitability_ask(a, risky), "Client insists")
         .expect("request");
     w.store
         .decide_request(&w.mgr1, id, false, "")
@@ -717,14 +650,7 @@ fn an_approved_product_request_lets_the_rm_record_the_product() {
     assert_eq!(invalid(attempt(&mut w.store)).0, "product");
     let id = w
         .store
-        .file_request(
-            &rm1,
-            &Ask::Suitability {
-                client_id: a,
-                product_id: risky,
-            },
-            "Client insists",
-        )
+        .file_request(&rm1, &suitability_ask(a, risky), "Client insists")
         .expect("request");
     w.store
         .decide_request(&w.mgr1, id, true, "")

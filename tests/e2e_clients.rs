@@ -4,8 +4,6 @@
 //! says so.
 mod common;
 
-use std::process::Command;
-
 use common::tmux::Tmux;
 use common::{seeded, PASSWORD};
 use rmdesk::domain::ids::resident_id_check_char;
@@ -88,16 +86,5 @@ fn an_rm_adds_finds_reveals_and_edits_a_client_in_a_real_terminal() {
     t.wait_for_prompt();
 
     // The file the session wrote checks clean (audit chain included).
-    let check = Command::new(env!("CARGO_BIN_EXE_rmdesk"))
-        .args(["--db", db.to_str().expect("utf-8"), "check"])
-        .args(common::admin_args(&db))
-        .envs(common::admin_env(&db))
-        .env("RMDESK_DATA_DIR", dir.path().join("data"))
-        .output()
-        .expect("check runs");
-    assert!(
-        check.status.success(),
-        "{}",
-        String::from_utf8_lossy(&check.stdout)
-    );
+    common::assert_checks_clean(dir.path(), &db);
 }

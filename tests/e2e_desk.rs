@@ -7,9 +7,8 @@
 mod common;
 
 use common::tmux::Tmux;
-use common::{seeded, PASSWORD};
+use common::{add_user, seeded, PASSWORD};
 use rmdesk::domain::client::ClientInput;
-use rmdesk::store::users::NewUser;
 use rmdesk::store::Role;
 
 /// Branch 0101: mgr1, rm1 (李娜 C000000001, 王伟 C000000002), rm3 and rm4 (no clients).
@@ -17,18 +16,14 @@ fn setup(db: &std::path::Path) {
     let (mut store, admin) = seeded(db);
     let b1 = store.branch_by_code("0101").expect("b").expect("0101").id;
     for name in ["rm3", "rm4"] {
-        let u = NewUser {
-            username: name.into(),
-            display_name: name.to_uppercase(),
-            role: Role::Rm,
-            branch_id: Some(b1),
-            password: "initial-password-x".into(),
-        };
-        store.create_user(&admin, &u).expect("user");
-        let mut a = store.login(name, "initial-password-x").expect("login");
-        store
-            .change_own_password(&mut a, "initial-password-x", PASSWORD)
-            .expect("change");
+        add_user(
+            &mut store,
+            &admin,
+            name,
+            &name.to_uppercase(),
+            Role::Rm,
+            Some(b1),
+        );
     }
     let rm1 = store.login("rm1", PASSWORD).expect("rm1");
     for (i, name) in ["李娜", "王伟"].iter().enumerate() {
@@ -44,15 +39,6 @@ fn setup(db: &std::path::Path) {
     }
 }
 
-/// Signs `user` in on a freshly started binary (the last user quit with Ctrl-Q).
-fn start_as(t: &Tmux, dir: &std::path::Path, db: &std::path::Path, user: &str) {
-    t.wait_for_prompt();
-    t.tmux(&["send-keys", "-t", "main", "clear", "Enter"]);
-    t.wait_for_prompt();
-    t.launch(dir, db);
-    t.sign_in(user, PASSWORD, &format!("Welcome, {}", user.to_uppercase()));
-}
-
 #[test]
 fn a_tier_request_approved_then_a_hand_over_seen_by_the_receiver() {
     let dir = tempfile::tempdir().expect("dir");
@@ -61,7 +47,7 @@ fn a_tier_request_approved_then_a_hand_over_seen_by_the_receiver() {
     let t = Tmux::start(dir.path(), "e2e-desk", 100, 30);
 
     // rm1 asks for 李娜 to be a core client.
-    start_as(&t, dir.path(), &db, "rm1");
+    t.start_as(dir.path(), &db, "rm1");
     t.keys(&["F3"]);
     t.wait_for("Clients (2)");
     t.keys(&["Enter"]);
@@ -77,7 +63,7 @@ fn a_tier_request_approved_then_a_hand_over_seen_by_the_receiver() {
     t.keys(&["C-q"]);
 
     // mgr1 sees it pending on home, then with the client beside, and approves it.
-    start_as(&t, dir.path(), &db, "mgr1");
+    t.start_as(dir.path(), &db, "mgr1");
     let home = t.wait_for("Approvals pending: 1");
     assert!(home.contains("C000000001"), "{home}");
     t.keys(&["F9"]);
@@ -95,7 +81,7 @@ fn a_tier_request_approved_then_a_hand_over_seen_by_the_receiver() {
     t.keys(&["C-q"]);
 
     // rm1 sees the outcome on home, then the new tier and why.
-    start_as(&t, dir.path(), &db, "rm1");
+    t.start_as(dir.path(), &db, "rm1");
     let home = t.wait_for("Your requests (pending, and decided in the last 14 days): 1");
     assert!(
         home.contains("Approved") && home.contains("#1") && home.contains("C000000001"),
@@ -112,7 +98,7 @@ fn a_tier_request_approved_then_a_hand_over_seen_by_the_receiver() {
     t.keys(&["C-q"]);
 
     // mgr1 hands all of rm1's clients to rm3 and rm4: rotation, with its text.
-    start_as(&t, dir.path(), &db, "mgr1");
+    t.start_as(dir.path(), &db, "mgr1");
     t.keys(&["F9"]);
     let team = t.wait_for("rm3");
     assert!(team.contains("▶ rm1"), "rm1 is selected first:\n{team}");
@@ -136,7 +122,7 @@ fn a_tier_request_approved_then_a_hand_over_seen_by_the_receiver() {
     t.keys(&["C-q"]);
 
     // rm3 opens the client received and sees where it came from.
-    start_as(&t, dir.path(), &db, "rm3");
+    t.start_as(dir.path(), &db, "rm3");
     t.keys(&["F3"]);
     t.wait_for("Clients (1)");
     t.keys(&["Enter"]);

@@ -4,8 +4,6 @@
 //! `capture-pane`). Without tmux this test fails and says so.
 mod common;
 
-use std::process::Command;
-
 use common::tmux::Tmux;
 use common::{seeded, PASSWORD};
 use rmdesk::domain::client::ClientInput;
@@ -102,16 +100,5 @@ fn an_rm_records_a_holding_of_an_r4_product_for_a_c5_client_in_a_real_terminal()
     t.keys(&["C-q"]);
     t.wait_for_prompt();
 
-    let check = Command::new(env!("CARGO_BIN_EXE_rmdesk"))
-        .args(["--db", db.to_str().expect("utf-8"), "check"])
-        .args(common::admin_args(&db))
-        .envs(common::admin_env(&db))
-        .env("RMDESK_DATA_DIR", dir.path().join("data"))
-        .output()
-        .expect("check runs");
-    assert!(
-        check.status.success(),
-        "{}",
-        String::from_utf8_lossy(&check.stdout)
-    );
+    common::assert_checks_clean(dir.path(), &db);
 }

@@ -102,36 +102,9 @@ fn first_run_sign_in_admin_lock_and_quit_in_a_real_terminal() {
     );
 
     // And the file the session wrote checks clean.
-    let check = Command::new(env!("CARGO_BIN_EXE_rmdesk"))
-        .args(["--db", db.to_str().expect("utf-8"), "check"])
-        .args(common::admin_args(&db))
-        .envs(common::admin_env(&db))
-        .env("RMDESK_DATA_DIR", dir.path().join("data"))
-        .output()
-        .expect("check runs");
-    assert!(
-        check.status.success(),
-        "{}",
-        String::from_utf8_lossy(&check.stdout)
-    );
+    common::assert_checks_clean(dir.path(), &db);
     // The key shown is the database's: it opens it alone.
-    let by_key = Command::new(env!("CARGO_BIN_EXE_rmdesk"))
-        .args([
-            "--db",
-            db.to_str().expect("utf-8"),
-            "--recovery-key",
-            "check",
-        ])
-        .env("RMDESK_RECOVERY_KEY", groups.join("-"))
-        .env("RMDESK_DATA_DIR", dir.path().join("data"))
-        .output()
-        .expect("check runs");
-    assert!(
-        by_key.status.success(),
-        "{}{}",
-        String::from_utf8_lossy(&by_key.stdout),
-        String::from_utf8_lossy(&by_key.stderr)
-    );
+    assert_opens_with_key(dir.path(), &db, &groups.join("-"));
     // The log went to its file, not the screen, and the recovery key is nowhere in it.
     let log =
         std::fs::read_to_string(dir.path().join("data").join("rmdesk.log")).expect("log file");
@@ -149,18 +122,7 @@ fn the_demo_made_from_the_screens_shows_its_recovery_key_there_not_on_the_shell(
     let dir = tempfile::tempdir().expect("dir");
     let t = Tmux::start(dir.path(), "e2e-demo-key", 100, 30);
     t.wait_for_prompt();
-    let clock: Vec<String> = common::clock_env()
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect();
-    t.type_text(&format!(
-        "{} RMDESK_DATA_DIR={} RMDESK_CONFIG_DIR={} {} --demo --lang en",
-        clock.join(" "),
-        dir.path().join("data").display(),
-        dir.path().join("config").display(),
-        env!("CARGO_BIN_EXE_rmdesk"),
-    ));
-    t.keys(&["Enter"]);
+    t.launch_with(dir.path(), "--demo");
     let shown = t.wait_for("Recovery key");
     let groups = recovery_groups(&shown);
     assert_eq!(groups.len(), 8, "{shown}");
@@ -175,23 +137,7 @@ fn the_demo_made_from_the_screens_shows_its_recovery_key_there_not_on_the_shell(
         "the key was shown on its screen, not printed:\n{shell}"
     );
     let demo = dir.path().join("data").join("demo.db");
-    let by_key = Command::new(env!("CARGO_BIN_EXE_rmdesk"))
-        .args([
-            "--db",
-            demo.to_str().expect("utf-8"),
-            "--recovery-key",
-            "check",
-        ])
-        .env("RMDESK_RECOVERY_KEY", groups.join(""))
-        .env("RMDESK_DATA_DIR", dir.path().join("data"))
-        .output()
-        .expect("check runs");
-    assert!(
-        by_key.status.success(),
-        "{}{}",
-        String::from_utf8_lossy(&by_key.stdout),
-        String::from_utf8_lossy(&by_key.stderr)
-    );
+    assert_opens_with_key(dir.path(), &demo, &groups.join(""));
 }
 
 /// The 8 groups of the recovery key on the screen, in order: the words after the numbers
@@ -209,4 +155,26 @@ fn recovery_groups(screen: &str) -> Vec<String> {
         }
     }
     found
+}
+
+/// Asserts that `rmdesk check` opens the database at `db` with the recovery key `key`
+/// alone (data folder `dir/data`).
+fn assert_opens_with_key(dir: &std::path::Path, db: &std::path::Path, key: &str) {
+    let by_key = Command::new(env!("CARGO_BIN_EXE_rmdesk"))
+        .args([
+            "--db",
+            db.to_str().expect("utf-8"),
+            "--recovery-key",
+            "check",
+        ])
+        .env("RMDESK_RECOVERY_KEY", key)
+        .env("RMDESK_DATA_DIR", dir.join("data"))
+        .output()
+        .expect("check runs");
+    assert!(
+        by_key.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&by_key.stdout),
+        String::from_utf8_lossy(&by_key.stderr)
+    );
 }

@@ -8,7 +8,6 @@ use std::str::FromStr;
 use common::*;
 use rmdesk::domain::client::{ClientInput, Tier};
 use rmdesk::domain::product::{HoldingInput, ProductInput};
-use rmdesk::store::clients::SaveOutcome;
 use rmdesk::store::holdings::{NewHolding, Verdict};
 use rmdesk::store::products::ProductFilter;
 use rmdesk::store::{Actor, Store, StoreError};
@@ -44,10 +43,7 @@ fn client(store: &mut Store, rm: &Actor, name: &str, n: u32, level: &str, on: &s
         status: "active".into(),
         ..ClientInput::default()
     };
-    match store.create_client(rm, &input, true).expect("client") {
-        SaveOutcome::Saved(id) => id,
-        SaveOutcome::PossibleMatches(_) => unreachable!("confirmed"),
-    }
+    create_confirmed(store, rm, &input)
 }
 
 fn hold(product_id: i64, amount: &str) -> NewHolding {

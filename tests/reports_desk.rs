@@ -3,42 +3,26 @@
 //! pages and home's most urgent lines) giving exactly the whole list.
 mod common;
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDate;
 use common::*;
 use rmdesk::domain::client::{ClientInput, Tier};
 use rmdesk::domain::desk::HandoverReason;
 use rmdesk::domain::product::{HoldingInput, ProductInput};
 use rmdesk::store::approvals::Ask;
-use rmdesk::store::clients::SaveOutcome;
 use rmdesk::store::handover::{HandoverSpec, Which};
 use rmdesk::store::holdings::NewHolding;
 use rmdesk::store::reports::Period;
 use rmdesk::store::reports_table::performance_table;
-use rmdesk::store::users::NewUser;
-use rmdesk::store::{Actor, FixedClock, Role, Store, Zone};
+use rmdesk::store::{Actor, Role, Store};
 use rust_decimal::Decimal;
-
-/// Moves the store's clock to local time `t` (China Standard Time, the fixed clock's).
-fn at(store: &mut Store, t: &str) {
-    let local = NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M").expect("time");
-    store.set_clock(Box::new(FixedClock(Zone::china().to_utc(local))));
-}
 
 fn client(store: &mut Store, rm: &Actor, n: u32, status: &str) -> (i64, String) {
     let input = ClientInput {
-        kind: "individual".into(),
-        name: format!("Client {n}"),
-        id_type: "passport".into(),
-        id_number: format!("E{n:08}"),
         risk_level: "C5".into(),
         risk_assessed_on: "2026-08-01".into(),
-        status: status.into(),
-        ..ClientInput::default()
+        ..passport_input(&format!("Client {n}"), n, status)
     };
-    let id = match store.create_client(rm, &input, true).expect("client") {
-        SaveOutcome::Saved(id) => id,
-        SaveOutcome::PossibleMatches(_) => unreachable!("confirmed"),
-    };
+    let id = create_confirmed(store, rm, &input);
     let no = store.client(rm, id).expect("read").fields.client_no;
     (id, no)
 }
@@ -48,18 +32,7 @@ fn branch() -> (tempfile::TempDir, Store, Actor, Actor, Actor, Actor) {
     let (dir, path) = temp_db();
     let (mut store, admin) = seeded(&path);
     let mgr1 = store.login("mgr1", PASSWORD).expect("mgr1");
-    let u = NewUser {
-        username: "rm3".into(),
-        display_name: "RM3".into(),
-        role: Role::Rm,
-        branch_id: mgr1.branch_id,
-        password: "initial-password-x".into(),
-    };
-    store.create_user(&admin, &u).expect("rm3");
-    let mut rm3 = store.login("rm3", "initial-password-x").expect("rm3");
-    store
-        .change_own_password(&mut rm3, "initial-password-x", PASSWORD)
-        .expect("password");
+    let (_, rm3) = add_user(&mut store, &admin, "rm3", "RM3", Role::Rm, mgr1.branch_id);
     let rm1 = store.login("rm1", PASSWORD).expect("rm1");
     (dir, store, admin, mgr1, rm1, rm3)
 }
@@ -94,18 +67,18 @@ fn november() -> Period {
 #[test]
 fn hand_overs_and_requests_are_counted_at_the_period_s_boundaries() {
     let (_dir, mut store, _admin, mgr1, rm1, rm3) = branch();
-    at(&mut store, "2026-10-20 10:00");
+    clock_at(&mut store, "2026-10-20 10:00");
     let (x1, no1) = client(&mut store, &rm1, 1, "active");
     let (_x2, no2) = client(&mut store, &rm1, 2, "active");
     let (x3, _) = client(&mut store, &rm1, 3, "active");
     let (x4, _) = client(&mut store, &rm1, 4, "active");
 
-    at(&mut store, "2026-10-31 23:59");
+    clock_at(&mut store, "2026-10-31 23:59");
     hand(&mut store, &mgr1, "rm1", "rm3", &no1);
-    at(&mut store, "2026-11-01 00:00");
+    clock_at(&mut store, "2026-11-01 00:00");
     hand(&mut store, &mgr1, "rm1", "rm3", &no2);
 
-    at(&mut store, "2026-11-15 10:00");
+    clock_at(&mut store, "2026-11-15 10:00");
     let tier = |client_id| Ask::Tier {
         client_id,
         tier: Tier::Key,
@@ -113,24 +86,24 @@ fn hand_overs_and_requests_are_counted_at_the_period_s_boundaries() {
     let r1 = store
         .file_request(&rm3, &tier(x1), "big saver")
         .expect("ask");
-    at(&mut store, "2026-11-16 10:00");
+    clock_at(&mut store, "2026-11-16 10:00");
     store
         .decide_request(&mgr1, r1, false, "no")
         .expect("reject");
 
-    at(&mut store, "2026-11-20 10:00");
+    clock_at(&mut store, "2026-11-20 10:00");
     let take = Ask::TakeOver {
         client_no: no2.clone(),
     };
     let r2 = store.file_request(&rm1, &take, "knows them").expect("ask");
-    at(&mut store, "2026-11-21 10:00");
+    clock_at(&mut store, "2026-11-21 10:00");
     store.decide_request(&mgr1, r2, true, "").expect("approve");
 
-    at(&mut store, "2026-11-30 23:59");
+    clock_at(&mut store, "2026-11-30 23:59");
     let r3 = store.file_request(&rm1, &tier(x3), "grew").expect("ask");
-    at(&mut store, "2026-12-01 00:00");
+    clock_at(&mut store, "2026-12-01 00:00");
     store.file_request(&rm1, &tier(x4), "grew").expect("ask");
-    at(&mut store, "2026-12-01 10:00");
+    clock_at(&mut store, "2026-12-01 10:00");
     store.decide_request(&mgr1, r3, true, "").expect("approve");
 
     let report = store
@@ -197,7 +170,7 @@ fn hand_overs_and_requests_are_counted_at_the_period_s_boundaries() {
 #[test]
 fn churn_pages_and_home_s_most_urgent_lines_make_the_whole_list() {
     let (_dir, mut store, admin, mgr1, rm1, rm3) = branch();
-    at(&mut store, "2026-09-01 10:00");
+    clock_at(&mut store, "2026-09-01 10:00");
     let product = ProductInput {
         code: "DEP".into(),
         name: "Deposit".into(),
@@ -232,7 +205,7 @@ fn churn_pages_and_home_s_most_urgent_lines_make_the_whole_list() {
         }
         ids.push(id);
     }
-    at(&mut store, "2026-11-20 10:00");
+    clock_at(&mut store, "2026-11-20 10:00");
     let all = store.churn_report(&mgr1, None).expect("churn");
     let order: Vec<i64> = all.iter().map(|c| c.client_id).collect();
     // 300 (4); 200 twice, the later (5) first; 100 (1); 0 twice, the later (6) first.

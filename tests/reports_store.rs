@@ -7,17 +7,13 @@ mod common;
 
 use std::str::FromStr;
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDate;
 use common::*;
 use rmdesk::domain::client::{ClientInput, Tier};
-use rmdesk::domain::product::{HoldingInput, ProductInput};
 use rmdesk::domain::task::TaskInput;
 use rmdesk::domain::visit::{FeedbackInput, FeedbackUpdate, VisitInput};
-use rmdesk::store::clients::SaveOutcome;
-use rmdesk::store::holdings::NewHolding;
 use rmdesk::store::reports::{cents, ChurnReason, Period, ValueBy};
-use rmdesk::store::users::NewUser;
-use rmdesk::store::{Actor, FixedClock, Role, Store, StoreError, Zone};
+use rmdesk::store::{Actor, Role, Store, StoreError};
 use rust_decimal::Decimal;
 
 fn dec(s: &str) -> Decimal {
@@ -28,47 +24,13 @@ fn date(s: &str) -> NaiveDate {
     s.parse().expect("date")
 }
 
-/// Moves the store's clock to local time `t` (China Standard Time, the fixed clock's).
-fn at(store: &mut Store, t: &str) {
-    let local = NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M").expect("time");
-    store.set_clock(Box::new(FixedClock(Zone::china().to_utc(local))));
-}
-
 fn client(store: &mut Store, rm: &Actor, name: &str, n: u32, status: &str) -> i64 {
     let input = ClientInput {
-        kind: "individual".into(),
-        name: name.into(),
-        id_type: "passport".into(),
-        id_number: format!("E{n:08}"),
         risk_level: "C5".into(),
         risk_assessed_on: "2026-08-01".into(),
-        status: status.into(),
-        ..ClientInput::default()
+        ..passport_input(name, n, status)
     };
-    match store.create_client(rm, &input, true).expect("client") {
-        SaveOutcome::Saved(id) => id,
-        SaveOutcome::PossibleMatches(_) => unreachable!("confirmed"),
-    }
-}
-
-fn hold(
-    store: &mut Store,
-    rm: &Actor,
-    client: i64,
-    product: i64,
-    amount: &str,
-    maturity: &str,
-) -> i64 {
-    let h = NewHolding {
-        product_id: product,
-        input: HoldingInput {
-            amount: amount.into(),
-            maturity_date: maturity.into(),
-            ..HoldingInput::default()
-        },
-        override_reason: String::new(),
-    };
-    store.add_holding(rm, client, &h).expect("holding")
+    create_confirmed(store, rm, &input)
 }
 
 fn visit(store: &mut Store, rm: &Actor, client: i64, when: &str) -> i64 {
@@ -156,62 +118,30 @@ fn branch() -> Branch {
     let (dir, path) = temp_db();
     let (mut store, admin) = seeded(&path);
     let mgr1 = store.login("mgr1", PASSWORD).expect("mgr1");
-    let u = NewUser {
-        username: "rm3".into(),
-        display_name: "RM3".into(),
-        role: Role::Rm,
-        branch_id: mgr1.branch_id,
-        password: "initial-password-x".into(),
-    };
-    store.create_user(&admin, &u).expect("rm3");
-    let mut rm3 = store.login("rm3", "initial-password-x").expect("rm3");
-    store
-        .change_own_password(&mut rm3, "initial-password-x", PASSWORD)
-        .expect("password");
+    let (_, rm3) = add_user(&mut store, &admin, "rm3", "RM3", Role::Rm, mgr1.branch_id);
     let rm1 = store.login("rm1", PASSWORD).expect("rm1");
     let rm2 = store.login("rm2", PASSWORD).expect("rm2");
-    at(&mut store, "2026-08-15 09:00");
-    let product = |code: &str, category: &str| ProductInput {
-        code: code.into(),
-        name: format!("Product {code}"),
-        category: category.into(),
-        risk_level: "R1".into(),
-        min_amount: "0".into(),
-        sale_start: "2026-01-01".into(),
-        sale_end: "2026-12-31".into(),
-        ..ProductInput::default()
-    };
-    let dep = store
-        .create_product(&admin, &product("DEP", "deposit"))
-        .expect("DEP");
-    let fnd = store
-        .create_product(&admin, &product("FND", "fund"))
-        .expect("FND");
-    store
-        .set_product_margin(&admin, "DEP", dec("1.5"))
-        .expect("margin");
-    store
-        .set_product_margin(&admin, "FND", dec("1.25"))
-        .expect("margin");
+    clock_at(&mut store, "2026-08-15 09:00");
+    let (dep, fnd) = dep_and_fnd(&mut store, &admin, "1.5", "1.25");
     let mut c = Clients::default();
 
-    at(&mut store, "2026-09-01 10:00");
+    clock_at(&mut store, "2026-09-01 10:00");
     c.g = client(&mut store, &rm1, "G", 7, "active");
-    let g1 = hold(&mut store, &rm1, c.g, dep, "200000", "");
+    let g1 = holding(&mut store, &rm1, c.g, dep, "200000", "");
     c.h = client(&mut store, &rm1, "H", 8, "active");
-    hold(&mut store, &rm1, c.h, dep, "20000", "2026-11-15");
+    holding(&mut store, &rm1, c.h, dep, "20000", "2026-11-15");
     c.i = client(&mut store, &rm1, "I", 9, "active");
-    hold(&mut store, &rm1, c.i, dep, "20000", "2026-11-15");
+    holding(&mut store, &rm1, c.i, dep, "20000", "2026-11-15");
     c.k = client(&mut store, &rm1, "K", 11, "active");
-    hold(&mut store, &rm1, c.k, dep, "1000000", "");
+    holding(&mut store, &rm1, c.k, dep, "1000000", "");
 
-    at(&mut store, "2026-10-15 10:00");
+    clock_at(&mut store, "2026-10-15 10:00");
     c.a = client(&mut store, &rm1, "A", 1, "active");
-    let a1 = hold(&mut store, &rm1, c.a, dep, "100000", "");
+    let a1 = holding(&mut store, &rm1, c.a, dep, "100000", "");
     c.b = client(&mut store, &rm1, "B", 2, "active");
-    let b1 = hold(&mut store, &rm1, c.b, fnd, "150000", "");
+    let b1 = holding(&mut store, &rm1, c.b, fnd, "150000", "");
     c.e = client(&mut store, &rm3, "E", 5, "active");
-    hold(&mut store, &rm3, c.e, dep, "50000", "");
+    holding(&mut store, &rm3, c.e, dep, "50000", "");
 
     // Task 1 due on the period's first day, done at 23:59 that day: on time.
     let t1 = task(&mut store, &rm1, "2026-11-01");
@@ -221,49 +151,49 @@ fn branch() -> Branch {
     task(&mut store, &rm1, "2026-11-15");
     task(&mut store, &rm1, "2026-10-31");
 
-    at(&mut store, "2026-10-31 12:00");
+    clock_at(&mut store, "2026-10-31 12:00");
     let f3 = complaint(&mut store, &rm1, c.a, "2026-10-31");
 
-    at(&mut store, "2026-11-01 00:00");
+    clock_at(&mut store, "2026-11-01 00:00");
     c.c = client(&mut store, &rm1, "C", 3, "active");
     let f1 = complaint(&mut store, &rm1, c.a, "2026-11-01");
 
-    at(&mut store, "2026-11-01 23:59");
+    clock_at(&mut store, "2026-11-01 23:59");
     store.complete_task(&rm1, t1).expect("done");
 
-    at(&mut store, "2026-11-05 10:00");
+    clock_at(&mut store, "2026-11-05 10:00");
     resolve(&mut store, &rm1, f3, "2");
 
-    at(&mut store, "2026-11-10 10:00");
+    clock_at(&mut store, "2026-11-10 10:00");
     store
         .change_holding(&rm1, a1, "1200000", "")
         .expect("change");
     store.close_holding(&rm1, b1).expect("close");
     complaint(&mut store, &rm1, c.b, "2026-11-10");
 
-    at(&mut store, "2026-11-16 23:00");
+    clock_at(&mut store, "2026-11-16 23:00");
     resolve(&mut store, &rm1, f1, "4");
 
-    at(&mut store, "2026-11-20 10:00");
-    hold(&mut store, &rm1, c.a, fnd, "300000", "");
-    hold(&mut store, &rm1, c.i, dep, "20000", "");
+    clock_at(&mut store, "2026-11-20 10:00");
+    holding(&mut store, &rm1, c.a, fnd, "300000", "");
+    holding(&mut store, &rm1, c.i, dep, "20000", "");
     store
         .change_holding(&rm1, g1, "100000", "")
         .expect("change");
 
-    at(&mut store, "2026-11-30 12:00");
+    clock_at(&mut store, "2026-11-30 12:00");
     complaint(&mut store, &rm1, c.b, "2026-11-30");
 
-    at(&mut store, "2026-12-01 00:00");
+    clock_at(&mut store, "2026-12-01 00:00");
     store.complete_task(&rm1, t2).expect("done");
     c.d = client(&mut store, &rm1, "D", 4, "dormant");
 
-    at(&mut store, "2026-12-02 10:00");
-    hold(&mut store, &rm1, c.a, dep, "10000", "");
-    at(&mut store, "2026-12-03 10:00");
-    hold(&mut store, &rm1, c.c, fnd, "333.33", "");
+    clock_at(&mut store, "2026-12-02 10:00");
+    holding(&mut store, &rm1, c.a, dep, "10000", "");
+    clock_at(&mut store, "2026-12-03 10:00");
+    holding(&mut store, &rm1, c.c, fnd, "333.33", "");
 
-    at(&mut store, "2026-12-05 12:00");
+    clock_at(&mut store, "2026-12-05 12:00");
     visit(&mut store, &rm1, c.a, "2026-10-31 23:59"); // before the period
     visit(&mut store, &rm1, c.a, "2026-11-01 00:00"); // its first instant
     visit(&mut store, &rm1, c.a, "2026-11-15 10:00");

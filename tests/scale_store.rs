@@ -226,10 +226,7 @@ fn visit(at: &str, purpose: &str, summary: &str) -> VisitInput {
 fn visit_words_are_found_by_any_chinese_fragment_newest_first_and_edits_are_followed() {
     let (_dir, path) = temp_db();
     let (mut store, _admin) = seeded(&path);
-    let rm1 = store.login("rm1", PASSWORD).expect("rm1");
-    let rm2 = store.login("rm2", PASSWORD).expect("rm2");
-    let mgr1 = store.login("mgr1", PASSWORD).expect("mgr1");
-    let mgr2 = store.login("mgr2", PASSWORD).expect("mgr2");
+    let (rm1, rm2, mgr1, mgr2) = staff(&mut store);
     let a = save(&mut store, &rm1, "林黛玉", &resident_id("19800101", 1), "");
     let b = save(&mut store, &rm2, "薛宝钗", &resident_id("19800101", 2), "");
     let v1 = store

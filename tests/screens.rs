@@ -9,13 +9,6 @@ use crossterm::event::KeyCode;
 use rmdesk::store::Store;
 use rmdesk::tui::i18n::Lang;
 
-fn lang_name(lang: Lang) -> &'static str {
-    match lang {
-        Lang::En => "en",
-        Lang::ZhCn => "zh",
-    }
-}
-
 #[test]
 fn first_run_form_and_its_field_errors() {
     for lang in [Lang::En, Lang::ZhCn] {
@@ -122,9 +115,7 @@ fn forced_password_change_after_reset() {
 fn lock_screen_hides_and_restores_a_half_typed_form() {
     for lang in [Lang::En, Lang::ZhCn] {
         let (_dir, path) = temp_db();
-        let (store, _) = seeded(&path);
-        let mut app = app(store, lang);
-        sign_in(&mut app, "admin");
+        let mut app = seeded_app(&path, lang, "admin");
         app.on_key(key(KeyCode::F(8)));
         app.on_key(key(KeyCode::Char('n')));
         type_text(&mut app, "rm9");
@@ -186,9 +177,7 @@ fn idle_time_locks_the_screen() {
 fn user_administration_list_form_and_errors() {
     for lang in [Lang::En, Lang::ZhCn] {
         let (_dir, path) = temp_db();
-        let (store, _) = seeded(&path);
-        let mut app = app(store, lang);
-        sign_in(&mut app, "admin");
+        let mut app = seeded_app(&path, lang, "admin");
         app.on_key(key(KeyCode::F(8)));
         insta::assert_snapshot!(
             format!("admin_users_{}", lang_name(lang)),
@@ -234,9 +223,7 @@ fn user_administration_list_form_and_errors() {
 #[test]
 fn escape_with_changes_asks_before_discarding() {
     let (_dir, path) = temp_db();
-    let (store, _) = seeded(&path);
-    let mut app = app(store, Lang::En);
-    sign_in(&mut app, "admin");
+    let mut app = seeded_app(&path, Lang::En, "admin");
     app.on_key(key(KeyCode::F(8)));
     app.on_key(key(KeyCode::Char('n')));
     type_text(&mut app, "abc");
@@ -260,9 +247,7 @@ fn escape_with_changes_asks_before_discarding() {
 #[test]
 fn help_lists_the_keys_of_the_screen() {
     let (_dir, path) = temp_db();
-    let (store, _) = seeded(&path);
-    let mut app = app(store, Lang::En);
-    sign_in(&mut app, "admin");
+    let mut app = seeded_app(&path, Lang::En, "admin");
     app.on_key(key(KeyCode::F(8)));
     app.on_key(key(KeyCode::F(1)));
     insta::assert_snapshot!("help_admin_en", render(&app, 80, 24));
@@ -273,9 +258,7 @@ fn help_lists_the_keys_of_the_screen() {
 #[test]
 fn an_rm_cannot_reach_administration() {
     let (_dir, path) = temp_db();
-    let (store, _) = seeded(&path);
-    let mut app = app(store, Lang::En);
-    sign_in(&mut app, "rm1");
+    let mut app = seeded_app(&path, Lang::En, "rm1");
     app.on_key(key(KeyCode::F(8)));
     let screen = render(&app, 80, 24);
     assert!(
@@ -311,17 +294,13 @@ fn nothing_panics_at_any_small_size() {
 #[test]
 fn reports_open_for_an_rm_and_are_refused_to_an_administrator() {
     let (_dir, path) = temp_db();
-    let (store, _) = seeded(&path);
-    let mut en = app(store, Lang::En);
-    sign_in(&mut en, "rm1");
+    let mut en = seeded_app(&path, Lang::En, "rm1");
     en.on_key(key(KeyCode::F(7)));
     let screen = render(&en, 80, 24);
     assert!(screen.contains("rmdesk · Reports"), "{screen}");
 
     let (_dir, path) = temp_db();
-    let (store, _) = seeded(&path);
-    let mut zh = app(store, Lang::ZhCn);
-    sign_in(&mut zh, "admin");
+    let mut zh = seeded_app(&path, Lang::ZhCn, "admin");
     zh.on_key(key(KeyCode::F(7)));
     let screen = render(&zh, 80, 24);
     assert!(
@@ -334,9 +313,7 @@ fn reports_open_for_an_rm_and_are_refused_to_an_administrator() {
 #[test]
 fn the_team_screen_is_the_managers_and_says_so_to_others() {
     let (_dir, path) = temp_db();
-    let (store, _) = seeded(&path);
-    let mut en = app(store, Lang::En);
-    sign_in(&mut en, "rm1");
+    let mut en = seeded_app(&path, Lang::En, "rm1");
     en.on_key(key(KeyCode::F(9)));
     let screen = render(&en, 80, 24);
     assert!(
@@ -346,9 +323,7 @@ fn the_team_screen_is_the_managers_and_says_so_to_others() {
     assert!(screen.contains("rmdesk · Home"), "{screen}");
 
     let (_dir, path) = temp_db();
-    let (store, _) = seeded(&path);
-    let mut en = app(store, Lang::En);
-    sign_in(&mut en, "mgr1");
+    let mut en = seeded_app(&path, Lang::En, "mgr1");
     en.on_key(key(KeyCode::F(9)));
     let screen = render(&en, 80, 24);
     assert!(screen.contains("rmdesk · Team"), "{screen}");
@@ -422,9 +397,7 @@ fn a_locked_out_lock_screen_offers_to_quit() {
 #[test]
 fn the_title_never_runs_into_the_users_name() {
     let (_dir, path) = temp_db();
-    let (store, _) = seeded(&path);
-    let mut app = app(store, Lang::En);
-    sign_in(&mut app, "admin");
+    let mut app = seeded_app(&path, Lang::En, "admin");
     app.on_key(key(KeyCode::F(8)));
     let wide = render(&app, 80, 24);
     let top = wide.lines().next().unwrap_or_default().to_string();

@@ -10,18 +10,10 @@ use crossterm::event::KeyCode;
 use rmdesk::domain::client::ClientInput;
 use rmdesk::domain::task::{TaskInput, TaskStatus};
 use rmdesk::domain::visit::VisitInput;
-use rmdesk::store::clients::SaveOutcome;
 use rmdesk::store::plans::PlanPeriod;
 use rmdesk::store::{Actor, Store};
 use rmdesk::tui::i18n::Lang;
 use rmdesk::tui::App;
-
-fn lang_name(lang: Lang) -> &'static str {
-    match lang {
-        Lang::En => "en",
-        Lang::ZhCn => "zh",
-    }
-}
 
 fn date(s: &str) -> chrono::NaiveDate {
     chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
@@ -36,10 +28,7 @@ fn client(store: &mut Store, rm: &Actor, name: &str, passport: &str, extra: Clie
         status: "active".into(),
         ..extra
     };
-    match store.create_client(rm, &input, true).expect("client") {
-        SaveOutcome::Saved(id) => id,
-        other => panic!("{other:?}"),
-    }
+    create_confirmed(store, rm, &input)
 }
 
 fn task(store: &mut Store, rm: &Actor, title: &str, due: &str, time: &str, rec: &str) -> i64 {

@@ -8,18 +8,10 @@ use crossterm::event::KeyCode;
 use rmdesk::domain::client::ClientInput;
 use rmdesk::domain::ids::{resident_id_check_char, uscc_check_char};
 use rmdesk::store::clients::SaveOutcome;
-use rmdesk::store::users::NewUser;
 use rmdesk::store::{Actor, Role, Store};
 use rmdesk::tui::i18n::Lang;
 use rmdesk::tui::screens::clients::WINDOW_MAX;
 use rmdesk::tui::App;
-
-fn lang_name(lang: Lang) -> &'static str {
-    match lang {
-        Lang::En => "en",
-        Lang::ZhCn => "zh",
-    }
-}
 
 /// A valid resident ID from its first 17 digits.
 fn rid(first17: &str) -> String {
@@ -63,19 +55,7 @@ fn add_rm3(store: &mut Store, admin: &Actor) -> Actor {
         .expect("branches")
         .expect("0101")
         .id;
-    let u = NewUser {
-        username: "rm3".into(),
-        display_name: "RM3".into(),
-        role: Role::Rm,
-        branch_id: Some(branch),
-        password: "initial-password-x".into(),
-    };
-    store.create_user(admin, &u).expect("rm3");
-    let mut rm3 = store.login("rm3", "initial-password-x").expect("login");
-    store
-        .change_own_password(&mut rm3, "initial-password-x", PASSWORD)
-        .expect("change");
-    rm3
+    add_user(store, admin, "rm3", "RM3", Role::Rm, Some(branch)).1
 }
 
 /// The seeded database with clients: five of rm1 (Chinese names of 2, 3 and 4
@@ -157,6 +137,25 @@ fn on_clients(store: Store, lang: Lang, user: &str) -> App {
     app
 }
 
+/// The client list, signed in as `user`, on a database made by [`with_clients`] in a
+/// temporary folder.
+fn clients_app(lang: Lang, user: &str) -> (tempfile::TempDir, App) {
+    let (dir, path) = temp_db();
+    let store = with_clients(&path);
+    (dir, on_clients(store, lang, user))
+}
+
+/// In the open filter dialog: down `field` fields, right `choice` choices, Enter.
+fn choose_filter(app: &mut App, field: usize, choice: usize) {
+    for _ in 0..field {
+        app.on_key(key(KeyCode::Down));
+    }
+    for _ in 0..choice {
+        app.on_key(key(KeyCode::Right));
+    }
+    app.on_key(key(KeyCode::Enter));
+}
+
 fn screen(app: &App) -> String {
     render(app, 80, 24)
 }
@@ -231,9 +230,7 @@ fn list_and_client_360_masked_and_revealed() {
 
 #[test]
 fn chinese_names_line_up_in_the_list() {
-    let (_dir, path) = temp_db();
-    let store = with_clients(&path);
-    let app = on_clients(store, Lang::ZhCn, "rm1");
+    let (_dir, app) = clients_app(Lang::ZhCn, "rm1");
     let buffer = {
         let mut term =
             ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).expect("terminal");
@@ -294,9 +291,7 @@ fn an_rm_sees_their_clients_a_manager_the_branch_an_admin_none() {
 
 #[test]
 fn search_by_name_initials_phone_fragment_and_id_tail() {
-    let (_dir, path) = temp_db();
-    let store = with_clients(&path);
-    let mut app = on_clients(store, Lang::En, "rm1");
+    let (_dir, mut app) = clients_app(Lang::En, "rm1");
     let id_tail = zhang_id()[14..].to_string();
     for (typed, name) in [
         ("小龙", "李小龙"),
@@ -423,12 +418,7 @@ fn sort_and_filters() {
     // Filter: kind corporate (an RM has tier, status, risk level and kind).
     app.on_key(key(KeyCode::Char('f')));
     assert!(screen(&app).contains("Filter clients"));
-    for _ in 0..3 {
-        app.on_key(key(KeyCode::Down));
-    }
-    app.on_key(key(KeyCode::Right));
-    app.on_key(key(KeyCode::Right));
-    app.on_key(key(KeyCode::Enter));
+    choose_filter(&mut app, 3, 2);
     let s = screen(&app);
     assert!(
         s.contains("Filters: Corporate") && s.contains("Clients (1)"),
@@ -437,10 +427,7 @@ fn sort_and_filters() {
     assert!(s.contains("北京星河") && !s.contains("张三"));
     // Status active as well: the corporate is active.
     app.on_key(key(KeyCode::Char('f')));
-    app.on_key(key(KeyCode::Down));
-    app.on_key(key(KeyCode::Right));
-    app.on_key(key(KeyCode::Right));
-    app.on_key(key(KeyCode::Enter));
+    choose_filter(&mut app, 1, 2);
     let s = screen(&app);
     assert!(
         s.contains("Status Active · Corporate") && s.contains("Clients (1)"),
@@ -450,13 +437,8 @@ fn sort_and_filters() {
     let store = Store::open(&path).expect("open");
     let mut mgr = on_clients(store, Lang::En, "mgr1");
     mgr.on_key(key(KeyCode::Char('f')));
-    mgr.on_key(key(KeyCode::Down));
-    mgr.on_key(key(KeyCode::Down));
     // Owner choices: All, mgr1, rm1, rm3.
-    for _ in 0..3 {
-        mgr.on_key(key(KeyCode::Right));
-    }
-    mgr.on_key(key(KeyCode::Enter));
+    choose_filter(&mut mgr, 2, 3);
     let s = screen(&mgr);
     assert!(
         s.contains("Owner rm3") && s.contains("Clients (1)") && s.contains("钱七"),
@@ -488,9 +470,7 @@ fn fill_bad_individual(app: &mut App) {
 #[test]
 fn individual_form_shows_errors_at_the_fields_and_keeps_the_values() {
     for lang in [Lang::En, Lang::ZhCn] {
-        let (_dir, path) = temp_db();
-        let store = with_clients(&path);
-        let mut app = on_clients(store, lang, "rm1");
+        let (_dir, mut app) = clients_app(lang, "rm1");
         fill_bad_individual(&mut app);
         app.on_key(ctrl('s'));
         let s = screen(&app);
@@ -508,9 +488,7 @@ fn individual_form_shows_errors_at_the_fields_and_keeps_the_values() {
 #[test]
 fn corporate_form_shows_its_own_fields_and_errors() {
     for lang in [Lang::En, Lang::ZhCn] {
-        let (_dir, path) = temp_db();
-        let store = with_clients(&path);
-        let mut app = on_clients(store, lang, "mgr1");
+        let (_dir, mut app) = clients_app(lang, "mgr1");
         app.on_key(key(KeyCode::Char('n')));
         app.on_key(key(KeyCode::Tab));
         type_text(&mut app, "星河贸易");
@@ -589,9 +567,7 @@ fn possible_matches_open_one_or_save_anyway() {
         );
     }
     // Enter on a match opens that client instead.
-    let (_dir, path) = temp_db();
-    let store = with_clients(&path);
-    let mut app = on_clients(store, Lang::En, "rm1");
+    let (_dir, mut app) = clients_app(Lang::En, "rm1");
     fill_zhang_again(&mut app);
     app.on_key(ctrl('s'));
     app.on_key(key(KeyCode::Enter));
@@ -602,9 +578,7 @@ fn possible_matches_open_one_or_save_anyway() {
 
 #[test]
 fn a_refused_save_keeps_the_values_then_new_and_edit_save() {
-    let (_dir, path) = temp_db();
-    let store = with_clients(&path);
-    let mut app = on_clients(store, Lang::En, "rm1");
+    let (_dir, mut app) = clients_app(Lang::En, "rm1");
     app.on_key(key(KeyCode::Char('n')));
     app.on_key(key(KeyCode::Tab));
     type_text(&mut app, "孙悟空");
@@ -660,9 +634,7 @@ fn a_refused_save_keeps_the_values_then_new_and_edit_save() {
 
 #[test]
 fn lock_and_quit_work_while_a_form_is_open() {
-    let (_dir, path) = temp_db();
-    let store = with_clients(&path);
-    let mut app = on_clients(store, Lang::En, "rm1");
+    let (_dir, mut app) = clients_app(Lang::En, "rm1");
     app.on_key(key(KeyCode::Char('n')));
     app.on_key(key(KeyCode::Tab));
     type_text(&mut app, "周八");
@@ -688,9 +660,7 @@ fn lock_and_quit_work_while_a_form_is_open() {
 
 #[test]
 fn a_long_form_scrolls_to_the_focused_field() {
-    let (_dir, path) = temp_db();
-    let store = with_clients(&path);
-    let mut app = on_clients(store, Lang::En, "mgr1");
+    let (_dir, mut app) = clients_app(Lang::En, "mgr1");
     app.on_key(key(KeyCode::Char('n')));
     let s = render(&app, 80, 14);
     assert!(
@@ -712,9 +682,7 @@ fn a_long_form_scrolls_to_the_focused_field() {
 
 #[test]
 fn nothing_panics_at_any_small_size() {
-    let (_dir, path) = temp_db();
-    let store = with_clients(&path);
-    let mut app = on_clients(store, Lang::ZhCn, "mgr1");
+    let (_dir, mut app) = clients_app(Lang::ZhCn, "mgr1");
     let sweep = |app: &App| {
         for w in 1..=50 {
             for h in 1..=14 {

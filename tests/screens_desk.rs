@@ -3,104 +3,32 @@
 //! the ledger; the client picker of the visit form's client field.
 mod common;
 
+use common::desk::{desk, open};
 use common::*;
 use crossterm::event::KeyCode;
-use rmdesk::domain::client::{ClientInput, Tier};
+use rmdesk::domain::client::Tier;
 use rmdesk::domain::desk::HandoverReason;
-use rmdesk::domain::task::TaskInput;
-use rmdesk::store::approvals::Ask;
-use rmdesk::store::clients::SaveOutcome;
 use rmdesk::store::handover::{HandoverSpec, Which};
-use rmdesk::store::users::NewUser;
-use rmdesk::store::{FixedClock, Role, Store};
+use rmdesk::store::{FixedClock, Store};
 use rmdesk::tui::i18n::Lang;
-
-fn lang_name(lang: Lang) -> &'static str {
-    match lang {
-        Lang::En => "en",
-        Lang::ZhCn => "zh",
-    }
-}
 
 /// Branch 0101: mgr1, rm1 (王伟, 王伟洋, 李娜), rm3 (赵强); a tier request of rm1 pending,
 /// a task given to rm1 overdue, one earlier hand-over from rm3 to rm1.
 fn world(path: &std::path::Path) {
-    let (mut store, admin) = seeded(path);
-    let b1 = store.branch_by_code("0101").expect("b").expect("0101").id;
-    let u = NewUser {
-        username: "rm3".into(),
-        display_name: "赵三 Zhao".into(),
-        role: Role::Rm,
-        branch_id: Some(b1),
-        password: "initial-password-x".into(),
-    };
-    store.create_user(&admin, &u).expect("rm3");
-    let mut a = store.login("rm3", "initial-password-x").expect("login");
-    store
-        .change_own_password(&mut a, "initial-password-x", PASSWORD)
-        .expect("change");
-    let rm1 = store.login("rm1", PASSWORD).expect("rm1");
-    let rm3 = store.login("rm3", PASSWORD).expect("rm3");
-    let mgr1 = store.login("mgr1", PASSWORD).expect("mgr1");
-    let add = |store: &mut Store, who: &rmdesk::store::Actor, name: &str, n: u32| {
-        let input = ClientInput {
-            kind: "individual".into(),
-            name: name.into(),
-            id_type: "passport".into(),
-            id_number: format!("E{n:08}"),
-            status: "active".into(),
-            ..ClientInput::default()
-        };
-        match store.create_client(who, &input, true).expect("client") {
-            SaveOutcome::Saved(id) => id,
-            SaveOutcome::PossibleMatches(_) => unreachable!(),
-        }
-    };
-    let wang = add(&mut store, &rm1, "王伟", 1);
-    add(&mut store, &rm1, "王伟洋", 2);
-    add(&mut store, &rm1, "李娜", 3);
-    add(&mut store, &rm3, "赵强", 4);
-    store
-        .file_request(
-            &rm1,
-            &Ask::Tier {
-                client_id: wang,
-                tier: Tier::Core,
-            },
-            "Family office moving assets in",
-        )
-        .expect("request");
-    store
-        .give_task(
-            &mgr1,
-            "rm1",
-            &TaskInput {
-                title: "Quarterly review".into(),
-                due_date: "2026-11-20".into(),
-                ..TaskInput::default()
-            },
-        )
-        .expect("task");
-    store
-        .hand_over(
-            &mgr1,
-            &HandoverSpec {
-                from: "rm3".into(),
-                to: vec!["rm1".into()],
-                which: Which::All,
-                reason: HandoverReason::Leave,
-                reason_text: "maternity leave".into(),
-            },
-            &mut |_, _| {},
-        )
-        .expect("hand-over");
+    let mut d = desk(path);
+    let (rm1, rm3) = (d.rm1.clone(), d.rm3.clone());
+    let wang = d.client(&rm1, "王伟", 1, "active");
+    d.client(&rm1, "王伟洋", 2, "active");
+    d.client(&rm1, "李娜", 3, "active");
+    d.client(&rm3, "赵强", 4, "active");
+    d.request_and_task(wang);
+    d.hand_over_rm3();
 }
 
-fn open(path: &std::path::Path, lang: Lang, user: &str) -> rmdesk::tui::App {
-    let mut store = Store::open(path).expect("open");
-    store.set_clock(Box::new(FixedClock(noon())));
-    let mut app = app(store, lang);
-    sign_in(&mut app, user);
+/// The Team screen (F9) of mgr1 on the database at `path`.
+fn team_screen(path: &std::path::Path, lang: Lang) -> rmdesk::tui::App {
+    let mut app = open(path, lang, "mgr1");
+    app.on_key(key(KeyCode::F(9)));
     app
 }
 
@@ -110,8 +38,7 @@ fn the_team_screen_the_approvals_and_the_ledger() {
         let (_dir, path) = temp_db();
         world(&path);
         let l = lang_name(lang);
-        let mut app = open(&path, lang, "mgr1");
-        app.on_key(key(KeyCode::F(9)));
+        let mut app = team_screen(&path, lang);
         let team = render(&app, 80, 24);
         insta::assert_snapshot!(format!("desk_team_{l}"), team);
         app.on_key(key(KeyCode::Tab));
@@ -134,8 +61,7 @@ fn the_team_screen_the_approvals_and_the_ledger() {
     // The approval applied the tier.
     let (_dir, path) = temp_db();
     world(&path);
-    let mut app = open(&path, Lang::En, "mgr1");
-    app.on_key(key(KeyCode::F(9)));
+    let mut app = team_screen(&path, Lang::En);
     app.on_key(key(KeyCode::Tab));
     app.on_key(key(KeyCode::Enter));
     app.on_key(ctrl('s'));
@@ -153,8 +79,7 @@ fn the_hand_over_dialog_asks_and_shows_what_moved() {
         let (_dir, path) = temp_db();
         world(&path);
         let l = lang_name(lang);
-        let mut app = open(&path, lang, "mgr1");
-        app.on_key(key(KeyCode::F(9)));
+        let mut app = team_screen(&path, lang);
         // RMs first, then managers: rm1 is selected.
         let team = render(&app, 80, 24);
         let rows: Vec<&str> = team.lines().collect();

@@ -8,18 +8,10 @@ use common::*;
 use crossterm::event::KeyCode;
 use rmdesk::domain::client::ClientInput;
 use rmdesk::domain::product::{HoldingInput, ProductInput};
-use rmdesk::store::clients::SaveOutcome;
 use rmdesk::store::holdings::NewHolding;
 use rmdesk::store::{Actor, FixedClock, Store};
 use rmdesk::tui::i18n::Lang;
 use rmdesk::tui::App;
-
-fn lang_name(lang: Lang) -> &'static str {
-    match lang {
-        Lang::En => "en",
-        Lang::ZhCn => "zh",
-    }
-}
 
 fn client(store: &mut Store, rm: &Actor, name: &str, passport: &str, level: &str, on: &str) -> i64 {
     let input = ClientInput {
@@ -32,10 +24,7 @@ fn client(store: &mut Store, rm: &Actor, name: &str, passport: &str, level: &str
         status: "active".into(),
         ..ClientInput::default()
     };
-    match store.create_client(rm, &input, true).expect("client") {
-        SaveOutcome::Saved(id) => id,
-        SaveOutcome::PossibleMatches(_) => unreachable!("confirmed"),
-    }
+    create_confirmed(store, rm, &input)
 }
 
 /// The seeded database with a catalogue of five products (one closed) and rm1's

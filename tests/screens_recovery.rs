@@ -13,13 +13,6 @@ use rmdesk::tui::App;
 /// A fixed key, so the snapshots do not change from run to run.
 const KEY: &str = "3f9a0c1e-77b2d4a8-0e5c6b19-a2f48d30-c7e1905b-4d2a6f83-9b0e17c5-e6d3a24f";
 
-fn lang_name(lang: Lang) -> &'static str {
-    match lang {
-        Lang::En => "en",
-        Lang::ZhCn => "zh",
-    }
-}
-
 /// A new database's application showing [`KEY`]; the store made a key of its own, which
 /// the screens would have shown.
 fn first_run(lang: Lang) -> (tempfile::TempDir, App) {

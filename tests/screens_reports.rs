@@ -4,54 +4,26 @@
 //! 2026-11-23.
 mod common;
 
-use std::str::FromStr;
-
-use chrono::NaiveDateTime;
 use common::*;
 use crossterm::event::KeyCode;
 use rmdesk::domain::client::ClientInput;
-use rmdesk::domain::product::{HoldingInput, ProductInput};
 use rmdesk::domain::task::TaskInput;
 use rmdesk::domain::visit::VisitInput;
-use rmdesk::store::clients::SaveOutcome;
-use rmdesk::store::holdings::NewHolding;
-use rmdesk::store::{Actor, FixedClock, Store, Zone};
+use rmdesk::store::{Actor, FixedClock, Store};
 use rmdesk::tui::i18n::Lang;
 use rmdesk::tui::App;
-use rust_decimal::Decimal;
-
-fn at(store: &mut Store, t: &str) {
-    let local = NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M").expect("time");
-    store.set_clock(Box::new(FixedClock(Zone::china().to_utc(local))));
-}
 
 fn client(store: &mut Store, rm: &Actor, name: &str, n: u32, status: &str) -> i64 {
     let input = ClientInput {
-        kind: "individual".into(),
-        name: name.into(),
-        id_type: "passport".into(),
-        id_number: format!("E{n:08}"),
         risk_level: "C5".into(),
         risk_assessed_on: "2026-07-01".into(),
-        status: status.into(),
-        ..ClientInput::default()
+        ..passport_input(name, n, status)
     };
-    match store.create_client(rm, &input, true).expect("client") {
-        SaveOutcome::Saved(id) => id,
-        other => panic!("{other:?}"),
-    }
+    create_confirmed(store, rm, &input)
 }
 
 fn hold(store: &mut Store, rm: &Actor, client: i64, product: i64, amount: &str) -> i64 {
-    let h = NewHolding {
-        product_id: product,
-        input: HoldingInput {
-            amount: amount.into(),
-            ..HoldingInput::default()
-        },
-        override_reason: String::new(),
-    };
-    store.add_holding(rm, client, &h).expect("holding")
+    holding(store, rm, client, product, amount, "")
 }
 
 /// rm1's book: 林黛玉 (core, visited), 贾宝玉 (down by half in November), Wang Xifeng
@@ -59,29 +31,8 @@ fn hold(store: &mut Store, rm: &Actor, client: i64, product: i64, amount: &str) 
 fn desk(path: &std::path::Path) -> Store {
     let (mut store, admin) = seeded(path);
     let rm1 = store.login("rm1", PASSWORD).expect("rm1");
-    at(&mut store, "2026-08-01 10:00");
-    let product = |code: &str, category: &str| ProductInput {
-        code: code.into(),
-        name: format!("Product {code}"),
-        category: category.into(),
-        risk_level: "R1".into(),
-        min_amount: "0".into(),
-        sale_start: "2026-01-01".into(),
-        sale_end: "2026-12-31".into(),
-        ..ProductInput::default()
-    };
-    let dep = store
-        .create_product(&admin, &product("DEP", "deposit"))
-        .expect("DEP");
-    let fnd = store
-        .create_product(&admin, &product("FND", "fund"))
-        .expect("FND");
-    store
-        .set_product_margin(&admin, "DEP", Decimal::from_str("1.5").expect("d"))
-        .expect("margin");
-    store
-        .set_product_margin(&admin, "FND", Decimal::from_str("1.2").expect("d"))
-        .expect("margin");
+    clock_at(&mut store, "2026-08-01 10:00");
+    let (dep, fnd) = dep_and_fnd(&mut store, &admin, "1.5", "1.2");
     let a = client(&mut store, &rm1, "林黛玉", 1, "active");
     hold(&mut store, &rm1, a, dep, "2000000");
     let b = client(&mut store, &rm1, "贾宝玉", 2, "active");
@@ -98,13 +49,13 @@ fn desk(path: &std::path::Path) -> Store {
         };
         tasks.push(store.create_task(&rm1, &t).expect("task"));
     }
-    at(&mut store, "2026-11-05 10:00");
+    clock_at(&mut store, "2026-11-05 10:00");
     store
         .change_holding(&rm1, b1, "150000", "")
         .expect("change");
-    at(&mut store, "2026-11-12 18:00");
+    clock_at(&mut store, "2026-11-12 18:00");
     store.complete_task(&rm1, tasks[0]).expect("done");
-    at(&mut store, "2026-11-23 12:00");
+    clock_at(&mut store, "2026-11-23 12:00");
     for (client, when) in [
         (a, "2026-11-10 10:00"),
         (b, "2026-11-20 15:30"),
@@ -130,19 +81,12 @@ fn signed_in(path: &std::path::Path, lang: Lang, user: &str) -> App {
     app
 }
 
-fn name(lang: Lang) -> &'static str {
-    match lang {
-        Lang::En => "en",
-        Lang::ZhCn => "zh",
-    }
-}
-
 #[test]
 fn each_report_with_its_chart_in_both_languages_and_sizes() {
     for lang in [Lang::En, Lang::ZhCn] {
         let (_dir, path) = temp_db();
         let mut app = signed_in(&path, lang, "mgr1");
-        let l = name(lang);
+        let l = lang_name(lang);
         for tab in ["performance", "value", "churn"] {
             insta::assert_snapshot!(format!("reports_{tab}_{l}_80x24"), render(&app, 80, 24));
             insta::assert_snapshot!(format!("reports_{tab}_{l}_120x40"), render(&app, 120, 40));

@@ -87,13 +87,6 @@ fn signed_in(path: &std::path::Path, lang: Lang) -> App {
     app
 }
 
-fn lang_name(lang: Lang) -> &'static str {
-    match lang {
-        Lang::En => "en",
-        Lang::ZhCn => "zh",
-    }
-}
-
 #[test]
 fn home_clients_and_calendar_at_small_sizes() {
     let (_dir, path) = temp_db();

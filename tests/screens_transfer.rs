@@ -42,6 +42,18 @@ fn finish(app: &mut App) {
     }
 }
 
+/// Opens the import form (`i`), types the file's path, sets "skip invalid rows" when
+/// `skip_invalid`, and starts the import (Ctrl-S).
+fn start_import(app: &mut App, path: &str, skip_invalid: bool) {
+    app.on_key(key(KeyCode::Char('i')));
+    type_text(app, path);
+    if skip_invalid {
+        app.on_key(key(KeyCode::Tab));
+        app.on_key(key(KeyCode::Right));
+    }
+    app.on_key(ctrl('s'));
+}
+
 fn sample() -> String {
     std::path::Path::new(concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -101,11 +113,7 @@ fn a_file_with_bad_rows_is_refused_whole_and_every_bad_line_is_listed() {
 fn skipping_invalid_rows_imports_the_rest_and_the_list_shows_them() {
     let (_dir, path) = temp_db();
     let mut app = demo_app(&path);
-    app.on_key(key(KeyCode::Char('i')));
-    type_text(&mut app, &sample());
-    app.on_key(key(KeyCode::Tab));
-    app.on_key(key(KeyCode::Right));
-    app.on_key(ctrl('s'));
+    start_import(&mut app, &sample(), true);
     // Ctrl-L locks while the import runs; it goes on behind the lock screen.
     app.on_key(ctrl('l'));
     assert!(app.is_locked());
@@ -135,11 +143,7 @@ fn skipping_invalid_rows_imports_the_rest_and_the_list_shows_them() {
 fn export_writes_the_clients_masked() {
     let (dir, path) = temp_db();
     let mut app = demo_app(&path);
-    app.on_key(key(KeyCode::Char('i')));
-    type_text(&mut app, &sample());
-    app.on_key(key(KeyCode::Tab));
-    app.on_key(key(KeyCode::Right));
-    app.on_key(ctrl('s'));
+    start_import(&mut app, &sample(), true);
     finish(&mut app);
     app.on_key(key(KeyCode::Esc));
     let out = dir.path().join("branch.csv");
@@ -171,11 +175,7 @@ fn export_writes_what_the_filter_shows() {
             })
             .expect("the list's count")
     };
-    app.on_key(key(KeyCode::Char('i')));
-    type_text(&mut app, &sample());
-    app.on_key(key(KeyCode::Tab));
-    app.on_key(key(KeyCode::Right));
-    app.on_key(ctrl('s'));
+    start_import(&mut app, &sample(), true);
     finish(&mut app);
     app.on_key(key(KeyCode::Esc));
     let all = count(&app);
@@ -216,9 +216,7 @@ fn a_file_that_is_not_the_client_format_is_refused_in_the_users_language() {
     let file = dir.path().join("wrong-header.csv");
     std::fs::write(&file, "name,colour\nAcme,red\n").expect("write the file");
     let mut app = demo_app_in(&path, Lang::ZhCn);
-    app.on_key(key(KeyCode::Char('i')));
-    type_text(&mut app, &file.display().to_string());
-    app.on_key(ctrl('s'));
+    start_import(&mut app, &file.display().to_string(), false);
     finish(&mut app);
     let report = render(&app, 100, 24);
     assert!(
@@ -235,9 +233,7 @@ fn a_file_that_is_not_the_client_format_is_refused_in_the_users_language() {
     // Not UTF-8 (a file saved as GBK): the line is named, in Chinese too.
     app.on_key(key(KeyCode::Esc));
     std::fs::write(&file, b"name\n\xd6\xd0\n").expect("write the file");
-    app.on_key(key(KeyCode::Char('i')));
-    type_text(&mut app, &file.display().to_string());
-    app.on_key(ctrl('s'));
+    start_import(&mut app, &file.display().to_string(), false);
     finish(&mut app);
     let report = render(&app, 100, 24);
     assert!(

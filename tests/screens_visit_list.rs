@@ -11,18 +11,10 @@ use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use rmdesk::domain::client::ClientInput;
 use rmdesk::domain::visit::{FeedbackInput, FeedbackStatus, VisitInput};
-use rmdesk::store::clients::SaveOutcome;
 use rmdesk::store::{Actor, Store};
 use rmdesk::tui::i18n::Lang;
 use rmdesk::tui::theme::Theme;
 use rmdesk::tui::App;
-
-fn lang_name(lang: Lang) -> &'static str {
-    match lang {
-        Lang::En => "en",
-        Lang::ZhCn => "zh",
-    }
-}
 
 fn client(store: &mut Store, rm: &Actor, name: &str, passport: &str) -> i64 {
     let input = ClientInput {
@@ -32,10 +24,7 @@ fn client(store: &mut Store, rm: &Actor, name: &str, passport: &str) -> i64 {
         id_number: passport.into(),
         ..ClientInput::default()
     };
-    match store.create_client(rm, &input, true).expect("client") {
-        SaveOutcome::Saved(id) => id,
-        other => panic!("{other:?}"),
-    }
+    create_confirmed(store, rm, &input)
 }
 
 fn visit(when: &str, channel: &str, purpose: &str, summary: &str) -> VisitInput {

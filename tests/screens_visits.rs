@@ -12,13 +12,6 @@ use rmdesk::store::Store;
 use rmdesk::tui::i18n::Lang;
 use rmdesk::tui::App;
 
-fn lang_name(lang: Lang) -> &'static str {
-    match lang {
-        Lang::En => "en",
-        Lang::ZhCn => "zh",
-    }
-}
-
 /// The seeded database with one client of rm1, 张三; returns it and the client's id.
 fn with_client(path: &std::path::Path) -> (Store, i64) {
     let (mut store, _admin) = seeded(path);

@@ -7,7 +7,6 @@ use chrono::NaiveDate;
 use common::*;
 use rmdesk::domain::client::ClientInput;
 use rmdesk::domain::task::{TaskInput, TaskStatus};
-use rmdesk::store::clients::SaveOutcome;
 use rmdesk::store::home::{WorkKind, WorkRef};
 use rmdesk::store::plans::PlanPeriod;
 use rmdesk::store::{Actor, Store, StoreError};
@@ -33,10 +32,7 @@ fn client(store: &mut Store, rm: &Actor, name: &str, passport: &str, extra: Clie
         id_number: passport.into(),
         ..extra
     };
-    match store.create_client(rm, &input, true).expect("client") {
-        SaveOutcome::Saved(id) => id,
-        other => panic!("{other:?}"),
-    }
+    create_confirmed(store, rm, &input)
 }
 
 fn sql(path: &std::path::Path, statements: &str) {
@@ -189,10 +185,7 @@ fn tasks_are_checked_and_clients_must_be_visible() {
 fn managers_read_the_branch_calendars_and_write_only_their_own() {
     let (_dir, path) = temp_db();
     let (mut store, admin) = seeded(&path);
-    let rm1 = store.login("rm1", PASSWORD).expect("rm1");
-    let rm2 = store.login("rm2", PASSWORD).expect("rm2");
-    let mgr1 = store.login("mgr1", PASSWORD).expect("mgr1");
-    let mgr2 = store.login("mgr2", PASSWORD).expect("mgr2");
+    let (rm1, rm2, mgr1, mgr2) = staff(&mut store);
     let id = store
         .create_task(&rm1, &task("拜访客户", "2026-11-24", "none"))
         .expect("task");

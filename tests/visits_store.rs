@@ -19,10 +19,7 @@ fn client(store: &mut Store, rm: &Actor) -> i64 {
         id_number: "E12345678".into(),
         ..ClientInput::default()
     };
-    match store.create_client(rm, &input, true).expect("client") {
-        SaveOutcome::Saved(id) => id,
-        other => panic!("{other:?}"),
-    }
+    create_confirmed(store, rm, &input)
 }
 
 fn visit(next_on: &str) -> VisitInput {
@@ -134,10 +131,7 @@ fn when_the_task_cannot_be_written_the_visit_is_not_written_either() {
 fn visits_are_scoped_through_their_client() {
     let (_dir, path) = temp_db();
     let (mut store, _) = seeded(&path);
-    let rm1 = store.login("rm1", PASSWORD).expect("rm1");
-    let rm2 = store.login("rm2", PASSWORD).expect("rm2");
-    let mgr1 = store.login("mgr1", PASSWORD).expect("mgr1");
-    let mgr2 = store.login("mgr2", PASSWORD).expect("mgr2");
+    let (rm1, rm2, mgr1, mgr2) = staff(&mut store);
     let id = client(&mut store, &rm1);
     let rec = store.record_visit(&rm1, id, &visit("")).expect("visit");
     assert!(matches!(
@@ -293,10 +287,7 @@ fn feedback_gets_its_deadline_and_moves_forward_only() {
 fn the_visit_list_filters_by_date_channel_client_and_text_and_is_scoped() {
     let (_dir, path) = temp_db();
     let (mut store, _) = seeded(&path);
-    let rm1 = store.login("rm1", PASSWORD).expect("rm1");
-    let rm2 = store.login("rm2", PASSWORD).expect("rm2");
-    let mgr1 = store.login("mgr1", PASSWORD).expect("mgr1");
-    let mgr2 = store.login("mgr2", PASSWORD).expect("mgr2");
+    let (rm1, rm2, mgr1, mgr2) = staff(&mut store);
     let a = client(&mut store, &rm1);
     let b = {
         let input = ClientInput {

@@ -2,6 +2,7 @@
 //! fixed clock, and an application driven through ratatui's `TestBackend`.
 #![allow(dead_code)] // each test file uses its own share of these
 
+pub mod desk;
 pub mod marketing;
 pub mod pg;
 pub mod tmux;
@@ -10,8 +11,12 @@ use chrono::{DateTime, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
+use rmdesk::domain::client::ClientInput;
+use rmdesk::domain::product::{HoldingInput, ProductInput};
+use rmdesk::store::clients::SaveOutcome;
+use rmdesk::store::holdings::NewHolding;
 use rmdesk::store::users::NewUser;
-use rmdesk::store::{Actor, FixedClock, Role, Store};
+use rmdesk::store::{Actor, FixedClock, Role, Store, Zone};
 use rmdesk::tui::i18n::{I18n, Lang};
 use rmdesk::tui::keymap::Keymap;
 use rmdesk::tui::theme::Theme;
@@ -67,21 +72,78 @@ pub fn seeded(path: &std::path::Path) -> (Store, Actor) {
         ("rm1", Role::Rm, b1),
         ("rm2", Role::Rm, b2),
     ] {
-        let u = NewUser {
-            username: name.into(),
-            display_name: name.to_uppercase(),
+        add_user(
+            &mut store,
+            &admin,
+            name,
+            &name.to_uppercase(),
             role,
-            branch_id: Some(branch),
-            password: "initial-password-x".into(),
-        };
-        store.create_user(&admin, &u).expect("user");
-        // The first sign-in must change the password: do it, so tests start ready.
-        let mut actor = store.login(name, "initial-password-x").expect("login");
-        store
-            .change_own_password(&mut actor, "initial-password-x", PASSWORD)
-            .expect("change");
+            Some(branch),
+        );
     }
     (store, admin)
+}
+
+/// rm1, rm2, mgr1 and mgr2 of a [`seeded`] database signed in, in that order.
+pub fn staff(store: &mut Store) -> (Actor, Actor, Actor, Actor) {
+    let mut login = |name: &str| store.login(name, PASSWORD).expect("login");
+    (login("rm1"), login("rm2"), login("mgr1"), login("mgr2"))
+}
+
+/// Adds user `username` (`display` name, `role`, `branch`) as `admin`, and makes the
+/// first sign-in's password change to [`PASSWORD`], so the user starts ready. Returns
+/// the user's id and the user signed in.
+pub fn add_user(
+    store: &mut Store,
+    admin: &Actor,
+    username: &str,
+    display: &str,
+    role: Role,
+    branch: Option<i64>,
+) -> (i64, Actor) {
+    let u = NewUser {
+        username: username.into(),
+        display_name: display.into(),
+        role,
+        branch_id: branch,
+        password: "initial-password-x".into(),
+    };
+    let id = store.create_user(admin, &u).expect("user");
+    // The first sign-in must change the password: do it, so tests start ready.
+    let mut actor = store.login(username, "initial-password-x").expect("login");
+    store
+        .change_own_password(&mut actor, "initial-password-x", PASSWORD)
+        .expect("change");
+    (id, actor)
+}
+
+/// An individual client `name` with passport number `E` and `n` in 8 digits, in
+/// `status`; other fields empty.
+pub fn passport_input(name: &str, n: u32, status: &str) -> ClientInput {
+    ClientInput {
+        kind: "individual".into(),
+        name: name.into(),
+        id_type: "passport".into(),
+        id_number: format!("E{n:08}"),
+        status: status.into(),
+        ..ClientInput::default()
+    }
+}
+
+/// Creates the client `input` as `rm`, confirming past any possible duplicates; its id.
+pub fn create_confirmed(store: &mut Store, rm: &Actor, input: &ClientInput) -> i64 {
+    match store.create_client(rm, input, true).expect("client") {
+        SaveOutcome::Saved(id) => id,
+        SaveOutcome::PossibleMatches(_) => unreachable!("confirmed"),
+    }
+}
+
+/// The name snapshots use for a language.
+pub fn lang_name(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "en",
+        Lang::ZhCn => "zh",
+    }
 }
 
 /// An application on `store` in `lang`, with default keys and theme.
@@ -93,6 +155,14 @@ pub fn app(store: Store, lang: Lang) -> App {
         Theme::new("default", false),
     )
     .expect("the test database opens")
+}
+
+/// An application in `lang` on a [`seeded`] database at `path`, signed in as `user`.
+pub fn seeded_app(path: &std::path::Path, lang: Lang, user: &str) -> App {
+    let (store, _) = seeded(path);
+    let mut app = app(store, lang);
+    sign_in(&mut app, user);
+    app
 }
 
 /// A key press with no modifiers.
@@ -225,4 +295,87 @@ pub fn drop_change_capture(conn: &rusqlite::Connection) {
     }
     conn.execute_batch("DROP TABLE change_log; DROP TABLE hq_sync;")
         .expect("drop change log");
+}
+
+/// Asserts that `rmdesk check` (as the administrator, data folder `dir/data`) finds the
+/// database at `db` clean, audit chain included.
+pub fn assert_checks_clean(dir: &std::path::Path, db: &std::path::Path) {
+    let check = std::process::Command::new(env!("CARGO_BIN_EXE_rmdesk"))
+        .args(["--db", db.to_str().expect("utf-8"), "check"])
+        .args(admin_args(db))
+        .envs(admin_env(db))
+        .env("RMDESK_DATA_DIR", dir.join("data"))
+        .output()
+        .expect("check runs");
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+}
+
+/// Moves the store's clock to local time `t` (`YYYY-MM-DD HH:MM`, China Standard Time,
+/// the fixed clock's zone).
+pub fn clock_at(store: &mut Store, t: &str) {
+    let local = chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M").expect("time");
+    store.set_clock(Box::new(FixedClock(Zone::china().to_utc(local))));
+}
+
+/// A product `code` of `category` at risk R1, on sale all 2026, from 0.
+pub fn r1_product(code: &str, category: &str) -> ProductInput {
+    ProductInput {
+        code: code.into(),
+        name: format!("Product {code}"),
+        category: category.into(),
+        risk_level: "R1".into(),
+        min_amount: "0".into(),
+        sale_start: "2026-01-01".into(),
+        sale_end: "2026-12-31".into(),
+        ..ProductInput::default()
+    }
+}
+
+/// Makes the R1 products DEP (a deposit) and FND (a fund) as `admin`, with the margins
+/// `dep_margin` and `fnd_margin` (percent a year); their ids.
+pub fn dep_and_fnd(
+    store: &mut Store,
+    admin: &Actor,
+    dep_margin: &str,
+    fnd_margin: &str,
+) -> (i64, i64) {
+    let dep = store
+        .create_product(admin, &r1_product("DEP", "deposit"))
+        .expect("DEP");
+    let fnd = store
+        .create_product(admin, &r1_product("FND", "fund"))
+        .expect("FND");
+    for (code, margin) in [("DEP", dep_margin), ("FND", fnd_margin)] {
+        let margin = margin.parse().expect("a margin");
+        store
+            .set_product_margin(admin, code, margin)
+            .expect("margin");
+    }
+    (dep, fnd)
+}
+
+/// Records a holding of `amount` of `product` (maturing on `maturity`, or never when
+/// empty) for `client`, as `rm`; its id.
+pub fn holding(
+    store: &mut Store,
+    rm: &Actor,
+    client: i64,
+    product: i64,
+    amount: &str,
+    maturity: &str,
+) -> i64 {
+    let h = NewHolding {
+        product_id: product,
+        input: HoldingInput {
+            amount: amount.into(),
+            maturity_date: maturity.into(),
+            ..HoldingInput::default()
+        },
+        override_reason: String::new(),
+    };
+    store.add_holding(rm, client, &h).expect("holding")
 }

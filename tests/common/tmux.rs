@@ -102,19 +102,39 @@ impl Tmux {
     /// Starts the real binary in the pane's shell on `db`, in English, its data and
     /// config folders under `dir`, on the fixed test clock (`super::clock_env`).
     pub fn launch(&self, dir: &Path, db: &Path) {
+        self.launch_with(dir, &format!("--db {}", db.display()));
+    }
+
+    /// Starts the real binary in the pane's shell with `args` (then `--lang en`), its
+    /// data and config folders under `dir`, on the fixed test clock.
+    pub fn launch_with(&self, dir: &Path, args: &str) {
         let clock: Vec<String> = super::clock_env()
             .iter()
             .map(|(k, v)| format!("{k}={v}"))
             .collect();
         self.type_text(&format!(
-            "{} RMDESK_DATA_DIR={} RMDESK_CONFIG_DIR={} {} --db {} --lang en",
+            "{} RMDESK_DATA_DIR={} RMDESK_CONFIG_DIR={} {} {args} --lang en",
             clock.join(" "),
             dir.join("data").display(),
             dir.join("config").display(),
             env!("CARGO_BIN_EXE_rmdesk"),
-            db.display()
         ));
         self.keys(&["Enter"]);
+    }
+
+    /// Starts the binary afresh on `db` (the last user quit with Ctrl-Q) and signs
+    /// `user` in with [`super::PASSWORD`], waiting for the greeting of the user's
+    /// upper-cased name.
+    pub fn start_as(&self, dir: &Path, db: &Path, user: &str) {
+        self.wait_for_prompt();
+        self.tmux(&["send-keys", "-t", "main", "clear", "Enter"]);
+        self.wait_for_prompt();
+        self.launch(dir, db);
+        self.sign_in(
+            user,
+            super::PASSWORD,
+            &format!("Welcome, {}", user.to_uppercase()),
+        );
     }
 
     /// Signs in at the sign-in form and waits for the home screen's greeting `welcome`.

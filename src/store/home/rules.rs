@@ -224,27 +224,36 @@ impl Store {
         Ok((n, rows))
     }
 
+    /// A client rule built by [`birthday_sql`] or [`risk_sql`]: a line of `kind` for
+    /// each row whose date column `due` makes the line's date of, and how many rows
+    /// there are.
+    fn owner_client_rule(
+        &self,
+        query: (String, String, Vec<Value>),
+        kind: WorkKind,
+        due: impl Fn(&str) -> Option<NaiveDate>,
+    ) -> Result<(Vec<WorkItem>, usize)> {
+        let (n, rows) = self.owner_client_rows(query)?;
+        let mut out = Vec::new();
+        for (id, name, date) in rows {
+            if let Some(date) = due(&date) {
+                out.push(client_item(kind, date, name, None, WorkRef::Client(id)));
+            }
+        }
+        Ok((out, count(n)))
+    }
+
     fn rule_birthdays(
         &self,
         actor: &Actor,
         today: NaiveDate,
         limit: usize,
     ) -> Result<(Vec<WorkItem>, usize)> {
-        let (n, rows) = self.owner_client_rows(birthday_sql(actor.user_id, today, limit))?;
-        let mut out = Vec::new();
-        for (id, name, birth) in rows {
-            // 29 February is kept on the 28th only in a common year.
-            if birthday_on(&birth, today) {
-                out.push(client_item(
-                    WorkKind::Birthday,
-                    today,
-                    name,
-                    None,
-                    WorkRef::Client(id),
-                ));
-            }
-        }
-        Ok((out, count(n)))
+        let query = birthday_sql(actor.user_id, today, limit);
+        // 29 February is kept on the 28th only in a common year.
+        self.owner_client_rule(query, WorkKind::Birthday, |birth| {
+            birthday_on(birth, today).then_some(today)
+        })
     }
 
     fn rule_risk(
@@ -253,20 +262,10 @@ impl Store {
         today: NaiveDate,
         limit: usize,
     ) -> Result<(Vec<WorkItem>, usize)> {
-        let (n, rows) = self.owner_client_rows(risk_sql(actor.user_id, today, limit))?;
-        let mut out = Vec::new();
-        for (id, name, assessed) in rows {
-            if let Some(expiry) = risk_expiry_near(&assessed, today) {
-                out.push(client_item(
-                    WorkKind::RiskReview,
-                    expiry,
-                    name,
-                    None,
-                    WorkRef::Client(id),
-                ));
-            }
-        }
-        Ok((out, count(n)))
+        let query = risk_sql(actor.user_id, today, limit);
+        self.owner_client_rule(query, WorkKind::RiskReview, |assessed| {
+            risk_expiry_near(assessed, today)
+        })
     }
 
     fn rule_contact(

@@ -1,4 +1,4 @@
-//! Tests of demo_people. Compiled only for tests: declared under #[cfg(test)].
+//! Tests of demo_people.
 use super::*;
 use crate::domain::client::{ClientKind, IdType};
 use rand::SeedableRng;

@@ -127,6 +127,39 @@ fn the_client_meant_comes_first_among_thousands_sharing_the_digits() {
         // The phone fragment still finds the mobiles holding it.
         assert!(found[2..].iter().all(|c| c.client_no.starts_with('M')));
     }
+    // A code's tail with a letter (its check character), typed as it reads: the clients
+    // whose codes end so come first.
+    let seq = (0..2500u32)
+        .find(|&s| uscc(s).ends_with(|c: char| c.is_ascii_uppercase()))
+        .expect("a code ending in a letter");
+    let code_tail = uscc(seq)[14..].to_string();
+    let sharing: std::collections::BTreeSet<String> = (0..2500u32)
+        .filter(|&s| uscc(s).ends_with(&code_tail))
+        .map(|s| format!("M{s:06}"))
+        .collect();
+    // 250 clients whose numbers start with the same four characters, and whose names
+    // sort first: without the tail's own rank they would fill the page.
+    let mut csv = String::from(HEADER);
+    for i in 0..250u32 {
+        csv.push_str(&format!(
+            "{code_tail}{i:04},individual,安{i},,,passport,E{:07},,,,,,,,rm1,\n",
+            7_000_000 + i
+        ));
+    }
+    let file = parse_csv(csv.as_bytes()).expect("parses");
+    let report = store
+        .import_clients(&mgr1, &file, false, &mut |_, _| {})
+        .expect("import");
+    assert_eq!(report.imported, 250, "{:?}", report.rejected.first());
+    for typed in [code_tail.clone(), code_tail.to_lowercase()] {
+        let found = store.search_clients(&mgr1, &typed, 200).expect("search");
+        let first: std::collections::BTreeSet<String> = found
+            .iter()
+            .take(sharing.len())
+            .map(|c| c.client_no.clone())
+            .collect();
+        assert_eq!(first, sharing, "{typed}: the codes ending so, first");
+    }
     // Thousands sharing an ID tail: the one whose client number is typed is first, the
     // ID tails fill the page before any mobile.
     let found = store.search_clients(&mgr1, "5678", 200).expect("search");

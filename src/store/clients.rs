@@ -376,7 +376,8 @@ impl Store {
     /// Clients matching what the user typed (name part, pinyin, client no., phone
     /// fragment, last four of the ID number), at most `limit`: for a word of digits, the
     /// client whose number is those digits first, then ID tails, then mobiles holding
-    /// them, then client numbers starting with them; within each, by name.
+    /// them, then client numbers starting with them; for one word of letters and digits
+    /// that may be an ID tail (`8a3k`), the IDs ending so first; within each, by name.
     pub fn search_clients(
         &self,
         actor: &Actor,
@@ -466,7 +467,12 @@ impl Store {
                 let Some(text) = &query.text else {
                     return Ok(Vec::new());
                 };
-                runs.push((0, from_text, with(vec![Value::Text(text.clone())])));
+                // A word that may be an ID tail (`8a3k`): the client whose ID ends so
+                // first, then every other meaning.
+                if let Some(exact) = &query.exact {
+                    runs.push((0, from_text.clone(), with(vec![Value::Text(exact.clone())])));
+                }
+                runs.push((1, from_text, with(vec![Value::Text(text.clone())])));
             }
         }
         let mut out: Vec<(u8, String, ClientSummary)> = Vec::new();

@@ -9,10 +9,13 @@ pub const PHONE_FRAGMENT_MIN: usize = 3;
 /// Most words of a query that are used; the rest are ignored.
 const QUERY_WORDS_MAX: usize = 8;
 
-/// `true` when `w` may be the last 4 characters of a resident ID: 4 digits, or 3 and `x`.
+/// `true` when `w` (lower case) may be the last 4 characters of an ID number: 4 ASCII
+/// letters and digits with at least one digit — a resident ID's (`1234`, `123x`), or a
+/// unified social credit code's or a passport's (`8a3k`). Four letters (`wang`) are taken
+/// as a name only.
 fn looks_like_id_tail(w: &str) -> bool {
     let b = w.as_bytes();
-    b.len() == 4 && b[..3].iter().all(u8::is_ascii_digit) && (b[3].is_ascii_digit() || b[3] == b'x')
+    b.len() == 4 && b.iter().all(u8::is_ascii_alphanumeric) && b.iter().any(u8::is_ascii_digit)
 }
 
 /// What a user typed, as the two indexes answer it. Every word must match.
@@ -23,6 +26,9 @@ pub struct Query {
     /// Words of [`PHONE_FRAGMENT_MIN`] or more digits, each found in the mobile or in
     /// the full-text index.
     pub digits: Vec<DigitWord>,
+    /// When the query is one word of letters and digits that may be an ID tail (`8a3k`,
+    /// `123x`): that exact meaning, a `MATCH` expression, to be listed before the rest.
+    pub exact: Option<String>,
 }
 
 /// A word of digits: a client matches when its mobile holds `digits`, or its full-text
@@ -59,6 +65,7 @@ fn token_safe(c: char) -> bool {
 pub fn query(user_text: &str) -> Option<Query> {
     let mut clauses: Vec<String> = Vec::new();
     let mut digits: Vec<DigitWord> = Vec::new();
+    let mut exact = None;
     // A letter the tokenizer might split at (its tables are Unicode 6.1's) would turn a
     // quoted word into a phrase, which an index without positions refuses: such letters
     // separate words instead.
@@ -94,6 +101,9 @@ pub fn query(user_text: &str) -> Option<Query> {
         }
         if looks_like_id_tail(&word) {
             alternatives.push(format!("\"{ID_TAIL}{word}\""));
+            if !all_digits && clauses.is_empty() && digits.is_empty() {
+                exact = Some(format!("\"{ID_TAIL}{word}\""));
+            }
         }
         let clause = if alternatives.len() == 1 {
             alternatives.concat()
@@ -122,9 +132,11 @@ pub fn query(user_text: &str) -> Option<Query> {
     if clauses.is_empty() && digits.is_empty() {
         return None;
     }
+    let one_word = clauses.len() == 1 && digits.is_empty();
     Some(Query {
         text: (!clauses.is_empty()).then(|| clauses.join(" AND ")),
         digits,
+        exact: exact.filter(|_| one_word),
     })
 }
 
@@ -139,6 +151,22 @@ mod tests {
         assert!(q.digits.is_empty(), "{q:?}");
         assert_eq!(q.text.as_deref(), Some("\"0n13\"*"));
         assert_eq!(query("138").expect("query").digits.len(), 1);
+    }
+
+    #[test]
+    fn an_id_tail_with_letters_is_searched_and_listed_first() {
+        // A unified social credit code's last four, typed in either case.
+        for typed in ["8A3K", "8a3k", "123x"] {
+            let q = query(typed).expect("query");
+            let tail = typed.to_lowercase();
+            assert_eq!(q.exact, Some(format!("\"{ID_TAIL}{tail}\"")), "{typed}");
+        }
+        assert!(finds("8a3k", "某公司", "", "", "91110000000012358A3K"));
+        assert!(!finds("8a3j", "某公司", "", "", "91110000000012358A3K"));
+        // Four letters are a name; with another word, no single exact meaning.
+        assert_eq!(query("wang").expect("query").exact, None);
+        assert_eq!(query("王 8a3k").expect("query").exact, None);
+        assert_eq!(query("8a3k5").expect("query").exact, None);
     }
 
     /// A stand-in for FTS5 over the generated text and queries: `unicode61` splits at

@@ -467,8 +467,7 @@ impl Store {
                 let Some(text) = &query.text else {
                     return Ok(Vec::new());
                 };
-                // A word that may be an ID tail (`8a3k`): the client whose ID ends so
-                // first, then every other meaning.
+                // A word that may be an ID tail (`8a3k`): those IDs first, then the rest.
                 if let Some(exact) = &query.exact {
                     runs.push((0, from_text.clone(), with(vec![Value::Text(exact.clone())])));
                 }

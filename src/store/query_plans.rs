@@ -573,7 +573,7 @@ fn the_performance_report_walks_ranges_of_the_period() {
 
 #[test]
 fn a_campaign_segment_is_one_pass_over_the_clients_whatever_its_filters() {
-    use super::campaign_segment::{count_query, segment_sql, targets_query};
+    use super::campaign_segment::{count_query, launch_query, segment_sql};
     use crate::domain::campaign::Segment;
     use crate::domain::client::{RiskLevel, Tier};
     let (_dir, store, _, mgr) = store();
@@ -588,7 +588,7 @@ fn a_campaign_segment_is_one_pass_over_the_clients_whatever_its_filters() {
         },
     ] {
         let sql = segment_sql(store.conn(), &mgr, &segment, None, now, today).expect("sql");
-        for query in [count_query(&sql), targets_query(&sql)] {
+        for query in [count_query(&sql), launch_query(&sql)] {
             let p = plan(&store, &query, &sql.args);
             assert_eq!(p.lines().next(), Some("SCAN c"), "{p}\n{query}");
             assert!(!p.contains("TEMP B-TREE"), "{p}");

@@ -3,7 +3,10 @@
 //! targets' tasks and target rows are written as the pass goes, [`PER_INSERT`] at a time
 //! in multi-row statements, so each target's client row (which the foreign keys of its
 //! task and target row look up) is still in SQLite's cache from the pass. Everything,
-//! with the change log's rows of each write, is one transaction.
+//! with the change log's rows of each write, is one transaction. The pass may write while
+//! it reads because nothing it writes (tasks, targets, their change-log rows) changes a
+//! client row; a trigger on `tasks` or `campaign_targets` that did would have to move
+//! the writes after the pass.
 use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, Connection};
 

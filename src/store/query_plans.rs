@@ -287,47 +287,37 @@ fn care_reads_walk_the_owner_indexes_or_the_branch_ones() {
     let (_dir, store, rm, mgr) = store();
     for actor in [&rm, &mgr] {
         let rm_role = actor.role == Role::Rm;
-        let id = Value::Integer(if rm_role {
-            actor.user_id
+        let (scope, side) = if rm_role {
+            (actor.user_id, "owner")
         } else {
-            actor.branch_id.unwrap_or(-1)
-        });
-        let index = |what: &str| {
-            format!(
-                "clients_{}_{what}",
-                if rm_role { "owner" } else { "branch" }
-            )
+            (actor.branch_id.unwrap_or(-1), "branch")
         };
+        let id = Value::Integer(scope);
+        let index = |what: &str| format!("clients_{side}_{what}");
         // Birthdays: one month-day (and the 29th's) of the RM's or the branch's index,
         // the lines in its order (no sort: home's five lines are its first entries); a
         // manager's count reads the index alone.
         let (lines, count) = care_birthday_sql(actor).expect("sql");
-        let birthday = index("birthday");
         let md = |s: &str| Value::Text(s.into());
         let args = [id.clone(), md("11-26"), md(""), Value::Integer(50)];
         let p = plan(&store, &lines, &args);
-        assert!(p.contains(&format!("INDEX {birthday}")), "{p}");
+        assert!(p.contains(&format!("INDEX {}", index("birthday"))), "{p}");
         assert!(!p.contains("SCAN c") && !p.contains("TEMP B-TREE"), "{p}");
         let p = plan(&store, &count, &args[..3]);
-        assert!(p.contains(&format!("INDEX {birthday}")), "{p}");
+        assert!(p.contains(&format!("INDEX {}", index("birthday"))), "{p}");
         assert!(rm_role || p.contains("COVERING INDEX"), "{p}");
-        // Anniversaries: one month-day of the instant clients were added; a manager's
-        // walk reads the index alone.
+        // Anniversaries: one month-day of the instant clients were added, bounded by the
+        // instant; a manager's walk reads the index alone.
         let sql = care_joined_sql(actor).expect("sql");
-        let args = [
-            id.clone(),
-            md("11-26"),
-            Value::Integer(50),
-            md("2025-11-30T16:00:00Z"),
-        ];
-        let p = plan(&store, &sql, &args);
+        let until = md("2025-11-30T16:00:00Z");
+        let p = plan(
+            &store,
+            &sql,
+            &[id.clone(), md("11-26"), Value::Integer(50), until],
+        );
         assert!(p.contains(&format!("INDEX {}", index("joined"))), "{p}");
         assert!(rm_role || p.contains("COVERING INDEX"), "{p}");
-        assert!(
-            p.contains("created_at<?"),
-            "the instant bounds the walk: {p}"
-        );
-        assert!(!p.contains("SCAN c"), "{p}");
+        assert!(p.contains("created_at<?") && !p.contains("SCAN c"), "{p}");
         // A festival's clients: the consenting clients' index in name order, no sort;
         // the count reads the index alone.
         let (lines, count) = care_consenting_sql(actor).expect("sql");

@@ -813,3 +813,16 @@ CREATE TRIGGER complaints_pending_owner_moved AFTER UPDATE OF owner_id ON client
 BEGIN
     UPDATE complaints_pending SET owner_id = NEW.owner_id WHERE client_id = NEW.id;
 END;
+
+-- migration: 14
+-- Care on a manager's home, each a walk of an index of the branch's clients that are not
+-- closed: birthdays by month-day and id (a day's first lines are the index's first
+-- entries, no sort), anniversaries by the month-day the client was added and the
+-- instant. The columns of each index's condition and of its expression are in it, so a
+-- day's count reads the index alone instead of a client row per occasion.
+CREATE INDEX IF NOT EXISTS clients_branch_birthday
+    ON clients (branch_id, substr(birth_date, 6, 5), id, birth_date, kind, status)
+    WHERE kind = 'individual' AND status <> 'closed';
+CREATE INDEX IF NOT EXISTS clients_branch_joined
+    ON clients (branch_id, substr(created_at, 6, 5), created_at, id, status)
+    WHERE status <> 'closed';

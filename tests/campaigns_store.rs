@@ -347,3 +347,94 @@ fn the_contact_list_holds_consenting_targets_in_full_and_an_rm_only_their_own() 
     );
     let _ = &w.rm3;
 }
+
+#[test]
+fn a_launch_of_many_targets_gives_each_its_own_task_and_captures_every_row() {
+    let mut w = world();
+    // 1,200 more consenting C4 clients (copies of A), every other one rm3's: more targets
+    // than one statement of the launch writes.
+    let conn = common::raw(w.store.path()).expect("open");
+    let cols: Vec<String> = conn
+        .prepare("SELECT name FROM pragma_table_info('clients') WHERE name <> 'id'")
+        .expect("sql")
+        .query_map([], |r| r.get(0))
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("columns");
+    let picked: Vec<String> = cols
+        .iter()
+        .map(|c| match c.as_str() {
+            "client_no" => "printf('M%07d', n)".to_string(),
+            "id_number" => "printf('Y%08d', n)".to_string(),
+            "name" => "printf('Many %04d', n)".to_string(),
+            "owner_id" => {
+                "CASE n % 2 WHEN 0 THEN a.owner_id ELSE (SELECT id FROM users WHERE username = 'rm3') END"
+                    .to_string()
+            }
+            c => format!("a.{c}"),
+        })
+        .collect();
+    conn.execute(
+        &format!(
+            "WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < 1200)
+             INSERT INTO clients ({}) SELECT {} FROM s, clients a WHERE a.name = 'Client A'",
+            cols.join(", "),
+            picked.join(", ")
+        ),
+        [],
+    )
+    .expect("clients");
+    let before: i64 = conn
+        .query_row("SELECT max(seq) FROM change_log", [], |r| r.get(0))
+        .expect("seq");
+    let id = w
+        .store
+        .save_campaign(&w.mgr, None, &campaign("WM3", SegmentInput::default()))
+        .expect("save");
+    let launched = w.store.launch_campaign(&w.mgr, id).expect("launch");
+    assert_eq!(
+        (
+            launched.count.matching,
+            launched.count.no_consent,
+            launched.count.unsuitable,
+            launched.count.targets
+        ),
+        (1207, 2, 2, 1203)
+    );
+    // Each target's task is its own: for that client, owned by the client's owner, who is
+    // the target's RM; no task without a target.
+    let (targets, right, tasks): (i64, i64, i64) = conn
+        .query_row(
+            "SELECT count(*),
+                    sum(t.client_id = k.client_id AND t.owner_id = k.rm_id AND c.owner_id = k.rm_id),
+                    (SELECT count(DISTINCT task_id) FROM campaign_targets WHERE campaign_id = ?1)
+             FROM campaign_targets k JOIN tasks t ON t.id = k.task_id
+             JOIN clients c ON c.id = k.client_id WHERE k.campaign_id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .expect("targets");
+    assert_eq!((targets, right, tasks), (1203, 1203, 1203));
+    let all_tasks: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM tasks WHERE title = 'Year-end wealth'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("tasks");
+    assert_eq!(all_tasks, 1203);
+    // The change log holds every task and target row, as written, in the launch.
+    let captured: (i64, i64, i64) = conn
+        .query_row(
+            "SELECT sum(l.tbl = 'tasks'), sum(l.tbl = 'campaign_targets'),
+                    sum(l.tbl = 'campaign_targets'
+                        AND l.row ->> '$.task_id' = (SELECT task_id FROM campaign_targets k
+                            WHERE k.campaign_id = l.row ->> '$.campaign_id'
+                              AND k.client_id = l.row ->> '$.client_id'))
+             FROM change_log l WHERE l.seq > ?1 AND l.op = 'insert'",
+            [before],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .expect("change log");
+    assert_eq!(captured, (1203, 1203, 1203));
+}

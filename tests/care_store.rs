@@ -139,6 +139,61 @@ fn birthdays_within_the_window_for_the_rm_and_the_managers_branch() {
 }
 
 #[test]
+fn a_days_lines_come_in_the_order_clients_were_added_and_the_care_list_keeps_it() {
+    let (mut w, ids) = world();
+    // Two more of rm1's clients born on 24 November, added after Tomorrow, their names
+    // before it in the alphabet; another joins on the 24th too (anniversary, 2 years).
+    let rm1 = w.rm1.clone();
+    let zed = client(&mut w.store, &rm1, 20, "Zed", "1990-11-24", "yes");
+    let abe = client(&mut w.store, &rm1, 21, "Abe", "1991-11-24", "yes");
+    raw(&w.path)
+        .expect("raw")
+        .execute(
+            "UPDATE clients SET created_at = '2024-11-24T02:00:00Z' WHERE id = ?1",
+            [zed],
+        )
+        .expect("created_at");
+    let want = vec![ids[0], zed, abe];
+    for actor in [&w.rm1, &w.mgr1] {
+        let (lines, n) = w
+            .store
+            .care_kind(actor, CareKind::Birthday, 50)
+            .expect("birthdays");
+        let ids_of = |lines: &[rmdesk::store::care::CareLine]| {
+            lines.iter().map(|l| l.client_id).collect::<Vec<_>>()
+        };
+        assert_eq!(ids_of(&lines[..3]), want, "{}", actor.username);
+        assert_eq!(n, 4);
+        // Home's first two lines are the day's first two entries.
+        let (two, n) = w
+            .store
+            .care_kind(actor, CareKind::Birthday, 2)
+            .expect("two");
+        assert_eq!((ids_of(&two), n), (want[..2].to_vec(), 4));
+        // The care list (`rmdesk today`): by date, then occasion, each kind in home's
+        // order — the 24th's birthdays, then Zed's anniversary, then the 30th.
+        let list = w.store.care_list(actor).expect("list");
+        let got: Vec<(i64, Occasion)> = list
+            .lines
+            .iter()
+            .map(|l| (l.client_id, l.occasion))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (ids[0], Occasion::Birthday),
+                (zed, Occasion::Birthday),
+                (abe, Occasion::Birthday),
+                (zed, Occasion::Anniversary(2)),
+                (ids[1], Occasion::Birthday),
+            ],
+            "{}",
+            actor.username
+        );
+    }
+}
+
+#[test]
 fn a_29_february_birthday_in_a_common_year_and_one_across_the_new_year() {
     let (mut w, _) = world();
     at_noon(&mut w.store, "2027-02-25");

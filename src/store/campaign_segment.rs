@@ -211,26 +211,16 @@ pub(crate) fn count_segment(conn: &Connection, sql: &SegmentSql) -> Result<Segme
     })
 }
 
-/// The statement of [`target_rows`]: one pass too, in rowid order (no sort).
-pub(crate) fn targets_query(sql: &SegmentSql) -> String {
+/// The statement a launch reads the segment with: every matching client (one pass, in
+/// rowid order, no sort) with its owner, whether it consents and whether the product
+/// suits it, so that the counts and the targets come from the same rows.
+pub(crate) fn launch_query(sql: &SegmentSql) -> String {
     format!(
-        "SELECT c.id, c.owner_id FROM clients c NOT INDEXED
-         WHERE {filter} AND c.marketing_consent = 'yes' AND {suits} ORDER BY c.id",
+        "SELECT c.id, c.owner_id, c.marketing_consent = 'yes', {suits}
+         FROM clients c NOT INDEXED WHERE {filter} ORDER BY c.id",
         suits = sql.suits,
         filter = sql.filter
     )
-}
-
-/// The targets of `sql`: consenting clients the product suits, with their owner, by id.
-pub(crate) fn target_rows(conn: &Connection, sql: &SegmentSql) -> Result<Vec<(i64, i64)>> {
-    let query = targets_query(sql);
-    let mut stmt = conn.prepare(&query)?;
-    let rows = stmt
-        .query_map(params_from_iter(sql.args.iter()), |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
 }
 
 impl Store {

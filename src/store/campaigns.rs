@@ -3,16 +3,14 @@
 //! product does not suit are left out and counted, and each target's owner RM gets a
 //! task due by the campaign's end — and may close it early. RMs record an outcome per
 //! target; "sold" names the holding recorded (which went through the usual suitability
-//! check). Every change is audited. Results and the contact list are in
-//! `campaign_results.rs`.
+//! check). Every change is audited. The launch is in `campaign_launch.rs`; results and
+//! the contact list are in `campaign_results.rs`.
 use std::str::FromStr;
 
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
-use super::campaign_segment::{
-    count_segment, product_id_of, segment_sql, target_rows, SegmentCount,
-};
+use super::campaign_segment::{product_id_of, segment_sql, SegmentCount};
 use super::{audit, ts, Actor, Result, Role, Store, StoreError};
 use crate::domain::campaign::{CampaignInput, CampaignStatus, Outcome, SegmentInput};
 use crate::domain::client::parse_date;
@@ -120,7 +118,7 @@ pub(crate) fn campaign_in(conn: &Connection, actor: &Actor, id: i64) -> Result<C
     .ok_or(StoreError::NotFound)
 }
 
-fn manager_branch(actor: &Actor) -> Result<i64> {
+pub(super) fn manager_branch(actor: &Actor) -> Result<i64> {
     match (actor.role, actor.branch_id) {
         (Role::Manager, Some(b)) => Ok(b),
         _ => Err(StoreError::Forbidden),
@@ -238,85 +236,6 @@ impl Store {
             e.after = Some(&after);
             audit::append(tx, now, actor.into(), e)?;
             Ok(id)
-        })
-    }
-
-    /// Launches a draft of the manager's branch: freezes the consenting clients of its
-    /// segment whom its product suits, gives each target's owner RM a task due on the
-    /// campaign's last day, and records how many were left out and why — all in one
-    /// transaction, audited with the counts. A campaign already over is refused.
-    pub fn launch_campaign(&mut self, actor: &Actor, id: i64) -> Result<Launched> {
-        manager_branch(actor)?;
-        let c = campaign_in(self.conn(), actor, id)?;
-        if c.status != CampaignStatus::Draft {
-            return Err(StoreError::conflict(
-                "campaign.err.not_draft",
-                "the campaign is no longer a draft",
-            ));
-        }
-        if c.ends_on < self.today() {
-            return Err(StoreError::conflict(
-                "campaign.err.over",
-                "the campaign has already ended",
-            ));
-        }
-        let segment = c.segment.validate().map_err(StoreError::Fields)?;
-        let product_id = c
-            .product
-            .as_ref()
-            .map(|p| product_id_of(self.conn(), &p.0))
-            .transpose()?;
-        let zone = self.zone();
-        self.write(|tx, now| {
-            let today = zone.date(now);
-            let sql = segment_sql(tx, actor, &segment, product_id, now, today)?;
-            let count = count_segment(tx, &sql)?;
-            let targets = target_rows(tx, &sql)?;
-            let stamp = ts(now);
-            let due = c.ends_on.to_string();
-            let mut task = tx.prepare_cached(
-                "INSERT INTO tasks (owner_id, client_id, title, notes, due_date, priority, status,
-                     recurrence, source, assigned_by, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, 'normal', 'open', 'none', 'manual', ?6, ?7, ?7)",
-            )?;
-            let mut target = tx.prepare_cached(
-                "INSERT INTO campaign_targets (campaign_id, client_id, rm_id, task_id)
-                 VALUES (?1, ?2, ?3, ?4)",
-            )?;
-            let notes = (!c.goal.is_empty()).then_some(c.goal.as_str());
-            for (client, owner) in &targets {
-                task.execute(params![
-                    owner,
-                    client,
-                    c.name,
-                    notes,
-                    due,
-                    actor.user_id,
-                    stamp
-                ])?;
-                target.execute(params![id, client, owner, tx.last_insert_rowid()])?;
-            }
-            tx.execute(
-                "UPDATE campaigns SET status = 'running', launched_at = ?2, left_unsuitable = ?3,
-                     left_no_consent = ?4 WHERE id = ?1",
-                params![
-                    id,
-                    stamp,
-                    i64::try_from(count.unsuitable).unwrap_or(i64::MAX),
-                    i64::try_from(count.no_consent).unwrap_or(i64::MAX)
-                ],
-            )?;
-            let after = format!(
-                "targets={} matching={} left_no_consent={} left_unsuitable={}",
-                targets.len(),
-                count.matching,
-                count.no_consent,
-                count.unsuitable
-            );
-            let mut e = audit::Entry::new("campaign.launch", "campaign", Some(id));
-            e.after = Some(&after);
-            audit::append(tx, now, actor.into(), e)?;
-            Ok(Launched { count })
         })
     }
 

@@ -4,15 +4,17 @@
 //! and Mid-Autumn Festival for clients who consent to marketing. Maturities are the work
 //! list's. Closed clients have no occasions.
 //!
-//! Each kind is read from an index, so the cost follows the occasions of the week, not
-//! the number of clients: birthdays one month-day at a time along
-//! `clients_owner_birthday`; anniversaries one month-day of the instant the client was
-//! added at a time along `clients_owner_joined` (the local day is checked as each row is
-//! read); a festival's clients by name along `clients_owner_consenting` or
-//! `clients_branch_consenting`. A manager's birthdays and anniversaries walk the same
-//! owner indexes for every user, kept to the branch. A festival is one summary with its
-//! count (which stops at [`COUNT_CAP`]), not a line per client; its list is read a page
-//! at a time.
+//! Each kind is read from an index of the RM's clients or of the branch's, so the cost
+//! follows the occasions of the week, not the number of clients: birthdays one month-day
+//! at a time along `clients_owner_birthday` or `clients_branch_birthday`, the lines in
+//! the index's order (within a day, the order the clients were added) so that home's few
+//! lines are the first entries read; anniversaries one month-day of the instant the
+//! client was added at a time along `clients_owner_joined` or `clients_branch_joined`
+//! (the local day is checked as each entry is read; names are read for the lines kept
+//! only); a festival's clients by name along `clients_owner_consenting` or
+//! `clients_branch_consenting`. A manager's counts read the branch indexes alone. A
+//! festival is one summary with its count (which stops at [`COUNT_CAP`]), not a line
+//! per client; its list is read a page at a time.
 use chrono::{Datelike, Days, NaiveDate};
 use rusqlite::params;
 
@@ -89,7 +91,7 @@ pub struct FestivalDue {
 }
 
 /// The care list: at most [`CARE_LINES`] birthday and anniversary lines each, by date,
-/// then occasion, then name, with how many there are in all; and the festivals, one
+/// then occasion, then the order the clients were added, with how many there are in all; and the festivals, one
 /// summary each.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CareList {
@@ -101,14 +103,23 @@ pub struct CareList {
     pub festivals: Vec<FestivalDue>,
 }
 
-/// The scope of a care read: `?1` is the RM, or the manager's branch (every user's
-/// clients along the owner index, kept to the branch).
-fn scope(actor: &Actor) -> Result<(&'static str, i64)> {
+/// The scope of a care read: `?1` is the RM, or the manager's branch.
+fn scope(actor: &Actor) -> Result<i64> {
     match (actor.role, actor.branch_id) {
-        (Role::Rm, _) => Ok(("c.owner_id = ?1", actor.user_id)),
-        (Role::Manager, Some(b)) => Ok((
-            "c.owner_id IN (SELECT u.id FROM users u) AND c.branch_id = ?1",
-            b,
+        (Role::Rm, _) => Ok(actor.user_id),
+        (Role::Manager, Some(b)) => Ok(b),
+        _ => Err(StoreError::Forbidden),
+    }
+}
+
+/// `FROM` and the scope's condition along the RM's index or the branch's one.
+fn scoped(actor: &Actor, rm_index: &str, branch_index: &str) -> Result<String> {
+    match (actor.role, actor.branch_id) {
+        (Role::Rm, _) => Ok(format!(
+            "FROM clients c INDEXED BY {rm_index} WHERE c.owner_id = ?1"
+        )),
+        (Role::Manager, Some(_)) => Ok(format!(
+            "FROM clients c INDEXED BY {branch_index} WHERE c.branch_id = ?1"
         )),
         _ => Err(StoreError::Forbidden),
     }
@@ -127,27 +138,31 @@ fn birthday_days(day: NaiveDate) -> (String, String) {
 }
 
 /// Birthday lines and their count: SQL (scope, two month-days, limit) and count SQL.
+/// The lines are in the index's order: the month-day, then the order clients were added
+/// (id), so a day's first lines are its first entries and nothing is sorted.
 pub fn care_birthday_sql(actor: &Actor) -> Result<(String, String)> {
-    let (scope_sql, _) = scope(actor)?;
+    let from = scoped(actor, "clients_owner_birthday", "clients_branch_birthday")?;
     let from = format!(
-        "FROM clients c INDEXED BY clients_owner_birthday
-         WHERE {scope_sql} AND substr(c.birth_date, 6, 5) IN (?2, ?3)
+        "{from} AND substr(c.birth_date, 6, 5) IN (?2, ?3)
            AND c.kind = 'individual' AND c.status <> 'closed'"
     );
     Ok((
-        format!("SELECT c.id, c.client_no, c.name {from} ORDER BY c.name, c.id LIMIT ?4"),
+        format!(
+            "SELECT c.id, c.client_no, c.name {from}
+             ORDER BY substr(c.birth_date, 6, 5), c.id LIMIT ?4"
+        ),
         format!("SELECT count(*) {from}"),
     ))
 }
 
 /// Anniversary candidates (scope, a UTC month-day, limit, the instant before which
-/// the client was added): id, number, name, added.
+/// the client was added): id and the instant it was added, from the index alone for a
+/// manager.
 pub fn care_joined_sql(actor: &Actor) -> Result<String> {
-    let (scope_sql, _) = scope(actor)?;
+    let from = scoped(actor, "clients_owner_joined", "clients_branch_joined")?;
     Ok(format!(
-        "SELECT c.id, c.client_no, c.name, c.created_at FROM clients c INDEXED BY clients_owner_joined
-         WHERE {scope_sql} AND substr(c.created_at, 6, 5) = ?2 AND c.created_at < ?4
-           AND c.status <> 'closed'
+        "SELECT c.id, c.created_at {from}
+           AND substr(c.created_at, 6, 5) = ?2 AND c.created_at < ?4 AND c.status <> 'closed'
          LIMIT ?3"
     ))
 }
@@ -197,7 +212,7 @@ impl Store {
         kind: CareKind,
         limit: usize,
     ) -> Result<(Vec<CareLine>, usize)> {
-        let (_, arg) = scope(actor)?;
+        let arg = scope(actor)?;
         let today = self.today();
         match kind {
             CareKind::Birthday => self.care_birthdays(actor, arg, today, limit),
@@ -308,7 +323,9 @@ impl Store {
         }
         let mut seen = std::collections::HashSet::new();
         mds.retain(|m| seen.insert(m.clone()));
-        let mut found: Vec<CareLine> = Vec::new();
+        // (date, id, years) of each anniversary found, from the index; names are read
+        // for the lines kept only.
+        let mut found: Vec<(NaiveDate, i64, u32)> = Vec::new();
         let mut read = 0usize;
         let mut stmt = self.conn().prepare_cached(&sql)?;
         for md in &mds {
@@ -319,7 +336,7 @@ impl Store {
             let mut rows = stmt.query(params![arg, md, lim(room), before])?;
             while let Some(r) = rows.next()? {
                 read += 1;
-                let created: String = r.get(3)?;
+                let created: String = r.get(1)?;
                 let Some(joined) = super::parse_ts(&created).map(|t| zone.date(t)) else {
                     continue;
                 };
@@ -327,26 +344,31 @@ impl Store {
                     continue;
                 };
                 let years = u32::try_from(d.year() - joined.year()).unwrap_or(0);
-                let days = days_until(today, d);
-                if days <= window && years > 0 {
-                    found.push(CareLine {
-                        occasion: Occasion::Anniversary(years),
-                        date: d,
-                        days,
-                        client_id: r.get(0)?,
-                        client_no: r.get(1)?,
-                        client_name: r.get(2)?,
-                    });
+                if days_until(today, d) <= window && years > 0 {
+                    found.push((d, r.get(0)?, years));
                 }
             }
         }
         tracing::trace!(read, found = found.len(), "care anniversaries");
         let total = found.len().min(COUNT_CAP);
-        found.sort_by(|a, b| {
-            (a.date, &a.client_name, a.client_id).cmp(&(b.date, &b.client_name, b.client_id))
-        });
+        found.sort_unstable();
         found.truncate(limit);
-        Ok((found, total))
+        let mut name = self
+            .conn()
+            .prepare_cached("SELECT client_no, name FROM clients WHERE id = ?1")?;
+        let mut lines = Vec::with_capacity(found.len());
+        for (date, id, years) in found {
+            let (client_no, client_name) = name.query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            lines.push(CareLine {
+                occasion: Occasion::Anniversary(years),
+                date,
+                days: days_until(today, date),
+                client_id: id,
+                client_no,
+                client_name,
+            });
+        }
+        Ok((lines, total))
     }
 
     /// The care occasions of `actor`'s clients within `care.birthday_days` of today:
@@ -360,14 +382,9 @@ impl Store {
         let (mut more, n) = self.care_kind(actor, CareKind::Anniversary, CARE_LINES)?;
         lines.append(&mut more);
         total += n;
-        lines.sort_by(|a, b| {
-            (a.date, a.occasion, &a.client_name, a.client_id).cmp(&(
-                b.date,
-                b.occasion,
-                &b.client_name,
-                b.client_id,
-            ))
-        });
+        // By date, then occasion; within both, each kind's own order (the order home
+        // shows them in): a stable sort.
+        lines.sort_by_key(|l| (l.date, l.occasion));
         let mut festivals = Vec::new();
         for (festival, date) in self.care_festival_dates()? {
             let (_, clients) = self.care_kind(actor, CareKind::Festival(festival), 0)?;

@@ -11,6 +11,7 @@ pub mod audit;
 pub mod audit_view;
 pub mod auth;
 pub mod backup;
+pub mod campaign_launch;
 pub mod campaign_results;
 pub mod campaign_segment;
 pub mod campaigns;

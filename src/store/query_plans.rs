@@ -283,40 +283,41 @@ fn home_client_rules_walk_an_index_of_the_owners_clients() {
 }
 
 #[test]
-fn care_reads_walk_the_owner_indexes_or_the_branch_consenting_index() {
+fn care_reads_walk_the_owner_indexes_or_the_branch_ones() {
     let (_dir, store, rm, mgr) = store();
     for actor in [&rm, &mgr] {
-        let id = Value::Integer(if actor.role == Role::Rm {
-            actor.user_id
+        let rm_role = actor.role == Role::Rm;
+        let (scope, side) = if rm_role {
+            (actor.user_id, "owner")
         } else {
-            actor.branch_id.unwrap_or(-1)
-        });
-        // Birthdays: one month-day (and the 29th's) of the owner index, per owner for a
-        // manager (the users table's few rows drive it), put in name order among
-        // themselves; the count reads the index alone for an RM.
+            (actor.branch_id.unwrap_or(-1), "branch")
+        };
+        let id = Value::Integer(scope);
+        let index = |what: &str| format!("clients_{side}_{what}");
+        // Birthdays: one month-day (and the 29th's) of the RM's or the branch's index,
+        // the lines in its order (no sort: home's five lines are its first entries); a
+        // manager's count reads the index alone.
         let (lines, count) = care_birthday_sql(actor).expect("sql");
         let md = |s: &str| Value::Text(s.into());
         let args = [id.clone(), md("11-26"), md(""), Value::Integer(50)];
-        for (sql, args) in [(&lines, &args[..]), (&count, &args[..3])] {
-            let p = plan(&store, sql, args);
-            assert!(p.contains("INDEX clients_owner_birthday"), "{p}");
-            assert!(!p.contains("SCAN c"), "{p}");
-        }
-        // Anniversaries: one month-day of the instant clients were added.
+        let p = plan(&store, &lines, &args);
+        assert!(p.contains(&format!("INDEX {}", index("birthday"))), "{p}");
+        assert!(!p.contains("SCAN c") && !p.contains("TEMP B-TREE"), "{p}");
+        let p = plan(&store, &count, &args[..3]);
+        assert!(p.contains(&format!("INDEX {}", index("birthday"))), "{p}");
+        assert!(rm_role || p.contains("COVERING INDEX"), "{p}");
+        // Anniversaries: one month-day of the instant clients were added, bounded by the
+        // instant; a manager's walk reads the index alone.
         let sql = care_joined_sql(actor).expect("sql");
-        let args = [
-            id.clone(),
-            md("11-26"),
-            Value::Integer(50),
-            md("2025-11-30T16:00:00Z"),
-        ];
-        let p = plan(&store, &sql, &args);
-        assert!(p.contains("INDEX clients_owner_joined"), "{p}");
-        assert!(
-            p.contains("created_at<?"),
-            "the instant bounds the walk: {p}"
+        let until = md("2025-11-30T16:00:00Z");
+        let p = plan(
+            &store,
+            &sql,
+            &[id.clone(), md("11-26"), Value::Integer(50), until],
         );
-        assert!(!p.contains("SCAN c"), "{p}");
+        assert!(p.contains(&format!("INDEX {}", index("joined"))), "{p}");
+        assert!(rm_role || p.contains("COVERING INDEX"), "{p}");
+        assert!(p.contains("created_at<?") && !p.contains("SCAN c"), "{p}");
         // A festival's clients: the consenting clients' index in name order, no sort;
         // the count reads the index alone.
         let (lines, count) = care_consenting_sql(actor).expect("sql");
@@ -573,7 +574,7 @@ fn the_performance_report_walks_ranges_of_the_period() {
 
 #[test]
 fn a_campaign_segment_is_one_pass_over_the_clients_whatever_its_filters() {
-    use super::campaign_segment::{count_query, segment_sql, targets_query};
+    use super::campaign_segment::{count_query, launch_query, segment_sql};
     use crate::domain::campaign::Segment;
     use crate::domain::client::{RiskLevel, Tier};
     let (_dir, store, _, mgr) = store();
@@ -588,7 +589,7 @@ fn a_campaign_segment_is_one_pass_over_the_clients_whatever_its_filters() {
         },
     ] {
         let sql = segment_sql(store.conn(), &mgr, &segment, None, now, today).expect("sql");
-        for query in [count_query(&sql), targets_query(&sql)] {
+        for query in [count_query(&sql), launch_query(&sql)] {
             let p = plan(&store, &query, &sql.args);
             assert_eq!(p.lines().next(), Some("SCAN c"), "{p}\n{query}");
             assert!(!p.contains("TEMP B-TREE"), "{p}");

@@ -826,3 +826,55 @@ CREATE INDEX IF NOT EXISTS clients_branch_birthday
 CREATE INDEX IF NOT EXISTS clients_branch_joined
     ON clients (branch_id, substr(created_at, 6, 5), created_at, id, status)
     WHERE status <> 'closed';
+
+-- migration: 15
+-- The client list's count, kept: clients by branch, owner, tier in force, status, risk
+-- level ('' for none) and kind, kept by triggers on every write of a client. The list's
+-- title counts a manager's million clients by summing a few hundred of these rows
+-- instead of walking a million index entries; every filter of the list is one of these
+-- columns. Derived (not in the change log).
+CREATE TABLE client_counts (
+    branch_id   INTEGER NOT NULL,
+    owner_id    INTEGER NOT NULL,
+    tier        TEXT NOT NULL,
+    status      TEXT NOT NULL,
+    risk_level  TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    n           INTEGER NOT NULL,
+    PRIMARY KEY (branch_id, owner_id, tier, status, risk_level, kind)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX client_counts_owner ON client_counts (owner_id);
+INSERT INTO client_counts
+    SELECT branch_id, owner_id, coalesce(tier_override, tier), status, coalesce(risk_level, ''),
+           kind, count(*)
+    FROM clients GROUP BY 1, 2, 3, 4, 5, 6;
+CREATE TRIGGER client_counts_added AFTER INSERT ON clients
+BEGIN
+    INSERT INTO client_counts VALUES (NEW.branch_id, NEW.owner_id,
+        coalesce(NEW.tier_override, NEW.tier), NEW.status, coalesce(NEW.risk_level, ''),
+        NEW.kind, 1)
+    ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER client_counts_changed
+AFTER UPDATE OF branch_id, owner_id, tier, tier_override, status, risk_level, kind ON clients
+WHEN OLD.branch_id IS NOT NEW.branch_id OR OLD.owner_id IS NOT NEW.owner_id
+  OR coalesce(OLD.tier_override, OLD.tier) IS NOT coalesce(NEW.tier_override, NEW.tier)
+  OR OLD.status IS NOT NEW.status OR OLD.risk_level IS NOT NEW.risk_level
+  OR OLD.kind IS NOT NEW.kind
+BEGIN
+    UPDATE client_counts SET n = n - 1
+    WHERE branch_id = OLD.branch_id AND owner_id = OLD.owner_id
+      AND tier = coalesce(OLD.tier_override, OLD.tier) AND status = OLD.status
+      AND risk_level = coalesce(OLD.risk_level, '') AND kind = OLD.kind;
+    INSERT INTO client_counts VALUES (NEW.branch_id, NEW.owner_id,
+        coalesce(NEW.tier_override, NEW.tier), NEW.status, coalesce(NEW.risk_level, ''),
+        NEW.kind, 1)
+    ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER client_counts_removed AFTER DELETE ON clients
+BEGIN
+    UPDATE client_counts SET n = n - 1
+    WHERE branch_id = OLD.branch_id AND owner_id = OLD.owner_id
+      AND tier = coalesce(OLD.tier_override, OLD.tier) AND status = OLD.status
+      AND risk_level = coalesce(OLD.risk_level, '') AND kind = OLD.kind;
+END;

@@ -267,17 +267,12 @@ fn screens(store: &mut Store, plain: &Connection, who: &str, actor: &Actor) {
     let counted = sample(RUNS, || {
         std::hint::black_box(store.client_count(actor, &spec).expect("count"));
     });
-    let scope = if who == "manager" {
-        "SELECT count(*) FROM clients c WHERE c.branch_id = ?"
-    } else {
-        "SELECT count(*) FROM clients c WHERE c.owner_id = ?"
-    };
     let scope_arg = if who == "manager" {
         b.clone()
     } else {
         me.clone()
     };
-    let count_sql = vec![(scope.to_string(), vec![scope_arg.clone()])];
+    let count_sql = vec![rmdesk::store::clients::client_count_sql(actor, &spec)];
     row(
         "F3 clients, count (title)",
         who,

@@ -10,7 +10,7 @@ use rmdesk::domain::ids::resident_id_check_char;
 use rmdesk::domain::visit::VisitInput;
 use rmdesk::store::clients::{ListSpec, PageFrom, SaveOutcome};
 use rmdesk::store::visits::VisitFilter;
-use rmdesk::store::{Actor, Store};
+use rmdesk::store::{Actor, Role, Store};
 
 /// The columns of the client file (every one must be there).
 const HEADER: &str = "client_no,kind,name,gender,birth_date,id_type,id_number,mobile,email,\
@@ -369,4 +369,127 @@ fn visit_words_are_found_by_any_chinese_fragment_newest_first_and_edits_are_foll
         .map(|v| v.id)
         .collect();
     assert_eq!(all, vec![v1, v2], "newest first after the edit moved it");
+}
+
+#[test]
+fn the_list_count_is_kept_through_every_change_of_a_client() {
+    use rmdesk::domain::client::{ClientKind, ClientStatus, RiskLevel, Tier};
+    use rmdesk::store::clients::ClientFilter;
+    let (_dir, path) = temp_db();
+    let (mut store, admin) = seeded(&path);
+    let mgr1 = store.login("mgr1", PASSWORD).expect("mgr1");
+    let rm1 = store.login("rm1", PASSWORD).expect("rm1");
+    let (rm3, _) = add_user(&mut store, &admin, "rm3", "RM 3", Role::Rm, mgr1.branch_id);
+    // Clients of every kind, status, risk level and owner, through the import.
+    let mut csv = String::from(HEADER);
+    for seq in 0..240u32 {
+        let (kind, id_type, id) = if seq % 5 == 0 {
+            ("corporate", "uscc", uscc(seq))
+        } else {
+            ("individual", "passport", format!("E{:07}", 5_000_000 + seq))
+        };
+        let risk = ["", "C1", "C2", "C3", "C4", "C5"][(seq % 6) as usize];
+        let assessed = if risk.is_empty() { "" } else { "2026-01-05" };
+        let status = ["prospect", "active", "dormant", "closed"][(seq % 4) as usize];
+        let owner = ["rm1", "rm3", "rm1"][(seq % 3) as usize];
+        csv.push_str(&format!(
+            "N{seq:06},{kind},客户{seq},,,{id_type},{id},,,,,{risk},{assessed},{status},{owner},\n"
+        ));
+    }
+    let file = parse_csv(csv.as_bytes()).expect("parses");
+    let report = store
+        .import_clients(&mgr1, &file, false, &mut |_, _| {})
+        .expect("import");
+    assert_eq!(report.imported, 240, "{:?}", report.rejected.first());
+    // Changes of every column the count keeps, as any write makes them.
+    let conn = common::raw(&path).expect("raw");
+    conn.execute_batch(
+        "UPDATE clients SET tier = 'key' WHERE id % 7 = 0;
+         UPDATE clients SET tier_override = 'core' WHERE id % 11 = 0;
+         UPDATE clients SET status = 'active' WHERE id % 13 = 0;
+         UPDATE clients SET risk_level = NULL WHERE id % 17 = 0;
+         UPDATE clients SET risk_level = 'C5' WHERE id % 19 = 0;
+         UPDATE clients SET owner_id = (SELECT id FROM users WHERE username = 'rm3')
+             WHERE id % 23 = 0;
+         DELETE FROM clients WHERE id IN
+             (SELECT id FROM clients WHERE id NOT IN (SELECT client_id FROM holdings)
+              AND id NOT IN (SELECT client_id FROM visits) ORDER BY id DESC LIMIT 3);",
+    )
+    .expect("changes");
+    let counted = |scope: &str, f: &ClientFilter| -> u64 {
+        let mut sql = format!("SELECT count(*) FROM clients c WHERE {scope}");
+        if let Some(t) = f.tier {
+            sql.push_str(&format!(
+                " AND coalesce(c.tier_override, c.tier) = '{}'",
+                t.code()
+            ));
+        }
+        match f.status {
+            Some(s) => sql.push_str(&format!(" AND c.status = '{}'", s.code())),
+            None => sql.push_str(" AND c.status <> 'closed'"),
+        }
+        if let Some(o) = f.owner_id {
+            sql.push_str(&format!(" AND c.owner_id = {o}"));
+        }
+        if let Some(r) = f.risk_level {
+            sql.push_str(&format!(" AND c.risk_level = '{}'", r.code()));
+        }
+        if let Some(k) = f.kind {
+            sql.push_str(&format!(" AND c.kind = '{}'", k.code()));
+        }
+        conn.query_row(&sql, [], |r| r.get(0)).expect("count")
+    };
+    let tiers = [None, Some(Tier::General), Some(Tier::Key), Some(Tier::Core)];
+    let statuses = [
+        None,
+        Some(ClientStatus::Prospect),
+        Some(ClientStatus::Active),
+        Some(ClientStatus::Dormant),
+        Some(ClientStatus::Closed),
+    ];
+    let risks = [
+        None,
+        Some(RiskLevel::C1),
+        Some(RiskLevel::C3),
+        Some(RiskLevel::C5),
+    ];
+    let kinds = [
+        None,
+        Some(ClientKind::Individual),
+        Some(ClientKind::Corporate),
+    ];
+    let mut checked = 0;
+    for (actor, scope) in [
+        (
+            &mgr1,
+            format!("c.branch_id = {}", mgr1.branch_id.expect("a branch")),
+        ),
+        (&rm1, format!("c.owner_id = {}", rm1.user_id)),
+    ] {
+        for tier in tiers {
+            for status in statuses {
+                for risk_level in risks {
+                    for kind in kinds {
+                        for owner_id in [None, Some(rm3)] {
+                            let filter = ClientFilter {
+                                tier,
+                                status,
+                                owner_id,
+                                risk_level,
+                                kind,
+                            };
+                            let spec = ListSpec {
+                                filter: filter.clone(),
+                                ..ListSpec::default()
+                            };
+                            let kept = store.client_count(actor, &spec).expect("count");
+                            assert_eq!(kept, counted(&scope, &filter), "{filter:?}");
+                            checked += u64::from(kept > 0);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(checked > 100, "most filters hold clients: {checked}");
 }

@@ -82,6 +82,10 @@ pub const EXCLUDED: &[(&str, &str)] = &[
         "reports' contributions, written again from holdings and products",
     ),
     (
+        "client_counts",
+        "the client list's counts, kept from clients",
+    ),
+    (
         "complaints_pending",
         "home's pending complaints by owner, kept from feedback and clients",
     ),

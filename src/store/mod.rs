@@ -21,6 +21,7 @@ pub mod changelog;
 mod check;
 pub mod cipher;
 pub mod client360;
+mod client_search;
 pub mod clients;
 pub mod clients_io;
 mod clients_write;

@@ -369,23 +369,18 @@ fn home_desk_kinds_start_from_the_branch_visits_and_the_rms_hand_overs() {
 }
 
 #[test]
-fn the_client_lists_count_reads_an_index_alone() {
+fn the_client_lists_count_reads_the_counts_kept_never_the_clients() {
     let (_dir, store, rm, mgr) = store();
-    // The manager's by branch and status; the RM's by any index of the owner's clients
-    // that holds the status (SQLite picks the narrowest).
-    for (actor, index, key) in [
-        (
-            &mgr,
-            "COVERING INDEX clients_branch_status",
-            "(branch_id=?)",
-        ),
-        (&rm, "COVERING INDEX clients_owner_", "(owner_id=?)"),
+    // The manager's by the branch's rows of `client_counts`, the RM's by the owner's.
+    for (actor, index) in [
+        (&mgr, "SEARCH c USING PRIMARY KEY (branch_id=?)"),
+        (&rm, "SEARCH c USING INDEX client_counts_owner (owner_id=?)"),
     ] {
-        let (scope_sql, scope_arg) = super::clients::scope(actor);
-        let sql =
-            format!("SELECT count(*) FROM clients c WHERE {scope_sql} AND c.status <> 'closed'");
-        let p = plan(&store, &sql, &[scope_arg]);
-        assert!(p.contains(index) && p.contains(key), "{p}");
+        let spec = super::clients::ListSpec::default();
+        let (sql, args) = super::clients::client_count_sql(actor, &spec);
+        assert!(sql.contains("FROM client_counts c WHERE") && !sql.contains("clients c"));
+        let p = plan(&store, &sql, &args);
+        assert!(p.contains(index) && !p.contains("clients_"), "{p}");
     }
 }
 

@@ -113,6 +113,21 @@ pub fn ensure(
         .query_one("SELECT to_regclass('hq.aum_current') IS NOT NULL", &[])?
         .get(0);
     tx.batch_execute(super::current::CREATE)?;
+    // The owners' AUM slots and tier moves; made from the history likewise.
+    let had_derived: bool = tx
+        .query_one("SELECT to_regclass('hq.aum_owner_slots') IS NOT NULL", &[])?
+        .get(0);
+    tx.batch_execute(super::derived::CREATE)?;
+    if !had_derived {
+        let codes: Vec<String> = tx
+            .query("SELECT branch_code FROM hq.branch_state", &[])?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        for code in codes {
+            super::derived::rebuild_branch(&mut tx, &code)?;
+        }
+    }
     if !had_current {
         let codes: Vec<String> = tx
             .query("SELECT branch_code FROM hq.branch_state", &[])?

@@ -7,7 +7,9 @@
 //!   there; the sum of an owner's slots before an instant on a slot's start is the AUM
 //!   the clients the owner has now had then, by the tier each had then.
 //! - `hq.aum_tier_moves`: the history rows where a client's tier changed, and each
-//!   client's first row, by owner (now) and instant.
+//!   client's first row, by owner (now) and instant: one row for most clients, so it
+//!   has no key of its own (a client's moves are replaced whole), only the indexes its
+//!   readers walk: by instant (the report) and by client (a load).
 //!
 //! Kept in the transaction of every load: before a batch's upserts, the contribution of
 //! each client it touches (a client with history in the batch, or one changing owner) is
@@ -35,11 +37,9 @@ CREATE TABLE IF NOT EXISTS hq.aum_tier_moves (
     owner_id     bigint NOT NULL,
     at           text COLLATE \"C\" NOT NULL,
     from_tier    text COLLATE \"C\",
-    to_tier      text COLLATE \"C\" NOT NULL,
-    PRIMARY KEY (branch_code, history_id)
+    to_tier      text COLLATE \"C\" NOT NULL
 );
-CREATE INDEX IF NOT EXISTS aum_tier_moves_owner_at
-    ON hq.aum_tier_moves (branch_code, owner_id, at, history_id, client_id, from_tier, to_tier);
+CREATE INDEX IF NOT EXISTS aum_tier_moves_at ON hq.aum_tier_moves (branch_code, at);
 CREATE INDEX IF NOT EXISTS aum_tier_moves_client ON hq.aum_tier_moves (branch_code, client_id);
 ";
 

@@ -108,6 +108,11 @@ pub fn ensure(
     tx.batch_execute(
         "CREATE INDEX IF NOT EXISTS aum_history_client_at ON hq.aum_history (branch_code, client_id, at, id)",
     )?;
+    // The churn report reads each client's holdings and complaints: by client.
+    tx.batch_execute(
+        "CREATE INDEX IF NOT EXISTS holdings_client ON hq.holdings (branch_code, client_id);
+         CREATE INDEX IF NOT EXISTS feedback_client ON hq.feedback (branch_code, client_id)",
+    )?;
     // Each client's current AUM; filled from the history for a head office made before it.
     let had_current: bool = tx
         .query_one("SELECT to_regclass('hq.aum_current') IS NOT NULL", &[])?

@@ -98,6 +98,64 @@ fn main() {
         t.elapsed().as_secs_f64()
     );
 
+    // `RMDESK_BENCH_HQ_SCALE` (default 1): the branch made SCALE times larger at head
+    // office, its clients with their visits, tasks, feedback and AUM history repeated
+    // under new ids (the other tables as pushed); then its current AUM, slots and tier
+    // moves made afresh, as a first load makes them.
+    let scale: i64 = std::env::var("RMDESK_BENCH_HQ_SCALE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1);
+    let shapes = store.hq_table_shapes().expect("shapes");
+    if scale > 1 {
+        let t = Instant::now();
+        let shifted = ["id", "client_id", "visit_id", "holding_id"];
+        for s in shapes.iter().filter(|s| {
+            ["clients", "visits", "tasks", "feedback", "aum_history"].contains(&s.table)
+        }) {
+            let cols: Vec<String> = s
+                .columns
+                .iter()
+                .map(|c| hq::schema::ident(&c.name))
+                .collect();
+            let picked: Vec<String> = s
+                .columns
+                .iter()
+                .map(|c| {
+                    let name = hq::schema::ident(&c.name);
+                    if shifted.contains(&c.name.as_str()) {
+                        format!("{name} + k * 1000000000")
+                    } else {
+                        name
+                    }
+                })
+                .collect();
+            client
+                .batch_execute(&format!(
+                    "INSERT INTO {t} (branch_code, {c}) SELECT branch_code, {p}
+                     FROM {t}, generate_series(1, {n}) k WHERE branch_code = '0101'",
+                    t = hq::schema::table(s.table),
+                    c = cols.join(", "),
+                    p = picked.join(", "),
+                    n = scale - 1
+                ))
+                .expect("scale");
+        }
+        let mut tx = client.transaction().expect("tx");
+        hq::current::refresh_branch(&mut tx, "0101").expect("current");
+        hq::derived::rebuild_branch(&mut tx, "0101").expect("slots");
+        tx.commit().expect("commit");
+        client.batch_execute("ANALYZE").expect("analyze");
+        let n: i64 = client
+            .query_one("SELECT count(*) FROM hq.clients", &[])
+            .expect("n")
+            .get(0);
+        println!(
+            "the branch made {scale} times larger at head office: {n} clients, in {:.1} s",
+            t.elapsed().as_secs_f64()
+        );
+    }
+
     // The branches at head office: the branch copied under more codes, whole when the
     // copies fit in `copy_gb`, else the tables the performance report reads.
     let size = |client: &mut postgres::Client| -> f64 {
@@ -108,7 +166,6 @@ fn main() {
         bytes as f64 / 1e9
     };
     let one = size(&mut client);
-    let shapes = store.hq_table_shapes().expect("shapes");
     let read = [
         "users", "clients", "visits", "tasks", "feedback", "settings",
     ];
@@ -230,7 +287,11 @@ fn main() {
         }
     }
 
-    // Churn warnings (today) of the first branch, whole at head office.
+    // Churn warnings (today) of the first branch, whole at head office (not made larger:
+    // its holdings are as pushed).
+    if scale > 1 {
+        return;
+    }
     let t = Instant::now();
     let churn = hq::churn::churn(&mut client, Some("0101"), today, offset).expect("churn");
     println!(

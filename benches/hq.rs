@@ -124,7 +124,7 @@ fn main() {
                 .map(|c| {
                     let name = hq::schema::ident(&c.name);
                     if shifted.contains(&c.name.as_str()) {
-                        format!("{name} + k * 1000000000")
+                        format!("{name} + k::bigint * 1000000000")
                     } else {
                         name
                     }

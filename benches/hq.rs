@@ -9,7 +9,14 @@
 //! that branch copied at head office under 20 codes straight in PostgreSQL
 //! (`RMDESK_BENCH_HQ_BRANCHES` for another number). When whole copies would take more
 //! than `RMDESK_BENCH_HQ_COPY_GB` (default 20) of disk, the copies hold only the tables
-//! the performance report reads.
+//! the performance report reads; copying stops when less than 9 GB of the disk is free.
+//! `RMDESK_BENCH_HQ_SCALE=K` makes the pushed branch K times larger at head office first
+//! (its clients, visits, tasks, feedback and AUM history repeated under new ids), so
+//! 20 branches of 1,000,000 clients are made from a 100,000-client demo branch:
+//!
+//! ```sh
+//! RMDESK_BENCH_HQ_CLIENTS=100000 RMDESK_BENCH_HQ_SCALE=10 scripts/with-pg cargo bench --bench hq
+//! ```
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;

@@ -35,6 +35,10 @@ fn branch_filter(alias: &str, n: usize, branch: Option<&str>) -> String {
 
 type Key = (String, i64);
 
+/// Runs one of the report's queries and puts each row's figures in its RM's line.
+type Each<'a> =
+    dyn FnMut(String, &mut dyn FnMut(&mut Performance, &postgres::Row)) -> anyhow::Result<()> + 'a;
+
 fn tier_rank_sql(col: &str) -> String {
     format!("CASE {col} WHEN 'core' THEN 2 WHEN 'key' THEN 1 ELSE 0 END")
 }
@@ -212,13 +216,7 @@ pub fn performance_from(
 
 /// The AUM and tier of each client at the period's start and end read from the history:
 /// its last row before each instant, read from its current row when it changed before.
-fn history_aum(
-    each: &mut dyn FnMut(
-        String,
-        &mut dyn FnMut(&mut Performance, &postgres::Row),
-    ) -> anyhow::Result<()>,
-    bf: &dyn Fn(&str) -> String,
-) -> anyhow::Result<()> {
+fn history_aum(each: &mut Each<'_>, bf: &dyn Fn(&str) -> String) -> anyhow::Result<()> {
     let at = |bound: &str| super::current::at_sql(bound, &bf("cur"));
     each(
         format!(

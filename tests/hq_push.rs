@@ -302,15 +302,32 @@ fn pushes_killed_at_random_points_and_resumed_load_every_change_once() {
     let db = demo(dir.path(), "branch", 400, "0101");
     let conn = common::raw(&db).expect("open");
     let mut rng = rand::rngs::StdRng::seed_from_u64(19);
+    let owners: Vec<i64> = conn
+        .prepare("SELECT DISTINCT owner_id FROM clients ORDER BY owner_id")
+        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+        .expect("owners");
     let mut killed = 0;
     for trial in 0..20 {
         // Work in the branch between attempts: every client changes, so each push has
-        // at least 16 batches to send.
+        // at least 16 batches to send; some get new AUM (a tier move every other
+        // trial) and some a new owner, which head office's slots must follow.
         conn.execute(
             "UPDATE clients SET notes = ?1",
             rusqlite::params![format!("trial {trial}")],
         )
         .expect("work");
+        conn.execute(
+            "INSERT INTO aum_history (client_id, at, aum_minor, tier)
+             SELECT id, ?1, aum_minor + ?2, CASE WHEN ?2 % 2 = 0 THEN 'key' ELSE 'general' END
+             FROM clients WHERE id % 20 = ?2",
+            rusqlite::params![format!("2026-11-{:02}T03:00:00Z", trial + 1), trial],
+        )
+        .expect("history");
+        conn.execute(
+            "UPDATE clients SET owner_id = ?1 WHERE id % 37 = ?2",
+            rusqlite::params![owners[trial as usize % owners.len()], trial],
+        )
+        .expect("new owners");
         // Small batches with a pause after each (a test build's hook), so that a push
         // lasts long enough to be killed in the middle however fast the machine is.
         let mut child = rmdesk(&db, &["--user", "admin", "hq", "push", "--batch", "25"])
@@ -344,6 +361,7 @@ fn pushes_killed_at_random_points_and_resumed_load_every_change_once() {
     push(&mut store, &admin, &url, "0101", 1000);
     assert_equal(&store, &admin, &url, "0101");
     assert_exactly_once(&url, "0101", store.last_change_seq().expect("seq"));
+    pg::assert_derived_rebuilt(&url, "0101");
 }
 
 #[test]

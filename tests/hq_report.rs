@@ -110,7 +110,28 @@ fn assert_reports_equal(db: &Path, url: &str) {
         let theirs = hq::report::performance(&mut client, p, cst, Some("0101")).expect("hq report");
         assert_eq!(mine.rows, theirs.rows, "{p:?}");
         assert_eq!(mine.total, theirs.total, "{p:?}");
+        // The same read from the history, across branches as for one.
+        let history = hq::report::performance_from(
+            &mut client,
+            p,
+            cst,
+            Some("0101"),
+            hq::report::AumFrom::History,
+        )
+        .expect("hq report from the history");
+        assert_eq!(history.rows, theirs.rows, "{p:?}");
+        let all = |from| {
+            hq::report::performance_from(&mut pg::connect(url), p, cst, None, from)
+                .expect("hq report")
+                .rows
+        };
+        assert_eq!(
+            all(hq::report::AumFrom::History),
+            all(hq::report::AumFrom::Slots),
+            "{p:?}"
+        );
     }
+    pg::assert_derived_rebuilt(url, "0101");
 }
 
 /// The branch manager's churn warnings today, and head office's for the branch.
@@ -229,5 +250,40 @@ fn current_aum_is_kept_by_every_load_and_the_report_reads_it_right() {
         "an older row became current"
     );
     assert_eq!((of(&after, 32).3, of(&after, 32).4.as_str()), (7, "key"));
+    assert_reports_equal(&db, &url);
+
+    // Clients change owner (their whole history moves with them), one of them with new
+    // history in the same push.
+    let conn = common::raw(&db).expect("open");
+    let owners: Vec<i64> = conn
+        .prepare("SELECT DISTINCT owner_id FROM clients ORDER BY owner_id")
+        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+        .expect("owners");
+    assert!(owners.len() >= 2, "{owners:?}");
+    conn.execute(
+        "UPDATE clients SET owner_id = ?1 WHERE id BETWEEN 40 AND 60 AND owner_id <> ?1",
+        [owners[0]],
+    )
+    .expect("hand-over");
+    conn.execute(
+        "UPDATE clients SET owner_id = ?1 WHERE id IN (1, 2)",
+        [owners[1]],
+    )
+    .expect("hand-over");
+    conn.execute_batch(
+        "INSERT INTO aum_history (client_id, at, aum_minor, tier)
+           VALUES (2, '2026-11-23T08:00:00Z', 9, 'general');",
+    )
+    .expect("history");
+    drop(conn);
+    hq::push::push(&mut branch, &admin, &mut client, "0101", 5, &mut |_| {}).expect("push");
+    current_and_recomputed(&url);
+    assert_reports_equal(&db, &url);
+
+    // A head office made before the slots: the next push makes them from the history.
+    client
+        .batch_execute("DROP TABLE hq.aum_owner_slots, hq.aum_tier_moves")
+        .expect("drop");
+    hq::push::push(&mut branch, &admin, &mut client, "0101", 5, &mut |_| {}).expect("push");
     assert_reports_equal(&db, &url);
 }

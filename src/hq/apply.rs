@@ -132,6 +132,8 @@ pub fn apply_batch(
         w.write_all(&buf)?;
         w.finish()?;
     }
+    let touched = super::derived::before_batch(&mut tx, branch)
+        .context("keeping the owners' AUM slots at head office")?;
     for shape in shapes {
         if fresh.iter().any(|c| c.table == shape.table) {
             tx.execute(&upsert_sql(shape), &[&branch])
@@ -141,6 +143,10 @@ pub fn apply_batch(
     if fresh.iter().any(|c| c.table == "aum_history") {
         super::current::refresh_staged(&mut tx, branch)
             .context("keeping the clients' current AUM at head office")?;
+    }
+    if touched > 0 {
+        super::derived::after_batch(&mut tx, branch)
+            .context("keeping the owners' AUM slots at head office")?;
     }
     if let Some(unknown) = fresh
         .iter()

@@ -93,6 +93,8 @@ pub fn first_load(
     }
     super::current::refresh_branch(&mut tx, branch)
         .context("the clients' current AUM at head office")?;
+    super::derived::rebuild_branch(&mut tx, branch)
+        .context("the owners' AUM slots at head office")?;
     let n = last;
     tx.execute(
         "UPDATE hq.branch_state SET hwm = $2, changes = changes + $3, last_at = now() WHERE branch_code = $1",

@@ -7,6 +7,7 @@ pub mod bulk;
 pub mod bundle;
 pub mod churn;
 pub mod current;
+pub mod derived;
 pub mod push;
 pub mod report;
 pub mod schema;

@@ -35,8 +35,23 @@ fn branch_filter(alias: &str, n: usize, branch: Option<&str>) -> String {
 
 type Key = (String, i64);
 
+/// Runs one of the report's queries and puts each row's figures in its RM's line.
+type Each<'a> =
+    dyn FnMut(String, &mut dyn FnMut(&mut Performance, &postgres::Row)) -> anyhow::Result<()> + 'a;
+
 fn tier_rank_sql(col: &str) -> String {
     format!("CASE {col} WHEN 'core' THEN 2 WHEN 'key' THEN 1 ELSE 0 END")
+}
+
+/// Where the report reads each RM's AUM at the period's start and end, and the tier moves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AumFrom {
+    /// The owners' slots and tier moves head office keeps (`hq::derived`), a few rows per
+    /// RM; when the period's bounds are not on slots' starts (an offset that is not a
+    /// multiple of 15 minutes), the history instead.
+    Slots,
+    /// Each client's history (its current row when it changed before the instant).
+    History,
 }
 
 /// Each RM's performance over `period` (per branch), and the total; one branch with
@@ -46,6 +61,17 @@ pub fn performance(
     period: Period,
     offset: FixedOffset,
     branch: Option<&str>,
+) -> anyhow::Result<PerformanceReport> {
+    performance_from(client, period, offset, branch, AumFrom::Slots)
+}
+
+/// [`performance`], its AUM and tier moves read from `from`.
+pub fn performance_from(
+    client: &mut postgres::Client,
+    period: Period,
+    offset: FixedOffset,
+    branch: Option<&str>,
+    aum_from: AumFrom,
 ) -> anyhow::Result<PerformanceReport> {
     let zone = Zone::Fixed(offset);
     let (start, end) = period.instants(zone);
@@ -163,8 +189,34 @@ pub fn performance(
         ),
         &mut |p, r| p.satisfaction = (r.get(2), r.get(3)),
     )?;
-    // AUM and tier of each client at the period's start and end: its last history row
-    // before the instant, read from its current row when it changed before.
+    if aum_from == AumFrom::Slots && secs % 900.0 == 0.0 {
+        each(super::derived::aum_sql(&bf("o")), &mut |p, r| {
+            p.aum_start = r.get(2);
+            p.aum_end = [r.get(3), r.get(4), r.get(5)];
+        })?;
+        each(super::derived::tier_moves_sql(&bf("m")), &mut |p, r| {
+            p.tier_up = r.get(2);
+            p.tier_down = r.get(3);
+        })?;
+    } else {
+        history_aum(&mut each, &bf)?;
+    }
+    let rows: Vec<Performance> = order.iter().filter_map(|k| lines.remove(k)).collect();
+    let mut total = Performance::default();
+    for r in &rows {
+        total.add(r);
+    }
+    Ok(PerformanceReport {
+        period: Some(period),
+        rows,
+        total: Some(total),
+        weekly_aum: Vec::new(),
+    })
+}
+
+/// The AUM and tier of each client at the period's start and end read from the history:
+/// its last row before each instant, read from its current row when it changed before.
+fn history_aum(each: &mut Each<'_>, bf: &dyn Fn(&str) -> String) -> anyhow::Result<()> {
     let at = |bound: &str| super::current::at_sql(bound, &bf("cur"));
     each(
         format!(
@@ -193,18 +245,7 @@ pub fn performance(
             p.tier_up = r.get(6);
             p.tier_down = r.get(7);
         },
-    )?;
-    let rows: Vec<Performance> = order.iter().filter_map(|k| lines.remove(k)).collect();
-    let mut total = Performance::default();
-    for r in &rows {
-        total.add(r);
-    }
-    Ok(PerformanceReport {
-        period: Some(period),
-        rows,
-        total: Some(total),
-        weekly_aum: Vec::new(),
-    })
+    )
 }
 
 /// The value report of head office's clients (not closed), ranked by `by`; one branch

@@ -108,11 +108,31 @@ pub fn ensure(
     tx.batch_execute(
         "CREATE INDEX IF NOT EXISTS aum_history_client_at ON hq.aum_history (branch_code, client_id, at, id)",
     )?;
+    // The churn report reads each client's holdings and complaints: by client.
+    tx.batch_execute(
+        "CREATE INDEX IF NOT EXISTS holdings_client ON hq.holdings (branch_code, client_id);
+         CREATE INDEX IF NOT EXISTS feedback_client ON hq.feedback (branch_code, client_id)",
+    )?;
     // Each client's current AUM; filled from the history for a head office made before it.
     let had_current: bool = tx
         .query_one("SELECT to_regclass('hq.aum_current') IS NOT NULL", &[])?
         .get(0);
     tx.batch_execute(super::current::CREATE)?;
+    // The owners' AUM slots and tier moves; made from the history likewise.
+    let had_derived: bool = tx
+        .query_one("SELECT to_regclass('hq.aum_owner_slots') IS NOT NULL", &[])?
+        .get(0);
+    tx.batch_execute(super::derived::CREATE)?;
+    if !had_derived {
+        let codes: Vec<String> = tx
+            .query("SELECT branch_code FROM hq.branch_state", &[])?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        for code in codes {
+            super::derived::rebuild_branch(&mut tx, &code)?;
+        }
+    }
     if !had_current {
         let codes: Vec<String> = tx
             .query("SELECT branch_code FROM hq.branch_state", &[])?

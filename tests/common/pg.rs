@@ -46,3 +46,45 @@ pub fn tls_for(url: &str) -> (String, String) {
         .expect("a dbname");
     (format!("{tls} dbname={db}"), ca)
 }
+
+/// The owners' slots and tier moves head office keeps of branch `branch` equal what it
+/// makes afresh from the history (zero slots aside: a client's contribution taken away
+/// leaves them).
+pub fn assert_derived_rebuilt(url: &str, branch: &str) {
+    let mut client = connect(url);
+    let read = |tx: &mut postgres::Transaction<'_>| -> (Vec<String>, Vec<String>) {
+        let slots = tx
+            .query(
+                "SELECT owner_id::text || ' ' || slot || ' ' || tier || ' ' || aum_minor::text
+                 FROM hq.aum_owner_slots WHERE branch_code = $1 AND aum_minor <> 0
+                 ORDER BY owner_id, slot, tier",
+                &[&branch],
+            )
+            .expect("slots")
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        let moves = tx
+            .query(
+                "SELECT concat_ws(' ', history_id, client_id, owner_id, at, from_tier, to_tier)
+                 FROM hq.aum_tier_moves WHERE branch_code = $1 ORDER BY history_id",
+                &[&branch],
+            )
+            .expect("moves")
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        (slots, moves)
+    };
+    let mut tx = client.transaction().expect("tx");
+    let kept = read(&mut tx);
+    assert!(!kept.0.is_empty() && !kept.1.is_empty(), "{kept:?}");
+    rmdesk::hq::derived::rebuild_branch(&mut tx, branch).expect("rebuild");
+    let fresh = read(&mut tx);
+    tx.rollback().expect("rollback");
+    assert_eq!(kept.0, fresh.0, "slots kept (left) and made afresh (right)");
+    assert_eq!(
+        kept.1, fresh.1,
+        "tier moves kept (left) and made afresh (right)"
+    );
+}

@@ -505,3 +505,54 @@ fn a_push_of_several_batches_shows_its_progress() {
         String::from_utf8_lossy(&quiet.stderr)
     );
 }
+
+#[test]
+fn branches_upgraded_one_at_a_time_still_push_and_head_office_takes_new_columns() {
+    let url = pg::fresh_database("upgrade");
+    let dir = tempfile::tempdir().expect("dir");
+    let db = demo(dir.path(), "branch", 20, "0101");
+    let (mut store, admin) = admin(&db);
+    push(&mut store, &admin, &url, "0101", 10_000);
+    let version = i32::try_from(store.schema_version().expect("version")).expect("i32");
+    // Head office as an older rmdesk made it: one column fewer, an older version.
+    let mut client = pg::connect(&url);
+    client
+        .batch_execute(
+            "ALTER TABLE hq.clients DROP COLUMN marketing_consent;
+             UPDATE hq.meta SET schema_version = schema_version - 1;",
+        )
+        .expect("older head office");
+    let conn = common::raw(&db).expect("open");
+    conn.execute_batch(
+        "UPDATE clients SET marketing_consent = 'yes', notes = 'upgraded' WHERE id <= 5",
+    )
+    .expect("changes");
+    assert!(push(&mut store, &admin, &url, "0101", 10_000).changes >= 5);
+    let held: i32 = client
+        .query_one("SELECT schema_version FROM hq.meta", &[])
+        .expect("meta")
+        .get(0);
+    assert_eq!(held, version, "head office records the newer version");
+    let consents: Vec<Option<String>> = client
+        .query(
+            "SELECT marketing_consent FROM hq.clients WHERE branch_code = '0101' AND id <= 5 ORDER BY id",
+            &[],
+        )
+        .expect("consents")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(consents, vec![Some("yes".to_string()); 5]);
+    // A branch still on an older rmdesk than head office's pushes too; the newest stays.
+    client
+        .execute("UPDATE hq.meta SET schema_version = $1", &[&(version + 1)])
+        .expect("newer head office");
+    conn.execute_batch("UPDATE clients SET notes = 'older branch' WHERE id = 6")
+        .expect("change");
+    assert_eq!(push(&mut store, &admin, &url, "0101", 10_000).changes, 1);
+    let held: i32 = client
+        .query_one("SELECT schema_version FROM hq.meta", &[])
+        .expect("meta")
+        .get(0);
+    assert_eq!(held, version + 1);
+}

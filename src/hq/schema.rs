@@ -151,12 +151,50 @@ pub fn ensure(
     let held: i32 = tx
         .query_one("SELECT schema_version FROM hq.meta WHERE id = 1", &[])?
         .get(0);
-    if held != version {
-        bail!(
-            "head office holds schema version {held} and this database is at version {version}: both must run the same rmdesk"
-        );
+    // Branches upgrade one at a time: head office takes every version's columns (a
+    // migration adds columns, never drops or retypes one) and records the newest.
+    fit_columns(&mut tx, shapes)?;
+    if version > held {
+        tx.execute(
+            "UPDATE hq.meta SET schema_version = $1 WHERE id = 1",
+            &[&version],
+        )?;
     }
     tx.commit()?;
+    Ok(())
+}
+
+/// Adds to head office's tables any column of `shapes` they lack (a branch whose newer
+/// rmdesk captures a column head office has not seen); a key column head office lacks is
+/// refused, as rows could not be matched by it.
+fn fit_columns(tx: &mut postgres::Transaction<'_>, shapes: &[TableShape]) -> anyhow::Result<()> {
+    for shape in shapes {
+        let held: Vec<String> = tx
+            .query(
+                "SELECT column_name::text FROM information_schema.columns
+                 WHERE table_schema = 'hq' AND table_name = $1",
+                &[&shape.table],
+            )?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        for c in shape.columns.iter().filter(|c| !held.contains(&c.name)) {
+            if shape.key.contains(&c.name.as_str()) {
+                bail!(
+                    "head office's {} has no key column {}: this branch's rmdesk and head office's tables do not match",
+                    shape.table,
+                    c.name
+                );
+            }
+            tx.batch_execute(&format!(
+                "ALTER TABLE {} ADD COLUMN {} {}",
+                table(shape.table),
+                ident(&c.name),
+                pg_type(&c.sql_type)
+            ))
+            .with_context(|| format!("adding {} to hq.{}", c.name, shape.table))?;
+        }
+    }
     Ok(())
 }
 

@@ -15,7 +15,6 @@
 //!   each festival's count), for the manager's branch and for rm1, on the demo's day and
 //!   five days before Spring Festival 2027.
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Instant;
 
 use rmdesk::domain::campaign::{CampaignInput, SegmentInput};
@@ -23,35 +22,11 @@ use rmdesk::store::care::CareKind;
 use rmdesk::store::{Actor, FixedClock, Store};
 
 mod common;
-use common::{report, sample};
-
-fn env_u64(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
+use common::{env_u64, report, sample};
 
 fn demo_db(data: &Path, clients: u64) -> PathBuf {
     let db = data.join(format!("campaigns-{clients}.db"));
-    if !db.exists() {
-        let t = Instant::now();
-        let out = Command::new(env!("CARGO_BIN_EXE_rmdesk"))
-            .args(["--db", db.to_str().expect("utf-8"), "demo"])
-            .args(["--clients", &clients.to_string(), "--seed", "1"])
-            .env("RMDESK_DATA_DIR", data)
-            .output()
-            .expect("rmdesk demo runs");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        println!(
-            "rmdesk demo --clients {clients}: {:.1} s",
-            t.elapsed().as_secs_f64()
-        );
-    }
+    common::demo_db_at(&db, data, clients);
     db
 }
 

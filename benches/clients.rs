@@ -18,7 +18,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
+use rand::SeedableRng;
 use rmdesk::domain::client::ClientInput;
 use rmdesk::domain::csv_import::{csv_header, csv_row, parse_csv};
 use rmdesk::store::clients::{ListSpec, PageFrom};
@@ -196,40 +196,7 @@ fn memory(db: &Path, data: &Path) {
 /// straight from the file (the store would mask them), spread over the whole table.
 fn queries(db: &Path, clients: usize, n: usize) -> Vec<(&'static str, Vec<String>)> {
     let conn = common::raw(db).expect("raw read");
-    let mut rng = StdRng::seed_from_u64(42);
-    let mut names = Vec::new();
-    let mut phones = Vec::new();
-    let mut tails = Vec::new();
-    let mut stmt = conn
-        .prepare("SELECT name, coalesce(mobile, ''), id_number FROM clients WHERE id = ?1")
-        .expect("sql");
-    while names.len() < n {
-        let id = rng.gen_range(1..=clients as i64);
-        let Ok((name, mobile, id_number)) = stmt.query_row([id], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-            ))
-        }) else {
-            continue;
-        };
-        let chars: Vec<char> = name.chars().collect();
-        let take = if chars.iter().all(char::is_ascii) {
-            3.min(chars.len())
-        } else {
-            rng.gen_range(1..=chars.len().min(2))
-        };
-        names.push(chars[..take].iter().collect::<String>());
-        let digits: String = mobile.chars().filter(char::is_ascii_digit).collect();
-        if digits.len() >= 4 {
-            let start = rng.gen_range(0..=digits.len() - 4);
-            phones.push(digits[start..start + 4].to_string());
-        }
-        if id_number.len() >= 4 {
-            tails.push(id_number[id_number.len() - 4..].to_string());
-        }
-    }
+    let [names, phones, tails] = common::search_texts(&conn, clients as i64, n);
     vec![
         ("by name prefix", names),
         ("by phone fragment (4 digits)", phones),

@@ -123,24 +123,20 @@ pub fn ensure(
         .query_one("SELECT to_regclass('hq.aum_owner_slots') IS NOT NULL", &[])?
         .get(0);
     tx.batch_execute(super::derived::CREATE)?;
-    if !had_derived {
+    // A head office made before them: each branch's figures made from its history.
+    if !had_derived || !had_current {
         let codes: Vec<String> = tx
             .query("SELECT branch_code FROM hq.branch_state", &[])?
             .iter()
             .map(|r| r.get(0))
             .collect();
         for code in codes {
-            super::derived::rebuild_branch(&mut tx, &code)?;
-        }
-    }
-    if !had_current {
-        let codes: Vec<String> = tx
-            .query("SELECT branch_code FROM hq.branch_state", &[])?
-            .iter()
-            .map(|r| r.get(0))
-            .collect();
-        for code in codes {
-            super::current::refresh_branch(&mut tx, &code)?;
+            if !had_derived {
+                super::derived::rebuild_branch(&mut tx, &code)?;
+            }
+            if !had_current {
+                super::current::refresh_branch(&mut tx, &code)?;
+            }
         }
     }
     let version = i32::try_from(version)?;

@@ -42,15 +42,8 @@ const LIST: usize = 500;
 const SEARCH: usize = 200;
 const RUNS: usize = 30;
 
-fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
 fn main() {
-    let clients = env_usize("RMDESK_BENCH_CLIENTS", 1_000_000);
+    let clients = common::env_usize("RMDESK_BENCH_CLIENTS", 1_000_000);
     let data = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("target")
         .join("bench-data");

@@ -29,49 +29,18 @@ use common::{report, sample};
 
 const PASSWORD: &str = "demo-password";
 
-fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
 fn main() {
-    let clients = env_usize("RMDESK_BENCH_CLIENTS", 1_000_000);
+    let clients = common::env_usize("RMDESK_BENCH_CLIENTS", 1_000_000);
     let data = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("target")
         .join("bench-data");
     std::fs::create_dir_all(&data).expect("bench-data folder");
     if std::env::var("RMDESK_BENCH_ONLY").is_ok_and(|v| v == "import") {
-        import(&data, env_usize("RMDESK_BENCH_IMPORT", 200_000));
+        import(&data, common::env_usize("RMDESK_BENCH_IMPORT", 200_000));
         return;
     }
     let db = data.join(format!("clients-{clients}.db"));
-    if !db.exists() {
-        let t = Instant::now();
-        let out = Command::new(env!("CARGO_BIN_EXE_rmdesk"))
-            .args([
-                "--db",
-                db.to_str().expect("utf-8"),
-                "demo",
-                "--clients",
-                &clients.to_string(),
-                "--seed",
-                "1",
-            ])
-            .env("RMDESK_DATA_DIR", &data)
-            .output()
-            .expect("rmdesk demo runs");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        println!(
-            "rmdesk demo --clients {clients}: {:.1} s",
-            t.elapsed().as_secs_f64()
-        );
-    }
+    common::demo_db_at(&db, &data, clients as u64);
     // Read the file once, as the operating system's cache holds it on a desk in use; a
     // cold cache (first search after a reboot) is slower, see docs/BENCHMARKS.md.
     if std::env::var_os("RMDESK_BENCH_COLD").is_none() {
@@ -110,7 +79,7 @@ fn main() {
     }
     search_stats(&db, &data, &queries);
     memory(&db, &data);
-    import(&data, env_usize("RMDESK_BENCH_IMPORT", 200_000));
+    import(&data, common::env_usize("RMDESK_BENCH_IMPORT", 200_000));
 }
 
 /// Peak memory of the real application on this database: signed in as the manager (who
@@ -287,7 +256,7 @@ fn import(data: &Path, rows: usize) {
         }
         std::fs::write(&csv, text).expect("write csv");
     }
-    let runs = env_usize("RMDESK_BENCH_RUNS", 3).max(1);
+    let runs = common::env_usize("RMDESK_BENCH_RUNS", 3).max(1);
     let mut ratios = Vec::with_capacity(runs);
     for run in 1..=runs {
         let (secs, cpu) = import_once(data, &csv, rows);

@@ -30,13 +30,6 @@ use rmdesk::store::Store;
 const PASSWORD: &str = "demo-password";
 const RMS: i64 = 10;
 
-fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
 /// An instant `days` days before `today` at `second` seconds past local midnight, as the
 /// store writes instants (UTC, RFC 3339 with Z).
 fn stamp(today: NaiveDate, days: i64, second: i64) -> String {
@@ -257,8 +250,8 @@ fn build(path: &Path, n: i64) {
 }
 
 fn main() {
-    let clients = env_usize("RMDESK_BENCH_CLIENTS", 1_000_000);
-    let runs = env_usize("RMDESK_BENCH_RUNS", 5);
+    let clients = common::env_usize("RMDESK_BENCH_CLIENTS", 1_000_000);
+    let runs = common::env_usize("RMDESK_BENCH_RUNS", 5);
     let data = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("target")
         .join("bench-data");

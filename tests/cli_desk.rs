@@ -10,7 +10,6 @@ use rmdesk::domain::client::ClientInput;
 use rmdesk::domain::product::{HoldingInput, ProductInput};
 use rmdesk::store::clients::SaveOutcome;
 use rmdesk::store::holdings::NewHolding;
-use rmdesk::store::Role;
 
 fn rmdesk(dir: &Path, db: &Path, user: &str, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_rmdesk"))
@@ -65,20 +64,10 @@ fn count(db: &Path, sql: &str) -> i64 {
 /// 0202: mgr2, rm2. Returns the client numbers of rm1's clients.
 fn setup(db: &Path) -> Vec<String> {
     let (mut store, admin) = seeded(db);
-    let b1 = store.branch_by_code("0101").expect("b").expect("0101").id;
-    for name in ["rm3", "rm4"] {
-        let (id, _) = add_user(
-            &mut store,
-            &admin,
-            name,
-            &name.to_uppercase(),
-            Role::Rm,
-            Some(b1),
-        );
-        if name == "rm4" {
-            store.set_user_disabled(&admin, id, true).expect("disable");
-        }
-    }
+    let rms = add_branch_rms(&mut store, &admin, &["rm3", "rm4"]);
+    store
+        .set_user_disabled(&admin, rms[1], true)
+        .expect("disable rm4");
     let product = store
         .create_product(
             &admin,

@@ -15,7 +15,7 @@ use rmdesk::store::approvals::Ask;
 use rmdesk::store::clients::{ClientFilter, ListSpec, PageFrom};
 use rmdesk::store::handover::{HandoverSpec, Which};
 use rmdesk::store::holdings::NewHolding;
-use rmdesk::store::{Actor, Role, Store, StoreError};
+use rmdesk::store::{Actor, Store, StoreError};
 use rust_decimal::Decimal;
 
 struct World {
@@ -37,17 +37,7 @@ struct World {
 fn world() -> World {
     let (dir, path) = temp_db();
     let (mut store, admin) = seeded(&path);
-    let b1 = store.branch_by_code("0101").expect("b").expect("0101").id;
-    for name in ["rm3", "rm4"] {
-        add_user(
-            &mut store,
-            &admin,
-            name,
-            &name.to_uppercase(),
-            Role::Rm,
-            Some(b1),
-        );
-    }
+    add_branch_rms(&mut store, &admin, &["rm3", "rm4"]);
     let product = store
         .create_product(&admin, &product_input("WM-1", "R2"))
         .expect("product");

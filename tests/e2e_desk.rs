@@ -7,24 +7,13 @@
 mod common;
 
 use common::tmux::Tmux;
-use common::{add_user, seeded, PASSWORD};
+use common::{add_branch_rms, seeded, PASSWORD};
 use rmdesk::domain::client::ClientInput;
-use rmdesk::store::Role;
 
 /// Branch 0101: mgr1, rm1 (李娜 C000000001, 王伟 C000000002), rm3 and rm4 (no clients).
 fn setup(db: &std::path::Path) {
     let (mut store, admin) = seeded(db);
-    let b1 = store.branch_by_code("0101").expect("b").expect("0101").id;
-    for name in ["rm3", "rm4"] {
-        add_user(
-            &mut store,
-            &admin,
-            name,
-            &name.to_uppercase(),
-            Role::Rm,
-            Some(b1),
-        );
-    }
+    add_branch_rms(&mut store, &admin, &["rm3", "rm4"]);
     let rm1 = store.login("rm1", PASSWORD).expect("rm1");
     for (i, name) in ["李娜", "王伟"].iter().enumerate() {
         let input = ClientInput {

@@ -11,18 +11,7 @@ use common::pg;
 use rmdesk::hq;
 use rmdesk::store::{Actor, Role, Store};
 
-fn rmdesk(db: &Path, args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_rmdesk"));
-    cmd.arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("RMDESK_DB")
-        .env_remove("RMDESK_PG")
-        .env_remove("RMDESK_HQ_KEY")
-        .env("RMDESK_PASSWORD", "demo-password")
-        .envs(common::clock_env());
-    cmd
-}
+use common::pg::rmdesk;
 
 fn out(o: &Output) -> (Option<i32>, String, String) {
     (

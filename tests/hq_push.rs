@@ -6,7 +6,7 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 use std::time::Duration;
 
 use common::pg;
@@ -14,17 +14,7 @@ use rand::{Rng, SeedableRng};
 use rmdesk::hq;
 use rmdesk::store::{Actor, FixedClock, Store};
 
-fn rmdesk(db: &Path, args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_rmdesk"));
-    cmd.arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("RMDESK_DB")
-        .env_remove("RMDESK_PG")
-        .env("RMDESK_PASSWORD", "demo-password")
-        .envs(common::clock_env());
-    cmd
-}
+use common::pg::rmdesk;
 
 fn ok(o: &Output) -> String {
     assert!(

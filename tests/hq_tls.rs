@@ -7,7 +7,7 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use common::pg;
 use openssl::asn1::Asn1Time;
@@ -17,17 +17,7 @@ use openssl::rsa::Rsa;
 use openssl::x509::{X509NameBuilder, X509};
 use rmdesk::hq;
 
-fn rmdesk(db: &Path, args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_rmdesk"));
-    cmd.arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("RMDESK_DB")
-        .env_remove("RMDESK_PG")
-        .env("RMDESK_PASSWORD", "demo-password")
-        .envs(common::clock_env());
-    cmd
-}
+use common::pg::rmdesk;
 
 fn text(o: &Output) -> String {
     format!(

@@ -54,6 +54,14 @@ pub fn raw(path: &std::path::Path) -> rusqlite::Result<rusqlite::Connection> {
     cipher::connect(path)
 }
 
+/// The whole number in the environment variable `name`, or `default`.
+pub fn env_usize(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
 /// The number in the environment variable `name`, or `default`.
 pub fn env_u64(name: &str, default: u64) -> u64 {
     std::env::var(name)

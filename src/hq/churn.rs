@@ -17,9 +17,10 @@ use chrono::{Days, FixedOffset, NaiveDate};
 use rust_decimal::Decimal;
 
 use crate::domain::client::Tier;
-use crate::store::reports::{ChurnReason, ChurnRow};
+use crate::store::reports::churn::ChurnSignals;
+use crate::store::reports::ChurnRow;
 use crate::store::settings::spec_of;
-use crate::store::{parse_ts, ts, Zone};
+use crate::store::{ts, Zone};
 
 const SQL: &str = "
 SELECT c.id, c.client_no, c.name, u.username, coalesce(c.tier_override, c.tier),
@@ -131,31 +132,16 @@ pub fn churn(
                 aum: Decimal::new(now_aum, 2),
                 reasons: Vec::new(),
             };
-            let (dormant, last, no_contact, complaint): (bool, Option<String>, bool, bool) =
-                (r.get(6), r.get(7), r.get(8), r.get(9));
-            let (before, lapsed): (Option<i64>, Option<String>) = (r.get(10), r.get(11));
-            if let Some(before) = before.filter(|b| *b > 0) {
-                let fall = before - now_aum;
-                if fall * 100 >= drop_pct * before {
-                    c.reasons.push(ChurnReason::AumDrop(fall * 100 / before));
-                }
-            }
-            if let Some(d) = lapsed.and_then(|d| d.parse().ok()) {
-                c.reasons.push(ChurnReason::MaturityLapsed(d));
-            }
-            if no_contact {
-                let days = last
-                    .as_deref()
-                    .and_then(parse_ts)
-                    .map(|t| (today - zone.date(t)).num_days());
-                c.reasons.push(ChurnReason::NoContact(days));
-            }
-            if complaint {
-                c.reasons.push(ChurnReason::OverdueComplaint);
-            }
-            if dormant {
-                c.reasons.push(ChurnReason::Dormant);
-            }
+            let signals = ChurnSignals {
+                aum_minor: now_aum,
+                dormant: r.get(6),
+                last_contact: r.get(7),
+                no_contact: r.get(8),
+                complaint: r.get(9),
+                aum_before: r.get(10),
+                lapsed: r.get(11),
+            };
+            c.reasons = signals.reasons(drop_pct, today, zone);
             if !c.reasons.is_empty() {
                 all.push((code.clone(), c));
             }

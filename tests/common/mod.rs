@@ -84,6 +84,16 @@ pub fn seeded(path: &std::path::Path) -> (Store, Actor) {
     (store, admin)
 }
 
+/// Adds RMs `names` (display names their upper case) to branch 0101 of a [`seeded`]
+/// database; returns their ids in order.
+pub fn add_branch_rms(store: &mut Store, admin: &Actor, names: &[&str]) -> Vec<i64> {
+    let b1 = store.branch_by_code("0101").expect("b").expect("0101").id;
+    names
+        .iter()
+        .map(|name| add_user(store, admin, name, &name.to_uppercase(), Role::Rm, Some(b1)).0)
+        .collect()
+}
+
 /// rm1, rm2, mgr1 and mgr2 of a [`seeded`] database signed in, in that order.
 pub fn staff(store: &mut Store) -> (Actor, Actor, Actor, Actor) {
     let mut login = |name: &str| store.login(name, PASSWORD).expect("login");

@@ -88,3 +88,19 @@ pub fn assert_derived_rebuilt(url: &str, branch: &str) {
         "tier moves kept (left) and made afresh (right)"
     );
 }
+
+/// `rmdesk --db DB ARGS…` as the head-office tests run it: the demo's password in
+/// the environment, the fixed clock, and none of the caller's database, head
+/// office or bundle key settings.
+pub fn rmdesk(db: &std::path::Path, args: &[&str]) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_rmdesk"));
+    cmd.arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("RMDESK_DB")
+        .env_remove("RMDESK_PG")
+        .env_remove("RMDESK_HQ_KEY")
+        .env("RMDESK_PASSWORD", "demo-password")
+        .envs(super::clock_env());
+    cmd
+}

@@ -5,7 +5,7 @@ use rand::SeedableRng;
 use std::collections::HashSet;
 
 fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+    NaiveDate::from_ymd_opt(2026, 11, 23).expect("a valid date")
 }
 
 #[test]
@@ -81,7 +81,7 @@ fn id_numbers_are_unique_by_index() {
 #[test]
 fn number_spaces_are_large_enough() {
     let (first, last) = birth_range(today());
-    let days = u64::try_from((last - first).num_days() + 1).unwrap();
+    let days = u64::try_from((last - first).num_days() + 1).expect("a positive span");
     assert!(AREAS.len() as u64 * days * 1000 >= UNIQUE_INDEXES);
 }
 

@@ -8,7 +8,7 @@ use super::{fen, rms_in_scope, tier_of};
 use crate::domain::client::Tier;
 use crate::store::clients::scope;
 use crate::store::settings::read_i64;
-use crate::store::{ts, Actor, Result, Store};
+use crate::store::{parse_ts, ts, Actor, Result, Store, Zone};
 
 /// Why a client is at risk of leaving.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -202,13 +202,15 @@ impl Store {
                     aum: fen(r.get(5)?),
                     reasons: Vec::new(),
                 },
-                r.get::<_, i64>(5)?,
-                r.get::<_, bool>(6)?,
-                r.get::<_, Option<String>>(7)?,
-                r.get::<_, bool>(8)?,
-                r.get::<_, bool>(9)?,
-                r.get::<_, Option<i64>>(10)?,
-                r.get::<_, Option<String>>(11)?,
+                ChurnSignals {
+                    aum_minor: r.get(5)?,
+                    dormant: r.get(6)?,
+                    last_contact: r.get(7)?,
+                    no_contact: r.get(8)?,
+                    complaint: r.get(9)?,
+                    aum_before: r.get(10)?,
+                    lapsed: r.get(11)?,
+                },
             ))
         })?;
         let mut out = Vec::new();
@@ -216,34 +218,58 @@ impl Store {
             if out.len() >= limit {
                 break;
             }
-            let (mut c, now_aum, dormant, last, no_contact, complaint, before, lapsed) = row?;
-            if let Some(before) = before.filter(|b| *b > 0) {
-                let fall = before - now_aum;
-                if fall * 100 >= drop_pct * before {
-                    c.reasons.push(ChurnReason::AumDrop(fall * 100 / before));
-                }
-            }
-            if let Some(d) = lapsed.and_then(|d| d.parse().ok()) {
-                c.reasons.push(ChurnReason::MaturityLapsed(d));
-            }
-            if no_contact {
-                let days = last
-                    .as_deref()
-                    .and_then(crate::store::parse_ts)
-                    .map(|t| (today - zone.date(t)).num_days());
-                c.reasons.push(ChurnReason::NoContact(days));
-            }
-            if complaint {
-                c.reasons.push(ChurnReason::OverdueComplaint);
-            }
-            if dormant {
-                c.reasons.push(ChurnReason::Dormant);
-            }
+            let (mut c, signals) = row?;
+            c.reasons = signals.reasons(drop_pct, today, zone);
             if !c.reasons.is_empty() {
                 out.push(c);
             }
         }
         Ok(out)
+    }
+}
+
+/// What the churn query reads of a client besides who it is: its columns 5 to 11, in
+/// this order, at the branch and at head office alike.
+pub(crate) struct ChurnSignals {
+    pub aum_minor: i64,
+    pub dormant: bool,
+    pub last_contact: Option<String>,
+    pub no_contact: bool,
+    pub complaint: bool,
+    pub aum_before: Option<i64>,
+    pub lapsed: Option<String>,
+}
+
+impl ChurnSignals {
+    /// The reasons these signals give, in the order the list shows them: the AUM drop
+    /// of `drop_pct` percent or more, a lapsed maturity, no contact (days before `today`
+    /// in `zone`), an overdue complaint, dormancy.
+    pub(crate) fn reasons(&self, drop_pct: i64, today: NaiveDate, zone: Zone) -> Vec<ChurnReason> {
+        let mut reasons = Vec::new();
+        if let Some(before) = self.aum_before.filter(|b| *b > 0) {
+            let fall = before - self.aum_minor;
+            if fall * 100 >= drop_pct * before {
+                reasons.push(ChurnReason::AumDrop(fall * 100 / before));
+            }
+        }
+        if let Some(d) = self.lapsed.as_deref().and_then(|d| d.parse().ok()) {
+            reasons.push(ChurnReason::MaturityLapsed(d));
+        }
+        if self.no_contact {
+            let days = self
+                .last_contact
+                .as_deref()
+                .and_then(parse_ts)
+                .map(|t| (today - zone.date(t)).num_days());
+            reasons.push(ChurnReason::NoContact(days));
+        }
+        if self.complaint {
+            reasons.push(ChurnReason::OverdueComplaint);
+        }
+        if self.dormant {
+            reasons.push(ChurnReason::Dormant);
+        }
+        reasons
     }
 }
 

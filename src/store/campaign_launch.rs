@@ -6,7 +6,8 @@
 //! with the change log's rows of each write, is one transaction. The pass may write while
 //! it reads because nothing it writes (tasks, targets, their change-log rows) changes a
 //! client row; a trigger on `tasks` or `campaign_targets` that did would have to move
-//! the writes after the pass.
+//! the writes after the pass. The commit leaves the WAL's copy into the database to a
+//! background checkpoint ([`Store::write_large`]).
 use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, Connection};
 
@@ -123,7 +124,7 @@ impl Store {
             .map(|p| product_id_of(self.conn(), &p.0))
             .transpose()?;
         let zone = self.zone();
-        self.write(|tx, now| {
+        self.write_large(|tx, now| {
             let today = zone.date(now);
             let sql = segment_sql(tx, actor, &segment, product_id, now, today)?;
             let shape = TaskShape {

@@ -19,6 +19,7 @@ pub mod care;
 mod care_write;
 pub mod changelog;
 mod check;
+mod checkpoint;
 pub mod cipher;
 pub mod client360;
 mod client_search;
@@ -94,10 +95,13 @@ pub struct Store {
     sealed: Option<bool>,
     /// The recovery key of a database this store just created, to be shown once.
     new_recovery: Option<keys::RecoveryKey>,
+    /// The checkpoint a large write left running (see [`checkpoint`]).
+    background: checkpoint::Background,
 }
 
 impl Drop for Store {
     fn drop(&mut self) {
+        self.background.settle();
         if self.anchored {
             self.anchor_at_exit();
         }
@@ -211,6 +215,7 @@ impl Store {
             key: None,
             sealed: Some(anchored),
             new_recovery: None,
+            background: checkpoint::Background::default(),
         })
     }
 
@@ -252,6 +257,7 @@ impl Store {
 
     /// Closes an unsealed store again (its key forgotten by this process).
     pub(crate) fn seal_again(&mut self) {
+        self.background.settle();
         cipher::forget(&self.path);
         if let Ok(mut sealed) = Store::sealed(&self.path, self.anchored || self.lock.is_some()) {
             sealed.clock = self.clock.boxed();
@@ -310,6 +316,7 @@ impl Store {
             key,
             sealed: None,
             new_recovery: None,
+            background: checkpoint::Background::default(),
         })
     }
 
@@ -388,6 +395,7 @@ impl Store {
         if self.damaged {
             return Err(StoreError::Damaged);
         }
+        self.background.settle();
         let now = self.clock.now();
         let result = (|| {
             let tx = self

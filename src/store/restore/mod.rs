@@ -390,6 +390,7 @@ impl Store {
         if actor.role != Role::Admin {
             return Err(RestoreError::Store(StoreError::Forbidden));
         }
+        self.background.settle();
         let now = self.now();
         self.anchor_at_exit();
         let closed = std::mem::replace(&mut self.conn, Connection::open_in_memory()?);

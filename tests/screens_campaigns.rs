@@ -43,7 +43,18 @@ fn the_form_counts_the_segment_as_filters_change_and_launch_freezes_it() {
             render(&app, 100, 30)
         );
         app.on_key(key(KeyCode::Char('y')));
+        // The launch runs in the background; the screen says so until it ends.
+        assert!(app.busy(), "the launch is a background job");
+        insta::assert_snapshot!(format!("campaign_launching_{l}"), render(&app, 100, 30));
+        while app.busy() {
+            app.tick();
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
         let s = render(&app, 100, 30);
+        assert!(
+            s.contains("Campaign launched: 2 targets.") || s.contains("营销活动已发起：2 个目标。"),
+            "{s}"
+        );
         assert!(
             s.contains("  2  ") || s.contains(" 2\n") || s.contains("2 "),
             "{s}"

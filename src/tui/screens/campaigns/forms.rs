@@ -24,8 +24,10 @@ use crate::tui::widgets::popup_form::{form_popup, PopupForm};
 pub enum Done {
     /// A draft was saved (its id, to select it).
     Saved(i64),
-    /// Yes to launching campaign `id`.
-    Launch(i64),
+    /// Yes to launching campaign `id`, whose count says it freezes this many targets.
+    Launch(i64, u64),
+    /// The launch ended: the targets it froze, or why it was refused.
+    Launched(Result<u64, String>),
     /// Yes to closing campaign `id`.
     Close(i64),
     /// An outcome was recorded.

@@ -8,6 +8,7 @@
 //! campaign early. On a campaign (Enter), `o` records the selected target's outcome and
 //! `x` writes the contact list (consenting targets; an RM's own) to the current folder.
 pub mod forms;
+mod launching;
 
 use std::path::PathBuf;
 
@@ -28,6 +29,7 @@ use crate::tui::popup::{Question, Stack, Step};
 use crate::tui::widgets::fit;
 use crate::tui::widgets::list_table::{Cursor, ListTable};
 use forms::{launch_question, CampaignForm, Done, OutcomeForm};
+use launching::Launching;
 
 /// One campaign open: its results and targets.
 #[derive(Debug)]
@@ -71,6 +73,54 @@ impl Campaigns {
             }
             Err(e) => ctx.error(store_error_text(&e, ctx.i18n)),
         }
+    }
+
+    /// Acts on what a popup reported, after a key or a background tick.
+    fn on_step(&mut self, step: Step<Done>, ctx: &mut Ctx<'_>) {
+        let i = ctx.i18n;
+        match step {
+            Step::Done(Done::Saved(id)) => {
+                self.reload(ctx);
+                if let Some(n) = self.campaigns.iter().position(|c| c.id == id) {
+                    self.cursor.selected = n;
+                }
+                ctx.info(i.t("campaign.saved").to_string());
+            }
+            Step::Done(Done::Launch(id, targets)) => self.launch(id, targets, ctx),
+            Step::Done(Done::Launched(outcome)) => {
+                match outcome {
+                    Ok(targets) => {
+                        ctx.info(i.f("campaign.launched", &[("targets", &targets.to_string())]))
+                    }
+                    Err(text) => ctx.error(text),
+                }
+                self.reload(ctx);
+            }
+            Step::Done(Done::Close(id)) => {
+                match ctx.store.close_campaign(ctx.actor, id) {
+                    Ok(()) => ctx.info(i.t("campaign.closed").to_string()),
+                    Err(e) => ctx.error(store_error_text(&e, i)),
+                }
+                self.reload(ctx);
+            }
+            Step::Done(Done::Recorded) => {
+                self.reload(ctx);
+                ctx.info(i.t("campaign.recorded").to_string());
+            }
+            _ => {}
+        }
+    }
+
+    /// Starts launching campaign `id` (about `targets` targets) in the background.
+    fn launch(&mut self, id: i64, targets: u64, ctx: &mut Ctx<'_>) {
+        let name = self
+            .campaigns
+            .iter()
+            .find(|c| c.id == id)
+            .map(|c| c.name.clone())
+            .unwrap_or_default();
+        let job = Launching::start(ctx.store.reopener(), ctx.actor.clone(), id, name, targets);
+        self.popups.push(job);
     }
 
     fn export(&self, id: i64, ctx: &mut Ctx<'_>) {
@@ -118,8 +168,11 @@ impl Campaigns {
                     match counted {
                         Ok(count) => {
                             let (title, text) = launch_question(i, &c, &count);
-                            self.popups
-                                .push(Question::new(title, text, Done::Launch(c.id)));
+                            self.popups.push(Question::new(
+                                title,
+                                text,
+                                Done::Launch(c.id, count.targets),
+                            ));
                         }
                         Err(Some(e)) => ctx.error(store_error_text(&e, i)),
                         Err(None) => ctx.error(i.t("campaign.count_invalid").to_string()),
@@ -469,39 +522,18 @@ impl Screen for Campaigns {
                 self.on_list_key(key, ctx)
             };
         };
-        let i = ctx.i18n;
-        match step {
-            Step::Done(Done::Saved(id)) => {
-                self.reload(ctx);
-                if let Some(n) = self.campaigns.iter().position(|c| c.id == id) {
-                    self.cursor.selected = n;
-                }
-                ctx.info(i.t("campaign.saved").to_string());
-            }
-            Step::Done(Done::Launch(id)) => {
-                match ctx.store.launch_campaign(ctx.actor, id) {
-                    Ok(l) => ctx.info(i.f(
-                        "campaign.launched",
-                        &[("targets", &l.count.targets.to_string())],
-                    )),
-                    Err(e) => ctx.error(store_error_text(&e, i)),
-                }
-                self.reload(ctx);
-            }
-            Step::Done(Done::Close(id)) => {
-                match ctx.store.close_campaign(ctx.actor, id) {
-                    Ok(()) => ctx.info(i.t("campaign.closed").to_string()),
-                    Err(e) => ctx.error(store_error_text(&e, i)),
-                }
-                self.reload(ctx);
-            }
-            Step::Done(Done::Recorded) => {
-                self.reload(ctx);
-                ctx.info(i.t("campaign.recorded").to_string());
-            }
-            _ => {}
-        }
+        self.on_step(step, ctx);
         true
+    }
+
+    fn busy(&self) -> bool {
+        self.popups.busy()
+    }
+
+    fn tick(&mut self, ctx: &mut Ctx<'_>) {
+        for step in self.popups.tick(ctx) {
+            self.on_step(step, ctx);
+        }
     }
 
     fn on_paste(&mut self, text: &str) {

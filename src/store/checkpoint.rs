@@ -14,7 +14,7 @@ use std::thread::JoinHandle;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags, Transaction};
 
-use super::{cipher, keys, Result, Store, BUSY_TIMEOUT};
+use super::{cipher, keys, Result, Store, StoreError, BUSY_TIMEOUT};
 
 /// SQLite's own default: a commit that leaves the WAL longer than this many pages copies
 /// it into the database before returning.
@@ -125,13 +125,16 @@ impl Store {
         &mut self,
         f: impl FnOnce(&Transaction<'_>, DateTime<Utc>) -> Result<T>,
     ) -> Result<T> {
+        if self.damaged {
+            return Err(StoreError::Damaged);
+        }
         self.background.settle();
         set_auto_checkpoint(&self.conn, 0)?;
         let result = self.write(f);
         if let Err(e) = set_auto_checkpoint(&self.conn, AUTO_CHECKPOINT_PAGES) {
             tracing::warn!(error = %e, "automatic checkpoint not turned back on");
         }
-        if result.is_ok() && !self.damaged {
+        if result.is_ok() {
             self.background.start(self.path.clone(), self.key.clone());
         }
         result
@@ -191,7 +194,7 @@ mod tests {
         let mut store = Store::open(&dir.path().join("t.db")).expect("open");
         let refused: Result<()> = store.write_large(|tx, _| {
             tx.execute(MANY_ROWS, [])?;
-            Err(super::super::StoreError::NotFound)
+            Err(StoreError::NotFound)
         });
         assert!(refused.is_err());
         assert!(store.background.settle().is_none());

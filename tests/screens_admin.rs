@@ -3,7 +3,7 @@
 //! and restore dialogs.
 mod common;
 
-use common::{app, ctrl, key, render, seeded, sign_in, type_text};
+use common::{app, ctrl, key, render, seeded, settle, sign_in, type_text};
 use crossterm::event::KeyCode;
 use rmdesk::tui::i18n::Lang;
 use rmdesk::tui::App;
@@ -107,18 +107,6 @@ fn settings_list_and_a_value_refused_at_its_field_with_the_bounds() {
             20
         );
     }
-}
-
-/// Runs the event loop's ticks until the screen is no longer busy.
-fn settle(a: &mut App) {
-    for _ in 0..600 {
-        a.tick();
-        if !a.busy() {
-            return;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    panic!("the backup or restore did not finish");
 }
 
 #[test]

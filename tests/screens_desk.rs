@@ -105,14 +105,7 @@ fn the_hand_over_dialog_asks_and_shows_what_moved() {
 
 /// Ticks the app until no background work runs; the screen then.
 fn wait_idle(app: &mut rmdesk::tui::App) -> String {
-    for _ in 0..500 {
-        app.tick();
-        if !app.busy() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    app.tick();
+    settle(app);
     render(app, 80, 24)
 }
 

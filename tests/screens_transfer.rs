@@ -2,8 +2,6 @@
 //! with its report, and the export file.
 mod common;
 
-use std::time::{Duration, Instant};
-
 use common::*;
 use crossterm::event::KeyCode;
 use rmdesk::store::clients::ListSpec;
@@ -27,19 +25,6 @@ fn demo_app_in(path: &std::path::Path, lang: Lang) -> App {
     assert!(app.actor().is_some());
     app.on_key(key(KeyCode::F(3)));
     app
-}
-
-/// Runs the event loop's ticks until the import ends.
-fn finish(app: &mut App) {
-    let started = Instant::now();
-    while app.busy() {
-        app.tick();
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "the import did not end"
-        );
-        std::thread::sleep(Duration::from_millis(10));
-    }
 }
 
 /// Opens the import form (`i`), types the file's path, sets "skip invalid rows" when
@@ -78,7 +63,7 @@ fn a_file_with_bad_rows_is_refused_whole_and_every_bad_line_is_listed() {
     );
     type_text(&mut app, &sample());
     app.on_key(ctrl('s'));
-    finish(&mut app);
+    settle(&mut app);
     let report = render(&app, 80, 24);
     assert!(
         report.contains("31 of 300 rows are invalid; nothing was imported"),
@@ -117,7 +102,7 @@ fn skipping_invalid_rows_imports_the_rest_and_the_list_shows_them() {
     // Ctrl-L locks while the import runs; it goes on behind the lock screen.
     app.on_key(ctrl('l'));
     assert!(app.is_locked());
-    finish(&mut app);
+    settle(&mut app);
     type_text(&mut app, "demo-password");
     app.on_key(key(KeyCode::Enter));
     let report = render(&app, 80, 24);
@@ -144,7 +129,7 @@ fn export_writes_the_clients_masked() {
     let (dir, path) = temp_db();
     let mut app = demo_app(&path);
     start_import(&mut app, &sample(), true);
-    finish(&mut app);
+    settle(&mut app);
     app.on_key(key(KeyCode::Esc));
     let out = dir.path().join("branch.csv");
     app.on_key(key(KeyCode::Char('x')));
@@ -176,7 +161,7 @@ fn export_writes_what_the_filter_shows() {
             .expect("the list's count")
     };
     start_import(&mut app, &sample(), true);
-    finish(&mut app);
+    settle(&mut app);
     app.on_key(key(KeyCode::Esc));
     let all = count(&app);
     // Kind filter (the last field): corporate clients only.
@@ -217,7 +202,7 @@ fn a_file_that_is_not_the_client_format_is_refused_in_the_users_language() {
     std::fs::write(&file, "name,colour\nAcme,red\n").expect("write the file");
     let mut app = demo_app_in(&path, Lang::ZhCn);
     start_import(&mut app, &file.display().to_string(), false);
-    finish(&mut app);
+    settle(&mut app);
     let report = render(&app, 100, 24);
     assert!(
         report.contains("导入失败：第1行：表头与客户文件格式不符"),
@@ -234,7 +219,7 @@ fn a_file_that_is_not_the_client_format_is_refused_in_the_users_language() {
     app.on_key(key(KeyCode::Esc));
     std::fs::write(&file, b"name\n\xd6\xd0\n").expect("write the file");
     start_import(&mut app, &file.display().to_string(), false);
-    finish(&mut app);
+    settle(&mut app);
     let report = render(&app, 100, 24);
     assert!(
         report.contains("导入失败：第2行：文件不是 UTF-8 文本（请另存为“CSV UTF-8”）。"),

@@ -192,6 +192,23 @@ pub fn type_text(app: &mut App, text: &str) {
     }
 }
 
+/// Runs the event loop's ticks until no background work runs (a job, a count, a
+/// search as you type).
+pub fn settle(app: &mut App) {
+    let started = std::time::Instant::now();
+    loop {
+        app.tick();
+        if !app.busy() {
+            return;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(30),
+            "the background work did not finish"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}
+
 /// The screen as text at `width` × `height`.
 pub fn render(app: &App, width: u16, height: u16) -> String {
     let mut term = Terminal::new(TestBackend::new(width, height)).expect("terminal");

@@ -9,6 +9,7 @@ use crate::domain::campaign::{CampaignInput, Outcome, SegmentInput};
 use crate::domain::client::{ClientStatus, RiskLevel, Tier};
 use crate::domain::money::format_money;
 use crate::store::campaign_results::TargetLine;
+use crate::store::campaign_segment::SegmentCount;
 use crate::store::campaigns::Campaign;
 use crate::store::products::ProductFilter;
 use crate::store::{Role, StoreError};
@@ -18,6 +19,8 @@ use crate::tui::popup::{Popup, Step};
 use crate::tui::screens::{store_error_text, Ctx, View};
 use crate::tui::widgets::field::Field;
 use crate::tui::widgets::popup_form::{form_popup, PopupForm};
+
+use super::count::{self, CountAnswer, CountJob};
 
 /// What the campaign screen's popups report.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,8 +48,12 @@ fn choices(none: &str, items: impl IntoIterator<Item = (String, String)>) -> Vec
 pub struct CampaignForm {
     id: Option<i64>,
     popup: PopupForm,
-    /// The values the count was last made for.
+    /// The values the count was last asked for.
     counted: String,
+    /// The thread counting the segment (made at the first count).
+    counting: Option<CountJob>,
+    /// The thread could not be made: count in the key handler.
+    count_inline: bool,
 }
 
 impl CampaignForm {
@@ -167,6 +174,8 @@ impl CampaignForm {
             id: c.map(|c| c.id),
             popup,
             counted: String::new(),
+            counting: None,
+            count_inline: false,
         };
         form.recount(ctx);
         form
@@ -191,7 +200,8 @@ impl CampaignForm {
     }
 
     /// Counts the segment again when its filters or product changed: the note under
-    /// the fields says how many clients match and how many a launch would leave out.
+    /// the fields says how many clients match and how many a launch would leave out. The
+    /// count runs on the count thread; the note says it is counting until it comes.
     fn recount(&mut self, ctx: &mut Ctx<'_>) {
         let input = self.input();
         let key = format!("{}\n{}", input.product, input.segment.to_text());
@@ -200,22 +210,42 @@ impl CampaignForm {
         }
         self.counted = key;
         let i = ctx.i18n;
-        let product = Some(input.product.as_str()).filter(|p| !p.is_empty());
-        self.popup.note = Some(match input.segment.validate() {
-            Err(_) => i.t("campaign.count_invalid").to_string(),
-            Ok(seg) => match ctx.store.segment_count(ctx.actor, &seg, product) {
-                Ok(c) => i.f(
-                    "campaign.count",
-                    &[
-                        ("matching", &c.matching.to_string()),
-                        ("no_consent", &c.no_consent.to_string()),
-                        ("unsuitable", &c.unsuitable.to_string()),
-                        ("targets", &c.targets.to_string()),
-                    ],
-                ),
-                Err(StoreError::Invalid { key, .. }) => i.t(key).to_string(),
-                Err(e) => store_error_text(&e, i),
-            },
+        let product = Some(input.product).filter(|p| !p.is_empty());
+        let Ok(segment) = input.segment.validate() else {
+            if let Some(job) = &mut self.counting {
+                job.forget();
+            }
+            self.popup.note = Some(i.t("campaign.count_invalid").to_string());
+            return;
+        };
+        if self.count_inline {
+            let counted = ctx
+                .store
+                .segment_count(ctx.actor, &segment, product.as_deref());
+            self.show_count(counted, ctx);
+            return;
+        }
+        self.counting
+            .get_or_insert_with(|| count::start(ctx.store.reopener(), ctx.actor.clone()))
+            .submit((segment, product));
+        self.popup.note = Some(i.t("campaign.counting").to_string());
+    }
+
+    /// Puts a count (or why there is none) in the form's note.
+    fn show_count(&mut self, counted: Result<SegmentCount, StoreError>, ctx: &Ctx<'_>) {
+        let i = ctx.i18n;
+        self.popup.note = Some(match counted {
+            Ok(c) => i.f(
+                "campaign.count",
+                &[
+                    ("matching", &c.matching.to_string()),
+                    ("no_consent", &c.no_consent.to_string()),
+                    ("unsuitable", &c.unsuitable.to_string()),
+                    ("targets", &c.targets.to_string()),
+                ],
+            ),
+            Err(StoreError::Invalid { key, .. }) => i.t(key).to_string(),
+            Err(e) => store_error_text(&e, i),
         });
     }
 
@@ -252,6 +282,24 @@ impl Popup<Done> for CampaignForm {
     }
     fn is_dirty(&self) -> bool {
         self.popup.is_dirty()
+    }
+    /// A count is still to come.
+    fn busy(&self) -> bool {
+        self.counting.as_ref().is_some_and(CountJob::waiting)
+    }
+    /// Takes in the newest count.
+    fn tick(&mut self, ctx: &mut Ctx<'_>) -> Step<Done> {
+        match self.counting.as_mut().and_then(CountJob::poll) {
+            Some(CountAnswer::Counted(counted)) => self.show_count(counted, ctx),
+            Some(CountAnswer::NoThread) => {
+                self.counting = None;
+                self.count_inline = true;
+                self.counted.clear();
+                self.recount(ctx);
+            }
+            None => {}
+        }
+        Step::Open
     }
 }
 

@@ -7,6 +7,7 @@
 //! says how many targets it freezes and how many it leaves out; `c` closes a running
 //! campaign early. On a campaign (Enter), `o` records the selected target's outcome and
 //! `x` writes the contact list (consenting targets; an RM's own) to the current folder.
+mod count;
 pub mod forms;
 mod launching;
 

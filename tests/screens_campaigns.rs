@@ -46,6 +46,13 @@ fn the_form_counts_the_segment_as_filters_change_and_launch_freezes_it() {
         insta::assert_snapshot!(format!("campaign_form_count_{l}"), render(&app, 100, 30));
         app.on_key(ctrl('s'));
         app.on_key(key(KeyCode::Char('l')));
+        // The question counts the segment again off the key handler first.
+        let s = render(&app, 100, 30);
+        assert!(
+            s.contains("Counting the segment…") || s.contains("正在统计客群…"),
+            "{s}"
+        );
+        settle(&mut app);
         insta::assert_snapshot!(
             format!("campaign_launch_question_{l}"),
             render(&app, 100, 30)

@@ -1,22 +1,25 @@
-//! A campaign's launch runs on its own thread with its own connection, like an import:
-//! at a branch of a million clients it writes a hundred thousand tasks and targets in one
-//! transaction, and the screen says what is happening meanwhile instead of freezing.
-//! Nothing can be done in the popup while it runs (one transaction cannot be stopped
-//! half-way); it closes by itself with the outcome.
+//! A campaign's launch, off the key handler. At a branch of a million clients the
+//! question before it counts the segment again (a pass over every client, one to two
+//! seconds) and the launch writes a hundred thousand tasks and targets in one
+//! transaction; both run on a thread of their own with their own connection, and the
+//! screen says what is happening meanwhile instead of freezing. [`LaunchQuestion`] asks
+//! once the count has come; [`Launching`] takes no key while it runs (one transaction
+//! cannot be stopped half-way) and closes by itself with the outcome.
 use crossterm::event::KeyEvent;
 use ratatui::layout::{Margin, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::forms::Done;
-use crate::store::campaigns::Launched;
+use super::forms::{launch_question, Done};
+use crate::store::campaign_segment::SegmentCount;
+use crate::store::campaigns::{Campaign, Launched};
 use crate::store::{Actor, Reopen, StoreError};
 use crate::tui::jobs::Job;
 use crate::tui::keymap::Action;
 use crate::tui::popup::{Popup, Step};
 use crate::tui::screens::{store_error_text, Ctx, View};
-use crate::tui::widgets::{centered, popup};
+use crate::tui::widgets::{centered, confirm, popup};
 
 /// What a launch ended with.
 pub type LaunchOutcome = Result<Launched, StoreError>;
@@ -128,6 +131,125 @@ impl Popup<Done> for Launching {
     }
 }
 
+/// The question before launching a draft: asked once its segment has been counted
+/// again on the count's own thread (until then the popup says it is counting, and only
+/// Esc works).
+pub struct LaunchQuestion {
+    campaign: Campaign,
+    job: Job<(), Result<SegmentCount, StoreError>>,
+    /// The question's title and text, and the targets it would freeze, once counted.
+    asked: Option<(String, String, u64)>,
+}
+
+impl std::fmt::Debug for LaunchQuestion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LaunchQuestion")
+            .field("campaign", &self.campaign.id)
+            .finish()
+    }
+}
+
+impl LaunchQuestion {
+    /// Counts `campaign`'s segment (checked: `segment`) with its product on the database
+    /// `db` reopens, as `actor`; the question is asked when the count comes.
+    pub fn start(
+        db: Reopen,
+        actor: Actor,
+        campaign: Campaign,
+        segment: crate::domain::campaign::Segment,
+    ) -> LaunchQuestion {
+        let product = campaign.product.as_ref().map(|p| p.0.clone());
+        let job = Job::spawn(
+            move |_| {
+                let store = db.open().map_err(|e| {
+                    StoreError::conflict("campaign.err.count_stopped", e.to_string())
+                })?;
+                store.segment_count(&actor, &segment, product.as_deref())
+            },
+            || {
+                Err(StoreError::conflict(
+                    "campaign.err.count_stopped",
+                    "the count stopped",
+                ))
+            },
+        );
+        LaunchQuestion {
+            campaign,
+            job,
+            asked: None,
+        }
+    }
+}
+
+impl Popup<Done> for LaunchQuestion {
+    fn on_key(&mut self, key: &KeyEvent, ctx: &mut Ctx<'_>) -> Step<Done> {
+        match ctx.keys.action_in(key, &self.commands()) {
+            Some(Action::Yes) => match &self.asked {
+                Some((_, _, targets)) => Step::Done(Done::Launch(self.campaign.id, *targets)),
+                None => Step::Ignored,
+            },
+            Some(_) => Step::Closed,
+            None => Step::Ignored,
+        }
+    }
+
+    fn busy(&self) -> bool {
+        self.asked.is_none()
+    }
+
+    /// Takes in the count: the question is asked, or the popup closes with the refusal
+    /// on the status line.
+    fn tick(&mut self, ctx: &mut Ctx<'_>) -> Step<Done> {
+        if !self.job.poll() {
+            return Step::Open;
+        }
+        match self.job.outcome.take() {
+            Some(Ok(count)) => {
+                let (title, text) = launch_question(ctx.i18n, &self.campaign, &count);
+                self.asked = Some((title, text, count.targets));
+                Step::Open
+            }
+            Some(Err(e)) => {
+                ctx.error(store_error_text(&e, ctx.i18n));
+                Step::Closed
+            }
+            None => Step::Closed,
+        }
+    }
+
+    /// Yes, no and Esc once asked; only Esc while counting.
+    fn commands(&self) -> Vec<Action> {
+        if self.asked.is_some() {
+            vec![Action::Yes, Action::No, Action::Back]
+        } else {
+            vec![Action::Back]
+        }
+    }
+
+    fn draw(&self, f: &mut Frame, area: Rect, v: &View<'_>) {
+        let i = v.i18n;
+        match &self.asked {
+            Some((title, text, _)) => confirm(f, area, title, text, v.keys, i, v.theme),
+            None => {
+                let rect = centered(area, area.width.min(60), 5);
+                let inner = popup(f, rect, i.t("campaign.launch_title"), v.theme);
+                let lines = vec![
+                    Line::from(i.t("campaign.counting").to_string()),
+                    Line::from(""),
+                    Line::from(ratatui::text::Span::styled(
+                        format!("{} {}", v.keys.primary(Action::Back), i.t("action.back")),
+                        v.theme.dim,
+                    )),
+                ];
+                f.render_widget(
+                    Paragraph::new(lines).wrap(Wrap { trim: true }),
+                    inner.inner(Margin::new(1, 0)),
+                );
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,6 +268,56 @@ mod tests {
                 0,
             ))
         });
+    }
+
+    /// A draft of the environment's manager over the whole branch, with its segment.
+    fn draft(
+        env: &mut crate::tui::popup::testing::Env,
+    ) -> (Campaign, crate::domain::campaign::Segment) {
+        let input = crate::domain::campaign::CampaignInput {
+            name: "Year-end".into(),
+            starts_on: "2026-11-23".into(),
+            ends_on: "2026-12-23".into(),
+            ..Default::default()
+        };
+        let id = env
+            .store
+            .save_campaign(&env.actor, None, &input)
+            .expect("save");
+        let c = env.store.campaign(&env.actor, id).expect("campaign");
+        let segment = c.segment.validate().expect("segment");
+        (c, segment)
+    }
+
+    #[test]
+    fn the_launch_question_takes_only_esc_while_it_counts() {
+        let mut env = env(Role::Manager);
+        let (c, segment) = draft(&mut env);
+        assert_shows_what_it_takes(&mut env, false, &[], &|ctx| {
+            Box::new(LaunchQuestion::start(
+                ctx.store.reopener(),
+                ctx.actor.clone(),
+                c.clone(),
+                segment.clone(),
+            ))
+        });
+    }
+
+    #[test]
+    fn the_launch_question_is_asked_once_counted_and_yes_launches() {
+        let mut env = env(Role::Manager);
+        let (c, segment) = draft(&mut env);
+        let id = c.id;
+        let mut ctx = env.ctx();
+        let mut q = LaunchQuestion::start(ctx.store.reopener(), ctx.actor.clone(), c, segment);
+        assert_eq!(q.commands(), vec![Action::Back]);
+        while q.busy() {
+            assert_eq!(q.tick(&mut ctx), Step::Open);
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        assert_eq!(q.commands(), vec![Action::Yes, Action::No, Action::Back]);
+        let yes = ctx.keys.events(Action::Yes)[0];
+        assert_eq!(q.on_key(&yes, &mut ctx), Step::Done(Done::Launch(id, 0)));
     }
 
     #[test]

@@ -29,8 +29,8 @@ use crate::tui::keymap::Action;
 use crate::tui::popup::{Question, Stack, Step};
 use crate::tui::widgets::fit;
 use crate::tui::widgets::list_table::{Cursor, ListTable};
-use forms::{launch_question, CampaignForm, Done, OutcomeForm};
-use launching::Launching;
+use forms::{CampaignForm, Done, OutcomeForm};
+use launching::{LaunchQuestion, Launching};
 
 /// One campaign open: its results and targets.
 #[derive(Debug)]
@@ -159,26 +159,15 @@ impl Campaigns {
             }
         } else if self.manager && k.is(key, Action::Launch) {
             match self.selected().cloned() {
-                Some(c) if c.status == CampaignStatus::Draft => {
-                    let counted = c.segment.validate().map_err(|_| None).and_then(|seg| {
-                        let product = c.product.as_ref().map(|p| p.0.as_str());
-                        ctx.store
-                            .segment_count(ctx.actor, &seg, product)
-                            .map_err(Some)
-                    });
-                    match counted {
-                        Ok(count) => {
-                            let (title, text) = launch_question(i, &c, &count);
-                            self.popups.push(Question::new(
-                                title,
-                                text,
-                                Done::Launch(c.id, count.targets),
-                            ));
-                        }
-                        Err(Some(e)) => ctx.error(store_error_text(&e, i)),
-                        Err(None) => ctx.error(i.t("campaign.count_invalid").to_string()),
-                    }
-                }
+                Some(c) if c.status == CampaignStatus::Draft => match c.segment.validate() {
+                    Ok(segment) => self.popups.push(LaunchQuestion::start(
+                        ctx.store.reopener(),
+                        ctx.actor.clone(),
+                        c,
+                        segment,
+                    )),
+                    Err(_) => ctx.error(i.t("campaign.count_invalid").to_string()),
+                },
                 Some(_) => ctx.error(i.t("campaign.err.not_draft").to_string()),
                 None => {}
             }

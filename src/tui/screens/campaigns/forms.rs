@@ -169,7 +169,8 @@ impl CampaignForm {
             "campaign.new"
         };
         let mut popup = PopupForm::new(i.t(title).to_string(), fields);
-        popup.max_width = 72;
+        // Wide enough for the count's note at 1,000,000 clients on an 80-column terminal.
+        popup.max_width = 78;
         let mut form = CampaignForm {
             id: c.map(|c| c.id),
             popup,

@@ -112,6 +112,16 @@ fn set_auto_checkpoint(conn: &Connection, pages: i64) -> rusqlite::Result<()> {
 }
 
 impl Store {
+    /// Refuses a write to a file marked damaged; otherwise waits for the checkpoint a
+    /// large write left running, so a write never races it.
+    pub(super) fn may_write(&mut self) -> Result<()> {
+        if self.damaged {
+            return Err(StoreError::Damaged);
+        }
+        self.background.settle();
+        Ok(())
+    }
+
     /// Waits for the checkpoint a large write left running, if any (the store also
     /// waits before its next write and when dropped).
     pub fn wait_for_checkpoint(&mut self) {
@@ -125,10 +135,7 @@ impl Store {
         &mut self,
         f: impl FnOnce(&Transaction<'_>, DateTime<Utc>) -> Result<T>,
     ) -> Result<T> {
-        if self.damaged {
-            return Err(StoreError::Damaged);
-        }
-        self.background.settle();
+        self.may_write()?;
         set_auto_checkpoint(&self.conn, 0)?;
         let result = self.write(f);
         if let Err(e) = set_auto_checkpoint(&self.conn, AUTO_CHECKPOINT_PAGES) {

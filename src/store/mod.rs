@@ -392,10 +392,7 @@ impl Store {
         &mut self,
         f: impl FnOnce(&Transaction<'_>, DateTime<Utc>) -> Result<T>,
     ) -> Result<T> {
-        if self.damaged {
-            return Err(StoreError::Damaged);
-        }
-        self.background.settle();
+        self.may_write()?;
         let now = self.clock.now();
         let result = (|| {
             let tx = self

@@ -878,3 +878,13 @@ BEGIN
       AND tier = coalesce(OLD.tier_override, OLD.tier) AND status = OLD.status
       AND risk_level = coalesce(OLD.risk_level, '') AND kind = OLD.kind;
 END;
+
+-- migration: 16
+-- A campaign's segment count (the form's preview, the question before a launch) reads
+-- this index alone, never the client rows: it holds every column a segment filters on,
+-- so a count walks the branch's entries (65 MB at 1,000,000 clients) instead of the
+-- clients table (360 MB), a third of the time. The launch itself still reads the table
+-- in rowid order, so each target's client row is in the cache for its foreign keys.
+CREATE INDEX IF NOT EXISTS clients_segment ON clients (branch_id, status, owner_id, tier,
+    tier_override, risk_level, risk_assessed_on, aum_minor, last_contact_at, birth_date,
+    marketing_consent);

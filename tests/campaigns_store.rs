@@ -438,3 +438,40 @@ fn a_launch_of_many_targets_gives_each_its_own_task_and_captures_every_row() {
         .expect("change log");
     assert_eq!(captured, (1203, 1203, 1203));
 }
+
+#[test]
+fn a_file_without_the_segment_index_counts_the_same_in_a_pass_over_its_clients() {
+    let w = world();
+    let segments = [
+        SegmentInput::default(),
+        SegmentInput {
+            owner: "rm3".into(),
+            ..SegmentInput::default()
+        },
+        SegmentInput {
+            risk_at_least: "C4".into(),
+            no_contact_days: "30".into(),
+            ..SegmentInput::default()
+        },
+    ];
+    let counts = |store: &rmdesk::store::Store| {
+        segments
+            .iter()
+            .map(|seg| {
+                store
+                    .segment_count(&w.mgr, &seg.validate().expect("segment"), Some("WM3"))
+                    .expect("count")
+            })
+            .collect::<Vec<_>>()
+    };
+    let indexed = counts(&w.store);
+    assert_eq!((indexed[0].matching, indexed[0].targets), (7, 3));
+    // As an older file opened read-only is: no `clients_segment` (migration 16).
+    let path = w.store.path().to_path_buf();
+    let conn = common::raw(&path).expect("raw");
+    conn.execute_batch("DROP INDEX clients_segment")
+        .expect("drop");
+    drop(conn);
+    let store = rmdesk::store::Store::open_read_only(&path).expect("read-only");
+    assert_eq!(counts(&store), indexed);
+}

@@ -148,11 +148,11 @@ fn only_administrators_read_the_change_log() {
 fn the_migration_logs_every_row_already_there() {
     let (_dir, path) = temp_db();
     drop(seeded(&path));
-    // Take the file back to before migration 9 (the objects of migrations 11 to 15 go
+    // Take the file back to before migration 9 (the objects of migrations 11 to 16 go
     // too: they are made anew).
     let conn = common::raw(&path).expect("open");
     common::drop_change_capture(&conn);
-    common::drop_migrations_11_to_15(&conn);
+    common::drop_migrations_11_to_16(&conn);
     conn.execute_batch("PRAGMA user_version = 8")
         .expect("downgrade");
     drop(conn);

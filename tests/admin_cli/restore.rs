@@ -233,7 +233,7 @@ fn restore_migrates_an_older_file() {
     // As a version-4 file: without the objects of migrations 5 and later.
     let conn = common::raw(&old).expect("open");
     common::drop_change_capture(&conn);
-    common::drop_migrations_11_to_15(&conn);
+    common::drop_migrations_11_to_16(&conn);
     conn.execute_batch(
         "DROP INDEX audit_log_user; DROP INDEX audit_log_action;
              DELETE FROM settings WHERE key = 'backup.keep';

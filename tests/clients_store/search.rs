@@ -252,7 +252,7 @@ fn a_database_of_migration_1_is_searched_as_before_after_the_search_migration() 
     {
         let conn = common::raw(&path).expect("raw");
         drop_change_capture(&conn);
-        drop_migrations_11_to_15(&conn);
+        drop_migrations_11_to_16(&conn);
         conn.execute_batch(
             "DROP TABLE client_phone; DROP TABLE client_search;
              DROP INDEX clients_owner_risk_name; DROP INDEX clients_branch_risk_name;

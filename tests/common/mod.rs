@@ -286,10 +286,10 @@ pub fn admin_env(path: &std::path::Path) -> Vec<(&'static str, &'static str)> {
     })
 }
 
-/// Takes away what migrations 11 to 15 made (reports' figures, care's and the peers'
+/// Takes away what migrations 11 to 16 made (reports' figures, care's and the peers'
 /// indexes, home's pending complaints and unchecked visits, care's branch indexes, the
-/// client list's counts), for a test that makes an older file.
-pub fn drop_migrations_11_to_15(conn: &rusqlite::Connection) {
+/// client list's counts, the segment count's index), for a test that makes an older file.
+pub fn drop_migrations_11_to_16(conn: &rusqlite::Connection) {
     conn.execute_batch(
         "DROP TRIGGER aum_history_derived; DROP TRIGGER clients_owner_derived;
          DROP TABLE client_value; DROP TABLE aum_tier_moves; DROP TABLE aum_owner_slots;
@@ -302,9 +302,10 @@ pub fn drop_migrations_11_to_15(conn: &rusqlite::Connection) {
          DROP TRIGGER complaints_pending_filed; DROP TRIGGER complaints_pending_changed;
          DROP TRIGGER complaints_pending_owner_moved; DROP TABLE complaints_pending;
          DROP TRIGGER client_counts_added; DROP TRIGGER client_counts_changed;
-         DROP TRIGGER client_counts_removed; DROP TABLE client_counts;",
+         DROP TRIGGER client_counts_removed; DROP TABLE client_counts;
+         DROP INDEX clients_segment;",
     )
-    .expect("drop migrations 11 to 15");
+    .expect("drop migrations 11 to 16");
 }
 
 /// Takes away migration 9's change capture (its triggers, the change log, the push

@@ -16,6 +16,8 @@ use super::users::NewUser;
 use super::visits::{visit_list_sql, VisitFilter};
 use super::{Actor, Role, Store, Zone};
 
+mod campaigns;
+
 const PASS: &str = "long-enough-pass";
 
 fn store() -> (tempfile::TempDir, Store, Actor, Actor) {
@@ -565,34 +567,4 @@ fn the_performance_report_walks_ranges_of_the_period() {
         p.contains("aum_owner_slots USING PRIMARY KEY (owner_id=? AND slot>? AND slot<?)"),
         "{p}"
     );
-}
-
-#[test]
-fn a_segment_is_counted_from_its_index_and_launched_in_one_pass_whatever_its_filters() {
-    use super::campaign_segment::{count_query, launch_query, segment_sql};
-    use crate::domain::campaign::Segment;
-    use crate::domain::client::{RiskLevel, Tier};
-    let (_dir, store, _, mgr) = store();
-    let today = day("2026-11-23");
-    let now = store.now();
-    for segment in [
-        Segment::default(),
-        Segment {
-            tier: Some(Tier::Key),
-            risk_at_least: Some(RiskLevel::C3),
-            ..Segment::default()
-        },
-    ] {
-        let sql = segment_sql(store.conn(), &mgr, &segment, None, now, today).expect("sql");
-        let (count, launch) = (count_query(&sql, true), launch_query(&sql));
-        let p = plan(&store, &count, &sql.args);
-        let first = p.lines().next().unwrap_or_default();
-        assert!(
-            first.starts_with("SEARCH c USING COVERING INDEX clients_segment"),
-            "{p}"
-        );
-        let p = plan(&store, &launch, &sql.args);
-        assert_eq!(p.lines().next(), Some("SCAN c"), "{p}\n{launch}");
-        assert!(!p.contains("TEMP B-TREE"), "{p}");
-    }
 }

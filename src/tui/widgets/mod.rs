@@ -205,7 +205,11 @@ pub fn confirm(
 ) {
     let width = (cols(question) + 4).clamp(30, area.width.max(30));
     // The question as wrapped, a blank line and the keys, inside the border.
-    let rows = wrapped_rows(question, usize::from(width.saturating_sub(2)));
+    let mut lines: Vec<Line> = wrap(question, usize::from(width.saturating_sub(2)))
+        .into_iter()
+        .map(Line::from)
+        .collect();
+    let rows = u16::try_from(lines.len()).unwrap_or(u16::MAX);
     let rect = centered(area, width, rows.saturating_add(4));
     let inner = popup(f, rect, title, theme);
     let hint = format!(
@@ -215,67 +219,14 @@ pub fn confirm(
         keys.primary(Action::No),
         i18n.t("action.no")
     );
-    let lines = vec![
-        Line::from(question.to_string()),
-        Line::from(""),
-        Line::from(Span::styled(hint, theme.dim)),
-    ];
-    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
-}
-
-/// How many lines `text` takes wrapped at word boundaries to `width` columns (a word
-/// wider than a line, such as a run of Chinese, is broken where the line ends), as
-/// [`Wrap`] lays it out.
-pub fn wrapped_rows(text: &str, width: usize) -> u16 {
-    let width = width.max(1);
-    let mut rows = 1usize;
-    let mut used = 0usize;
-    for word in text.split(' ') {
-        let w = usize::from(cols(word));
-        let gap = usize::from(used > 0);
-        if used + gap + w <= width {
-            used += gap + w;
-        } else if w <= width {
-            rows += 1;
-            used = w;
-        } else {
-            // Broken character by character, starting on a line of its own.
-            if used > 0 {
-                rows += 1;
-            }
-            used = 0;
-            for c in word.chars() {
-                let cw = usize::from(cols(c.encode_utf8(&mut [0; 4])));
-                if used + cw > width {
-                    rows += 1;
-                    used = 0;
-                }
-                used += cw;
-            }
-        }
-    }
-    u16::try_from(rows).unwrap_or(u16::MAX)
+    lines.push(Line::from(""));
+    lines.push(Line::from(Span::styled(hint, theme.dim)));
+    f.render_widget(Paragraph::new(lines), inner);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn wrapped_rows_counts_lines_as_words_wrap() {
-        assert_eq!(wrapped_rows("short", 20), 1);
-        assert_eq!(
-            wrapped_rows("one two three four", 9),
-            3,
-            "one two / three / four"
-        );
-        assert_eq!(
-            wrapped_rows("发起营销活动发起营销活动", 10),
-            3,
-            "24 columns in 10"
-        );
-        assert_eq!(wrapped_rows("", 10), 1);
-    }
 
     #[test]
     fn fit_cuts_by_display_width() {

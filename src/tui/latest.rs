@@ -9,6 +9,8 @@ use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender, TryRecvError}
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::store::{Reopen, Store};
+
 /// How long the thread waits for a newer keystroke before it runs a query.
 pub const DEBOUNCE: Duration = Duration::from_millis(60);
 
@@ -63,6 +65,28 @@ impl<Q: Send + 'static, R: Send + 'static> Latest<Q, R> {
             cancel,
             waiting: false,
         }
+    }
+
+    /// Starts the thread on a connection of its own to the database `db` reopens (a
+    /// newer query interrupts the running one through it), with the runner `make` builds
+    /// on that store. When the database cannot be opened there, every answer is
+    /// `no_thread`: the screen then runs its queries in the key handler.
+    pub fn on_store<U: Runner<Q, R>>(
+        db: Reopen,
+        make: impl FnOnce(Store) -> U + Send + 'static,
+        no_thread: fn() -> R,
+    ) -> Self {
+        Latest::spawn(DEBOUNCE, move || match db.open() {
+            Ok(store) => {
+                let interrupter = store.interrupter();
+                let stop: Box<dyn Fn() + Send> = Box::new(move || interrupter.interrupt());
+                Ok((make(store), stop))
+            }
+            Err(e) => {
+                tracing::warn!("a search as you type runs in the key handler: {e}");
+                Err(no_thread())
+            }
+        })
     }
 
     /// Asks for `query`: returns at once. A query still waiting is dropped; one running

@@ -1,12 +1,13 @@
 //! The campaign form's count off the key handler: at a branch of a million clients a
-//! segment's count is a pass over every client (one to two seconds), so each change of
+//! segment's count takes a quarter of a second to two seconds (a segment that reads
+//! holdings is a pass over every client), so each change of
 //! the filters is sent to a [`Latest`] thread with its own connection (debounced; a newer
 //! change interrupts a count still running) and the form takes in only the newest
 //! answer. When that connection cannot be opened, the form counts in the key handler.
 use crate::domain::campaign::Segment;
 use crate::store::campaign_segment::SegmentCount;
 use crate::store::{Actor, Reopen, Store, StoreError};
-use crate::tui::latest::{Latest, Runner, DEBOUNCE};
+use crate::tui::latest::{Latest, Runner};
 
 /// What to count: the segment and the campaign's product (a code), if any.
 pub type CountQuery = (Segment, Option<String>);
@@ -42,15 +43,5 @@ impl Runner<CountQuery, CountAnswer> for Count {
 
 /// Starts the count thread on a connection of its own to the database.
 pub fn start(db: Reopen, actor: Actor) -> CountJob {
-    Latest::spawn(DEBOUNCE, move || match db.open() {
-        Ok(store) => {
-            let interrupter = store.interrupter();
-            let stop: Box<dyn Fn() + Send> = Box::new(move || interrupter.interrupt());
-            Ok((Count { store, actor }, stop))
-        }
-        Err(e) => {
-            tracing::warn!("the campaign form counts in the key handler: {e}");
-            Err(CountAnswer::NoThread)
-        }
-    })
+    Latest::on_store(db, |store| Count { store, actor }, || CountAnswer::NoThread)
 }

@@ -1,6 +1,5 @@
 //! A campaign's launch, off the key handler. At a branch of a million clients the
-//! question before it counts the segment again (a pass over every client, one to two
-//! seconds) and the launch writes a hundred thousand tasks and targets in one
+//! question before it counts the segment again (up to two seconds) and the launch writes a hundred thousand tasks and targets in one
 //! transaction; both run on a thread of their own with their own connection, and the
 //! screen says what is happening meanwhile instead of freezing. [`LaunchQuestion`] asks
 //! once the count has come; [`Launching`] takes no key while it runs (one transaction
@@ -66,10 +65,7 @@ impl Launching {
                 }
                 Err(e) => {
                     tracing::error!("launch of campaign {id}: the database did not open: {e}");
-                    Some(Err(StoreError::conflict(
-                        "campaign.err.launch_stopped",
-                        e.to_string(),
-                    )))
+                    stopped()
                 }
             },
             stopped,

@@ -8,7 +8,7 @@ use super::{Visits, LIMIT};
 use crate::store::visits::{VisitFilter, VisitRow};
 use crate::store::{Actor, Reopen, Store, StoreError};
 use crate::tui::keymap::Action;
-use crate::tui::latest::{Latest, Runner, DEBOUNCE};
+use crate::tui::latest::{Latest, Runner};
 use crate::tui::screens::{store_error_text, Ctx};
 use crate::tui::widgets::list_table::Cursor;
 
@@ -41,24 +41,15 @@ impl Runner<VisitFilter, Answer> for Search {
 
 /// Starts the search thread on a connection of its own to the database.
 pub fn start(db: Reopen, actor: Actor, limit: usize) -> SearchJob {
-    Latest::spawn(DEBOUNCE, move || match db.open() {
-        Ok(store) => {
-            let interrupter = store.interrupter();
-            let stop: Box<dyn Fn() + Send> = Box::new(move || interrupter.interrupt());
-            Ok((
-                Search {
-                    store,
-                    actor,
-                    limit,
-                },
-                stop,
-            ))
-        }
-        Err(e) => {
-            tracing::warn!("the visit search runs in the key handler: {e}");
-            Err(Answer::NoThread)
-        }
-    })
+    Latest::on_store(
+        db,
+        move |store| Search {
+            store,
+            actor,
+            limit,
+        },
+        || Answer::NoThread,
+    )
 }
 
 impl Visits {
